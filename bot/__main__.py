@@ -1,0 +1,226 @@
+"""Command line: `python -m bot [run|demo|ask|eval|content|i18n] …`.
+
+Every tool prints one clear line and exits 2 on a configuration problem, 1 on a content
+problem, never a traceback for a mistake a person can fix.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bot.config import ConfigError, Settings, load_dotenv_file
+
+NO_TOKEN = (
+    "BOT_TOKEN is not set. Get a token from @BotFather in Telegram (/newbot), then run\n"
+    "  BOT_TOKEN=123456:ABC... python -m bot\n"
+    "or put BOT_TOKEN=... in a .env file. To try the bot now without a token or network:\n"
+    "  python -m bot demo"
+)
+
+Command = Callable[[argparse.Namespace, Settings], int]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    load_dotenv_file()
+    try:
+        settings = Settings.from_env()
+    except ConfigError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
+    _configure_logging(settings.log_level)
+    command: Command = args.handler
+    try:
+        return command(args, settings)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=getattr(logging, level)
+    )
+    # httpx logs full request URLs, and a Bot API URL contains the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    parser.set_defaults(handler=cmd_run)
+    sub = parser.add_subparsers(title="commands")
+
+    sub.add_parser("run", help="run the bot (the default)").set_defaults(handler=cmd_run)
+
+    demo = sub.add_parser("demo", help="chat with the bot in the terminal, no token needed")
+    demo.add_argument("--user-language", default="id", help="Telegram language_code of the user")
+    demo.set_defaults(handler=cmd_demo)
+
+    ask = sub.add_parser("ask", help="show the decision for a question (or stdin lines)")
+    ask.add_argument("question", nargs="?", help="the question; omit to read lines from stdin")
+    ask.add_argument("--lang", choices=None, help="reply language (default: DEFAULT_LANGUAGE)")
+    ask.add_argument("--json", action="store_true", help="one JSON object per question")
+    ask.set_defaults(handler=cmd_ask)
+
+    ev = sub.add_parser("eval", help="accuracy over a labelled question file")
+    ev.add_argument("file", type=Path)
+    ev.add_argument("--quiet", action="store_true", help="numbers only, no list of misses")
+    ev.set_defaults(handler=cmd_eval)
+
+    content = sub.add_parser("content", help="check or list the FAQ content")
+    content_sub = content.add_subparsers(title="content commands", required=True)
+    content_sub.add_parser("check", help="validate all content").set_defaults(
+        handler=cmd_content_check
+    )
+    listing = content_sub.add_parser("list", help="list entries")
+    listing.add_argument("--json", action="store_true", help="one JSON object per entry")
+    listing.set_defaults(handler=cmd_content_list)
+
+    i18n = sub.add_parser("i18n", help="translation catalogs")
+    i18n_sub = i18n.add_subparsers(title="i18n commands", required=True)
+    i18n_sub.add_parser("sync", help="extract messages from the code into locales/").set_defaults(
+        handler=cmd_i18n_sync
+    )
+    return parser
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    if not settings.bot_token:
+        print(NO_TOKEN, file=sys.stderr)
+        return 2
+    from bot.core.content import ContentError
+    from bot.telegram.application import run_bot
+
+    try:
+        run_bot(settings)
+    except ContentError as exc:
+        print(f"Content errors, the bot cannot start:\n{exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.testing.demo import run_demo
+
+    return run_demo(settings, user_language=args.user_language)
+
+
+def _load_matcher(settings: Settings):  # noqa: ANN202 - local helper
+    from bot.core.content import ContentError, load_valid_content
+    from bot.services import build_matcher
+
+    try:
+        content = load_valid_content(settings.content_dir)
+    except ContentError as exc:
+        print(f"Content errors:\n{exc}", file=sys.stderr)
+        return None, None
+    return content, build_matcher(content)
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    content, matcher = _load_matcher(settings)
+    if matcher is None:
+        return 1
+    lang = args.lang or settings.default_language
+    if lang not in content.language_codes:
+        print(f"--lang must be one of {', '.join(content.language_codes)}", file=sys.stderr)
+        return 2
+    questions = [args.question] if args.question is not None else _stdin_lines()
+    for question in questions:
+        decision = matcher.decide(question)
+        if args.json:
+            print(json.dumps({
+                "question": question,
+                "faq_id": decision.entry_id,
+                "score": round(decision.score, 4),
+                "suggestions": decision.suggestions,
+                "lang": lang,
+            }, ensure_ascii=False))
+        else:
+            print(_describe(decision, content, lang, question))
+    return 0
+
+
+def _stdin_lines() -> list[str]:
+    return [line.strip() for line in sys.stdin if line.strip()]
+
+
+def _describe(decision, content, lang: str, question: str) -> str:  # noqa: ANN001
+    from bot.core.tghtml import parse_html
+
+    head = f"? {question}\n  {decision.kind.value} (score {decision.score:.2f})"
+    if decision.entry_id:
+        entry = content.entries[decision.entry_id]
+        return f"{head}: {entry.id}\n\n{parse_html(entry.answer[lang])}\n"
+    if decision.suggestions:
+        return f"{head}: did you mean {', '.join(decision.suggestions)}?"
+    return head
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.evaluate import evaluate, format_report, read_labelled
+
+    if not args.file.is_file():
+        print(f"No such file: {args.file}", file=sys.stderr)
+        return 2
+    _content, matcher = _load_matcher(settings)
+    if matcher is None:
+        return 1
+    report = evaluate(matcher, read_labelled(args.file))
+    if args.quiet:
+        report.misses.clear()
+    print(format_report(report))
+    return 0
+
+
+def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.checks import check_content
+    from bot.core.content import load_content
+
+    content = load_content(settings.content_dir)
+    problems = check_content(content)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) in {settings.content_dir}", file=sys.stderr)
+        return 1
+    print(f"OK: {len(content.entries)} entries, {len(content.contacts)} contacts, "
+          f"languages {', '.join(content.language_codes)}")
+    return 0
+
+
+def cmd_content_list(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.content import load_content
+
+    content = load_content(settings.content_dir)
+    for entry in content.entries.values():
+        if args.json:
+            print(json.dumps({
+                "id": entry.id,
+                "category": entry.category,
+                "phrasings": {lang: len(q) for lang, q in entry.questions.items()},
+                "answers": [lang for lang in content.language_codes if entry.answer.get(lang)],
+                "sources": len(entry.sources),
+                "reviewed": entry.reviewed.isoformat(),
+            }, ensure_ascii=False))
+        else:
+            print(f"{entry.id:28} {entry.category:16} {entry.title[content.language_codes[0]]}")
+    return 0
+
+
+def cmd_i18n_sync(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.i18n.sync import sync
+
+    for path in sync():
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The bot's domain logic. Nothing in this package imports telegram."""

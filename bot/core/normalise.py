@@ -1,0 +1,133 @@
+"""Text normalisation for questions typed the way people really type.
+
+Indonesian chat text is full of abbreviations ("gmn", "yg"), elongations ("tolonggg"),
+reduplication with a digit ("kata2"), and numbers glued to units ("30jt"). Both FAQ
+phrasings and user questions go through the same pipeline, so they meet in one vocabulary.
+A domain glossary (content/glossary.yaml) wins over the general informal→formal lexicon,
+which would otherwise turn "blk" (a training centre) into "kembali".
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+
+import snowballstemmer
+import yaml
+
+_ELONGATION = re.compile(r"([a-z])\1{2,}")
+_REDUPLICATION = re.compile(r"\b([a-z]{2,})(?:2|-\1)\b")
+_NUMBER_UNIT = re.compile(r"(\d)([a-z])")
+_NON_WORD = re.compile(r"[^\w]+")
+_URL = re.compile(r"https?://\S+|www\.\S+")
+
+
+def load_lexicon() -> dict[str, str]:
+    """The vendored IndoCollex informal→formal dictionary (MIT, see bot/data/indocollex)."""
+    path = resources.files("bot") / "data" / "indocollex" / "inforformal-formal-Indonesian-dictionary.tsv"
+    with path.open(encoding="utf-8") as handle:
+        rows = csv.reader(handle, delimiter="\t")
+        next(rows)
+        return {informal.lower(): formal.lower() for informal, formal in rows if formal}
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """Domain terms, multi-word phrases, words to keep, and stopwords, from glossary.yaml."""
+
+    terms: dict[str, str] = field(default_factory=dict)
+    phrases: dict[str, str] = field(default_factory=dict)
+    keep: frozenset[str] = frozenset()
+    stopwords: frozenset[str] = frozenset()
+
+    @classmethod
+    def load(cls, path: Path) -> Glossary:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        stop = {w for words in (data.get("stopwords") or {}).values() for w in words}
+        return cls(
+            terms={str(k).lower(): str(v).lower() for k, v in (data.get("terms") or {}).items()},
+            phrases={str(k).lower(): str(v).lower() for k, v in (data.get("phrases") or {}).items()},
+            keep=frozenset(str(w).lower() for w in data.get("keep") or ()),
+            stopwords=frozenset(str(w).lower() for w in stop),
+        )
+
+
+class Normaliser:
+    """Turns raw text into a list of canonical tokens."""
+
+    def __init__(self, glossary: Glossary, lexicon: dict[str, str] | None = None) -> None:
+        self.glossary = glossary
+        self.lexicon = load_lexicon() if lexicon is None else lexicon
+        self._canonical_terms = frozenset(glossary.terms.values()) | frozenset(glossary.phrases.values())
+        self._indonesian = snowballstemmer.stemmer("indonesian")
+        self._english = snowballstemmer.stemmer("english")
+        self._stems: dict[str, str] = {}
+
+    @cached_property
+    def _phrase_pattern(self) -> re.Pattern[str] | None:
+        phrases = sorted(self.glossary.phrases, key=len, reverse=True)
+        if not phrases:
+            return None
+        return re.compile(r"\b(" + "|".join(re.escape(p) for p in phrases) + r")\b")
+
+    def clean(self, text: str) -> str:
+        """NFKC, lower case, no URLs, no elongations or glued units; words split by spaces."""
+        text = unicodedata.normalize("NFKC", text).casefold()
+        text = _URL.sub(" ", text)
+        text = _ELONGATION.sub(r"\1", text)
+        text = _REDUPLICATION.sub(r"\1", text)
+        text = _NUMBER_UNIT.sub(r"\1 \2", text)
+        text = _NON_WORD.sub(" ", text).replace("_", " ")
+        text = " ".join(text.split())
+        if self._phrase_pattern is not None:
+            text = self._phrase_pattern.sub(lambda m: self.glossary.phrases[m.group(1)], text)
+        return text
+
+    def tokens(self, text: str) -> list[str]:
+        """Canonical tokens: glossary first, then the informal lexicon, else the word itself."""
+        out: list[str] = []
+        for word in self.clean(text).split():
+            out.extend(self._canonical(word).split())
+        return out
+
+    def content_tokens(self, text: str) -> list[str]:
+        """Tokens without stopwords: what carries the topic of a question."""
+        return [t for t in self.tokens(text) if t not in self.glossary.stopwords]
+
+    def terms(self, text: str) -> list[str]:
+        """Index terms: content tokens, stemmed unless they are canonical domain terms."""
+        return [self.stem(t) for t in self.content_tokens(text)]
+
+    def stem(self, token: str) -> str:
+        """Indonesian then English Snowball stem, cached; glossary terms stay as they are."""
+        cached = self._stems.get(token)
+        if cached is None:
+            if token in self._canonical_terms or token.isdigit() or len(token) <= 3:
+                cached = token
+            else:
+                cached = self._english.stemWord(self._indonesian.stemWord(token)) or token
+            self._stems[token] = cached
+        return cached
+
+    def _canonical(self, word: str) -> str:
+        if word in self.glossary.terms:
+            return self.glossary.terms[word]
+        if word in self.glossary.keep:
+            return word
+        formal = self.lexicon.get(word)
+        if formal is None:
+            return word
+        # The lexicon's output may itself be a domain term ("tki" -> "tkw" style chains).
+        return " ".join(self.glossary.terms.get(w, w) for w in formal.split())
+
+
+def is_blank(text: str | None) -> bool:
+    """True for empty, whitespace-only, or emoji/punctuation-only input (no letter or digit)."""
+    if not text:
+        return True
+    return not any(unicodedata.category(ch)[0] in "LN" for ch in text)

@@ -1,0 +1,57 @@
+"""Everything the bot needs besides Telegram, built once from the settings.
+
+The command-line tools (`ask`, `eval`, `content`) and the Telegram layer share this, so
+the terminal sees exactly the decisions users get.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from bot.config import Settings
+from bot.core.content import Content, load_valid_content
+from bot.core.match import Matcher
+from bot.core.normalise import Glossary, Normaliser
+from bot.i18n import I18n
+from bot.storage import Database
+from bot.storage.repositories import Feedback, Unanswered, Users
+
+
+def build_matcher(content: Content) -> Matcher:
+    glossary_path = content.directory / "glossary.yaml"
+    glossary = Glossary.load(glossary_path) if glossary_path.exists() else Glossary()
+    return Matcher.from_content(content, Normaliser(glossary))
+
+
+@dataclass
+class Services:
+    settings: Settings
+    content: Content
+    matcher: Matcher
+    i18n: I18n
+    db: Database
+
+    @classmethod
+    def build(cls, settings: Settings, database: Database | None = None) -> Services:
+        content = load_valid_content(Path(settings.content_dir))
+        return cls(
+            settings=settings,
+            content=content,
+            matcher=build_matcher(content),
+            i18n=I18n(default=settings.default_language),
+            db=database or Database.open(settings.database_path),
+        )
+
+    @cached_property
+    def users(self) -> Users:
+        return Users(self.db)
+
+    @cached_property
+    def feedback(self) -> Feedback:
+        return Feedback(self.db)
+
+    @cached_property
+    def unanswered(self) -> Unanswered:
+        return Unanswered(self.db)

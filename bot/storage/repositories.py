@@ -1,0 +1,73 @@
+"""Repositories: the queries each feature needs, named for what they mean."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.storage.database import Database
+
+MAX_STORED_QUESTION = 1000
+
+
+@dataclass
+class Users:
+    db: Database
+
+    def language(self, user_id: int) -> str | None:
+        row = self.db.one("SELECT language FROM users WHERE user_id = ?", (user_id,))
+        return row["language"] if row else None
+
+    def set_language(self, user_id: int, language: str) -> None:
+        self.db.execute(
+            "INSERT INTO users (user_id, language) VALUES (?, ?) "
+            "ON CONFLICT (user_id) DO UPDATE SET language = excluded.language, "
+            "updated_at = CURRENT_TIMESTAMP",
+            (user_id, language),
+        )
+
+    def delete(self, user_id: int) -> None:
+        self.db.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
+
+
+@dataclass
+class Feedback:
+    db: Database
+
+    def record(self, user_id: int, entry_id: str, helpful: bool, question: str | None) -> None:
+        """One vote per user, entry and question; a second press changes the vote."""
+        self.db.execute(
+            "INSERT INTO feedback (user_id, entry_id, helpful, question) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (user_id, entry_id, question) DO UPDATE SET helpful = excluded.helpful",
+            (user_id, entry_id, int(helpful), (question or "")[:MAX_STORED_QUESTION]),
+        )
+
+    def summary(self) -> list[tuple[str, int, int]]:
+        """(entry, helpful, not helpful) per entry, most disliked first."""
+        rows = self.db.all(
+            "SELECT entry_id, SUM(helpful) AS up, SUM(1 - helpful) AS down FROM feedback "
+            "GROUP BY entry_id ORDER BY down DESC, entry_id"
+        )
+        return [(r["entry_id"], r["up"], r["down"]) for r in rows]
+
+    def delete_user(self, user_id: int) -> None:
+        self.db.execute("DELETE FROM feedback WHERE user_id = ?", (user_id,))
+
+
+@dataclass
+class Unanswered:
+    """Questions the bot did not answer; no user id is kept, only the text."""
+
+    db: Database
+
+    def record(
+        self, question: str, language: str, decision: str, best_entry: str | None, score: float
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO unanswered (question, language, decision, best_entry, best_score) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (question[:MAX_STORED_QUESTION], language, decision, best_entry, score),
+        )
+
+    def recent(self, limit: int = 50) -> list[dict[str, object]]:
+        rows = self.db.all("SELECT * FROM unanswered ORDER BY id DESC LIMIT ?", (limit,))
+        return [dict(r) for r in rows]
