@@ -111,7 +111,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     return run_demo(settings, user_language=args.user_language)
 
 
-def _load_matcher(settings: Settings):  # noqa: ANN202 - local helper
+def _load_matcher(settings: Settings):
     from bot.core.content import ContentError, load_valid_content
     from bot.services import build_matcher
 
@@ -135,13 +135,18 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     for question in questions:
         decision = matcher.decide(question)
         if args.json:
-            print(json.dumps({
-                "question": question,
-                "faq_id": decision.entry_id,
-                "score": round(decision.score, 4),
-                "suggestions": decision.suggestions,
-                "lang": lang,
-            }, ensure_ascii=False))
+            print(
+                json.dumps(
+                    {
+                        "question": question,
+                        "faq_id": decision.entry_id,
+                        "score": round(decision.score, 4),
+                        "suggestions": decision.suggestions,
+                        "lang": lang,
+                    },
+                    ensure_ascii=False,
+                )
+            )
         else:
             print(_describe(decision, content, lang, question))
     return 0
@@ -151,7 +156,7 @@ def _stdin_lines() -> list[str]:
     return [line.strip() for line in sys.stdin if line.strip()]
 
 
-def _describe(decision, content, lang: str, question: str) -> str:  # noqa: ANN001
+def _describe(decision, content, lang: str, question: str) -> str:
     from bot.core.tghtml import parse_html
 
     head = f"? {question}\n  {decision.kind.value} (score {decision.score:.2f})"
@@ -190,8 +195,10 @@ def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
     if problems:
         print(f"{len(problems)} problem(s) in {settings.content_dir}", file=sys.stderr)
         return 1
-    print(f"OK: {len(content.entries)} entries, {len(content.contacts)} contacts, "
-          f"languages {', '.join(content.language_codes)}")
+    print(
+        f"OK: {len(content.entries)} entries, {len(content.contacts)} contacts, "
+        f"languages {', '.join(content.language_codes)}"
+    )
     return 0
 
 
@@ -201,14 +208,21 @@ def cmd_content_list(args: argparse.Namespace, settings: Settings) -> int:
     content = load_content(settings.content_dir)
     for entry in content.entries.values():
         if args.json:
-            print(json.dumps({
-                "id": entry.id,
-                "category": entry.category,
-                "phrasings": {lang: len(q) for lang, q in entry.questions.items()},
-                "answers": [lang for lang in content.language_codes if entry.answer.get(lang)],
-                "sources": len(entry.sources),
-                "reviewed": entry.reviewed.isoformat(),
-            }, ensure_ascii=False))
+            print(
+                json.dumps(
+                    {
+                        "id": entry.id,
+                        "category": entry.category,
+                        "phrasings": {lang: len(q) for lang, q in entry.questions.items()},
+                        "answers": [
+                            lang for lang in content.language_codes if entry.answer.get(lang)
+                        ],
+                        "sources": len(entry.sources),
+                        "reviewed": entry.reviewed.isoformat(),
+                    },
+                    ensure_ascii=False,
+                )
+            )
         else:
             print(f"{entry.id:28} {entry.category:16} {entry.title[content.language_codes[0]]}")
     return 0

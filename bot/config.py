@@ -66,7 +66,9 @@ class Settings:
             webhook_url=_url("WEBHOOK_URL", get("WEBHOOK_URL")),
             webhook_secret=_secret(get("WEBHOOK_SECRET")),
             port=_port(get("PORT")),
-            flood_limit_per_minute=_positive("FLOOD_LIMIT_PER_MINUTE", get("FLOOD_LIMIT_PER_MINUTE"), 20),
+            flood_limit_per_minute=_positive(
+                "FLOOD_LIMIT_PER_MINUTE", get("FLOOD_LIMIT_PER_MINUTE"), 20
+            ),
         )
 
 
@@ -110,7 +112,9 @@ def _content_dir(value: str) -> Path:
 
 def _language(value: str) -> str:
     if not value.isalpha() or not 2 <= len(value) <= 3:
-        raise ConfigError("DEFAULT_LANGUAGE", f"must be a language code such as 'id', got {value!r}")
+        raise ConfigError(
+            "DEFAULT_LANGUAGE", f"must be a language code such as 'id', got {value!r}"
+        )
     return value.lower()
 
 

@@ -12,6 +12,7 @@ from bot.core.tghtml import HTMLError, parse_html, rendered_length
 
 MAX_MESSAGE = 4096
 MAX_TITLE = 60
+MAX_ID = 40  # ids travel in callback data, which Telegram caps at 64 bytes
 
 
 def check_content(content: Content) -> list[Problem]:
@@ -33,6 +34,8 @@ def _check_entry(entry: FaqEntry, content: Content, categories: set[str]) -> lis
 
     if entry.file and not entry.file.endswith(f"/{entry.id}.yaml"):
         problem("id", "must equal the file name")
+    if len(entry.id) > MAX_ID or not entry.id.replace("-", "").isalnum():
+        problem("id", f"use lowercase letters, digits and dashes, at most {MAX_ID} characters")
     if entry.category not in categories:
         problem("category", f"unknown category '{entry.category}'")
     for lang in content.language_codes:
@@ -56,7 +59,11 @@ def _check_answer(entry: FaqEntry, lang: str) -> list[Problem]:
         return [Problem(entry.file, entry.id, field, f"Telegram would reject it: {exc}")]
     length = rendered_length(text)
     if length > MAX_MESSAGE:
-        return [Problem(entry.file, entry.id, field, f"{length} characters rendered, over {MAX_MESSAGE}")]
+        return [
+            Problem(
+                entry.file, entry.id, field, f"{length} characters rendered, over {MAX_MESSAGE}"
+            )
+        ]
     return []
 
 
@@ -69,8 +76,14 @@ def _duplicate_phrasings(content: Content) -> list[Problem]:
                 key = " ".join(phrasing.casefold().split()).rstrip("?!. ")
                 owner = seen.setdefault(key, entry.id)
                 if owner != entry.id:
-                    found.append(Problem(entry.file, entry.id, f"questions.{lang}",
-                                         f"phrasing '{phrasing}' is also under '{owner}'"))
+                    found.append(
+                        Problem(
+                            entry.file,
+                            entry.id,
+                            f"questions.{lang}",
+                            f"phrasing '{phrasing}' is also under '{owner}'",
+                        )
+                    )
     return found
 
 

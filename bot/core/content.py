@@ -124,7 +124,9 @@ def load_content(directory: Path) -> Content:
             continue
         if entry.id in entries:
             problems.append(
-                Problem(entry.file, entry.id, "id", f"duplicate id, also in {entries[entry.id].file}")
+                Problem(
+                    entry.file, entry.id, "id", f"duplicate id, also in {entries[entry.id].file}"
+                )
             )
             continue
         entries[entry.id] = entry
@@ -160,8 +162,11 @@ def _load_languages(path: Path, problems: list[Problem]) -> list[Language]:
             problems.append(Problem(str(path), None, None, "must be a non-empty list of languages"))
         return [Language("id", "Bahasa Indonesia", ("id", "in")), Language("en", "English", ())]
     return [
-        Language(str(item["code"]), str(item.get("name", item["code"])),
-                 tuple(str(c) for c in item.get("telegram_codes") or ()))
+        Language(
+            str(item["code"]),
+            str(item.get("name", item["code"])),
+            tuple(str(c) for c in item.get("telegram_codes") or ()),
+        )
         for item in data
         if isinstance(item, dict) and "code" in item
     ]
@@ -200,7 +205,9 @@ def _load_categories(path: Path, codes: list[str], problems: list[Problem]) -> l
     return categories
 
 
-def _load_entry(path: Path, root: Path, codes: list[str], problems: list[Problem]) -> FaqEntry | None:
+def _load_entry(
+    path: Path, root: Path, codes: list[str], problems: list[Problem]
+) -> FaqEntry | None:
     data = _read_yaml(path, problems)
     file = str(path.relative_to(root.parent)) if root.parent in path.parents else str(path)
     if data is None:

@@ -112,4 +112,12 @@ def format_report(report: Report) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["OUT_OF_SCOPE", "Kind", "Labelled", "Report", "evaluate", "format_report", "read_labelled"]
+__all__ = [
+    "OUT_OF_SCOPE",
+    "Kind",
+    "Labelled",
+    "Report",
+    "evaluate",
+    "format_report",
+    "read_labelled",
+]

@@ -228,7 +228,9 @@ class Matcher:
             )
             doc_cover = shared / doc.idf_mass if doc.idf_mass else 0.0
             shape = fuzz.token_sort_ratio(query_text, doc.text) / 100.0
-            score = w.query * min(float(coverage[doc_no]), 1.0) + w.doc * doc_cover + w.shape * shape
+            score = (
+                w.query * min(float(coverage[doc_no]), 1.0) + w.doc * doc_cover + w.shape * shape
+            )
             if score > best.get(doc.entry_id, 0.0):
                 best[doc.entry_id] = score
         ranked = sorted(best.items(), key=lambda item: item[1], reverse=True)[:limit]

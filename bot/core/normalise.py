@@ -29,7 +29,12 @@ _URL = re.compile(r"https?://\S+|www\.\S+")
 
 def load_lexicon() -> dict[str, str]:
     """The vendored IndoCollex informal→formal dictionary (MIT, see bot/data/indocollex)."""
-    path = resources.files("bot") / "data" / "indocollex" / "inforformal-formal-Indonesian-dictionary.tsv"
+    path = (
+        resources.files("bot")
+        / "data"
+        / "indocollex"
+        / "inforformal-formal-Indonesian-dictionary.tsv"
+    )
     with path.open(encoding="utf-8") as handle:
         rows = csv.reader(handle, delimiter="\t")
         next(rows)
@@ -51,7 +56,9 @@ class Glossary:
         stop = {w for words in (data.get("stopwords") or {}).values() for w in words}
         return cls(
             terms={str(k).lower(): str(v).lower() for k, v in (data.get("terms") or {}).items()},
-            phrases={str(k).lower(): str(v).lower() for k, v in (data.get("phrases") or {}).items()},
+            phrases={
+                str(k).lower(): str(v).lower() for k, v in (data.get("phrases") or {}).items()
+            },
             keep=frozenset(str(w).lower() for w in data.get("keep") or ()),
             stopwords=frozenset(str(w).lower() for w in stop),
         )
@@ -63,7 +70,9 @@ class Normaliser:
     def __init__(self, glossary: Glossary, lexicon: dict[str, str] | None = None) -> None:
         self.glossary = glossary
         self.lexicon = load_lexicon() if lexicon is None else lexicon
-        self._canonical_terms = frozenset(glossary.terms.values()) | frozenset(glossary.phrases.values())
+        self._canonical_terms = frozenset(glossary.terms.values()) | frozenset(
+            glossary.phrases.values()
+        )
         self._indonesian = snowballstemmer.stemmer("indonesian")
         self._english = snowballstemmer.stemmer("english")
         self._stems: dict[str, str] = {}

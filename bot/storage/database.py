@@ -98,9 +98,7 @@ class Database:
 
 def _migrations() -> list[tuple[str, str]]:
     folder = resources.files("bot.storage") / "migrations"
-    files = sorted(
-        (f for f in folder.iterdir() if f.name.endswith(".sql")), key=lambda f: f.name
-    )
+    files = sorted((f for f in folder.iterdir() if f.name.endswith(".sql")), key=lambda f: f.name)
     return [(f.name.removesuffix(".sql"), f.read_text(encoding="utf-8")) for f in files]
 
 

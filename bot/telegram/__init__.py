@@ -1,0 +1,1 @@
+"""The thin Telegram layer: wiring, handlers and keyboards that call the core."""

@@ -1,0 +1,111 @@
+"""Wiring: build the Application from the services, register features, run it.
+
+Handlers stay thin; this module only decides order. Flood protection runs first (its own
+group), features next, the catch-all for media and unknown commands last.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from telegram import BotCommand, Update
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+
+from bot.config import Settings
+from bot.i18n import N_
+from bot.services import Services
+from bot.telegram import errors, flood
+from bot.telegram.handlers import contacts, faq, media, menu, start
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    """A command in the menu Telegram shows, named per language."""
+
+    names: dict[str, str]
+    description: str
+
+
+COMMANDS = [
+    CommandSpec({"id": "start", "en": "start"}, N_("Start and choose the language")),
+    CommandSpec({"id": "menu", "en": "menu"}, N_("Browse topics")),
+    CommandSpec({"id": "darurat", "en": "emergency"}, N_("Official contacts for emergencies")),
+    CommandSpec({"id": "bahasa", "en": "language"}, N_("Choose the language")),
+    CommandSpec({"id": "help", "en": "help"}, N_("How to use this bot")),
+]
+
+
+def build_application(
+    services: Services,
+    *,
+    base_url: str | None = None,
+    base_file_url: str | None = None,
+    rate_limiter: bool = True,
+) -> Application:
+    settings = services.settings
+    builder = (
+        ApplicationBuilder()
+        .token(settings.bot_token or "")
+        .base_url(base_url or settings.telegram_base_url)
+        .defaults(Defaults(disable_web_page_preview=True))
+        .post_init(_post_init)
+        .concurrent_updates(True)
+    )
+    if base_file_url:
+        builder = builder.base_file_url(base_file_url)
+    if rate_limiter:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    application = builder.build()
+    application.bot_data["services"] = services
+    register_features(application)
+    return application
+
+
+def register_features(application: Application) -> None:
+    flood.register(application)
+    for feature in (start, menu, contacts, faq):
+        feature.register(application)
+    media.register(application)
+    errors.register(application)
+
+
+async def _post_init(application: Application) -> None:
+    await set_commands(application)
+
+
+async def set_commands(application: Application) -> None:
+    """Register the command menu in every language, the default language for the rest."""
+    services: Services = application.bot_data["services"]
+    for lang in services.content.language_codes:
+        _ = services.i18n.translator(lang)
+        commands = [
+            BotCommand(c.names.get(lang, c.names["en"]), _(c.description)) for c in COMMANDS
+        ]
+        await application.bot.set_my_commands(commands, language_code=lang)
+        if lang == services.settings.default_language:
+            await application.bot.set_my_commands(commands)
+
+
+def run_bot(settings: Settings) -> None:
+    """Run until interrupted: webhook when WEBHOOK_URL is set, long polling otherwise."""
+    services = Services.build(settings)
+    application = build_application(services)
+    log.info(
+        "starting with %d FAQ entries, %d phrasings indexed",
+        len(services.content.entries),
+        services.matcher.size,
+    )
+    if settings.webhook_url:
+        application.run_webhook(
+            listen="0.0.0.0",
+            port=settings.port,
+            url_path="telegram",
+            webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
+            secret_token=settings.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -1,0 +1,75 @@
+"""Per-user flood protection: past the limit, one polite slow-down and then silence.
+
+Runs in an early handler group and stops the update, so a flood never reaches the matcher
+or the database. Limits are per user over a sliding minute.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+
+from telegram import Update
+from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, TypeHandler
+
+from bot.telegram.common import services, translator
+
+FLOOD_GROUP = -10
+WINDOW_SECONDS = 60.0
+
+
+class FloodGuard:
+    def __init__(self, limit_per_minute: int, clock=time.monotonic) -> None:
+        self.limit = limit_per_minute
+        self.clock = clock
+        self._seen: dict[int, deque[float]] = {}
+        self._warned: dict[int, float] = {}
+
+    def allow(self, user_id: int) -> bool:
+        """Record one message; False when the user is over the limit."""
+        now = self.clock()
+        stamps = self._seen.setdefault(user_id, deque())
+        while stamps and now - stamps[0] > WINDOW_SECONDS:
+            stamps.popleft()
+        stamps.append(now)
+        if len(stamps) <= self.limit:
+            self._warned.pop(user_id, None)
+            return True
+        return False
+
+    def should_warn(self, user_id: int) -> bool:
+        """Warn once per window, not on every dropped message."""
+        now = self.clock()
+        if now - self._warned.get(user_id, -WINDOW_SECONDS - 1) > WINDOW_SECONDS:
+            self._warned[user_id] = now
+            return True
+        return False
+
+    def forget_idle(self) -> None:
+        now = self.clock()
+        for user_id in [u for u, s in self._seen.items() if not s or now - s[-1] > WINDOW_SECONDS]:
+            self._seen.pop(user_id, None)
+
+
+async def guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    user = update.effective_user
+    chat = update.effective_chat
+    if user is None or chat is None or chat.type != chat.PRIVATE:
+        return
+    flood: FloodGuard = context.bot_data["flood"]
+    if flood.allow(user.id):
+        return
+    if flood.should_warn(user.id) and update.effective_message:
+        _ = translator(update, context)
+        await update.effective_message.reply_text(
+            _("You are sending messages very quickly. Please wait a minute, then ask again. 🙏")
+        )
+    elif update.callback_query:
+        await update.callback_query.answer()
+    raise ApplicationHandlerStop
+
+
+def register(application: Application) -> None:
+    limit = services(application).settings.flood_limit_per_minute
+    application.bot_data["flood"] = FloodGuard(limit)
+    application.add_handler(TypeHandler(Update, guard), group=FLOOD_GROUP)

@@ -1,0 +1,135 @@
+"""Free-text questions: answer, "did you mean", or an honest fallback; and 👍/👎 feedback."""
+
+from __future__ import annotations
+
+import html
+import logging
+
+from telegram import Message, Update
+from telegram.constants import ParseMode
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+
+from bot.core.content import Content, FaqEntry
+from bot.core.match import Decision, Kind
+from bot.i18n import Translator
+from bot.telegram import keyboards
+from bot.telegram.common import services, translator
+
+log = logging.getLogger(__name__)
+
+LAST_QUESTION = "last_question"
+QUOTE_LIMIT = 200
+
+
+def answer_text(entry: FaqEntry, lang: str) -> str:
+    return f"<b>{html.escape(entry.title[lang])}</b>\n\n{entry.answer[lang]}"
+
+
+async def send_answer(message: Message, entry: FaqEntry, _: Translator, content: Content) -> None:
+    await message.reply_text(
+        answer_text(entry, _.lang),
+        parse_mode=ParseMode.HTML,
+        reply_markup=keyboards.answer(_, entry, content),
+        disable_web_page_preview=True,
+    )
+
+
+def fallback_text(_: Translator, content: Content, question: str | None) -> str:
+    if question:
+        cut = question[:QUOTE_LIMIT] + ("…" if len(question) > QUOTE_LIMIT else "")
+        head = _("I don't have a reliable answer to: <i>{question}</i>", question=html.escape(cut))
+    else:
+        head = _("I don't have a reliable answer to that.")
+    people = [_("I would rather not guess. You can browse the topics, or ask a person:")]
+    people += [
+        f"• {html.escape(c.name[_.lang])}: <b>{html.escape(c.value)}</b>"
+        for c in content.contacts
+        if c.fallback
+    ]
+    report = _(
+        "To report an illegal recruiter or a departure that is about to happen, "
+        "contact the official numbers above or the police (110)."
+    )
+    return "\n\n".join([head, "\n".join(people), report])
+
+
+async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    svc = services(context)
+    _ = translator(update, context)
+    decision = svc.matcher.decide(message.text)
+    if context.user_data is not None:
+        context.user_data[LAST_QUESTION] = message.text[:1000]
+    await reply_to_decision(message, decision, _, context)
+    if decision.kind in (Kind.SUGGEST, Kind.FALLBACK):
+        best = decision.candidates[0] if decision.candidates else None
+        svc.unanswered.record(
+            message.text,
+            _.lang,
+            decision.kind.value,
+            best.entry_id if best else None,
+            best.score if best else 0.0,
+        )
+
+
+async def reply_to_decision(
+    message: Message, decision: Decision, _: Translator, context: ContextTypes.DEFAULT_TYPE
+) -> None:
+    content = services(context).content
+    if decision.kind is Kind.BLANK:
+        await message.reply_text(
+            _(
+                "I can only read text questions. Please type your question in words, "
+                "or open /menu to browse topics."
+            )
+        )
+    elif decision.kind is Kind.ANSWER:
+        await send_answer(message, content.entries[decision.candidates[0].entry_id], _, content)
+    elif decision.kind is Kind.SUGGEST:
+        entries = [content.entries[c.entry_id] for c in decision.candidates]
+        await message.reply_text(
+            _("I'm not sure I understood. Did you mean one of these?"),
+            reply_markup=keyboards.suggestions(_, entries),
+        )
+    else:
+        await message.reply_text(
+            fallback_text(_, content, message.text),
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboards.fallback(_),
+        )
+
+
+async def none_of_these(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    _ = translator(update, context)
+    await query.answer()
+    await query.message.reply_text(
+        fallback_text(_, services(context).content, None),
+        parse_mode=ParseMode.HTML,
+        reply_markup=keyboards.fallback(_),
+    )
+
+
+async def feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    _ = translator(update, context)
+    svc = services(context)
+    _prefix, values = keyboards.parse(query.data)
+    if len(values) != 2 or values[0] not in "+-" or values[1] not in svc.content.entries:
+        await query.answer(_("This button is out of date."))
+        return
+    last = (context.user_data or {}).get(LAST_QUESTION)
+    svc.feedback.record(query.from_user.id, values[1], values[0] == "+", last)
+    await query.answer(_("Thank you for your feedback!"))
+
+
+def register(application: Application) -> None:
+    application.add_handler(
+        MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, question)
+    )
+    application.add_handler(CallbackQueryHandler(feedback, pattern=rf"^{keyboards.FEEDBACK}:"))
+    application.add_handler(
+        CallbackQueryHandler(none_of_these, pattern=rf"^{keyboards.NONE_OF_THESE}$")
+    )

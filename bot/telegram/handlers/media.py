@@ -1,0 +1,37 @@
+"""Stickers, voice notes, photos and other media outside a flow: a kind explanation."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, ContextTypes, MessageHandler, filters
+
+from bot.telegram.common import translator
+
+
+async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    _ = translator(update, context)
+    if update.effective_message:
+        await update.effective_message.reply_text(
+            _(
+                "Thank you! I can only understand typed text for now, so I cannot listen to voice "
+                "notes or read pictures and stickers. Please type your question, or open /menu."
+            )
+        )
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    _ = translator(update, context)
+    if update.effective_message:
+        await update.effective_message.reply_text(
+            _("I don't know that command. Try /menu or /help.")
+        )
+
+
+def register(application: Application) -> None:
+    """Must be registered last: in one handler group only the first match runs, so
+    feature flows that accept media or commands get to see them first."""
+    private = filters.ChatType.PRIVATE
+    application.add_handler(MessageHandler(private & filters.COMMAND, unknown_command))
+    application.add_handler(
+        MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, not_text)
+    )

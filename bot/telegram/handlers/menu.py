@@ -1,0 +1,63 @@
+"""/menu: browse topics by category, for people who would rather tap than type."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot.telegram import keyboards
+from bot.telegram.common import services, translator
+from bot.telegram.handlers.faq import send_answer
+
+
+async def menu_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    _ = translator(update, context)
+    if update.effective_message:
+        await update.effective_message.reply_text(
+            _("Choose a topic:"), reply_markup=keyboards.main_menu(_, services(context).content)
+        )
+
+
+async def menu_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.callback_query.answer()
+    await menu_command(update, context)
+
+
+async def category_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    _ = translator(update, context)
+    content = services(context).content
+    _prefix, values = keyboards.parse(query.data)
+    category = content.category(values[0]) if values else None
+    if category is None:
+        await query.answer(_("This button is out of date. Please open /menu again."))
+        return
+    await query.answer()
+    await query.message.reply_text(
+        f"{category.emoji} <b>{category.title.get(_.lang, category.id)}</b>",
+        parse_mode=ParseMode.HTML,
+        reply_markup=keyboards.category(_, content.in_category(category.id)),
+    )
+
+
+async def topic_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    _ = translator(update, context)
+    content = services(context).content
+    _prefix, values = keyboards.parse(query.data)
+    entry = content.entries.get(values[0]) if values else None
+    if entry is None:
+        await query.answer(_("This button is out of date. Please open /menu again."))
+        return
+    await query.answer()
+    await send_answer(query.message, entry, _, content)
+
+
+def register(application: Application) -> None:
+    application.add_handler(CommandHandler("menu", menu_command))
+    application.add_handler(CallbackQueryHandler(menu_pressed, pattern=rf"^{keyboards.MENU}$"))
+    application.add_handler(
+        CallbackQueryHandler(category_pressed, pattern=rf"^{keyboards.CATEGORY}:")
+    )
+    application.add_handler(CallbackQueryHandler(topic_pressed, pattern=rf"^{keyboards.TOPIC}:"))

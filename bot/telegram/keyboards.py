@@ -1,0 +1,91 @@
+"""Inline keyboards and their callback data.
+
+Callback data is short `prefix:value` text (Telegram allows 64 bytes); every handler parses
+what it receives and ignores anything stale or forged.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.core.content import Content, FaqEntry
+from bot.i18n import Translator
+
+TOPIC = "faq"
+CATEGORY = "cat"
+LANGUAGE = "lang"
+FEEDBACK = "fb"
+MENU = "menu"
+CONTACTS = "contacts"
+NONE_OF_THESE = "none"
+MAX_CALLBACK_BYTES = 64
+
+
+def data(prefix: str, *values: str) -> str:
+    text = ":".join((prefix, *values))
+    if len(text.encode()) > MAX_CALLBACK_BYTES:
+        raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {text!r}")
+    return text
+
+
+def parse(callback_data: str | None) -> tuple[str, list[str]]:
+    prefix, *values = (callback_data or "").split(":")
+    return prefix, values
+
+
+def _button(label: str, prefix: str, *values: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=data(prefix, *values))
+
+
+def languages(content: Content) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[_button(lang.name, LANGUAGE, lang.code) for lang in content.languages]]
+    )
+
+
+def main_menu(_: Translator, content: Content) -> InlineKeyboardMarkup:
+    lang = _.lang
+    rows = [
+        [_button(f"{c.emoji} {c.title.get(lang, c.id)}".strip(), CATEGORY, c.id)]
+        for c in content.categories
+    ]
+    rows.append([_button(_("🆘 Official contacts"), CONTACTS)])
+    rows.append([_button(_("🌐 Language"), LANGUAGE)])
+    return InlineKeyboardMarkup(rows)
+
+
+def category(_: Translator, entries: list[FaqEntry]) -> InlineKeyboardMarkup:
+    rows = [[_button(e.title.get(_.lang, e.id), TOPIC, e.id)] for e in entries]
+    rows.append([_button(_("⬅️ All topics"), MENU)])
+    return InlineKeyboardMarkup(rows)
+
+
+def answer(_: Translator, entry: FaqEntry, content: Content) -> InlineKeyboardMarkup:
+    rows = [
+        [_button("➡️ " + content.entries[r].title.get(_.lang, r), TOPIC, r)]
+        for r in entry.related
+        if r in content.entries
+    ]
+    rows.append(
+        [
+            _button(_("👍 Helpful"), FEEDBACK, "+", entry.id),
+            _button(_("👎 Not helpful"), FEEDBACK, "-", entry.id),
+        ]
+    )
+    rows.append([_button(_("📚 All topics"), MENU)])
+    return InlineKeyboardMarkup(rows)
+
+
+def suggestions(_: Translator, entries: list[FaqEntry]) -> InlineKeyboardMarkup:
+    rows = [[_button(e.title.get(_.lang, e.id), TOPIC, e.id)] for e in entries]
+    rows.append([_button(_("None of these"), NONE_OF_THESE)])
+    return InlineKeyboardMarkup(rows)
+
+
+def fallback(_: Translator) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [_button(_("📚 Browse topics"), MENU)],
+            [_button(_("🆘 Official contacts"), CONTACTS)],
+        ]
+    )

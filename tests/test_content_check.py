@@ -1,0 +1,151 @@
+"""`content check`: a clean fixture passes; one broken copy per rule fails, naming the place."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.__main__ import main
+from bot.core.checks import check_content
+from bot.core.content import ContentError, load_content, load_valid_content
+
+FIXTURE = Path(__file__).parent / "fixtures" / "content"
+REAL = Path(__file__).parents[1] / "content"
+
+
+@pytest.fixture
+def content_dir(tmp_path: Path) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(FIXTURE, target)
+    return target
+
+
+def _edit(path: Path, change: Callable[[dict], None]) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+def test_clean_fixture_has_no_problems(content_dir: Path) -> None:
+    content = load_valid_content(content_dir)
+    assert set(content.entries) == {"passport", "recruiter"}
+    assert content.contacts[0].fallback
+
+
+def test_shipped_content_passes() -> None:
+    content = load_valid_content(REAL)
+    assert len(content.entries) >= 12
+
+
+BROKEN: dict[str, tuple[str, Callable[[dict], None], str, str]] = {
+    "missing field": ("passport", lambda d: d.pop("sources"), "sources", "is missing"),
+    "unknown field": ("passport", lambda d: d.update(colour="red"), "colour", "unknown field"),
+    "missing language": (
+        "passport",
+        lambda d: d["answer"].pop("en"),
+        "answer",
+        "missing language(s): en",
+    ),
+    "missing phrasings": (
+        "passport",
+        lambda d: d["questions"].pop("id"),
+        "questions.id",
+        "missing language",
+    ),
+    "dangling related": (
+        "passport",
+        lambda d: d.update(related=["nope"]),
+        "related",
+        "unknown entry id 'nope'",
+    ),
+    "unknown category": (
+        "passport",
+        lambda d: d.update(category="zzz"),
+        "category",
+        "unknown category",
+    ),
+    "unsupported tag": (
+        "passport",
+        lambda d: d["answer"].update(id="<p>hi</p>"),
+        "answer.id",
+        "Unsupported",
+    ),
+    "unbalanced tag": (
+        "passport",
+        lambda d: d["answer"].update(en="<b>bold"),
+        "answer.en",
+        "Telegram would reject",
+    ),
+    "bare ampersand": (
+        "recruiter",
+        lambda d: d["answer"].update(en="A & B"),
+        "answer.en",
+        "Telegram would reject",
+    ),
+    "too long": ("passport", lambda d: d["answer"].update(en="x" * 4097), "answer.en", "over 4096"),
+    "same phrasing twice": (
+        "recruiter",
+        lambda d: d["questions"]["en"].append("How to get a passport for work?"),
+        "questions.en",
+        "also under 'passport'",
+    ),
+    "bad date": ("passport", lambda d: d.update(reviewed="soon"), "reviewed", "YYYY-MM-DD"),
+    "source without url": (
+        "passport",
+        lambda d: d.update(sources=[{"name": "x"}]),
+        "sources[0]",
+        "name and a url",
+    ),
+    "id not file name": ("passport", lambda d: d.update(id="pasport"), "id", "file name"),
+}
+
+
+@pytest.mark.parametrize("rule", sorted(BROKEN))
+def test_each_rule_reports_file_entry_and_field(content_dir: Path, rule: str) -> None:
+    entry, change, field, message = BROKEN[rule]
+    _edit(content_dir / "faq" / f"{entry}.yaml", change)
+    problems = [str(p) for p in check_content(load_content(content_dir))]
+    assert any(
+        f"faq/{entry}.yaml" in p and f"field '{field}'" in p and message in p for p in problems
+    ), problems
+    with pytest.raises(ContentError):
+        load_valid_content(content_dir)
+
+
+def test_duplicate_id_in_two_files(content_dir: Path) -> None:
+    shutil.copy(content_dir / "faq" / "passport.yaml", content_dir / "faq" / "passport2.yaml")
+    problems = [str(p) for p in check_content(load_content(content_dir))]
+    assert any("duplicate id" in p and "passport2.yaml" in p for p in problems), problems
+
+
+def test_invalid_yaml_is_reported_not_raised(content_dir: Path) -> None:
+    (content_dir / "faq" / "broken.yaml").write_text("id: [unclosed\n", encoding="utf-8")
+    problems = [str(p) for p in check_content(load_content(content_dir))]
+    assert any("broken.yaml" in p and "not valid YAML" in p for p in problems)
+
+
+def test_cli_check_exit_codes(content_dir: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("CONTENT_DIR", str(content_dir))
+    assert main(["content", "check"]) == 0
+    _edit(content_dir / "faq" / "passport.yaml", lambda d: d.update(related=["nope"]))
+    assert main(["content", "check"]) == 1
+    assert "unknown entry id 'nope'" in capsys.readouterr().out
+
+
+def test_cli_list_json(content_dir: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("CONTENT_DIR", str(content_dir))
+    assert main(["content", "list", "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert rows[0] == {
+        "id": "passport",
+        "category": "basics",
+        "phrasings": {"id": 2, "en": 2},
+        "answers": ["id", "en"],
+        "sources": 1,
+        "reviewed": "2026-11-27",
+    }

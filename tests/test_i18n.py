@@ -1,0 +1,63 @@
+"""Every message in the code is translated, in every language, with matching placeholders."""
+
+from __future__ import annotations
+
+import re
+import string
+
+import pytest
+from babel.messages.pofile import read_po
+
+from bot.i18n import LOCALES_DIR, I18n
+from bot.i18n.sync import extract
+
+LANGUAGES = sorted(p.name for p in LOCALES_DIR.iterdir() if p.is_dir())
+TEMPLATES = extract()
+
+
+def _catalog(lang: str, domain: str):
+    path = LOCALES_DIR / lang / "LC_MESSAGES" / f"{domain}.po"
+    assert path.exists(), f"{path} is missing: run `python -m bot i18n sync`"
+    with path.open("rb") as handle:
+        return read_po(handle, locale=lang)
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def _tags(text: str) -> list[str]:
+    return re.findall(r"</?[a-z]+", text)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("domain", sorted(TEMPLATES))
+def test_every_message_is_translated(lang: str, domain: str) -> None:
+    catalog = _catalog(lang, domain)
+    problems = []
+    for message in TEMPLATES[domain]:
+        if not message.id:
+            continue
+        found = catalog.get(message.id)
+        if found is None or not found.string:
+            problems.append(f"untranslated: {message.id!r}")
+        elif found.fuzzy:
+            problems.append(f"fuzzy: {message.id!r}")
+        elif _placeholders(found.string) != _placeholders(str(message.id)):
+            problems.append(f"placeholders differ: {message.id!r}")
+        elif _tags(found.string) != _tags(str(message.id)):
+            problems.append(f"HTML tags differ: {message.id!r}")
+    assert not problems, "\n".join(problems)
+
+
+def test_indonesian_is_the_default_and_differs_from_english() -> None:
+    i18n = I18n(default="id")
+    assert i18n.gettext("id", "Choose a topic:") == "Pilih topik:"
+    assert i18n.gettext("en", "Choose a topic:") == "Choose a topic:"
+    assert i18n.gettext("xx", "Choose a topic:") == "Pilih topik:"
+
+
+def test_no_catalog_header_is_marked_fuzzy() -> None:
+    for lang in LANGUAGES:
+        for path in (LOCALES_DIR / lang / "LC_MESSAGES").glob("*.po"):
+            assert "#, fuzzy" not in path.read_text(encoding="utf-8"), path

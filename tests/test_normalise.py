@@ -1,0 +1,67 @@
+"""Normalisation traps: domain words the general lexicon gets wrong, and chat habits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.core.normalise import Glossary, Normaliser, is_blank
+
+GLOSSARY = Path(__file__).parents[1] / "content" / "glossary.yaml"
+
+
+@pytest.fixture(scope="module")
+def norm() -> Normaliser:
+    return Normaliser(Glossary.load(GLOSSARY))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("blk", ["blk"]),  # training centre, not "kembali"
+        ("kk", ["kk"]),  # family card, not "kakak"
+        ("tw", ["taiwan"]),  # Taiwan, not "tahu"
+        ("tf", ["transfer"]),  # bank transfer, not "tensorflow"
+        ("30jt", ["30", "juta"]),
+        ("5rb", ["5", "ribu"]),
+        ("bangettt", ["banget"]),
+        ("tolonggg", ["tolong"]),
+        ("kata2", ["kata"]),
+        ("anak-anak", ["anak"]),
+        ("TKW", ["pmi"]),
+        ("Hong Kong", ["hongkong"]),
+        ("gmn", ["bagaimana"]),
+        ("yg", ["yang"]),
+    ],
+)
+def test_tokens(norm: Normaliser, text: str, expected: list[str]) -> None:
+    assert norm.tokens(text) == expected
+
+
+def test_english_words_are_not_rewritten(norm: Normaliser) -> None:
+    assert norm.tokens("my passport in go") == ["my", "paspor", "in", "go"]
+
+
+def test_nfkc_and_punctuation(norm: Normaliser) -> None:
+    assert norm.tokens("ＰＡＳＰＯＲ!!! ditahan???") == ["paspor", "ditahan"]
+
+
+def test_stopwords_dropped_for_content_tokens(norm: Normaliser) -> None:
+    assert norm.content_tokens("gmn cara krja ke taiwan yg resmi") == ["krja", "taiwan", "resmi"]
+
+
+def test_stemming_joins_affixed_forms(norm: Normaliser) -> None:
+    assert norm.terms("pekerjaan") == norm.terms("bekerja") == ["kerja"]
+    assert norm.terms("biayanya") == norm.terms("biaya")
+
+
+@pytest.mark.parametrize("text", ["", "   ", "🙏🙏🙏", "👍", "?!...", None])
+def test_blank_input(norm: Normaliser, text: str | None) -> None:
+    assert is_blank(text)
+    assert norm.tokens(text or "") == []
+
+
+def test_not_blank() -> None:
+    assert not is_blank("🙏 tolong")
+    assert not is_blank("110")
