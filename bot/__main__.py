@@ -84,9 +84,9 @@ def _parser() -> argparse.ArgumentParser:
 
     i18n = sub.add_parser("i18n", help="translation catalogs")
     i18n_sub = i18n.add_subparsers(title="i18n commands", required=True)
-    i18n_sub.add_parser("sync", help="extract messages from the code into locales/").set_defaults(
-        handler=cmd_i18n_sync
-    )
+    i18n_sync = i18n_sub.add_parser("sync", help="extract messages from the code into locales/")
+    i18n_sync.add_argument("domains", nargs="*", help="only these catalogs (default: all)")
+    i18n_sync.set_defaults(handler=cmd_i18n_sync)
     return parser
 
 
@@ -231,7 +231,7 @@ def cmd_content_list(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_i18n_sync(args: argparse.Namespace, settings: Settings) -> int:
     from bot.i18n.sync import sync
 
-    for path in sync():
+    for path in sync(domains=args.domains or None):
         print(path)
     return 0
 

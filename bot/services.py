@@ -14,15 +14,19 @@ from bot.config import Settings
 from bot.core.content import Content, load_valid_content
 from bot.core.match import Matcher
 from bot.core.normalise import Glossary, Normaliser
+from bot.core.pacing import Pacing
+from bot.core.provinces import Provinces
 from bot.i18n import I18n
 from bot.storage import Database
+from bot.storage.broadcasts import Broadcasts, Subscribers
 from bot.storage.repositories import Feedback, Unanswered, Users
 
 
 def build_matcher(content: Content) -> Matcher:
     glossary_path = content.directory / "glossary.yaml"
     glossary = Glossary.load(glossary_path) if glossary_path.exists() else Glossary()
-    return Matcher.from_content(content, Normaliser(glossary))
+    stemmers = {lang.code: lang.stemmer for lang in content.languages if lang.stemmer}
+    return Matcher.from_content(content, Normaliser(glossary, stemmers=stemmers))
 
 
 @dataclass
@@ -55,3 +59,20 @@ class Services:
     @cached_property
     def unanswered(self) -> Unanswered:
         return Unanswered(self.db)
+
+    @cached_property
+    def subscribers(self) -> Subscribers:
+        return Subscribers(self.db)
+
+    @cached_property
+    def broadcasts(self) -> Broadcasts:
+        return Broadcasts(self.db)
+
+    @cached_property
+    def provinces(self) -> Provinces:
+        return Provinces.load(Path(self.settings.content_dir))
+
+    @cached_property
+    def pacing(self) -> Pacing:
+        """Send pacing shared by replies and broadcasts (see bot/core/pacing.py)."""
+        return Pacing(self.settings.broadcast_rate)

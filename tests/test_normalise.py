@@ -48,12 +48,27 @@ def test_nfkc_and_punctuation(norm: Normaliser) -> None:
 
 
 def test_stopwords_dropped_for_content_tokens(norm: Normaliser) -> None:
-    assert norm.content_tokens("gmn cara krja ke taiwan yg resmi") == ["krja", "taiwan", "resmi"]
+    assert norm.content_tokens("gmn cara krja ke taiwan yg resmi") == ["kerja", "taiwan", "resmi"]
 
 
 def test_stemming_joins_affixed_forms(norm: Normaliser) -> None:
-    assert norm.terms("pekerjaan") == norm.terms("bekerja") == ["kerja"]
-    assert norm.terms("biayanya") == norm.terms("biaya")
+    assert norm.terms("pekerjaan", "id") == norm.terms("bekerja", "id") == ["kerja"]
+    assert norm.terms("biayanya", "id") == norm.terms("biaya", "id")
+    assert norm.terms("penalties", "en") == norm.terms("penalty", "en")
+
+
+def test_query_forms_offer_every_language_stem(norm: Normaliser) -> None:
+    forms = dict((f[-1], f) for f in norm.query_forms("penalties pekerjaan"))
+    assert "penalti" in forms["penalties"]
+    assert "kerja" in forms["pekerjaan"]
+
+
+def test_glossary_terms_are_not_stemmed(norm: Normaliser) -> None:
+    assert norm.terms("paspor tkw", "id") == ["paspor", "pmi"]
+
+
+def test_digits_inside_words_are_not_split(norm: Normaliser) -> None:
+    assert norm.tokens("p3mi bp2mi") == ["p3mi", "kp2mi"]
 
 
 @pytest.mark.parametrize("text", ["", "   ", "🙏🙏🙏", "👍", "?!...", None])

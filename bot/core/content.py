@@ -50,6 +50,7 @@ class Language:
     code: str
     name: str
     telegram_codes: tuple[str, ...]
+    stemmer: str | None = None
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,7 @@ def _load_languages(path: Path, problems: list[Problem]) -> list[Language]:
             str(item["code"]),
             str(item.get("name", item["code"])),
             tuple(str(c) for c in item.get("telegram_codes") or ()),
+            str(item["stemmer"]) if item.get("stemmer") else None,
         )
         for item in data
         if isinstance(item, dict) and "code" in item

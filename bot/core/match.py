@@ -1,15 +1,18 @@
 """Matching a question to an FAQ entry, and deciding whether to answer at all.
 
-Two stages. A keyword stage scores every phrasing with BM25-style weights: each query term
-is looked up exactly, or, for a typo, mapped to the nearest vocabulary term by edit
-distance; inverse frequencies are counted per entry, so a word that names one topic weighs
-more than a word every topic shares. Words the content never uses count against a match:
-that is how "cara masak rendang" is declined instead of answered with the nearest topic.
-A rapidfuzz re-rank of the best phrasings then rewards questions shaped like a phrasing.
+Two stages. A keyword stage scores every phrasing with BM25-style weights: each query word
+is looked up exactly (in any language's stemmed form), or, for a typo, mapped to the
+nearest vocabulary term by edit distance. Inverse frequencies are counted per entry, so a
+word that names one topic weighs more than a word every topic shares. Words the content
+never uses count against a match: that is how "cara masak rendang" is declined instead of
+answered with the nearest topic. Each entry also gets an entry-wide score (all its
+phrasings together, and its answer at a lower weight), which rewards questions whose words
+are spread over several phrasings. A rapidfuzz re-rank of each candidate's best phrasing
+then rewards questions shaped like a phrasing.
 
 The decision is an answer only when the best entry is both good enough and clearly ahead of
-the runner-up; otherwise a few suggestions; otherwise an honest fallback. Thresholds are
-calibrated on the labelled dev set (docs/matching.md).
+the runner-up; otherwise a few suggestions; otherwise an honest fallback. Weights and
+thresholds are calibrated on the labelled dev set (docs/matching.md, bench/calibrate.py).
 """
 
 from __future__ import annotations
@@ -28,7 +31,8 @@ from bot.core.normalise import Normaliser, is_blank
 
 K1 = 1.2
 B = 0.5
-RERANK_DOCS = 40
+CANDIDATES = 8
+ENTRY_DAMPING = 0.25
 
 
 class Kind(StrEnum):
@@ -50,11 +54,13 @@ class Thresholds:
 
 @dataclass(frozen=True)
 class Weights:
-    """How the final score blends query coverage, phrasing coverage and fuzzy shape."""
+    """How the final score blends the evidence (each part lies in [0, 1])."""
 
-    query: float = 0.6
-    doc: float = 0.2
-    shape: float = 0.2
+    phrasing: float = 0.5  # share of the question's weight found in the best phrasing
+    covered: float = 0.15  # share of that phrasing's weight the question covers
+    shape: float = 0.1  # rapidfuzz token_sort_ratio of question and phrasing
+    entry: float = 0.5  # share of the question's weight found anywhere in the entry
+    answer_term: float = 0.3  # how much a word found only in the answer counts
 
 
 @dataclass(frozen=True)
@@ -82,20 +88,27 @@ class Decision:
         return [c.entry_id for c in self.candidates] if self.kind is Kind.SUGGEST else []
 
 
-@dataclass
-class _Doc:
+@dataclass(frozen=True)
+class Indexable:
+    """What the matcher reads of one entry: phrasings and answers, each with its language."""
+
     entry_id: str
-    text: str
-    terms: frozenset[str]
-    idf_mass: float
+    phrasings: list[tuple[str | None, str]]
+    answers: list[tuple[str | None, str]] = field(default_factory=list)
 
 
 @dataclass
 class _Index:
-    docs: list[_Doc] = field(default_factory=list)
+    entry_ids: list[str] = field(default_factory=list)
+    doc_entry: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    entry_starts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    doc_text: list[str] = field(default_factory=list)
+    doc_terms: list[frozenset[int]] = field(default_factory=list)
+    doc_mass: np.ndarray = field(default_factory=lambda: np.zeros(0))
     vocab: dict[str, int] = field(default_factory=dict)
     idf: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    postings: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+    doc_postings: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+    entry_postings: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
     max_idf: float = 1.0
 
 
@@ -104,7 +117,7 @@ class Matcher:
 
     def __init__(
         self,
-        phrasings: list[tuple[str, str]],
+        entries: list[Indexable],
         normaliser: Normaliser,
         thresholds: Thresholds | None = None,
         weights: Weights | None = None,
@@ -112,138 +125,121 @@ class Matcher:
         self.normaliser = normaliser
         self.thresholds = thresholds or Thresholds()
         self.weights = weights or Weights()
-        self._index = self._build(phrasings)
+        self._index = _build(entries, normaliser, self.weights.answer_term)
         self._vocab_list = list(self._index.vocab)
-        self._term_cache: dict[str, tuple[int, float] | None] = {}
+        self._lookups: dict[tuple[str, ...], tuple[int, float] | None] = {}
 
     @classmethod
     def from_content(cls, content: Content, normaliser: Normaliser, **kwargs: object) -> Matcher:
-        """Index every phrasing and title of every entry, in all languages."""
-        phrasings = [
-            (entry.id, text)
+        """Index every phrasing, title and answer of every entry, in all languages."""
+        langs = content.language_codes
+        entries = [
+            Indexable(
+                entry.id,
+                [(lang, q) for lang in langs for q in (*entry.questions[lang], entry.title[lang])],
+                [(lang, entry.answer[lang]) for lang in langs],
+            )
             for entry in content.entries.values()
-            for lang in content.language_codes
-            for text in (*entry.questions.get(lang, ()), entry.title.get(lang, ""))
-            if text
         ]
-        return cls(phrasings, normaliser, **kwargs)  # type: ignore[arg-type]
+        return cls(entries, normaliser, **kwargs)  # type: ignore[arg-type]
 
     @property
     def size(self) -> int:
         """How many phrasings are indexed."""
-        return len(self._index.docs)
-
-    def _build(self, phrasings: list[tuple[str, str]]) -> _Index:
-        index = _Index()
-        doc_terms: list[list[str]] = []
-        entries_with: dict[str, set[str]] = defaultdict(set)
-        for entry_id, text in phrasings:
-            terms = self.normaliser.terms(text)
-            doc_terms.append(terms)
-            for term in terms:
-                entries_with[term].add(entry_id)
-        n_entries = len({e for e, _ in phrasings}) or 1
-        index.vocab = {term: i for i, term in enumerate(entries_with)}
-        index.idf = np.array(
-            [_idf(n_entries, len(entries_with[t])) for t in index.vocab], dtype=np.float64
-        )
-        index.max_idf = _idf(n_entries, 0)
-        avg_len = sum(len(t) for t in doc_terms) / max(len(doc_terms), 1) or 1.0
-        rows: dict[int, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
-        for doc_no, ((entry_id, _), terms) in enumerate(zip(phrasings, doc_terms, strict=True)):
-            norm = K1 * (1 - B + B * len(terms) / avg_len)
-            for term in set(terms):
-                tf = terms.count(term)
-                docs, weights = rows[index.vocab[term]]
-                docs.append(doc_no)
-                weights.append(tf * (K1 + 1) / (tf + norm))
-            unique = frozenset(terms)
-            mass = float(sum(index.idf[index.vocab[t]] for t in unique))
-            index.docs.append(_Doc(entry_id, " ".join(terms), unique, mass))
-        index.postings = [
-            (np.array(rows[i][0], dtype=np.int64), np.array(rows[i][1], dtype=np.float64))
-            for i in range(len(index.vocab))
-        ]
-        return index
-
-    def _lookup(self, term: str) -> tuple[int, float] | None:
-        """The vocabulary term for a query term and how sure we are (1.0 = exact)."""
-        if term in self._term_cache:
-            return self._term_cache[term]
-        found: tuple[int, float] | None = None
-        if term in self._index.vocab:
-            found = (self._index.vocab[term], 1.0)
-        elif len(term) >= 4 and not term.isdigit():
-            max_distance = 1 if len(term) <= 6 else 2
-            best = process.extractOne(
-                term, self._vocab_list, scorer=Levenshtein.distance, score_cutoff=max_distance
-            )
-            if best is not None:
-                similarity = 1.0 - best[1] / max(len(term), len(best[0]))
-                found = (self._index.vocab[best[0]], similarity)
-        self._term_cache[term] = found
-        return found
+        return len(self._index.doc_text)
 
     def rank(self, question: str, limit: int = 5) -> list[Candidate]:
         """The best entries for a question, best first, each with a score in [0, 1]."""
-        terms = self.normaliser.terms(question)
-        if not terms or not self._index.docs:
-            return []
         index = self._index
-        scores = np.zeros(len(index.docs))
+        forms = list(dict.fromkeys(self.normaliser.query_forms(question)))
+        if not forms or not index.doc_text:
+            return []
+        doc_scores = np.zeros(len(index.doc_text))
+        entry_scores = np.zeros(len(index.entry_ids))
         query_mass = 0.0
         matched: dict[int, float] = {}
-        for term in dict.fromkeys(terms):
-            hit = self._lookup(term)
+        for token_forms in forms:
+            hit = self._lookup(token_forms)
             if hit is None:
                 query_mass += index.max_idf
                 continue
-            vocab_id, similarity = hit
-            weight = float(index.idf[vocab_id]) * similarity
-            query_mass += float(index.idf[vocab_id])
-            matched[vocab_id] = max(matched.get(vocab_id, 0.0), similarity)
-            docs, tf_weights = index.postings[vocab_id]
-            scores[docs] += weight * tf_weights
+            term, similarity = hit
+            query_mass += float(index.idf[term])
+            matched[term] = max(matched.get(term, 0.0), similarity)
+            weight = float(index.idf[term]) * similarity
+            docs, tf_weights = index.doc_postings[term]
+            doc_scores[docs] += weight * tf_weights
+            entries, entry_weights = index.entry_postings[term]
+            entry_scores[entries] += weight * entry_weights
         if not matched:
             return []
-        return self._rerank(scores / query_mass, matched, terms, limit)
+        doc_scores /= query_mass
+        entry_scores /= query_mass
+        query_text = " ".join(self._vocab_list[t] for t in matched)
+        return self._rerank(doc_scores, entry_scores, matched, query_text, limit)
 
     def _rerank(
-        self, coverage: np.ndarray, matched: dict[int, float], terms: list[str], limit: int
+        self,
+        doc_scores: np.ndarray,
+        entry_scores: np.ndarray,
+        matched: dict[int, float],
+        query_text: str,
+        limit: int,
     ) -> list[Candidate]:
-        index = self._index
-        top = np.argpartition(-coverage, min(RERANK_DOCS, len(coverage) - 1))[:RERANK_DOCS]
-        query_text = " ".join(terms)
-        matched_terms = {self._vocab_list[i]: s for i, s in matched.items()}
-        best: dict[str, float] = {}
-        w = self.weights
-        for doc_no in top:
-            if coverage[doc_no] <= 0:
+        index, w = self._index, self.weights
+        best_doc_score = np.maximum.reduceat(doc_scores, index.entry_starts)
+        prelim = w.phrasing * np.minimum(best_doc_score, 1.0) + w.entry * entry_scores
+        count = min(CANDIDATES, len(prelim))
+        top = np.argpartition(-prelim, count - 1)[:count]
+        scored = []
+        for entry_no in top:
+            if prelim[entry_no] <= 0:
                 continue
-            doc = index.docs[doc_no]
-            shared = sum(
-                float(index.idf[index.vocab[t]]) * matched_terms[t]
-                for t in doc.terms
-                if t in matched_terms
-            )
-            doc_cover = shared / doc.idf_mass if doc.idf_mass else 0.0
-            shape = fuzz.token_sort_ratio(query_text, doc.text) / 100.0
-            score = (
-                w.query * min(float(coverage[doc_no]), 1.0) + w.doc * doc_cover + w.shape * shape
-            )
-            if score > best.get(doc.entry_id, 0.0):
-                best[doc.entry_id] = score
-        ranked = sorted(best.items(), key=lambda item: item[1], reverse=True)[:limit]
-        return [Candidate(entry_id, round(score, 4)) for entry_id, score in ranked]
+            start = index.entry_starts[entry_no]
+            end = index.entry_starts[entry_no + 1] if entry_no + 1 < len(index.entry_starts) else len(doc_scores)
+            doc_no = start + int(np.argmax(doc_scores[start:end]))
+            shared = sum(float(index.idf[t]) * s for t, s in matched.items() if t in index.doc_terms[doc_no])
+            covered = shared / index.doc_mass[doc_no] if index.doc_mass[doc_no] else 0.0
+            shape = fuzz.token_sort_ratio(query_text, index.doc_text[doc_no]) / 100.0
+            score = prelim[entry_no] + w.covered * covered + w.shape * shape
+            scored.append((float(score), index.entry_ids[entry_no]))
+        scored.sort(reverse=True)
+        return [Candidate(entry_id, round(score, 4)) for score, entry_id in scored[:limit]]
+
+    def _lookup(self, forms: tuple[str, ...]) -> tuple[int, float] | None:
+        """The vocabulary term for a query word's forms, and how sure we are (1.0 = exact)."""
+        if forms in self._lookups:
+            return self._lookups[forms]
+        vocab = self._index.vocab
+        exact = next((f for f in forms if f in vocab), None)
+        found: tuple[int, float] | None = None
+        if exact is not None:
+            found = (vocab[exact], 1.0)
+        else:
+            found = self._nearest(forms[-1])
+        self._lookups[forms] = found
+        return found
+
+    def _nearest(self, word: str) -> tuple[int, float] | None:
+        """A typo's closest vocabulary term: one edit for short words, two for long ones."""
+        if len(word) < 4 or word.isdigit():
+            return None
+        max_distance = 1 if len(word) <= 6 else 2
+        best = process.extractOne(
+            word, self._vocab_list, scorer=Levenshtein.distance, score_cutoff=max_distance
+        )
+        if best is None:
+            return None
+        return self._index.vocab[best[0]], 1.0 - best[1] / max(len(word), len(best[0]))
 
     def decide(self, question: str) -> Decision:
         """Answer, suggest, or fall back: never answer a question the content does not cover."""
         if is_blank(question):
             return Decision(Kind.BLANK)
-        ranked = self.rank(question, limit=max(self.thresholds.max_suggestions, 2))
+        t = self.thresholds
+        ranked = self.rank(question, limit=max(t.max_suggestions, 2))
         if not ranked:
             return Decision(Kind.FALLBACK)
-        t = self.thresholds
         best = ranked[0].score
         runner_up = ranked[1].score if len(ranked) > 1 else 0.0
         if best >= t.answer and best - runner_up >= t.margin:
@@ -256,3 +252,73 @@ class Matcher:
 
 def _idf(total: int, containing: int) -> float:
     return math.log(1.0 + (total - containing + 0.5) / (containing + 0.5))
+
+
+def _build(entries: list[Indexable], normaliser: Normaliser, answer_term: float) -> _Index:
+    """Docs (phrasings) stored entry by entry, so an entry's docs are one contiguous slice."""
+    index = _Index(entry_ids=[e.entry_id for e in entries])
+    doc_terms: list[list[str]] = []
+    doc_entry: list[int] = []
+    starts: list[int] = []
+    asked: list[set[str]] = []
+    answered: list[set[str]] = []
+    for entry_no, entry in enumerate(entries):
+        starts.append(len(doc_terms))
+        phrasing_terms: set[str] = set()
+        for lang, text in entry.phrasings:
+            terms = normaliser.terms(text, lang)
+            doc_terms.append(terms)
+            doc_entry.append(entry_no)
+            index.doc_text.append(" ".join(terms))
+            phrasing_terms.update(terms)
+        asked.append(phrasing_terms)
+        answered.append({t for lang, text in entry.answers for t in normaliser.terms(text, lang)})
+    entries_with: dict[str, int] = defaultdict(int)
+    for terms in asked:
+        for term in terms:
+            entries_with[term] += 1
+    for terms, asked_terms in zip(answered, asked, strict=True):
+        for term in terms - asked_terms:
+            entries_with.setdefault(term, 0)
+    index.vocab = {term: i for i, term in enumerate(entries_with)}
+    total = max(len(entries), 1)
+    # A word seen only in answers is rarer evidence than its count suggests: give it the idf
+    # of a word in one entry, not the maximum, so answers cannot dominate the score.
+    index.idf = np.array([_idf(total, max(n, 1)) for n in entries_with.values()])
+    index.max_idf = _idf(total, 0)
+    index.doc_entry = np.array(doc_entry, dtype=np.int64)
+    index.entry_starts = np.array(starts, dtype=np.int64)
+    index.doc_terms = [frozenset(index.vocab[t] for t in terms) for terms in doc_terms]
+    index.doc_mass = np.array([sum(index.idf[t] for t in terms) for terms in index.doc_terms])
+    index.doc_postings = _doc_postings(doc_terms, index.vocab)
+    index.entry_postings = _entry_postings(asked, answered, index.vocab, answer_term)
+    return index
+
+
+def _doc_postings(doc_terms: list[list[str]], vocab: dict[str, int]) -> list[tuple[np.ndarray, np.ndarray]]:
+    avg_len = sum(len(t) for t in doc_terms) / max(len(doc_terms), 1) or 1.0
+    rows: list[tuple[list[int], list[float]]] = [([], []) for _ in vocab]
+    for doc_no, terms in enumerate(doc_terms):
+        norm = K1 * (1 - B + B * len(terms) / avg_len)
+        for term in set(terms):
+            tf = terms.count(term)
+            docs, weights = rows[vocab[term]]
+            docs.append(doc_no)
+            weights.append(tf * (K1 + 1) / (tf + norm))
+    return [(np.array(d, dtype=np.int64), np.array(w)) for d, w in rows]
+
+
+def _entry_postings(
+    asked: list[set[str]], answered: list[set[str]], vocab: dict[str, int], answer_term: float
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    rows: list[tuple[list[int], list[float]]] = [([], []) for _ in vocab]
+    avg_size = sum(len(a) for a in asked) / max(len(asked), 1) or 1.0
+    for entry_no, (asked_terms, answer_terms) in enumerate(zip(asked, answered, strict=True)):
+        # An entry with a larger vocabulary covers more words by chance: damp it, as BM25
+        # damps long documents.
+        damping = (avg_size / max(len(asked_terms), 1)) ** ENTRY_DAMPING
+        for term in asked_terms | answer_terms:
+            entries, weights = rows[vocab[term]]
+            entries.append(entry_no)
+            weights.append(damping * (1.0 if term in asked_terms else answer_term))
+    return [(np.array(e, dtype=np.int64), np.array(w)) for e, w in rows]

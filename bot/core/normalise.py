@@ -22,9 +22,10 @@ import yaml
 
 _ELONGATION = re.compile(r"([a-z])\1{2,}")
 _REDUPLICATION = re.compile(r"\b([a-z]{2,})(?:2|-\1)\b")
-_NUMBER_UNIT = re.compile(r"(\d)([a-z])")
+_NUMBER_UNIT = re.compile(r"(?<![a-z\d])(\d+)([a-z])")
 _NON_WORD = re.compile(r"[^\w]+")
 _URL = re.compile(r"https?://\S+|www\.\S+")
+DEFAULT_STEMMERS = {"id": "indonesian", "en": "english"}
 
 
 def load_lexicon() -> dict[str, str]:
@@ -46,6 +47,7 @@ class Glossary:
     """Domain terms, multi-word phrases, words to keep, and stopwords, from glossary.yaml."""
 
     terms: dict[str, str] = field(default_factory=dict)
+    informal: dict[str, str] = field(default_factory=dict)
     phrases: dict[str, str] = field(default_factory=dict)
     keep: frozenset[str] = frozenset()
     stopwords: frozenset[str] = frozenset()
@@ -55,27 +57,37 @@ class Glossary:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         stop = {w for words in (data.get("stopwords") or {}).values() for w in words}
         return cls(
-            terms={str(k).lower(): str(v).lower() for k, v in (data.get("terms") or {}).items()},
-            phrases={
-                str(k).lower(): str(v).lower() for k, v in (data.get("phrases") or {}).items()
-            },
+            terms=_mapping(data.get("terms")),
+            informal=_mapping(data.get("informal")),
+            phrases=_mapping(data.get("phrases")),
             keep=frozenset(str(w).lower() for w in data.get("keep") or ()),
             stopwords=frozenset(str(w).lower() for w in stop),
         )
 
 
+def _mapping(value: object) -> dict[str, str]:
+    items = value.items() if isinstance(value, dict) else ()
+    return {str(k).lower(): str(v).lower() for k, v in items}
+
+
 class Normaliser:
     """Turns raw text into a list of canonical tokens."""
 
-    def __init__(self, glossary: Glossary, lexicon: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        glossary: Glossary,
+        lexicon: dict[str, str] | None = None,
+        stemmers: dict[str, str] | None = None,
+    ) -> None:
         self.glossary = glossary
-        self.lexicon = load_lexicon() if lexicon is None else lexicon
+        self.lexicon = {**(load_lexicon() if lexicon is None else lexicon), **glossary.informal}
         self._canonical_terms = frozenset(glossary.terms.values()) | frozenset(
             glossary.phrases.values()
         )
-        self._indonesian = snowballstemmer.stemmer("indonesian")
-        self._english = snowballstemmer.stemmer("english")
-        self._stems: dict[str, str] = {}
+        if stemmers is None:
+            stemmers = DEFAULT_STEMMERS
+        self._stemmers = {lang: snowballstemmer.stemmer(name) for lang, name in stemmers.items()}
+        self._stems: dict[tuple[str, str | None], str] = {}
 
     @cached_property
     def _phrase_pattern(self) -> re.Pattern[str] | None:
@@ -108,19 +120,31 @@ class Normaliser:
         """Tokens without stopwords: what carries the topic of a question."""
         return [t for t in self.tokens(text) if t not in self.glossary.stopwords]
 
-    def terms(self, text: str) -> list[str]:
-        """Index terms: content tokens, stemmed unless they are canonical domain terms."""
-        return [self.stem(t) for t in self.content_tokens(text)]
+    def terms(self, text: str, lang: str | None = None) -> list[str]:
+        """Index terms of text in a known language: content tokens, stemmed for that language."""
+        return [self.stem(t, lang) for t in self.content_tokens(text)]
 
-    def stem(self, token: str) -> str:
-        """Indonesian then English Snowball stem, cached; glossary terms stay as they are."""
-        cached = self._stems.get(token)
+    def query_forms(self, text: str) -> list[tuple[str, ...]]:
+        """For text in an unknown language: each content token with its stem in every language.
+
+        A question may be Indonesian, English or both; the matcher takes whichever form its
+        vocabulary knows, so "penalties" is not mangled by the Indonesian stemmer.
+        """
+        forms = []
+        for token in self.content_tokens(text):
+            stems = [self.stem(token, lang) for lang in self._stemmers]
+            forms.append(tuple(dict.fromkeys([*stems, token])))
+        return forms
+
+    def stem(self, token: str, lang: str | None) -> str:
+        """The Snowball stem for `lang`, cached; domain terms and short words stay as they are."""
+        key = (token, lang)
+        cached = self._stems.get(key)
         if cached is None:
-            if token in self._canonical_terms or token.isdigit() or len(token) <= 3:
-                cached = token
-            else:
-                cached = self._english.stemWord(self._indonesian.stemWord(token)) or token
-            self._stems[token] = cached
+            stemmer = self._stemmers.get(lang) if lang else None
+            keep = token in self._canonical_terms or token.isdigit() or len(token) <= 3
+            cached = token if keep or stemmer is None else (stemmer.stemWord(token) or token)
+            self._stems[key] = cached
         return cached
 
     def _canonical(self, word: str) -> str:

@@ -41,12 +41,16 @@ def extract(root: Path = PROJECT_ROOT) -> dict[str, Catalog]:
     return dict(templates)
 
 
-def sync(root: Path = PROJECT_ROOT, languages: list[str] | None = None) -> list[Path]:
-    """Update every language's catalogs from the code; returns the files written."""
+def sync(
+    root: Path = PROJECT_ROOT, languages: list[str] | None = None, domains: list[str] | None = None
+) -> list[Path]:
+    """Update every language's catalogs (or only `domains`) from the code; returns the files."""
     locales = root / "locales"
     languages = languages or sorted(p.name for p in locales.iterdir() if p.is_dir())
     written: list[Path] = []
     for domain, template in extract(root).items():
+        if domains and domain not in domains:
+            continue
         for lang in languages:
             written.append(_update(locales / lang / "LC_MESSAGES" / f"{domain}.po", template, lang))
     return written

@@ -1,0 +1,72 @@
+"""Run the real Application against the Bot API emulator: used by the demo, e2e tests, benches.
+
+The application is exactly the one `python -m bot` runs; only the base URL points at the
+emulator on 127.0.0.1 instead of api.telegram.org.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from telegram.ext import Application
+
+from bot.config import Settings
+from bot.services import Services
+from bot.storage import Database
+from bot.telegram.application import build_application
+from bot.testing.fake_api import FakeBotAPI
+
+
+def emulator_settings(api: FakeBotAPI, base: Settings, database: Path) -> Settings:
+    """`base` with the emulator's token and URL and the given database file."""
+    return dataclasses.replace(
+        base,
+        bot_token=api.token,
+        telegram_base_url=api.base_url,
+        database_url=f"sqlite:///{database}",
+    )
+
+
+@asynccontextmanager
+async def running_application(
+    services: Services, api: FakeBotAPI, *, rate_limiter: bool = False
+) -> AsyncIterator[Application]:
+    """Initialise, start and long-poll; stop and shut down on exit, even after a failure."""
+    application = build_application(
+        services, base_url=api.base_url, base_file_url=api.base_file_url, rate_limiter=rate_limiter
+    )
+    await application.initialize()
+    await application.start()
+    assert application.updater is not None
+    await application.updater.start_polling(poll_interval=0.0, timeout=1)
+    try:
+        yield application
+    finally:
+        if application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        await application.shutdown()
+
+
+@asynccontextmanager
+async def running_bot(
+    base: Settings, database: Path, api: FakeBotAPI | None = None
+) -> AsyncIterator[tuple[FakeBotAPI, Services, Application]]:
+    """The emulator, the services over `database`, and the polling application, all started."""
+    owns_api = api is None
+    api = api or FakeBotAPI()
+    if owns_api:
+        await api.start()
+    settings = emulator_settings(api, base, database)
+    services = Services.build(settings, Database.open(database))
+    try:
+        async with running_application(services, api) as application:
+            yield api, services, application
+    finally:
+        services.db.close()
+        if owns_api:
+            await api.stop()
