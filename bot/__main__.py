@@ -108,6 +108,8 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from bot.testing.demo import run_demo
 
+    if settings.log_level == "INFO":  # keep the chat readable; LOG_LEVEL=DEBUG still works
+        logging.getLogger().setLevel(logging.WARNING)
     return run_demo(settings, user_language=args.user_language)
 
 

@@ -103,5 +103,15 @@ def _migrations() -> list[tuple[str, str]]:
 
 
 def _statements(sql: str) -> list[str]:
-    """Split a migration into statements (no semicolons inside our DDL strings)."""
-    return [s.strip() for s in sql.split(";") if s.strip()]
+    """Split a migration into statements; comment lines may contain anything."""
+    statements, buffer = [], ""
+    for line in sql.splitlines():
+        if line.lstrip().startswith("--"):
+            continue
+        buffer += line + "\n"
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements

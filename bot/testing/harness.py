@@ -39,6 +39,8 @@ async def running_application(
         services, base_url=api.base_url, base_file_url=api.base_file_url, rate_limiter=rate_limiter
     )
     await application.initialize()
+    if application.post_init:  # run_polling() does this between initialize() and start()
+        await application.post_init(application)
     await application.start()
     assert application.updater is not None
     await application.updater.start_polling(poll_interval=0.0, timeout=1)
@@ -49,7 +51,11 @@ async def running_application(
             await application.updater.stop()
         if application.running:
             await application.stop()
+            if application.post_stop:
+                await application.post_stop(application)
         await application.shutdown()
+        if application.post_shutdown:
+            await application.post_shutdown(application)
 
 
 @asynccontextmanager

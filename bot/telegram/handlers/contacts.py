@@ -36,7 +36,6 @@ async def emergency(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.effective_message.reply_text(
             contacts_text(_, services(context).content),
             parse_mode=ParseMode.HTML,
-            disable_web_page_preview=True,
         )
 
 

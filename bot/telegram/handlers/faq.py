@@ -30,7 +30,6 @@ async def send_answer(message: Message, entry: FaqEntry, _: Translator, content:
         answer_text(entry, _.lang),
         parse_mode=ParseMode.HTML,
         reply_markup=keyboards.answer(_, entry, content),
-        disable_web_page_preview=True,
     )
 
 
@@ -62,7 +61,6 @@ async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     decision = svc.matcher.decide(message.text)
     if context.user_data is not None:
         context.user_data[LAST_QUESTION] = message.text[:1000]
-    await reply_to_decision(message, decision, _, context)
     if decision.kind in (Kind.SUGGEST, Kind.FALLBACK):
         best = decision.candidates[0] if decision.candidates else None
         svc.unanswered.record(
@@ -72,6 +70,7 @@ async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             best.entry_id if best else None,
             best.score if best else 0.0,
         )
+    await reply_to_decision(message, decision, _, context)
 
 
 async def reply_to_decision(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
@@ -35,7 +37,7 @@ async def category_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return
     await query.answer()
     await query.message.reply_text(
-        f"{category.emoji} <b>{category.title.get(_.lang, category.id)}</b>",
+        f"{category.emoji} <b>{html.escape(category.title.get(_.lang, category.id))}</b>",
         parse_mode=ParseMode.HTML,
         reply_markup=keyboards.category(_, content.in_category(category.id)),
     )

@@ -1,0 +1,50 @@
+"""Shared fixtures: settings for tests, and the real bot polling the Bot API emulator."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from telegram.ext import Application
+
+from bot.config import Settings
+from bot.services import Services
+from bot.testing.fake_api import FakeBotAPI
+from bot.testing.harness import running_bot
+
+ROOT = Path(__file__).resolve().parents[1]
+ADMIN_ID = 900
+DESK_CHAT_ID = -1001000
+
+
+@pytest.fixture
+def base_settings() -> Settings:
+    return Settings.from_env({
+        "CONTENT_DIR": str(ROOT / "content"),
+        "ADMIN_IDS": str(ADMIN_ID),
+        "DESK_CHAT_ID": str(DESK_CHAT_ID),
+    })
+
+
+@dataclass
+class Bot:
+    api: FakeBotAPI
+    services: Services
+    application: Application
+
+    def buttons(self, message: dict) -> list[tuple[str, str]]:
+        """(label, callback_data) of every inline button on a bot message."""
+        markup = message.get("reply_markup") or {}
+        return [
+            (b["text"], b.get("callback_data", ""))
+            for row in markup.get("inline_keyboard", [])
+            for b in row
+        ]
+
+
+@pytest.fixture
+async def bot(base_settings: Settings, tmp_path: Path) -> AsyncIterator[Bot]:
+    async with running_bot(base_settings, tmp_path / "bot.sqlite3") as (api, services, app):
+        yield Bot(api, services, app)

@@ -1,0 +1,191 @@
+"""End to end: the real Application long-polls the Bot API emulator over HTTP.
+
+Users are played through the emulator; assertions are on what the bot sent, exactly as a
+Telegram client would see it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.match import Kind
+from tests.conftest import Bot
+
+USER = 4242
+
+
+def _text(message: dict) -> str:
+    return message.get("text") or message.get("caption") or ""
+
+
+async def test_start_language_question_answer_feedback(bot: Bot) -> None:
+    api = bot.api
+    api.private_chat(USER, first_name="Siti", language_code="id")
+    await api.send_text(USER, "/start")
+    choose = await api.next_message(USER)
+    assert ("English", "lang:en") in bot.buttons(choose)
+    intro = await api.next_message(USER)
+    assert "Ketik pertanyaan Anda" in _text(intro)  # Indonesian first, from language_code
+    assert any(data.startswith("cat:") for _, data in bot.buttons(intro))
+
+    await api.press(USER, choose["message_id"], "lang:en")
+    assert "Type your question" in _text(await api.next_message(USER))  # intro, now English
+    assert _text(api.message(USER, choose["message_id"])) == "Language set to English."
+    assert bot.services.users.language(USER) == "en"
+
+    await api.send_text(USER, "how can I check that an agency is licensed?")
+    answer = await api.next_message(USER)
+    entry = bot.services.content.entries["verify-agency"]
+    assert entry.title["en"] in _text(answer)
+    labels = bot.buttons(answer)
+    assert ("👍 Helpful", "fb:+:verify-agency") in labels
+
+    query_id = await api.press(USER, answer["message_id"], "fb:+:verify-agency")
+    await api.wait_for("answerCallbackQuery")
+    assert api.callback_answer(query_id)["text"] == "Thank you for your feedback!"
+    assert bot.services.feedback.summary() == [("verify-agency", 1, 0)]
+
+
+async def test_informal_indonesian_question_is_answered(bot: Bot) -> None:
+    bot.api.private_chat(USER, language_code="id")
+    await bot.api.send_text(USER, "paspor sy ditahan sm agen gmn dong")
+    answer = await bot.api.next_message(USER)
+    assert bot.services.content.entries["passport-held"].title["id"] in _text(answer)
+
+
+async def test_did_you_mean_button_opens_the_answer(bot: Bot) -> None:
+    candidates = [
+        "biaya paspor dan kontrak",
+        "kerja di luar negeri",
+        "visa dan paspor",
+        "pmi resmi",
+        "gaji dan kontrak kerja",
+    ]
+    question = next(
+        (q for q in candidates if bot.services.matcher.decide(q).kind is Kind.SUGGEST), None
+    )
+    assert question is not None, "no candidate question leads to suggestions any more"
+    bot.api.private_chat(USER, language_code="en")
+    await bot.api.send_text(USER, question)
+    reply = await bot.api.next_message(USER)
+    assert "Did you mean" in _text(reply)
+    options = [data for _, data in bot.buttons(reply) if data.startswith("faq:")]
+    assert 1 <= len(options) <= 3
+    assert ("None of these", "none") in bot.buttons(reply)
+
+    await bot.api.press(USER, reply["message_id"], options[0])
+    answer = await bot.api.next_message(USER)
+    entry = bot.services.content.entries[options[0].removeprefix("faq:")]
+    assert entry.title["en"] in _text(answer)
+    unanswered = bot.services.unanswered.recent()
+    assert unanswered[0]["question"] == question
+    assert unanswered[0]["decision"] == "suggest"
+
+
+async def test_out_of_scope_gets_honest_fallback_with_contacts(bot: Bot) -> None:
+    bot.api.private_chat(USER, language_code="id")
+    await bot.api.send_text(USER, "resep rendang padang yang enak gimana")
+    reply = await bot.api.next_message(USER)
+    text = _text(reply)
+    assert "tidak mau menebak" in text
+    assert "0-800-1000" in text
+    assert ("📚 Lihat topik", "menu") in bot.buttons(reply)
+    assert bot.services.unanswered.recent()[0]["decision"] == "fallback"
+
+
+async def test_user_html_is_escaped(bot: Bot) -> None:
+    bot.api.private_chat(USER, language_code="en")
+    await bot.api.send_text(USER, "<b>&< zzqx")
+    reply = await bot.api.next_message(USER)
+    # The emulator rejects unescaped HTML like Telegram does, so arriving at all proves
+    # escaping; the user's text is shown literally.
+    assert "<b>&< zzqx" in _text(reply)
+    failed = [c for c in bot.api.calls if c.method == "sendMessage" and not c.ok]
+    assert failed == []
+
+
+async def test_non_text_messages_get_a_kind_explanation(bot: Bot) -> None:
+    bot.api.private_chat(USER, language_code="id")
+    await bot.api.send_sticker(USER)
+    assert "hanya mengerti tulisan" in _text(await bot.api.next_message(USER))
+    await bot.api.send_voice(USER)
+    assert "pesan suara" in _text(await bot.api.next_message(USER))
+    await bot.api.send_text(USER, "🙏🙏🙏")
+    assert "hanya bisa membaca pertanyaan berupa tulisan" in _text(await bot.api.next_message(USER))
+
+
+async def test_very_long_message_is_answered(bot: Bot) -> None:
+    bot.api.private_chat(USER, language_code="id")
+    question = "tolong " * 580 + "<i>"
+    await bot.api.send_text(USER, question)
+    reply = await bot.api.next_message(USER)
+    assert "tolong tolong" in reply["text"]  # quoted, shortened, escaped
+    assert len(reply["text"]) < len(question)
+    assert all(c.ok for c in bot.api.calls if c.method == "sendMessage")
+
+
+async def test_menu_category_topic(bot: Bot) -> None:
+    bot.api.private_chat(USER, language_code="id")
+    await bot.api.send_text(USER, "/menu")
+    menu = await bot.api.next_message(USER)
+    await bot.api.press(USER, menu["message_id"], "cat:negara-tujuan")
+    category = await bot.api.next_message(USER)
+    assert ("Taiwan", "faq:country-taiwan") in [
+        (label.split()[-1], data) for label, data in bot.buttons(category)
+    ] or any(data == "faq:country-taiwan" for _, data in bot.buttons(category))
+    await bot.api.press(USER, category["message_id"], "faq:country-taiwan")
+    answer = await bot.api.next_message(USER)
+    assert bot.services.content.entries["country-taiwan"].title["id"] in _text(answer)
+
+
+async def test_emergency_contacts_warn_about_fake_numbers(bot: Bot) -> None:
+    bot.api.private_chat(USER, language_code="en")
+    await bot.api.send_text(USER, "/emergency")
+    text = _text(await bot.api.next_message(USER))
+    assert "0-800-1000" in text
+    assert ".go.id" in text
+
+
+async def test_stale_or_forged_buttons_are_ignored_kindly(bot: Bot) -> None:
+    bot.api.private_chat(USER, language_code="en")
+    await bot.api.send_text(USER, "/menu")
+    menu = await bot.api.next_message(USER)
+    for forged in ("faq:no-such-topic", "cat:nope", "fb:?:x", "fb:+:no-such-topic"):
+        query = await bot.api.press(USER, menu["message_id"], forged, force=True)
+        await bot.api.wait_until(lambda q=query: bot.api.callback_answer(q) is not None)
+        assert "out of date" in bot.api.callback_answer(query)["text"]
+    await bot.api.send_text(USER, "/help")
+    assert "/menu" in _text(await bot.api.next_message(USER))
+
+
+async def test_commands_registered_per_language(bot: Bot) -> None:
+    await bot.api.wait_until(lambda: bot.api.commands(language_code="en"))
+    names_id = {c["command"] for c in bot.api.commands(language_code="id")}
+    names_en = {c["command"] for c in bot.api.commands(language_code="en")}
+    assert {"darurat", "bahasa", "menu"} <= names_id
+    assert {"emergency", "language", "menu"} <= names_en
+    assert bot.api.commands() == bot.api.commands(language_code="id")
+
+
+async def test_flood_gets_one_polite_slow_down(bot: Bot) -> None:
+    limit = bot.services.settings.flood_limit_per_minute
+    bot.api.private_chat(USER, language_code="en")
+    for n in range(limit + 5):
+        await bot.api.send_text(USER, f"visa {n}")
+    await bot.api.wait_until(
+        lambda: any("very quickly" in _text(m) for m in bot.api.messages_to(USER))
+    )
+    await bot.api.send_text(USER, "/help")  # still over the limit: dropped silently
+    messages = bot.api.messages_to(USER)
+    assert sum("very quickly" in _text(m) for m in messages) == 1
+    assert len(messages) <= limit + 1
+
+
+async def test_error_handler_tells_the_user(bot: Bot, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(question: str) -> None:
+        raise RuntimeError("matcher exploded")
+
+    monkeypatch.setattr(bot.services.matcher, "decide", broken)
+    bot.api.private_chat(USER, language_code="en")
+    await bot.api.send_text(USER, "anything at all")
+    assert "something went wrong" in _text(await bot.api.next_message(USER))
