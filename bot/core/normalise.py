@@ -117,8 +117,9 @@ class Normaliser:
         return out
 
     def content_tokens(self, text: str) -> list[str]:
-        """Tokens without stopwords: what carries the topic of a question."""
-        return [t for t in self.tokens(text) if t not in self.glossary.stopwords]
+        """Tokens without stopwords or single letters: what carries the topic of a question."""
+        stop = self.glossary.stopwords
+        return [t for t in self.tokens(text) if t not in stop and (len(t) > 1 or t.isdigit())]
 
     def terms(self, text: str, lang: str | None = None) -> list[str]:
         """Index terms of text in a known language: content tokens, stemmed for that language."""
