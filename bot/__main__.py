@@ -80,6 +80,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     listing = content_sub.add_parser("list", help="list entries")
     listing.add_argument("--json", action="store_true", help="one JSON object per entry")
+    listing.add_argument(
+        "--markdown", action="store_true", help="a table of topics, sources and review dates"
+    )
     listing.set_defaults(handler=cmd_content_list)
 
     i18n = sub.add_parser("i18n", help="translation catalogs")
@@ -208,6 +211,9 @@ def cmd_content_list(args: argparse.Namespace, settings: Settings) -> int:
     from bot.core.content import load_content
 
     content = load_content(settings.content_dir)
+    if args.markdown:
+        print(sources_table(content))
+        return 0
     for entry in content.entries.values():
         if args.json:
             print(
@@ -228,6 +234,15 @@ def cmd_content_list(args: argparse.Namespace, settings: Settings) -> int:
         else:
             print(f"{entry.id:28} {entry.category:16} {entry.title[content.language_codes[0]]}")
     return 0
+
+
+def sources_table(content) -> str:
+    """The topic → sources → reviewed table kept in docs/content.md."""
+    lines = ["| topic | category | sources | reviewed |", "|---|---|---|---|"]
+    for entry in content.entries.values():
+        sources = "; ".join(f"[{s.name.replace('|', '/')}]({s.url})" for s in entry.sources)
+        lines.append(f"| `{entry.id}` | {entry.category} | {sources} | {entry.reviewed} |")
+    return "\n".join(lines)
 
 
 def cmd_i18n_sync(args: argparse.Namespace, settings: Settings) -> int:

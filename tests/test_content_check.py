@@ -149,3 +149,58 @@ def test_cli_list_json(content_dir: Path, monkeypatch, capsys) -> None:
         "sources": 1,
         "reviewed": "2026-11-27",
     }
+
+
+def test_docs_table_of_sources_is_current(monkeypatch, capsys) -> None:
+    monkeypatch.setenv("CONTENT_DIR", str(REAL))
+    assert main(["content", "list", "--markdown"]) == 0
+    table = capsys.readouterr().out.strip()
+    docs = (REAL.parent / "docs" / "content.md").read_text(encoding="utf-8")
+    current = docs.split("<!-- sources-table -->")[1].split("<!-- /sources-table -->")[0]
+    assert current.strip() == table, "run `python -m bot content list --markdown` into docs"
+
+
+def test_every_required_topic_is_complete() -> None:
+    required = [
+        "what-is-procedural",
+        "requirements",
+        "documents",
+        "registration-steps",
+        "placement-schemes",
+        "verify-agency",
+        "costs",
+        "social-security",
+        "employment-contract",
+        "training-certification",
+        "medical-check",
+        "passport-visa",
+        "pre-departure-orientation",
+        "local-offices",
+        "country-taiwan",
+        "country-hong-kong",
+        "country-malaysia",
+        "country-singapore",
+        "country-korea",
+        "country-japan",
+        "country-middle-east",
+        "recruiter-red-flags",
+        "tourist-visa-work",
+        "risks-non-procedural",
+        "passport-held",
+        "online-job-scams",
+        "what-is-trafficking",
+        "help-abroad",
+        "salary-deductions",
+        "complaints",
+        "returning-home",
+        "report-tipoff",
+        "emergency-contacts",
+        "find-legit-jobs",
+        "remittance",
+    ]
+    content = load_valid_content(REAL)
+    assert set(required) <= set(content.entries)
+    for entry_id in required:
+        entry = content.entries[entry_id]
+        assert len(entry.questions["id"]) >= 8 and len(entry.questions["en"]) >= 5, entry_id
+        assert entry.sources and entry.related, entry_id
