@@ -23,6 +23,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -35,6 +36,7 @@ from bot.core.tghtml import parse_html
 K1 = 1.2
 B = 0.5
 CANDIDATES = 8
+CACHE_SIZE = 50_000
 ENTRY_K1 = 3.0
 ENTRY_B = 0.5
 
@@ -128,7 +130,8 @@ class Matcher:
         self.weights = weights or Weights()
         self._index = _build(entries, normaliser, self.weights.answer_term)
         self._vocab_list = list(self._index.vocab)
-        self._lookups: dict[tuple[str, ...], tuple[int, float] | None] = {}
+        # Bounded: a long-running bot sees every typo anyone types.
+        self._lookup = lru_cache(maxsize=CACHE_SIZE)(self._lookup_uncached)
 
     @classmethod
     def from_content(cls, content: Content, normaliser: Normaliser, **kwargs: object) -> Matcher:
@@ -208,16 +211,11 @@ class Matcher:
         scored.sort(reverse=True)
         return [Candidate(entry_id, round(score, 4)) for score, entry_id in scored[:limit]]
 
-    def _lookup(self, forms: tuple[str, ...]) -> tuple[int, float] | None:
+    def _lookup_uncached(self, forms: tuple[str, ...]) -> tuple[int, float] | None:
         """The vocabulary term for a query word's forms, and how sure we are (1.0 = exact)."""
-        if forms in self._lookups:
-            return self._lookups[forms]
         vocab = self._index.vocab
         exact = next((f for f in forms if f in vocab), None)
-        found: tuple[int, float] | None = None
-        found = (vocab[exact], 1.0) if exact is not None else self._nearest(forms[-1])
-        self._lookups[forms] = found
-        return found
+        return (vocab[exact], 1.0) if exact is not None else self._nearest(forms[-1])
 
     def _nearest(self, word: str) -> tuple[int, float] | None:
         """A typo's closest vocabulary term: one edit for short words, two for long ones."""

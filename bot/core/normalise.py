@@ -13,7 +13,7 @@ import csv
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -26,6 +26,7 @@ _NUMBER_UNIT = re.compile(r"(?<![a-z\d])(\d+)([a-z])")
 _NON_WORD = re.compile(r"[^\w]+")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 DEFAULT_STEMMERS = {"id": "indonesian", "en": "english"}
+STEM_CACHE_SIZE = 100_000
 
 
 def load_lexicon() -> dict[str, str]:
@@ -87,7 +88,7 @@ class Normaliser:
         if stemmers is None:
             stemmers = DEFAULT_STEMMERS
         self._stemmers = {lang: snowballstemmer.stemmer(name) for lang, name in stemmers.items()}
-        self._stems: dict[tuple[str, str | None], str] = {}
+        self.stem = lru_cache(maxsize=STEM_CACHE_SIZE)(self._stem)  # bounded: words are endless
 
     @cached_property
     def _phrase_pattern(self) -> re.Pattern[str] | None:
@@ -137,16 +138,12 @@ class Normaliser:
             forms.append(tuple(dict.fromkeys([*stems, token])))
         return forms
 
-    def stem(self, token: str, lang: str | None) -> str:
-        """The Snowball stem for `lang`, cached; domain terms and short words stay as they are."""
-        key = (token, lang)
-        cached = self._stems.get(key)
-        if cached is None:
-            stemmer = self._stemmers.get(lang) if lang else None
-            keep = token in self._canonical_terms or token.isdigit() or len(token) <= 3
-            cached = token if keep or stemmer is None else (stemmer.stemWord(token) or token)
-            self._stems[key] = cached
-        return cached
+    def _stem(self, token: str, lang: str | None) -> str:
+        """The Snowball stem for `lang`; domain terms and short words stay as they are."""
+        stemmer = self._stemmers.get(lang) if lang else None
+        if token in self._canonical_terms or token.isdigit() or len(token) <= 3 or not stemmer:
+            return token
+        return stemmer.stemWord(token) or token
 
     def _canonical(self, word: str) -> str:
         if word in self.glossary.terms:
