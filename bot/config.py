@@ -7,7 +7,7 @@ deep inside the first request that needs it.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -38,6 +38,24 @@ class Settings:
     webhook_secret: str | None = None
     port: int = 8443
     flood_limit_per_minute: int = 20
+    report_daily_limit: int = 5
+    urgent_ack_minutes: int = 15
+    normal_ack_hours: int = 24
+    report_retention_days: int = 30
+    outbox_poll_seconds: float = 5.0
+    outbox_retry_seconds: float = 2.0
+    outbox_retry_max_seconds: float = 300.0
+    broadcaster_ids: frozenset[int] = field(default_factory=frozenset)
+    broadcast_channel_id: int | str | None = None
+    broadcast_rate: int = 25
+    broadcast_progress_seconds: float = 5.0
+    check_alert_threshold: int = 10
+    check_alert_window_minutes: int = 60
+
+    @property
+    def staff_broadcasters(self) -> frozenset[int]:
+        """Who may broadcast: the admins and the extra broadcasters."""
+        return self.admin_ids | self.broadcaster_ids
 
     @property
     def database_path(self) -> Path:
@@ -68,6 +86,23 @@ class Settings:
             port=_port(get("PORT")),
             flood_limit_per_minute=_positive(
                 "FLOOD_LIMIT_PER_MINUTE", get("FLOOD_LIMIT_PER_MINUTE"), 20
+            ),
+            report_daily_limit=_positive("REPORT_DAILY_LIMIT", get("REPORT_DAILY_LIMIT"), 5),
+            urgent_ack_minutes=_positive("URGENT_ACK_MINUTES", get("URGENT_ACK_MINUTES"), 15),
+            normal_ack_hours=_positive("NORMAL_ACK_HOURS", get("NORMAL_ACK_HOURS"), 24),
+            report_retention_days=_positive(
+                "REPORT_RETENTION_DAYS", get("REPORT_RETENTION_DAYS"), 30
+            ),
+            **_outbox_timing(get),
+            broadcaster_ids=frozenset(_int_list("BROADCASTER_IDS", get("BROADCASTER_IDS"))),
+            broadcast_channel_id=_channel(get("BROADCAST_CHANNEL_ID")),
+            broadcast_rate=_broadcast_rate(get("BROADCAST_RATE")),
+            broadcast_progress_seconds=_progress_seconds(get("BROADCAST_PROGRESS_SECONDS")),
+            check_alert_threshold=_positive(
+                "CHECK_ALERT_THRESHOLD", get("CHECK_ALERT_THRESHOLD"), 10
+            ),
+            check_alert_window_minutes=_positive(
+                "CHECK_ALERT_WINDOW_MINUTES", get("CHECK_ALERT_WINDOW_MINUTES"), 60
             ),
         )
 
@@ -161,3 +196,67 @@ def _port(value: str | None) -> int:
     if not 1 <= port <= 65535:
         raise ConfigError("PORT", f"must be between 1 and 65535, got {port}")
     return port
+
+
+def _channel(value: str | None) -> int | str | None:
+    """A channel's numeric id (-100…) or its public @username."""
+    if value is None:
+        return None
+    if value.startswith("@") and len(value) > 5 and value[1:].replace("_", "").isalnum():
+        return value
+    number = _int("BROADCAST_CHANNEL_ID", value)
+    if number is None or number >= 0:
+        raise ConfigError("BROADCAST_CHANNEL_ID", f"must be -100… or @channelname, got {value!r}")
+    return number
+
+
+def _broadcast_rate(value: str | None) -> int:
+    """Messages a second for broadcasts; Telegram allows about 30 in all, and replies to
+    users need the rest."""
+    rate = _positive("BROADCAST_RATE", value, 25)
+    if rate > 28:
+        raise ConfigError("BROADCAST_RATE", f"must be 1 to 28 (Telegram allows ~30/s), got {rate}")
+    return rate
+
+
+def _progress_seconds(value: str | None) -> float:
+    if value is None:
+        return 5.0
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 3 <= seconds <= 600:
+        raise ConfigError("BROADCAST_PROGRESS_SECONDS", f"must be 3 to 600, got {value!r}")
+    return seconds
+
+
+def _positive_float(name: str, value: str | None, default: float) -> float:
+    if value is None:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise ConfigError(name, f"must be a number of seconds, got {value!r}") from None
+    if not number > 0:
+        raise ConfigError(name, f"must be greater than 0, got {value!r}")
+    return number
+
+
+def _outbox_timing(get: Callable[[str], str | None]) -> dict[str, float]:
+    """How often the report outbox looks for work, and its retry backoff (first and longest
+    wait between attempts)."""
+    timing = {
+        "outbox_poll_seconds": _positive_float(
+            "OUTBOX_POLL_SECONDS", get("OUTBOX_POLL_SECONDS"), 5.0
+        ),
+        "outbox_retry_seconds": _positive_float(
+            "OUTBOX_RETRY_SECONDS", get("OUTBOX_RETRY_SECONDS"), 2.0
+        ),
+        "outbox_retry_max_seconds": _positive_float(
+            "OUTBOX_RETRY_MAX_SECONDS", get("OUTBOX_RETRY_MAX_SECONDS"), 300.0
+        ),
+    }
+    if timing["outbox_retry_max_seconds"] < timing["outbox_retry_seconds"]:
+        raise ConfigError("OUTBOX_RETRY_MAX_SECONDS", "must not be less than OUTBOX_RETRY_SECONDS")
+    return timing

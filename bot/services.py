@@ -7,10 +7,14 @@ the terminal sees exactly the decisions users get.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
 
 from bot.config import Settings
+from bot.core.case_status import DeadlineRules
+from bot.core.cekdulu import Checker
+from bot.core.clock import Clock
 from bot.core.content import Content, load_valid_content
 from bot.core.match import Matcher
 from bot.core.normalise import Glossary, Normaliser
@@ -19,6 +23,8 @@ from bot.core.provinces import Provinces
 from bot.i18n import I18n
 from bot.storage import Database
 from bot.storage.broadcasts import Broadcasts, Subscribers
+from bot.storage.checks import AgencyRegister, CheckCounts, ReportedIdentifiers
+from bot.storage.reports import ReportDrafts, Reporters, ReportOutbox, Reports
 from bot.storage.repositories import Feedback, Unanswered, Users
 
 
@@ -76,3 +82,46 @@ class Services:
     def pacing(self) -> Pacing:
         """Send pacing shared by replies and broadcasts (see bot/core/pacing.py)."""
         return Pacing(self.settings.broadcast_rate)
+
+    # -- tip-off reports (the clock is replaceable so tests can move time) --------------------
+    @cached_property
+    def report_outbox(self) -> ReportOutbox:
+        return ReportOutbox(self.db, Clock())
+
+    @cached_property
+    def reports(self) -> Reports:
+        rules = DeadlineRules(
+            urgent=timedelta(minutes=self.settings.urgent_ack_minutes),
+            normal=timedelta(hours=self.settings.normal_ack_hours),
+        )
+        return Reports(self.db, self.report_outbox, rules)
+
+    @cached_property
+    def reporters(self) -> Reporters:
+        return Reporters(self.db, self.report_outbox)
+
+    @cached_property
+    def report_drafts(self) -> ReportDrafts:
+        return ReportDrafts(self.db, self.report_outbox.clock)
+
+    # -- Cek Dulu: the checker, the agency register, check counts ------------------------------
+    @cached_property
+    def checker(self) -> Checker:
+        """Red flags and destinations from the content directory; tip-off counts from the
+        database. A broken rules file stops the bot at start-up (see handlers/cekdulu.py)."""
+        checker = Checker.load(Path(self.settings.content_dir), self.content.language_codes)
+        checker.count_reports = self.reported_identifiers.counts
+        return checker
+
+    @cached_property
+    def agency_register(self) -> AgencyRegister:
+        return AgencyRegister(self.db, self.report_outbox.clock)
+
+    @cached_property
+    def reported_identifiers(self) -> ReportedIdentifiers:
+        return ReportedIdentifiers(self.db)
+
+    @cached_property
+    def check_counts(self) -> CheckCounts:
+        window = timedelta(minutes=self.settings.check_alert_window_minutes)
+        return CheckCounts(self.db, self.report_outbox.clock, window)

@@ -58,6 +58,7 @@ class Category:
     id: str
     emoji: str
     title: dict[str, str]
+    offers_report: bool = False  # `report: true`: answers here get a "Report" button
 
 
 @dataclass(frozen=True)
@@ -203,7 +204,8 @@ def _load_categories(path: Path, codes: list[str], problems: list[Problem]) -> l
         except _FieldError as exc:
             problems.append(Problem(str(path), cid or None, exc.field_name, str(exc)))
             continue
-        categories.append(Category(cid, str(item.get("emoji", "")), title))
+        offers_report = item.get("report") is True
+        categories.append(Category(cid, str(item.get("emoji", "")), title, offers_report))
     return categories
 
 

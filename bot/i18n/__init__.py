@@ -36,7 +36,9 @@ class I18n:
         for lang_dir in sorted(p for p in locales_dir.glob("*/LC_MESSAGES") if p.is_dir()):
             merged = Translations()
             for po_file in sorted(lang_dir.glob("*.po")):
-                merged.merge(_compile(po_file))
+                compiled = _compile(po_file)
+                merged.merge(compiled)
+                merged.plural = compiled.plural  # merge() keeps the empty start's rule
             self._catalogs[lang_dir.parent.name] = merged
 
     @property

@@ -8,6 +8,7 @@ which the i18n test then refuses until someone translates them.
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from pathlib import Path
 
@@ -52,7 +53,10 @@ def sync(
         if domains and domain not in domains:
             continue
         for lang in languages:
-            written.append(_update(locales / lang / "LC_MESSAGES" / f"{domain}.po", template, lang))
+            # A copy per language: Catalog.update shares Message objects with the template,
+            # so filling English msgstrs would otherwise leak into the next language.
+            po_path = locales / lang / "LC_MESSAGES" / f"{domain}.po"
+            written.append(_update(po_path, copy.deepcopy(template), lang))
     return written
 
 
@@ -66,11 +70,16 @@ def _update(po_path: Path, template: Catalog, lang: str) -> Path:
     catalog.obsolete.clear()
     if lang == SOURCE_LANGUAGE:
         for message in catalog:
-            if message.id and not message.string:
-                message.string = message.id
+            if message.id and not _translated(message.string):
+                message.string = message.id  # for a plural: (singular, plural)
     catalog.project = "safe-migration-bot"
     catalog.fuzzy = False
     po_path.parent.mkdir(parents=True, exist_ok=True)
     with po_path.open("wb") as handle:
         write_po(handle, catalog, width=100, sort_output=False, omit_header=False)
     return po_path
+
+
+def _translated(string: str | tuple[str, ...]) -> bool:
+    """A plural entry is a tuple of forms: translated only when every form is."""
+    return all(string) if isinstance(string, tuple) else bool(string)

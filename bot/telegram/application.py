@@ -9,14 +9,29 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from telegram import BotCommand, Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from bot.config import Settings
 from bot.i18n import N_
 from bot.services import Services
-from bot.telegram import errors, flood
-from bot.telegram.handlers import contacts, faq, media, menu, start
+from bot.telegram import errors, flood, outbox, report_jobs
+from bot.telegram.handlers import (
+    broadcasts,
+    contacts,
+    desk,
+    faq,
+    media,
+    menu,
+    privacy,
+    relay,
+    reports,
+    start,
+    status,
+    subscriptions,
+)
+from bot.telegram.lifecycle import BotApplication
+from bot.telegram.ratelimit import InteractiveRateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +48,12 @@ COMMANDS = [
     CommandSpec({"id": "start", "en": "start"}, N_("Start and choose the language")),
     CommandSpec({"id": "menu", "en": "menu"}, N_("Browse topics")),
     CommandSpec({"id": "darurat", "en": "emergency"}, N_("Official contacts for emergencies")),
+    CommandSpec({"id": "lapor", "en": "report"}, N_("Report a recruiter or trafficking")),
+    CommandSpec({"id": "status", "en": "status"}, N_("Your reports and their status")),
     CommandSpec({"id": "bahasa", "en": "language"}, N_("Choose the language")),
+    CommandSpec({"id": "langganan", "en": "subscribe"}, N_("Get warnings about scams")),
+    CommandSpec({"id": "berhenti", "en": "unsubscribe"}, N_("Stop the warnings")),
+    CommandSpec({"id": "hapusdata", "en": "deletemydata"}, N_("Delete my data")),
     CommandSpec({"id": "help", "en": "help"}, N_("How to use this bot")),
 ]
 
@@ -48,16 +68,17 @@ def build_application(
     settings = services.settings
     builder = (
         ApplicationBuilder()
+        .application_class(BotApplication)
         .token(settings.bot_token or "")
         .base_url(base_url or settings.telegram_base_url)
-        .defaults(Defaults(disable_web_page_preview=True))
+        .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .post_init(_post_init)
         .concurrent_updates(True)
     )
     if base_file_url:
         builder = builder.base_file_url(base_file_url)
     if rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(InteractiveRateLimiter(services.pacing, max_retries=3))
     application = builder.build()
     application.bot_data["services"] = services
     register_features(application)
@@ -66,8 +87,13 @@ def build_application(
 
 def register_features(application: Application) -> None:
     flood.register(application)
-    for feature in (start, menu, contacts, faq):
+    outbox.register(application)
+    relay.register(application)  # its own early group: replies to the desk go first
+    for feature in (start, menu, contacts, subscriptions, broadcasts, reports, status, privacy):
         feature.register(application)
+    desk.register(application)
+    report_jobs.register(application)
+    faq.register(application)
     media.register(application)
     errors.register(application)
 

@@ -43,6 +43,7 @@ def guess_language(telegram_code: str | None, svc: Services) -> str:
 
 def set_language(user_id: int, lang: str, context: ContextTypes.DEFAULT_TYPE) -> None:
     services(context).users.set_language(user_id, lang)
+    services(context).subscribers.set_language(user_id, lang)  # broadcasts follow the choice
     if context.user_data is not None:
         context.user_data[LANGUAGE_KEY] = lang
 

@@ -17,6 +17,8 @@ LANGUAGE = "lang"
 FEEDBACK = "fb"
 MENU = "menu"
 CONTACTS = "contacts"
+SUBSCRIPTION = "sub"
+REPORT = "rp"  # the tip-off form (handlers/reports.py)
 NONE_OF_THESE = "none"
 MAX_CALLBACK_BYTES = 64
 
@@ -49,7 +51,9 @@ def main_menu(_: Translator, content: Content) -> InlineKeyboardMarkup:
         [_button(f"{c.emoji} {c.title.get(lang, c.id)}".strip(), CATEGORY, c.id)]
         for c in content.categories
     ]
+    rows.append([report_button(_)])
     rows.append([_button(_("🆘 Official contacts"), CONTACTS)])
+    rows.append([_button(_("🔔 Scam warnings"), SUBSCRIPTION)])
     rows.append([_button(_("🌐 Language"), LANGUAGE)])
     return InlineKeyboardMarkup(rows)
 
@@ -72,6 +76,9 @@ def answer(_: Translator, entry: FaqEntry, content: Content) -> InlineKeyboardMa
             _button(_("👎 Not helpful"), FEEDBACK, "-", entry.id),
         ]
     )
+    found = content.category(entry.category)
+    if found is not None and found.offers_report:
+        rows.append([report_button(_)])
     rows.append([_button(_("📚 All topics"), MENU)])
     return InlineKeyboardMarkup(rows)
 
@@ -86,6 +93,12 @@ def fallback(_: Translator) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [_button(_("📚 Browse topics"), MENU)],
+            [report_button(_)],
             [_button(_("🆘 Official contacts"), CONTACTS)],
         ]
     )
+
+
+def report_button(_: Translator) -> InlineKeyboardButton:
+    """Starts the tip-off form: in the menu, the fallback, and under answers about scams."""
+    return _button(_("📣 Report a recruiter or trafficking"), REPORT, "new")

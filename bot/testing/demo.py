@@ -10,6 +10,7 @@ as a message. Input may be piped, so a demo can be scripted:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 import tempfile
 import textwrap
@@ -39,8 +40,10 @@ class TerminalChat:
         text = message.get("text") or message.get("caption") or "[media]"
         print(f"\n🤖{edited}", file=self.out)
         for line in text.splitlines() or [""]:
-            print(textwrap.fill(line, width=78, initial_indent="   ", subsequent_indent="   "),
-                  file=self.out)
+            print(
+                textwrap.fill(line, width=78, initial_indent="   ", subsequent_indent="   "),
+                file=self.out,
+            )
         rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
         if rows:
             self.buttons = []
@@ -97,8 +100,6 @@ async def chat(settings: Settings, user_language: str, stdin: TextIO, out: TextI
 
 
 def run_demo(settings: Settings, user_language: str = "id") -> int:
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(chat(settings, user_language, sys.stdin, sys.stdout))
-    except KeyboardInterrupt:
-        pass
     return 0

@@ -1,0 +1,172 @@
+"""Cek Dulu on the command line: `check`, `eval-check` and `agencies import|status`.
+
+`check` runs exactly the check the bot runs (same rules, same register, same tip-off counts
+when the database exists), so editors can try a rule change on a text before publishing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from bot.config import Settings
+
+CONTENT_ERROR = 1
+USAGE_ERROR = 2
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    check = sub.add_parser("check", help="Cek Dulu: check a job offer, agency, number or link")
+    check.add_argument("text", nargs="?", help="the text; omit to read all of stdin as one text")
+    check.add_argument("--json", action="store_true", help="print the result as JSON")
+    check.add_argument("--lang", help="language of explanations (default: DEFAULT_LANGUAGE)")
+    check.set_defaults(handler=cmd_check)
+
+    ev = sub.add_parser("eval-check", help="Cek Dulu recall and false alarms on a labelled file")
+    ev.add_argument("file", type=Path, help="JSON lines (id, label, text) or TSV (label, text)")
+    ev.add_argument("--quiet", action="store_true", help="numbers only, no list of misses")
+    ev.set_defaults(handler=cmd_eval_check)
+
+    agencies = sub.add_parser("agencies", help="the register of licensed placement agencies")
+    agencies_sub = agencies.add_subparsers(title="agencies commands", required=True)
+    imp = agencies_sub.add_parser("import", help="load the official list from a CSV file")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--source", help="where the list comes from (default: the file name)")
+    imp.add_argument("--as-of", help="the date the list was valid on, YYYY-MM-DD")
+    imp.set_defaults(handler=cmd_agencies_import)
+    agencies_sub.add_parser("status", help="show the register in use").set_defaults(
+        handler=cmd_agencies_status
+    )
+
+
+def _checker(settings: Settings):
+    """The checker, with the register and tip-off counts when the database exists."""
+    from bot.core.cekdulu import Checker
+    from bot.core.content import ContentError, load_valid_content
+    from bot.core.reasons import RulesError
+
+    try:
+        content = load_valid_content(settings.content_dir)
+        checker = Checker.load(settings.content_dir, content.language_codes)
+    except (ContentError, RulesError, OSError) as exc:
+        print(f"Content errors:\n{exc}", file=sys.stderr)
+        return None, None
+    if settings.database_path.exists():
+        from bot.storage.checks import ReportedIdentifiers
+
+        database = _database(settings)
+        checker.register = _register(database).current()
+        checker.count_reports = ReportedIdentifiers(database).counts
+    return content, checker
+
+
+def _database(settings: Settings):
+    from bot.storage import Database
+
+    return Database.open(settings.database_path)
+
+
+def _register(database):
+    from bot.core.clock import Clock
+    from bot.storage.checks import AgencyRegister
+
+    return AgencyRegister(database, Clock())
+
+
+def _read(path: Path) -> str:
+    """CSV files saved by spreadsheet programs are UTF-8 or, on Windows, often cp1252."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        return path.read_text(encoding="cp1252")
+
+
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    content, checker = _checker(settings)
+    if checker is None:
+        return CONTENT_ERROR
+    lang = args.lang or settings.default_language
+    if lang not in content.language_codes:
+        print(f"--lang must be one of {', '.join(content.language_codes)}", file=sys.stderr)
+        return USAGE_ERROR
+    text = args.text if args.text is not None else sys.stdin.read()
+    result = checker.check(text)
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False))
+    else:
+        print(describe(result, lang))
+    return 0
+
+
+def describe(result, lang: str) -> str:
+    """A plain-text account of a result for the terminal."""
+    lines = [f"verdict: {result.verdict.value}"]
+    for reason in result.reasons:
+        title = reason.title.get(lang) or reason.id
+        found = f' ("{reason.found}")' if reason.found else ""
+        lines.append(f"- [{reason.severity.value}] {reason.id}: {title}{found}")
+        if reason.explanation:
+            lines.append(f"    {reason.explanation[lang]}")
+        if reason.data.get("items"):
+            for item in reason.data["items"]:
+                lines.append(f"    {item['display']}: {item['reports']} tip-off(s)")
+    if result.identifiers:
+        shown = ", ".join(f"{i.kind.value} {i.display}" for i in result.identifiers)
+        lines.append(f"identifiers: {shown}")
+    for match in result.agencies:
+        lines.append(f"agency: {json.dumps(match.to_dict(), ensure_ascii=False)}")
+    return "\n".join(lines)
+
+
+def cmd_eval_check(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.cekdulu import Checker
+    from bot.core.cekdulu_eval import evaluate, format_report, read_labelled
+    from bot.core.content import load_valid_content
+
+    if not args.file.is_file():
+        print(f"No such file: {args.file}", file=sys.stderr)
+        return USAGE_ERROR
+    try:
+        items = read_labelled(args.file)
+    except (ValueError, KeyError) as exc:
+        print(f"Cannot read {args.file}: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    content = load_valid_content(settings.content_dir)
+    checker = Checker.load(settings.content_dir, content.language_codes)
+    print(format_report(evaluate(checker, items), details=not args.quiet))
+    return 0
+
+
+def cmd_agencies_import(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.agencies import RegisterFileError, parse_date, read_csv
+
+    if not args.file.is_file():
+        print(f"No such file: {args.file}", file=sys.stderr)
+        return USAGE_ERROR
+    try:
+        agencies = read_csv(_read(args.file))
+        as_of = parse_date(args.as_of) if args.as_of else None
+    except RegisterFileError as exc:
+        print(f"Cannot import {args.file}: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    if as_of is None:
+        as_of = dt.date.fromtimestamp(args.file.stat().st_mtime)
+        print(f"No --as-of given: using the file's date, {as_of}.", file=sys.stderr)
+    source = args.source or args.file.name
+    register = _register(_database(settings))
+    batch = register.import_batch(agencies, source, as_of, args.file.name)
+    print(f"Imported {len(agencies)} agencies from {source}, as of {batch.as_of} (#{batch.id}).")
+    return 0
+
+
+def cmd_agencies_status(args: argparse.Namespace, settings: Settings) -> int:
+    register = _register(_database(settings)).current()
+    if register.batch is None:
+        print("No register imported yet: python -m bot agencies import FILE.csv")
+        return 0
+    batch = register.batch
+    print(f"{len(register)} agencies from {batch.source}, as of {batch.as_of} (#{batch.id})")
+    return 0

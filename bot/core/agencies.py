@@ -1,0 +1,264 @@
+"""The register of licensed placement agencies (P3MI) and the fuzzy name matcher.
+
+The register is data imported from the official list (SISKOP2MI / KP2MI) with the date it
+was valid on. Names are compared after a normalisation that ignores what people vary
+("PT", "PT.", "P.T.", "Tbk", "(Persero)", punctuation, old spellings such as "Djaja"), and
+then with rapidfuzz, so typos and a changed word order still match. The answers are
+deliberately modest: found (licence valid or ended), a similar name, or not in the register
+*as of its date*. Not being in the register never makes an agency "illegal" here.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from rapidfuzz import fuzz, process
+
+# Calibrated on tests/fixtures/agencies.csv and the variants in tests/test_agencies.py:
+# every typo/format variant scores ≥ 92, the nearest different name ≤ 88.
+FOUND_SCORE = 90.0
+SIMILAR_SCORE = 80.0
+AMBIGUOUS_GAP = 2.0  # two register names this close to each other: report as similar
+LEGAL_FORMS = frozenset({"pt", "p t", "persero", "perseroan", "terbatas", "tbk", "cv"})
+NOT_NAME_WORDS = frozenset(
+    "apa apakah ini itu ya gak ga nggak tidak aman resmi legal ilegal bodong penipu penipuan "
+    "benar bener beneran gimana bagaimana cek tolong mohon kah is this that a the how what "
+    "safe legit real fake scam please check".split()
+)
+MAX_NAME_WORDS = 7
+_ABBREVIATIONS = {"intl": "internasional", "int'l": "internasional", "international": "internasional"}
+ACRONYM = re.compile(r"[a-z]{2,6}")
+_OLD_SPELLING = (("dj", "j"), ("tj", "c"), ("oe", "u"), ("sj", "sy"), ("ch", "kh"))
+_NON_WORD = re.compile(r"[^\w']+")
+
+
+class Standing(StrEnum):
+    LICENSED = "licensed"  # in the register, licence valid on the register's date
+    EXPIRED = "expired"  # in the register, licence ended
+    SIMILAR = "similar"  # not in the register, a close name is
+    NOT_FOUND = "not_found"
+    NO_REGISTER = "no_register"  # no list imported yet
+
+
+@dataclass(frozen=True)
+class Agency:
+    name: str
+    licence_number: str | None = None
+    valid_until: dt.date | None = None
+    address: str | None = None
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One import of the official list: where it came from and the date it was valid on."""
+
+    id: int
+    source: str
+    as_of: dt.date
+
+
+@dataclass(frozen=True)
+class AgencyMatch:
+    query: str
+    standing: Standing
+    agency: Agency | None = None
+    score: float = 0.0
+    batch: Batch | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        agency = self.agency
+        return {
+            "query": self.query,
+            "standing": self.standing.value,
+            "name": agency.name if agency else None,
+            "licence_number": agency.licence_number if agency else None,
+            "valid_until": _iso(agency.valid_until) if agency else None,
+            "score": round(self.score, 1),
+            "as_of": _iso(self.batch.as_of) if self.batch else None,
+            "source": self.batch.source if self.batch else None,
+        }
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def normalise_name(name: str) -> str:
+    """A name reduced to what identifies the company: "P.T. Djaja Intl, Tbk." → "jaja
+    internasional" ("dj" → "j" as in modern spelling, legal forms dropped)."""
+    text = unicodedata.normalize("NFKC", name).casefold().replace("&", " ")
+    text = re.sub(r"\bp\.\s?t\.?(?=\s|$)", " pt ", text)
+    words = []
+    for word in _NON_WORD.sub(" ", text).split():
+        word = _ABBREVIATIONS.get(word, word).replace("'", "")
+        for old, new in _OLD_SPELLING:
+            word = word.replace(old, new)
+        words.append(word)
+    kept = [w for w in words if w not in LEGAL_FORMS]
+    return " ".join(kept or words)
+
+
+def _score(query: str, candidate: str, **_: object) -> float:
+    """Typos (ratio) and word order (token_sort) both count; a shorter name inside a longer
+    one does not (that is a different company until proven otherwise)."""
+    return max(fuzz.ratio(query, candidate), fuzz.token_sort_ratio(query, candidate))
+
+
+class Register:
+    """The latest imported list, searchable by name."""
+
+    def __init__(self, agencies: Sequence[Agency], batch: Batch | None) -> None:
+        self.agencies = list(agencies)
+        self.batch = batch
+        self._names = [normalise_name(a.name) for a in self.agencies]
+
+    def __len__(self) -> int:
+        return len(self.agencies)
+
+    def match(self, query: str) -> AgencyMatch:
+        if self.batch is None or not self.agencies:
+            return AgencyMatch(query, Standing.NO_REGISTER)
+        wanted = normalise_name(query)
+        best = process.extract(wanted, self._names, scorer=_score, limit=2)
+        if not wanted or not best or best[0][1] < SIMILAR_SCORE:
+            return self._by_acronym(query, wanted)
+        _name, score, index = best[0]
+        agency = self.agencies[index]
+        if score < FOUND_SCORE or _ambiguous(best):
+            return AgencyMatch(query, Standing.SIMILAR, agency, score, self.batch)
+        return AgencyMatch(query, self._standing(agency), agency, score, self.batch)
+
+    def _by_acronym(self, query: str, wanted: str) -> AgencyMatch:
+        """"PT BKM" may stand for "PT Bina Karya Mandiri": offered as similar, never found,
+        and only when one name in the register has those initials."""
+        if ACRONYM.fullmatch(wanted):
+            hits = [i for i, name in enumerate(self._names) if _initials(name) == wanted]
+            if len(hits) == 1:
+                return AgencyMatch(query, Standing.SIMILAR, self.agencies[hits[0]], 0.0, self.batch)
+        return AgencyMatch(query, Standing.NOT_FOUND, batch=self.batch)
+
+    def _standing(self, agency: Agency) -> Standing:
+        assert self.batch is not None
+        if agency.valid_until is not None and agency.valid_until < self.batch.as_of:
+            return Standing.EXPIRED
+        return Standing.LICENSED
+
+
+def _initials(name: str) -> str:
+    return "".join(word[0] for word in name.split())
+
+
+def _ambiguous(best: list[tuple[str, float, int]]) -> bool:
+    return len(best) > 1 and best[0][1] < 100 and best[0][1] - best[1][1] < AMBIGUOUS_GAP
+
+
+def name_query(text: str) -> str | None:
+    """The whole input read as an agency name ("/cek maju jaya abadi"), when it is short
+    and reads like a name rather than a question."""
+    words = _NON_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).split()
+    if not words or len(words) > MAX_NAME_WORDS or any(w in NOT_NAME_WORDS for w in words):
+        return None
+    if not any(ch.isalpha() for ch in text):
+        return None
+    return " ".join(text.split())
+
+
+# -- CSV import ------------------------------------------------------------------------------
+COLUMNS = {
+    "name": ("name", "nama", "nama_perusahaan", "nama perusahaan", "nama p3mi", "perusahaan"),
+    "licence_number": (
+        "licence_number",
+        "license_number",
+        "nomor_izin",
+        "nomor izin",
+        "no_izin",
+        "no izin",
+        "sip3mi",
+        "nomor sip3mi",
+        "izin",
+    ),
+    "valid_until": (
+        "valid_until",
+        "berlaku_sampai",
+        "berlaku sampai",
+        "masa_berlaku",
+        "masa berlaku",
+        "tanggal_berakhir",
+        "expiry",
+    ),
+    "address": ("address", "alamat", "alamat kantor"),
+}
+_DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y")
+
+
+class RegisterFileError(ValueError):
+    """A problem in the CSV file; the message gives the line."""
+
+
+def read_csv(text: str) -> list[Agency]:
+    """Agencies from the official list saved as CSV (comma or semicolon, UTF-8, with a
+    header row; column names in Indonesian or English, see COLUMNS)."""
+    dialect = _dialect(text)
+    rows = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), dialect=dialect)
+    columns = _columns(rows.fieldnames or [])
+    agencies = [_agency(row, columns, line) for line, row in enumerate(rows, start=2)]
+    found = [a for a in agencies if a is not None]
+    if not found:
+        raise RegisterFileError("no agencies in the file")
+    return found
+
+
+def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
+    try:
+        return csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        return csv.excel
+
+
+def _columns(header: Iterable[str]) -> dict[str, str]:
+    by_name = {" ".join(h.strip().casefold().replace("_", " ").split()): h for h in header if h}
+    columns = {}
+    for field, names in COLUMNS.items():
+        for name in names:
+            if name.replace("_", " ") in by_name:
+                columns[field] = by_name[name.replace("_", " ")]
+                break
+    if "name" not in columns:
+        raise RegisterFileError("line 1: no name column (expected one of: nama, name, …)")
+    return columns
+
+
+def _agency(row: dict[str, str | None], columns: dict[str, str], line: int) -> Agency | None:
+    def value(field: str) -> str | None:
+        column = columns.get(field)
+        text = (row.get(column) or "").strip() if column else ""
+        return " ".join(text.split()) or None
+
+    name = value("name")
+    if name is None:
+        return None
+    return Agency(
+        name=name,
+        licence_number=value("licence_number"),
+        valid_until=parse_date(value("valid_until"), line),
+        address=value("address"),
+    )
+
+
+def parse_date(text: str | None, line: int | None = None) -> dt.date | None:
+    if not text:
+        return None
+    for pattern in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    where = f"line {line}: " if line else ""
+    raise RegisterFileError(f"{where}date {text!r} is not YYYY-MM-DD or DD-MM-YYYY")

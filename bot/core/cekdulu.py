@@ -1,0 +1,166 @@
+"""Cek Dulu: check a recruiter or a job offer before paying or leaving.
+
+One text in (an ad, a chat message, an agency name, a phone number, a link), one `Result`
+out: a verdict in three levels and every reason behind it. The verdict is the most serious
+reason: any danger sign → "danger signs found"; otherwise anything to verify → "needs
+checking"; otherwise "no danger signs found". There is deliberately no "safe": the check
+only sees what is written.
+
+No Telegram and no database here: the register and the tip-off counts come in as objects
+and a function, so the CLI, the bot and the benchmark run exactly the same check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from bot.core import agencies
+from bot.core.agencies import AgencyMatch, Register, Standing
+from bot.core.destinations import Country, Destinations, JobType
+from bot.core.identifiers import Identifier, Kind, extract
+from bot.core.reasons import Kind as ReasonKind
+from bot.core.reasons import Reason, Severity, strongest
+from bot.core.redflags import RedFlags
+
+MAX_TEXT = 4096  # a Telegram message; longer input is cut, not refused
+MAX_AGENCIES = 3
+AGENCY_PREFIXES = ("PT", "CV", "LPK", "YAYASAN")
+TRAINING_PREFIXES = ("LPK",)
+
+# (kind, value) of identifiers → how many tip-offs mention each
+ReportCounter = Callable[[Sequence[Identifier]], dict[tuple[str, str], int]]
+
+
+class Verdict(StrEnum):
+    DANGER = "danger"
+    CHECK = "check"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class Result:
+    text: str
+    verdict: Verdict
+    reasons: list[Reason]
+    identifiers: list[Identifier]
+    agencies: list[AgencyMatch] = field(default_factory=list)
+    countries: list[Country] = field(default_factory=list)
+    jobs: list[JobType] = field(default_factory=list)
+
+    @property
+    def reason_ids(self) -> list[str]:
+        return [r.id for r in self.reasons]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `python -m bot check --json` shape."""
+        return {
+            "verdict": self.verdict.value,
+            "reasons": self.reason_ids,
+            "identifiers": [
+                {"kind": i.kind.value, "value": i.value, "display": i.display}
+                for i in self.identifiers
+            ],
+            "agency": self.agencies[0].to_dict() if self.agencies else None,
+        }
+
+
+@dataclass
+class Checker:
+    redflags: RedFlags
+    destinations: Destinations
+    register: Register | None = None  # None: skip the agency check (evaluation of texts)
+    count_reports: ReportCounter | None = None
+
+    @classmethod
+    def load(cls, content_dir: Path, languages: Iterable[str]) -> Checker:
+        languages = list(languages)
+        return cls(
+            RedFlags.load(content_dir, languages), Destinations.load(content_dir, languages)
+        )
+
+    def check(self, text: str, register: Register | None = None) -> Result:
+        text = (text or "").strip()[:MAX_TEXT]
+        clean = self.redflags.clean(text)
+        countries = self.destinations.countries_in(clean)
+        jobs = self.destinations.jobs_in(clean)
+        context = self.redflags.context(text, clean, countries, jobs)
+        identifiers = extract(text)
+        reasons = self.redflags.reasons(context)
+        reasons += self.destinations.reasons(clean, countries, jobs)
+        matches = self._agencies(text, identifiers, register or self.register)
+        reasons += [agency_reason(m) for m in matches]
+        reasons += self._reported(identifiers, text)
+        reasons.sort(key=lambda r: -r.severity.rank)
+        return Result(text, verdict_of(reasons), reasons, identifiers, matches, countries, jobs)
+
+    def _agencies(
+        self, text: str, identifiers: Sequence[Identifier], register: Register | None
+    ) -> list[AgencyMatch]:
+        if register is None:
+            return []
+        return [register.match(name) for name in agency_names(text, identifiers)]
+
+    def _reported(self, identifiers: Sequence[Identifier], text: str) -> list[Reason]:
+        if self.count_reports is None:
+            return []
+        wanted = list(identifiers) + _bare_name_identifiers(text, identifiers)
+        counts = self.count_reports(wanted) if wanted else {}
+        items = [
+            {"kind": i.kind.value, "display": i.display, "reports": counts[(i.kind.value, i.value)]}
+            for i in wanted
+            if counts.get((i.kind.value, i.value))
+        ]
+        if not items:
+            return []
+        return [Reason("reported-before", ReasonKind.REPORTED, Severity.CHECK, data={"items": items})]
+
+
+def verdict_of(reasons: Iterable[Reason]) -> Verdict:
+    top = strongest(reasons)
+    if top is Severity.DANGER:
+        return Verdict.DANGER
+    return Verdict.CHECK if top is Severity.CHECK else Verdict.NONE
+
+
+def agency_names(text: str, identifiers: Sequence[Identifier]) -> list[str]:
+    """Agency names to look up: those written after PT/CV/LPK/Yayasan, or, when the whole
+    input is short and nothing else was found in it, the input itself ("maju jaya")."""
+    names = [i.value for i in identifiers if i.kind is Kind.AGENCY]
+    if not names and not identifiers:
+        bare = agencies.name_query(text)
+        names = [bare] if bare else []
+    return list(dict.fromkeys(names))[:MAX_AGENCIES]
+
+
+def _bare_name_identifiers(text: str, identifiers: Sequence[Identifier]) -> list[Identifier]:
+    """A bare name typed alone is looked up in tip-offs as "PT <NAME>", the form the tip-off
+    extractor stores names in."""
+    names = agency_names(text, identifiers)
+    if identifiers or not names:
+        return []
+    value = "PT " + " ".join(names[0].upper().split())
+    return [Identifier(Kind.AGENCY, value, value)]
+
+
+AGENCY_SEVERITY = {
+    Standing.LICENSED: Severity.INFO,
+    Standing.EXPIRED: Severity.CHECK,
+    Standing.SIMILAR: Severity.CHECK,
+    Standing.NOT_FOUND: Severity.CHECK,
+    Standing.NO_REGISTER: Severity.INFO,
+}
+
+
+def agency_reason(match: AgencyMatch) -> Reason:
+    training = match.query.upper().startswith(TRAINING_PREFIXES)
+    return Reason(
+        id=f"agency-{match.standing.value.replace('_', '-')}",
+        kind=ReasonKind.AGENCY,
+        severity=AGENCY_SEVERITY[match.standing],
+        found=match.query,
+        data={"match": match, "training_institute": training},
+    )

@@ -1,0 +1,350 @@
+"""The coordination desk's side: the case card, its status buttons, reminders and /cases.
+
+Everything here is in the desk's language (the default language). Only presses made in
+DESK_CHAT_ID count: anyone who can see a card there may change its status, so the desk
+group must be closed to outsiders. A card never shows who reported unless the reporter
+chose to be shown.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
+
+from bot.core.case_status import (
+    OUTCOME_LABELS,
+    STATUS_EMOJI,
+    STATUS_LABELS,
+    TRANSITIONS,
+    Outcome,
+    Status,
+    outcome_of,
+    status_of,
+)
+from bot.core.identifiers import Kind
+from bot.core.reports import ShownIdentity, normalise_code
+from bot.i18n import Translator
+from bot.services import Services
+from bot.storage.reports import CardIdentifier, Report, StoredEvidence
+from bot.telegram import keyboards, outbox
+from bot.telegram.common import services
+from bot.telegram.report_format import (
+    category_text,
+    clip,
+    occurred_text,
+    place_text,
+    status_text,
+    when_text,
+)
+
+log = logging.getLogger(__name__)
+
+PREFIX = "dk"
+SET, CLOSE, OUTCOME, BACK = "s", "c", "o", "b"
+MAX_CARD = 4096
+MAX_IDENTIFIERS_SHOWN = 12
+CASES_LISTED = 30
+IDENTIFIER_ICONS = {
+    Kind.PHONE: "📞",
+    Kind.WHATSAPP: "💬",
+    Kind.LINK: "🔗",
+    Kind.DOMAIN: "🌐",
+    Kind.HANDLE: "👤",
+    Kind.EMAIL: "✉️",
+    Kind.BANK_ACCOUNT: "🏦",
+    Kind.AGENCY: "🏢",
+}
+
+
+def desk_translator(svc: Services) -> Translator:
+    return svc.i18n.translator(svc.settings.default_language)
+
+
+# -- the card --------------------------------------------------------------------------------
+def card_text(svc: Services, report: Report) -> str:
+    """The whole card, cut in the details if it would not fit in one message."""
+    _ = desk_translator(svc)
+    details = report.details
+    while True:
+        text = _card_text(_, svc, report, html.escape(details))
+        if len(text) <= MAX_CARD or len(details) < 100:
+            return text
+        details = clip(details, len(details) - max(len(text) - MAX_CARD, 50))
+
+
+def _card_text(_: Translator, svc: Services, report: Report, details: str) -> str:
+    head = _("🚨 <b>URGENT</b> report") if report.urgent else _("📋 Report")
+    lines = [
+        f"{head} <code>{report.code}</code>",
+        "",
+        _("<b>What:</b> {value}", value=category_text(_, report.category)),
+        _(
+            "<b>Where:</b> {value}",
+            value=place_text(_, svc.provinces, report.province, report.place),
+        ),
+        _("<b>When:</b> {value}", value=occurred_text(_, report.occurred) or "–"),
+        _("<b>Received:</b> {value}", value=when_text(report.created_at, _.lang)),
+        "",
+        _("<b>Details</b>"),
+        details,
+    ]
+    lines += _evidence_lines(_, svc.reports.evidence(report.id))
+    lines += _identifier_lines(_, svc.reports.identifiers(report.id))
+    lines += ["", _reporter_line(_, report.shown_identity), _status_line(_, report)]
+    return "\n".join(lines)
+
+
+def _evidence_lines(_: Translator, evidence: list[StoredEvidence]) -> list[str]:
+    files = [item for item in evidence if item.kind != "note"]
+    notes = [item for item in evidence if item.kind == "note"]
+    lines: list[str] = []
+    if notes:
+        lines += ["", _("<b>Notes and links from the reporter</b>")]
+        lines += [f"• {html.escape(item.text or '')}" for item in notes]
+    if files:
+        lines += [
+            "",
+            _.plural("📎 {n} file, copied below.", "📎 {n} files, copied below.", len(files)),
+        ]
+    missing = sum(item.copy_failed for item in files)
+    if missing:
+        lines.append(
+            _.plural(
+                "⚠️ {n} file could not be copied: the reporter deleted it.",
+                "⚠️ {n} files could not be copied: the reporter deleted them.",
+                missing,
+            )
+        )
+    return lines
+
+
+def _identifier_lines(_: Translator, identifiers: list[CardIdentifier]) -> list[str]:
+    if not identifiers:
+        return []
+    lines = ["", _("<b>Identifiers</b>")]
+    for item in identifiers[:MAX_IDENTIFIERS_SHOWN]:
+        icon = IDENTIFIER_ICONS.get(Kind(item.kind), "•")
+        lines.append(f"{icon} <code>{html.escape(item.display)}</code> — {_seen(_, item)}")
+    hidden = len(identifiers) - MAX_IDENTIFIERS_SHOWN
+    if hidden > 0:
+        lines.append(_.plural("… and {n} more", "… and {n} more", hidden))
+    return lines
+
+
+def _seen(_: Translator, item: CardIdentifier) -> str:
+    if item.other_reports <= 0:
+        return _("first report")
+    seen = _.plural("seen in {n} other report", "seen in {n} other reports", item.other_reports)
+    codes = ", ".join(f"<code>{code}</code>" for code in item.other_codes)
+    return f"<b>{seen}</b>: {codes}"
+
+
+def _reporter_line(_: Translator, shown: ShownIdentity | None) -> str:
+    if shown is None:
+        return _("<b>Reporter:</b> hidden (anonymous)")
+    who = f'<a href="tg://user?id={int(shown.user_id)}">{html.escape(shown.name)}</a>'
+    if shown.username:
+        who += " @" + html.escape(shown.username)
+    if shown.phone:
+        who += ", " + html.escape(shown.phone)
+    return _("<b>Reporter</b> (chose to be shown): {who}", who=who)
+
+
+def _status_line(_: Translator, report: Report) -> str:
+    status = status_text(_, report.status, report.outcome)
+    if report.status is Status.NEW:
+        due = when_text(report.ack_due_at, _.lang, with_year=False)
+        return _("<b>Status:</b> {status}, acknowledge by {due}", status=status, due=due)
+    changed = when_text(report.status_at, _.lang, with_year=False) if report.status_at else ""
+    return _(
+        "<b>Status:</b> {status} ({who}, {when})",
+        status=status,
+        who=html.escape(report.status_by or "?"),
+        when=changed,
+    )
+
+
+def card_markup(svc: Services, report: Report) -> InlineKeyboardMarkup:
+    _ = desk_translator(svc)
+    buttons = [_status_button(_, report, status) for status in TRANSITIONS[report.status]]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    return InlineKeyboardMarkup(rows)
+
+
+def _status_button(_: Translator, report: Report, status: Status) -> InlineKeyboardButton:
+    if status is Status.CLOSED:
+        return _desk_button(_("🏁 Close…"), CLOSE, report.code)
+    if report.status in (Status.CLOSED, Status.SPAM):
+        return _desk_button("↩️ " + _("Reopen"), SET, report.code, status.value)
+    return _desk_button(_action_label(_, status), SET, report.code, status.value)
+
+
+def _action_label(_: Translator, status: Status) -> str:
+    """Buttons say what pressing them does."""
+    labels = {
+        Status.ACKNOWLEDGED: _("✅ Acknowledge"),
+        Status.IN_PROGRESS: _("🔎 Working on it"),
+        Status.NEED_INFO: _("❓ Need more information"),
+        Status.SPAM: _("🚫 Spam"),
+    }
+    return labels.get(status) or f"{STATUS_EMOJI[status]} {_(STATUS_LABELS[status])}"
+
+
+def _outcome_markup(_: Translator, report: Report) -> InlineKeyboardMarkup:
+    rows = [
+        [_desk_button(f"🏁 {_(OUTCOME_LABELS[o])}", OUTCOME, report.code, o.value)] for o in Outcome
+    ]
+    rows.append([_desk_button(_("⬅️ Back"), BACK, report.code)])
+    return InlineKeyboardMarkup(rows)
+
+
+def _desk_button(label: str, *values: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=keyboards.data(PREFIX, *values))
+
+
+def evidence_caption(svc: Services, report: Report, item: StoredEvidence, total: int) -> str:
+    head = f"📎 <code>{report.code}</code> · {item.position}/{total}"
+    if not item.text:
+        return head
+    return f"{head}\n{html.escape(clip(item.text, 900))}"
+
+
+def reminder_text(svc: Services, report: Report) -> str:
+    _ = desk_translator(svc)
+    since = when_text(report.created_at, _.lang, with_year=False)
+    if report.urgent:
+        return _(
+            "⏰ <b>Urgent report <code>{code}</code> is not acknowledged yet</b> (received "
+            "{since}). Please look at it now and press ✅ on the card.",
+            code=report.code,
+            since=since,
+        )
+    return _(
+        "⏰ Report <code>{code}</code> is not acknowledged yet (received {since}). Please "
+        "press ✅ on the card when someone has looked at it.",
+        code=report.code,
+        since=since,
+    )
+
+
+# -- presses ---------------------------------------------------------------------------------
+def in_desk(svc: Services, chat_id: int | None) -> bool:
+    desk = svc.settings.desk_chat_id
+    return desk is not None and chat_id is not None and chat_id == desk
+
+
+def staff_name(user: User | None) -> str:
+    if user is None:
+        return "?"
+    return f"{user.full_name} (@{user.username})" if user.username else user.full_name
+
+
+async def desk_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    svc = services(context)
+    _ = desk_translator(svc)
+    chat = query.message.chat.id if query.message else None
+    if not in_desk(svc, chat):
+        await query.answer(_("Only the coordination desk can change a case."))
+        return
+    _prefix, values = keyboards.parse(query.data)
+    code = normalise_code(values[1]) if len(values) >= 2 else None
+    report = svc.reports.by_code(code) if code else None
+    if report is None:
+        await query.answer(_("This button is out of date."))
+        return
+    await _act(update, context, values, report)
+
+
+async def _act(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, values: list[str], report: Report
+) -> None:
+    svc = services(context)
+    _ = desk_translator(svc)
+    query = update.callback_query
+    action = values[0]
+    if action in (CLOSE, BACK) and len(values) == 2:
+        markup = _outcome_markup(_, report) if action == CLOSE else card_markup(svc, report)
+        await query.answer()
+        await _swap_markup(update, markup)
+        return
+    status, outcome = _decision(values)
+    if status is None:
+        await query.answer(_("This button is out of date."))
+        return
+    changed = svc.reports.change_status(
+        report.id, status, outcome, staff_name(query.from_user), query.from_user.id
+    )
+    outbox.wake(context)
+    if changed is None:
+        await query.answer(_("The case has moved on: the card shows its current status."))
+        return
+    await query.answer(_("Status: {status}", status=status_text(_, status, outcome)))
+
+
+def _decision(values: list[str]) -> tuple[Status | None, Outcome | None]:
+    """(status, outcome) from `s:CODE:status` or `o:CODE:outcome`; (None, None) if forged."""
+    if len(values) != 3:
+        return None, None
+    if values[0] == SET:
+        status = status_of(values[2])
+        return (status, None) if status is not Status.CLOSED else (None, None)
+    if values[0] == OUTCOME:
+        outcome = outcome_of(values[2])
+        return (Status.CLOSED, outcome) if outcome else (None, None)
+    return None, None
+
+
+async def _swap_markup(update: Update, markup: InlineKeyboardMarkup) -> None:
+    try:
+        await update.callback_query.edit_message_reply_markup(markup)
+    except BadRequest as exc:
+        log.info("could not change the card's buttons: %s", exc)
+
+
+# -- /cases ----------------------------------------------------------------------------------
+async def cases_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    if not in_desk(svc, update.effective_chat.id if update.effective_chat else None):
+        return
+    await update.effective_message.reply_text(
+        cases_text(svc), parse_mode=ParseMode.HTML, disable_notification=True
+    )
+
+
+def cases_text(svc: Services) -> str:
+    _ = desk_translator(svc)
+    cases, total = svc.reports.open_cases(CASES_LISTED)
+    if not total:
+        return _("No open cases. 🎉")
+    overdue = svc.reports.overdue_count()
+    lines = [
+        _.plural("📋 <b>{n} open case</b>", "📋 <b>{n} open cases</b>", total)
+        + (", " + _.plural("{n} overdue", "{n} overdue", overdue) if overdue else "")
+    ]
+    now = svc.report_outbox.clock.now()
+    lines += [
+        _case_line(_, case, case.status is Status.NEW and now >= case.ack_due_at) for case in cases
+    ]
+    if total > len(cases):
+        lines.append(_.plural("… and {n} more", "… and {n} more", total - len(cases)))
+    return "\n".join(lines)
+
+
+def _case_line(_: Translator, case: Report, overdue: bool) -> str:
+    marks = ("⏰" if overdue else "") + ("🚨" if case.urgent else "")
+    since = when_text(case.created_at, _.lang, with_year=False)
+    return (
+        f"{marks}<code>{case.code}</code> · {category_text(_, case.category)} · "
+        f"{status_text(_, case.status)} · {since}"
+    )
+
+
+def register(application: Application) -> None:
+    application.add_handler(CallbackQueryHandler(desk_pressed, pattern=rf"^{PREFIX}(:|$)"))
+    application.add_handler(CommandHandler("cases", cases_command, filters=filters.ChatType.GROUPS))

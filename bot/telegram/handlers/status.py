@@ -1,0 +1,124 @@
+"""/status: a reporter's own cases; /status CODE: one of them. And the messages that tell a
+reporter their case moved on, in their language.
+
+Only cases linked to the asking person are shown: a case code alone reveals nothing, and
+a lost code is no loss, since /status lists every case without it.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.ext import Application, CommandHandler, ContextTypes, filters
+
+from bot.core.case_status import OUTCOME_LABELS, Outcome, Status
+from bot.core.reports import normalise_code
+from bot.i18n import Translator
+from bot.storage.reports import Report
+from bot.telegram import keyboards
+from bot.telegram.common import services, translator
+from bot.telegram.report_format import category_text, status_text, when_text
+
+RELAY_PREFIX = "rl"  # the "reply to the desk" button, handled in handlers/relay.py
+LISTED = 20
+
+
+def reporter_status(_: Translator, status: Status, outcome: Outcome | None) -> str:
+    """A status as the reporter reads it (the desk's "spam" is said more gently)."""
+    if status is Status.SPAM:
+        return _("Closed: the desk could not act on it")
+    if status is Status.NEW:
+        return _("Received, waiting for the desk")
+    return status_text(_, status, outcome)
+
+
+def notification_text(
+    _: Translator, report: Report, status: Status, outcome: Outcome | None
+) -> str:
+    code = report.code
+    texts = {
+        Status.ACKNOWLEDGED: _(
+            "✅ The coordination desk has seen your report <code>{code}</code> and will look "
+            "into it.",
+            code=code,
+        ),
+        Status.IN_PROGRESS: _(
+            "🔎 The desk is working on your report <code>{code}</code>.", code=code
+        ),
+        Status.NEED_INFO: _(
+            "❓ The desk needs more information about your report <code>{code}</code>. Their "
+            "questions will come here: please reply to them.",
+            code=code,
+        ),
+        Status.CLOSED: _(
+            "🏁 Your report <code>{code}</code> is closed: {outcome}. Thank you for speaking up.",
+            code=code,
+            outcome=_(OUTCOME_LABELS[outcome]) if outcome else "–",
+        ),
+        Status.SPAM: _(
+            "Your report <code>{code}</code> is closed: the desk could not act on it.",
+            code=code,
+        ),
+    }
+    return texts.get(status, "")
+
+
+def reply_markup(_: Translator, report: Report) -> InlineKeyboardMarkup:
+    """The button under every desk message and update: write back to the desk."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    _("✍️ Reply to the desk"),
+                    callback_data=keyboards.data(RELAY_PREFIX, report.code),
+                )
+            ]
+        ]
+    )
+
+
+# -- /status ---------------------------------------------------------------------------------
+async def status_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    _ = translator(update, context)
+    cases = services(context).reporters.cases_of(update.effective_user.id)
+    text = _one_case(_, cases, " ".join(context.args)) if context.args else _all_cases(_, cases)
+    await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML)
+
+
+def _all_cases(_: Translator, cases: list[Report]) -> str:
+    if not cases:
+        return _("You have no reports yet. To report something, send /lapor.")
+    lines = [_("<b>Your reports</b>")]
+    for case in cases[:LISTED]:
+        lines.append(
+            f"<code>{case.code}</code> · {category_text(_, case.category)} · "
+            f"{when_text(case.created_at, _.lang, with_year=False)}\n"
+            f"   {reporter_status(_, case.status, case.outcome)}"
+        )
+    lines.append("")
+    lines.append(_("For one report in detail: /status followed by its code."))
+    return "\n".join(lines)
+
+
+def _one_case(_: Translator, cases: list[Report], typed: str) -> str:
+    code = normalise_code(typed)
+    case = next((c for c in cases if c.code == code), None)
+    if case is None:
+        return _("I cannot find that code among your reports. Send /status to see all of them.")
+    lines = [
+        _("<b>Report</b> <code>{code}</code>", code=case.code),
+        _("<b>What:</b> {value}", value=category_text(_, case.category)),
+        _("<b>Sent:</b> {value}", value=when_text(case.created_at, _.lang)),
+        _("<b>Status:</b> {value}", value=reporter_status(_, case.status, case.outcome)),
+    ]
+    if case.status_at:
+        lines.append(_("<b>Last change:</b> {value}", value=when_text(case.status_at, _.lang)))
+    if case.card_message_id is None:
+        lines.append(_("Your report is waiting to be delivered to the desk."))
+    return "\n".join(lines)
+
+
+def register(application: Application) -> None:
+    application.add_handler(
+        CommandHandler("status", status_command, filters=filters.ChatType.PRIVATE)
+    )

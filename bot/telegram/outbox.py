@@ -1,0 +1,270 @@
+"""The report outbox worker: sends what the database says is owed, until it is sent.
+
+Handlers never send desk cards, relays or status updates themselves: they write an outbox
+row in the same transaction as the change and wake this worker. The worker runs with the
+Application (started and stopped by lifecycle hooks), takes due rows oldest first, and
+marks each done only after Telegram accepted it. So a restart carries on where the last
+run stopped, and a crash can at worst repeat the one message that was in flight.
+
+Failures: network errors and 5xx are retried with exponential backoff; a 429 pauses all
+sending for its retry_after; 400/403 (the bot was removed from the desk, a wrong
+DESK_CHAT_ID) alert the admins once and keep retrying slowly, because a report must not
+be dropped while someone fixes the setup.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import html
+import logging
+import random
+import time
+import warnings
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from telegram import Bot
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+from telegram.ext import Application, ContextTypes
+
+from bot.services import Services
+from bot.storage.reports import OutboxJob
+from bot.telegram.lifecycle import on_start_stop
+
+log = logging.getLogger(__name__)
+
+WORKER_KEY = "report_outbox"
+BATCH = 50
+STOP_CHECK_SECONDS = 0.2
+RETENTION_EVERY = 3600.0
+DRAFT_TTL = dt.timedelta(days=3)
+OUTBOX_KEEP = dt.timedelta(days=7)
+
+JobHandler = Callable[["Delivery", OutboxJob], Awaitable[None]]
+
+
+@dataclass
+class Delivery:
+    """What a job handler needs: the bot, the services, and the desk chat (which follows a
+    group's migration to a supergroup)."""
+
+    bot: Bot
+    services: Services
+    worker: OutboxWorker
+
+    def desk(self, chat_id: int | None = None) -> int:
+        chat = chat_id if chat_id is not None else self.services.settings.desk_chat_id
+        if chat is None:
+            raise BadRequest("DESK_CHAT_ID is not set")
+        return self.worker.migrated.get(chat, chat)
+
+
+class OutboxWorker:
+    def __init__(self, application: Application) -> None:
+        self.application = application
+        self.services: Services = application.bot_data["services"]
+        self.handlers: dict[str, JobHandler] = {}
+        self.migrated: dict[int, int] = {}
+        self.task: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._paused_until = 0.0  # time.monotonic(): a 429 holds back every send
+        self._alerted: set[str] = set()
+        self._last_retention = float("-inf")
+
+    @property
+    def settings(self):
+        return self.services.settings
+
+    def register(self, kind: str, handler: JobHandler) -> None:
+        self.handlers[kind] = handler
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    async def start(self) -> None:
+        self._stopping = False
+        self.task = asyncio.create_task(self.run(), name="report-outbox")
+
+    async def stop(self) -> None:
+        """Finish the message in flight, then stop; what is left waits for the next start."""
+        self._stopping = True
+        self.wake()
+        if self.task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.task
+
+    async def run(self) -> None:
+        log.info("report outbox started, %d pending", self.services.report_outbox.pending())
+        while not self._stopping:
+            self._wake.clear()
+            try:
+                await self.run_once()
+            except Exception:
+                log.exception("report outbox: unexpected error, carrying on")
+            await self._pause()
+
+    async def run_once(self) -> int:
+        """Queue due reminders, apply retention now and then, send what is due."""
+        self.services.reports.queue_due_reminders()
+        self._retention()
+        done = 0
+        for job in self.services.report_outbox.due(BATCH):
+            if self._stopping or time.monotonic() < self._paused_until:
+                break
+            await self._process(job)
+            done += 1
+        return done
+
+    async def _pause(self) -> None:
+        deadline = time.monotonic() + self._idle_seconds()
+        while not self._stopping and not self._wake.is_set():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), min(left, STOP_CHECK_SECONDS))
+
+    def _idle_seconds(self) -> float:
+        """Until the next job is due (or a 429 pause ends), at most one poll interval."""
+        wait = self.settings.outbox_poll_seconds
+        next_due = self.services.report_outbox.next_due_at()
+        if next_due is not None:
+            wait = min(wait, next_due - self.services.report_outbox.clock.timestamp())
+        return max(wait, self._paused_until - time.monotonic(), 0.0)
+
+    # -- one job -----------------------------------------------------------------------------
+    async def _process(self, job: OutboxJob) -> None:
+        outbox = self.services.report_outbox
+        handler = self.handlers.get(job.kind)
+        if handler is None:
+            outbox.fail(job.id, f"no handler for {job.kind!r}")
+            return
+        try:
+            await handler(Delivery(self.application.bot, self.services, self), job)
+        except RetryAfter as exc:
+            seconds = retry_seconds(exc)
+            self._paused_until = time.monotonic() + seconds
+            outbox.retry(job.id, seconds, str(exc))
+        except ChatMigrated as exc:
+            await self._migrated(job, exc)
+        except (BadRequest, Forbidden) as exc:
+            await self._alert_once(type(exc).__name__ + str(exc), str(exc))
+            outbox.retry(job.id, self.backoff(job.attempts + 1, permanent=True), str(exc))
+        except (NetworkError, TelegramError) as exc:
+            log.info("outbox job %s (%s) will be retried: %s", job.id, job.kind, exc)
+            outbox.retry(job.id, self.backoff(job.attempts + 1), str(exc))
+        except Exception as exc:
+            log.exception("outbox job %s (%s) failed", job.id, job.kind)
+            await self._alert_once(f"bug:{job.kind}:{type(exc).__name__}", repr(exc))
+            outbox.retry(job.id, self.backoff(job.attempts + 1, permanent=True), repr(exc))
+        else:
+            outbox.done(job.id)
+            await self._recovered()
+
+    def backoff(self, attempt: int, permanent: bool = False) -> float:
+        """Exponential from OUTBOX_RETRY_SECONDS up to OUTBOX_RETRY_MAX_SECONDS, ±20%."""
+        base = self.settings.outbox_retry_seconds
+        ceiling = self.settings.outbox_retry_max_seconds
+        seconds = ceiling if permanent else min(ceiling, base * 2 ** max(attempt - 1, 0))
+        return seconds * random.uniform(0.8, 1.2)
+
+    async def _migrated(self, job: OutboxJob, exc: ChatMigrated) -> None:
+        old = self.settings.desk_chat_id
+        if old is not None:
+            self.migrated[old] = exc.new_chat_id
+        await self._alert_once(
+            f"migrated:{exc.new_chat_id}",
+            f"the desk group became a supergroup; set DESK_CHAT_ID={exc.new_chat_id}",
+        )
+        self.services.report_outbox.retry(job.id, 0.0, str(exc))
+
+    # -- admins ------------------------------------------------------------------------------
+    async def _alert_once(self, key: str, problem: str) -> None:
+        if key in self._alerted:
+            return
+        self._alerted.add(key)
+        log.error("report delivery problem: %s", problem)
+        _ = self.services.i18n.translator(self.settings.default_language)
+        await self._tell_admins(
+            _(
+                "⚠️ <b>Reports cannot reach the desk chat</b> ({chat}): {problem}\n\n"
+                "Nothing is lost: reports are kept and retried. Check that the bot is still a "
+                "member of the desk group and that DESK_CHAT_ID is right.",
+                chat=html.escape(str(self.settings.desk_chat_id)),
+                problem=html.escape(problem),
+            )
+        )
+
+    async def _recovered(self) -> None:
+        if not self._alerted:
+            return
+        self._alerted.clear()
+        _ = self.services.i18n.translator(self.settings.default_language)
+        await self._tell_admins(
+            _("✅ Reports reach the desk chat again. Waiting reports are being delivered.")
+        )
+
+    async def _tell_admins(self, text: str) -> None:
+        if not self.settings.admin_ids:
+            log.error("no ADMIN_IDS to tell about a delivery problem")
+        for admin in self.settings.admin_ids:
+            try:
+                await self.application.bot.send_message(admin, text, parse_mode=ParseMode.HTML)
+            except TelegramError as exc:
+                log.warning("could not alert admin %s: %s", admin, exc)
+
+    # -- housekeeping ------------------------------------------------------------------------
+    def _retention(self) -> None:
+        """Hourly: unlink reporters from long-closed cases, drop stale drafts and old rows."""
+        if time.monotonic() - self._last_retention < RETENTION_EVERY:
+            return
+        self._last_retention = time.monotonic()
+        svc = self.services
+        now = svc.report_outbox.clock.now()
+        cutoff = now - dt.timedelta(days=self.settings.report_retention_days)
+        unlinked = svc.reporters.forget_finished(cutoff)
+        drafts = svc.report_drafts.purge(now - DRAFT_TTL)
+        rows = svc.report_outbox.purge(now - OUTBOX_KEEP)
+        if unlinked or drafts or rows:
+            log.info("retention: %d links, %d drafts, %d outbox rows", unlinked, drafts, rows)
+
+    def run_retention_now(self) -> None:
+        self._last_retention = float("-inf")
+        self._retention()
+
+
+def retry_seconds(exc: RetryAfter) -> float:
+    """RetryAfter.retry_after is an int or a timedelta depending on PTB's settings."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
+
+
+def worker(application: Application) -> OutboxWorker:
+    return application.bot_data[WORKER_KEY]
+
+
+def wake(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Tell the worker there is something new to send (it would find it anyway)."""
+    found = context.bot_data.get(WORKER_KEY)
+    if found is not None:
+        found.wake()
+
+
+def register(application: Application) -> None:
+    outbox = OutboxWorker(application)
+    application.bot_data[WORKER_KEY] = outbox
+    on_start_stop(application, outbox.start, outbox.stop)

@@ -1,0 +1,71 @@
+"""Small pieces of report text shared by the reporter's and the desk's side: labels in a
+language, places, times. Everything returned here is already HTML-escaped."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+
+from bot.core.case_status import OUTCOME_LABELS, STATUS_EMOJI, STATUS_LABELS, Outcome, Status
+from bot.core.provinces import Provinces
+from bot.core.reports import (
+    CATEGORY_EMOJI,
+    CATEGORY_LABELS,
+    SPECIAL_PLACES,
+    WHEN_LABELS,
+    When,
+    category_of,
+)
+from bot.i18n import Translator
+
+DESK_TIMEZONE = ZoneInfo("Asia/Jakarta")
+TIMEZONE_NAME = "WIB"
+
+
+def when_text(moment: dt.datetime, lang: str, with_year: bool = True) -> str:
+    pattern = "d MMM y, HH:mm" if with_year else "d MMM, HH:mm"
+    text = format_datetime(moment, pattern, tzinfo=DESK_TIMEZONE, locale=lang)
+    return f"{text} {TIMEZONE_NAME}"
+
+
+def category_text(_: Translator, value: str) -> str:
+    category = category_of(value)
+    if category is None:
+        return html.escape(value)
+    return f"{CATEGORY_EMOJI[category]} {_(CATEGORY_LABELS[category])}"
+
+
+def province_text(_: Translator, provinces: Provinces, value: str | None) -> str:
+    if value in SPECIAL_PLACES:
+        return _(SPECIAL_PLACES[value])
+    return html.escape(provinces.name(value))
+
+
+def place_text(_: Translator, provinces: Provinces, province: str | None, place: str | None):
+    where = province_text(_, provinces, province)
+    return f"{where} — {html.escape(place)}" if place else where
+
+
+def occurred_text(_: Translator, value: str | None) -> str | None:
+    """A quick choice in the reader's language, or the reporter's own words."""
+    if not value:
+        return None
+    try:
+        return _(WHEN_LABELS[When(value)])
+    except ValueError:
+        return html.escape(value)
+
+
+def status_text(_: Translator, status: Status, outcome: Outcome | None = None) -> str:
+    text = f"{STATUS_EMOJI[status]} {_(STATUS_LABELS[status])}"
+    if outcome is not None:
+        text += f": {_(OUTCOME_LABELS[outcome])}"
+    return text
+
+
+def clip(text: str, limit: int) -> str:
+    """At most `limit` characters of plain text, with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

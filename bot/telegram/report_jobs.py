@@ -1,0 +1,281 @@
+"""How each kind of report outbox job is delivered.
+
+A job may take several sends (a card, then its evidence). Progress is kept in the
+database after each send (the card's message id, each evidence copy's message id, a
+relay's "sent" flag), so a job interrupted half-way resumes at the next send rather than
+starting over. Errors the job expects (a reporter who blocked the bot, evidence the
+reporter deleted) are handled here; anything else goes back to the worker to retry.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Message, MessageId, ReplyParameters
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import Application
+
+from bot.core.case_status import Status, outcome_of, status_of
+from bot.core.reports import COPY_ONLY_KINDS, NOTE
+from bot.storage.reports import OutboxJob, Report, StoredEvidence
+from bot.telegram.handlers import desk, relay, status
+from bot.telegram.outbox import Delivery, worker
+
+log = logging.getLogger(__name__)
+
+SOURCE_GONE = ("message to copy not found", "message_id_invalid")
+NOT_MODIFIED = "message is not modified"
+CARD_GONE = ("message to edit not found", "message_id_invalid")
+REPORTER_GONE = ("chat not found", "user is deactivated", "bot can't initiate conversation")
+
+
+def _reply_to(message_id: int | None) -> ReplyParameters | None:
+    if message_id is None:
+        return None
+    return ReplyParameters(message_id, allow_sending_without_reply=True)
+
+
+def _says(exc: BadRequest, phrases: tuple[str, ...] | str) -> bool:
+    text = str(exc).lower()
+    return any(p in text for p in ((phrases,) if isinstance(phrases, str) else phrases))
+
+
+# -- the card and its evidence ---------------------------------------------------------------
+async def deliver_card(d: Delivery, job: OutboxJob) -> None:
+    report = d.services.reports.get(job.report_id)
+    if report is None:
+        return
+    if report.card_message_id is None:
+        report = await _send_card(d, report)
+    await _copy_evidence(d, report)
+    d.services.reporters.delivered(report.id)
+
+
+async def _send_card(d: Delivery, report: Report) -> Report:
+    chat = d.desk()
+    message = await d.bot.send_message(
+        chat,
+        desk.card_text(d.services, report),
+        parse_mode=ParseMode.HTML,
+        reply_markup=desk.card_markup(d.services, report),
+    )
+    d.services.reports.card_sent(report.id, chat, message.message_id)
+    return d.services.reports.get(report.id) or report
+
+
+async def _copy_evidence(d: Delivery, report: Report) -> None:
+    files = [e for e in d.services.reports.evidence(report.id) if e.kind != NOTE]
+    link = d.services.reporters.link(report.id)
+    for item in files:
+        if item.desk_message_id is not None or item.copy_failed:
+            continue
+        copied = await _copy_one(d, report, item, len(files), link.user_id if link else None)
+        d.services.reports.evidence_copied(item.id, report.id, d.desk(report.desk_chat_id), copied)
+
+
+async def _copy_one(
+    d: Delivery, report: Report, item: StoredEvidence, total: int, reporter: int | None
+) -> int | None:
+    """Copy one file from the reporter's chat under the card; None if it is gone."""
+    if reporter is None or item.source_message_id is None:
+        return None
+    caption = None
+    if item.kind not in COPY_ONLY_KINDS:
+        caption = desk.evidence_caption(d.services, report, item, total)
+    try:
+        copied: MessageId = await d.bot.copy_message(
+            chat_id=d.desk(report.desk_chat_id),
+            from_chat_id=reporter,
+            message_id=item.source_message_id,
+            caption=caption,
+            parse_mode=ParseMode.HTML if caption else None,
+            reply_parameters=_reply_to(report.card_message_id),
+        )
+    except BadRequest as exc:
+        if not _says(exc, SOURCE_GONE):
+            raise
+        return None
+    return copied.message_id
+
+
+async def refresh_card(d: Delivery, job: OutboxJob) -> None:
+    """Show a new status (or a removed name) on the card; a deleted card is sent again."""
+    report = d.services.reports.get(job.report_id)
+    if report is None or report.card_message_id is None:
+        return
+    try:
+        await d.bot.edit_message_text(
+            desk.card_text(d.services, report),
+            chat_id=d.desk(report.desk_chat_id),
+            message_id=report.card_message_id,
+            parse_mode=ParseMode.HTML,
+            reply_markup=desk.card_markup(d.services, report),
+        )
+    except BadRequest as exc:
+        if _says(exc, NOT_MODIFIED):
+            return
+        if not _says(exc, CARD_GONE):
+            raise
+        await _send_card(d, report)
+
+
+async def remind(d: Delivery, job: OutboxJob) -> None:
+    report = d.services.reports.get(job.report_id)
+    if report is None or report.status is not Status.NEW:
+        return  # acknowledged in the meantime
+    chat = d.desk(report.desk_chat_id)
+    message = await d.bot.send_message(
+        chat,
+        desk.reminder_text(d.services, report),
+        parse_mode=ParseMode.HTML,
+        reply_parameters=_reply_to(report.card_message_id),
+    )
+    d.services.reporters.add_desk_message(chat, message.message_id, report.id, "reminder")
+
+
+# -- the reporter's side ---------------------------------------------------------------------
+def _reporter(d: Delivery, report_id: int) -> tuple[int, str] | None:
+    """(chat, language) of a reporter who can still be reached, else None."""
+    link = d.services.reporters.link(report_id)
+    if link is None or link.forget_after_delivery:
+        return None
+    return link.user_id, d.services.users.language(link.user_id) or link.language
+
+
+async def notify(d: Delivery, job: OutboxJob) -> None:
+    report = d.services.reports.get(job.report_id)
+    reporter = _reporter(d, job.report_id) if report else None
+    new_status = status_of(job.payload.get("status"))
+    if report is None or reporter is None or new_status is None:
+        return
+    chat, lang = reporter
+    _ = d.services.i18n.translator(lang)
+    text = status.notification_text(_, report, new_status, outcome_of(job.payload.get("outcome")))
+    try:
+        message = await d.bot.send_message(
+            chat, text, parse_mode=ParseMode.HTML, reply_markup=status.reply_markup(_, report)
+        )
+    except Forbidden:
+        return  # the reporter blocked the bot: nothing more to do
+    except BadRequest as exc:
+        if not _says(exc, REPORTER_GONE):
+            raise
+        return
+    d.services.reporters.add_reporter_message(report.id, message.message_id)
+
+
+async def relay_to_reporter(d: Delivery, job: OutboxJob) -> None:
+    report = d.services.reports.get(job.report_id)
+    if report is None:
+        return
+    _ = desk.desk_translator(d.services)
+    desk_chat, desk_message = job.payload["chat_id"], job.payload["message_id"]
+    if not job.payload.get("sent"):
+        delivered = await _send_to_reporter(d, report, job)
+        if delivered is None:
+            await _desk_note(d, desk_chat, desk_message, relay.unreachable_note(_, report))
+            return
+        d.services.reporters.add_reporter_message(report.id, delivered)
+        d.services.report_outbox.save_payload(job.id, {**job.payload, "sent": True})
+    await _desk_note(d, desk_chat, desk_message, relay.delivered_note(_))
+
+
+async def _send_to_reporter(d: Delivery, report: Report, job: OutboxJob) -> int | None:
+    """The desk's message in the reporter's chat, as from "the desk"; None if unreachable."""
+    reporter = _reporter(d, report.id)
+    if reporter is None:
+        return None
+    chat, lang = reporter
+    _ = d.services.i18n.translator(lang)
+    text = relay.to_reporter_text(_, report, job.payload.get("text", ""))
+    markup = status.reply_markup(_, report)
+    try:
+        if job.payload["kind"] == "text":
+            sent: Message | MessageId = await d.bot.send_message(
+                chat, text, parse_mode=ParseMode.HTML, reply_markup=markup
+            )
+        else:
+            sent = await d.bot.copy_message(
+                chat_id=chat,
+                from_chat_id=job.payload["chat_id"],
+                message_id=job.payload["message_id"],
+                caption=text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+            )
+    except Forbidden:
+        return None
+    except BadRequest as exc:
+        if not _says(exc, REPORTER_GONE + SOURCE_GONE):
+            raise
+        return None
+    return sent.message_id
+
+
+async def _desk_note(d: Delivery, chat: int, reply_to: int, text: str) -> None:
+    await d.bot.send_message(
+        d.desk(chat),
+        text,
+        parse_mode=ParseMode.HTML,
+        reply_parameters=_reply_to(reply_to),
+        disable_notification=True,
+    )
+
+
+async def relay_to_desk(d: Delivery, job: OutboxJob) -> None:
+    report = d.services.reports.get(job.report_id)
+    if report is None:
+        return
+    _ = desk.desk_translator(d.services)
+    chat = d.desk(report.desk_chat_id)
+    text = relay.to_desk_text(_, report, job.payload.get("text", ""))
+    link = d.services.reporters.link(report.id)
+    if job.payload["kind"] == "text":
+        sent: Message | MessageId | None = await d.bot.send_message(
+            chat,
+            text,
+            parse_mode=ParseMode.HTML,
+            reply_parameters=_reply_to(report.card_message_id),
+        )
+    elif link is None:
+        return  # the reporter was forgotten before their file could be copied
+    else:
+        sent = await _copy_to_desk(d, report, job, link.user_id, text)
+    if sent is not None:
+        d.services.reporters.add_desk_message(chat, sent.message_id, report.id, "reporter")
+
+
+async def _copy_to_desk(
+    d: Delivery, report: Report, job: OutboxJob, reporter: int, caption: str
+) -> MessageId | None:
+    """The reporter's file under the card; None if they deleted it in the meantime."""
+    try:
+        return await d.bot.copy_message(
+            chat_id=d.desk(report.desk_chat_id),
+            from_chat_id=reporter,
+            message_id=job.payload["message_id"],
+            caption=caption,
+            parse_mode=ParseMode.HTML,
+            reply_parameters=_reply_to(report.card_message_id),
+        )
+    except BadRequest as exc:
+        if not _says(exc, SOURCE_GONE):
+            raise
+        return None
+
+
+JOBS = {
+    "card": deliver_card,
+    "card_refresh": refresh_card,
+    "reminder": remind,
+    "notify": notify,
+    relay.TO_REPORTER: relay_to_reporter,
+    relay.TO_DESK: relay_to_desk,
+}
+
+
+def register(application: Application) -> None:
+    outbox = worker(application)
+    for kind, handler in JOBS.items():
+        outbox.register(kind, handler)
