@@ -84,6 +84,11 @@ def _parser() -> argparse.ArgumentParser:
         "--markdown", action="store_true", help="a table of topics, sources and review dates"
     )
     listing.set_defaults(handler=cmd_content_list)
+    inbox = content_sub.add_parser(
+        "inbox", help="for editors: recent unanswered questions and 👍/👎 per entry"
+    )
+    inbox.add_argument("--limit", type=int, default=50, help="how many questions (default 50)")
+    inbox.set_defaults(handler=cmd_content_inbox)
 
     from bot.cekdulu_cli import add_commands as add_cekdulu_commands
 
@@ -208,7 +213,12 @@ def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
         f"OK: {len(content.entries)} entries, {len(content.contacts)} contacts, "
         f"languages {', '.join(content.language_codes)}"
     )
-    return 0
+    from bot.cekdulu_cli import check_rule_files
+
+    ok, line = check_rule_files(Path(settings.content_dir), content.language_codes)
+    if line:
+        print(line)
+    return 0 if ok else 1
 
 
 def cmd_content_list(args: argparse.Namespace, settings: Settings) -> int:
@@ -237,6 +247,28 @@ def cmd_content_list(args: argparse.Namespace, settings: Settings) -> int:
             )
         else:
             print(f"{entry.id:28} {entry.category:16} {entry.title[content.language_codes[0]]}")
+    return 0
+
+
+def cmd_content_inbox(args: argparse.Namespace, settings: Settings) -> int:
+    """What users asked that the bot did not answer, and how answers were rated."""
+    from bot.storage import Database
+    from bot.storage.repositories import Feedback, Unanswered
+
+    if not settings.database_path.exists():
+        print(f"No database yet at {settings.database_path}", file=sys.stderr)
+        return 2
+    db = Database.open(settings.database_path)
+    try:
+        print("Feedback per entry (👍 / 👎):")
+        for entry_id, up, down in Feedback(db).summary():
+            print(f"  {entry_id:28} {up:4} / {down}")
+        print(f"\nRecent questions not answered directly (newest first, at most {args.limit}):")
+        for row in Unanswered(db).recent(args.limit):
+            best = f"{row['best_entry']} {row['best_score']:.2f}" if row["best_entry"] else "-"
+            print(f"  [{row['decision']:8}] [{row['language']}] {row['question']}  ({best})")
+    finally:
+        db.close()
     return 0
 
 

@@ -170,3 +170,25 @@ def cmd_agencies_status(args: argparse.Namespace, settings: Settings) -> int:
     batch = register.batch
     print(f"{len(register)} agencies from {batch.source}, as of {batch.as_of} (#{batch.id})")
     return 0
+
+
+def check_rule_files(content_dir: Path, languages: list[str]) -> tuple[bool, str]:
+    """For `content check`: (ok, one line) about redflags.yaml and destinations.yaml; a
+    content directory without either (a FAQ-only fixture) has nothing to check."""
+    from bot.core.cekdulu import Checker
+    from bot.core.destinations import FILE_NAME as DESTINATIONS
+    from bot.core.reasons import RulesError
+    from bot.core.redflags import FILE_NAME as REDFLAGS
+
+    present = [(content_dir / name).exists() for name in (REDFLAGS, DESTINATIONS)]
+    if not any(present):
+        return True, ""
+    try:
+        checker = Checker.load(content_dir, languages)
+    except (RulesError, OSError, ValueError) as exc:
+        return False, f"Cek Dulu rules: {exc}"
+    destinations = checker.destinations
+    return True, (
+        f"OK: Cek Dulu {len(checker.redflags.rules)} red flags, "
+        f"{len(destinations.countries)} countries, {len(destinations.restrictions)} restrictions"
+    )

@@ -66,3 +66,21 @@ def test_eval_reports_rates_and_misses(tmp_path: Path, capsys) -> None:
 
 def test_eval_missing_file(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["eval", "/no/such/file.tsv"]) == 2
+
+
+def test_content_inbox_shows_unanswered_and_feedback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    from bot.storage import Database
+    from bot.storage.repositories import Feedback, Unanswered
+
+    path = tmp_path / "bot.sqlite3"
+    db = Database.open(path)
+    Unanswered(db).record("resep rendang", "id", "fallback", None, 0.0)
+    Feedback(db).record(1, "costs", False, "agen minta 30jt")
+    db.close()
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
+    assert main(["content", "inbox"]) == 0
+    out = capsys.readouterr().out
+    assert "costs" in out and "0 / 1" in out
+    assert "[fallback] [id] resep rendang" in out

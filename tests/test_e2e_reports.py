@@ -16,6 +16,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from bot.config import Settings
@@ -293,9 +294,16 @@ async def test_the_reporter_is_never_named_in_the_desk_unless_they_choose(bot: B
     question = await api.next_message(REPORTER)
     await api.send_text(REPORTER, "Maaf, tidak tahu", reply_to=question["message_id"])
     await api.send_photo(REPORTER, caption="ini fotonya", reply_to=question["message_id"])
-    await desk_press(bot, code, f"dk:s:{code}:info")
-    bot.services.report_outbox.clock.advance(minutes=30)
+    bot.services.report_outbox.clock.advance(minutes=16)  # urgent and unacknowledged
     worker(bot).wake()
+    await api.wait_until(
+        lambda: [
+            m
+            for m in api.messages_to(DESK)
+            if code in m.get("text", "") and m.get("text", "").startswith("⏰")
+        ]
+    )
+    await desk_press(bot, code, f"dk:s:{code}:info")
     await settle(bot)
     await desk_press(bot, code, f"dk:c:{code}")
     await desk_press(bot, code, f"dk:o:{code}:police")
@@ -731,3 +739,53 @@ async def test_an_album_of_evidence_is_acknowledged_once(bot: Bot) -> None:
     # One answer for the album, a second after its last photo, not one per photo.
     acks = [m for m in api.messages_to(REPORTER) if m.get("text", "").startswith("📎")]
     assert [m["message_id"] for m in acks] == [ack["message_id"]]
+
+
+async def test_evidence_the_reporter_deleted_meanwhile_is_reported_on_the_card(bot: Bot) -> None:
+    api = bot.api
+    api.fail("sendMessage", 500, chat_id=DESK, count=None)
+    code = await submit_report(api, REPORTER, Answers(note=None))
+    photo = next(m for m in api.history(REPORTER) if "photo" in m)
+    del api.state.chats[REPORTER].messages[photo["message_id"]]  # deleted in their app
+    api.clear_faults()
+    card = await card_of(api, code)
+    warning = bot.services.i18n.translator("id").plural(
+        "⚠️ {n} file could not be copied: the reporter deleted it.",
+        "⚠️ {n} files could not be copied: the reporter deleted them.",
+        1,
+    )
+    await api.wait_until(lambda: warning in api.message(DESK, card["message_id"])["text"])
+    await settle(bot)
+    assert not [c for c in api.calls if c.method == "copyMessage" and c.ok]
+
+
+async def test_a_timeout_hiding_a_delivered_card_gives_a_duplicate_with_the_same_code(
+    bot: Bot,
+) -> None:
+    api = bot.api
+    client = bot.application.bot.request._client  # shorten the bot's read timeout for the test
+    client.timeout = httpx.Timeout(5.0, read=0.5)
+    api.delay("sendMessage", 2.0, chat_id=DESK)  # delivered, but the answer comes too late
+    code = await submit_report(api, REPORTER)
+    await api.wait_until(lambda: len(cards(api, code)) == 2)
+    await settle(bot)
+    assert len(cards(api, code)) == 2  # visibly the same case, never a silent loss
+    copies = [c for c in api.calls if c.method == "copyMessage" and c.ok]
+    assert len(copies) == 1
+    assert copies[0].params["reply_parameters"]["message_id"] == cards(api, code)[1]["message_id"]
+
+
+async def test_something_remembered_later_reaches_the_desk_under_the_card(bot: Bot) -> None:
+    api = bot.api
+    code = await submit_report(api, REPORTER, Answers(photo_caption=None))
+    received = api.messages_to(REPORTER)[-1]
+    assert f"rl:{code}" in buttons(received)
+    card = await card_of(api, code)
+    passed = await say(
+        api, REPORTER, "Oh ya, mobilnya Avanza hitam", reply_to=received["message_id"]
+    )
+    assert code in passed["text"]
+    extra = await api.wait_until(
+        lambda: [m for m in api.messages_to(DESK) if "Avanza hitam" in m.get("text", "")]
+    )
+    assert extra[0]["reply_to_message"]["message_id"] == card["message_id"]

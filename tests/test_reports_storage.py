@@ -147,3 +147,11 @@ def test_drafts_round_trip_and_expire(svc: Services) -> None:
     assert saved == draft()
     assert svc.report_drafts.purge(svc.report_outbox.clock.now() + dt.timedelta(seconds=1)) == 1
     assert svc.report_drafts.get(USER) is None
+
+
+def test_spam_reports_do_not_count_as_sightings(svc: Services) -> None:
+    spam = svc.reports.submit(draft(), USER, "id", None)
+    svc.reports.change_status(spam.id, Status.SPAM, None, "Budi", 7)
+    real = svc.reports.submit(draft(), USER + 1, "id", None)
+    phone = next(i for i in svc.reports.identifiers(real.id) if i.kind == "phone")
+    assert phone.other_reports == 0 and phone.other_codes == ()

@@ -22,20 +22,41 @@ from enum import StrEnum
 from rapidfuzz import fuzz, process
 
 # Calibrated on tests/fixtures/agencies.csv and the variants in tests/test_agencies.py:
-# every typo/format variant scores ≥ 92, the nearest different name ≤ 88.
-FOUND_SCORE = 90.0
-SIMILAR_SCORE = 80.0
+# typo, spelling and format variants of a registered name score 94.7 or more; the closest
+# different name ("Contoh Maju Bersatu" for "Contoh Maju Bersama") 89.5. A found name must
+# also have the same number of words (see same_words), so an added word never passes.
+FOUND_SCORE = 92.0
+SIMILAR_SCORE = 85.0
 AMBIGUOUS_GAP = 2.0  # two register names this close to each other: report as similar
-LEGAL_FORMS = frozenset({"pt", "p t", "persero", "perseroan", "terbatas", "tbk", "cv"})
-NOT_NAME_WORDS = frozenset(
-    "apa apakah ini itu ya gak ga nggak tidak aman resmi legal ilegal bodong penipu penipuan "
-    "benar bener beneran gimana bagaimana cek tolong mohon kah is this that a the how what "
-    "safe legit real fake scam please check".split()
-)
+LEGAL_FORMS = frozenset({"pt", "p t", "persero", "perseroan", "terbatas", "tbk"})  # not CV
+_QUESTION_WORDS = """
+    apa apakah ini itu ya gak ga nggak tidak aman resmi legal ilegal bodong penipu penipuan
+    benar bener beneran gimana bagaimana cek tolong mohon kah is this that a the how what
+    safe legit real fake scam please check
+"""
+NOT_NAME_WORDS = frozenset(_QUESTION_WORDS.split())
+MIN_NAME_WORDS = 2  # one word alone ("halo") is not read as a name; "PT Halo" is
 MAX_NAME_WORDS = 7
-_ABBREVIATIONS = {"intl": "internasional", "int'l": "internasional", "international": "internasional"}
+_ABBREVIATIONS = {
+    "intl": "internasional",
+    "int'l": "internasional",
+    "international": "internasional",
+    "and": "dan",
+}
 ACRONYM = re.compile(r"[a-z]{2,6}")
-_OLD_SPELLING = (("dj", "j"), ("tj", "c"), ("oe", "u"), ("sj", "sy"), ("ch", "kh"))
+# Old spelling to one key: "Djaja" and "Jaya" both become "yaya", "Tjahaja" and "Cahaya"
+# "cahaya" (j and y are conflated on purpose: the key is only compared, never shown).
+_OLD_SPELLING = (
+    ("dj", "j"),
+    ("tj", "c"),
+    ("nj", "ny"),
+    ("sj", "sy"),
+    ("oe", "u"),
+    ("ch", "kh"),
+    ("j", "y"),
+)
+WORD_SCORE = 75  # each word of a found name must be at least this close to its partner
+MIN_SUBSET_WORDS = 2
 _NON_WORD = re.compile(r"[^\w']+")
 
 
@@ -91,9 +112,9 @@ def _iso(value: dt.date | None) -> str | None:
 
 
 def normalise_name(name: str) -> str:
-    """A name reduced to what identifies the company: "P.T. Djaja Intl, Tbk." → "jaja
-    internasional" ("dj" → "j" as in modern spelling, legal forms dropped)."""
-    text = unicodedata.normalize("NFKC", name).casefold().replace("&", " ")
+    """A name reduced to what identifies the company: "P.T. Djaja Intl, Tbk." → "yaya
+    internasional" (legal forms dropped, old and new spellings brought to one key)."""
+    text = unicodedata.normalize("NFKC", name).casefold().replace("&", " dan ")
     text = re.sub(r"\bp\.\s?t\.?(?=\s|$)", " pt ", text)
     words = []
     for word in _NON_WORD.sub(" ", text).split():
@@ -103,12 +124,6 @@ def normalise_name(name: str) -> str:
         words.append(word)
     kept = [w for w in words if w not in LEGAL_FORMS]
     return " ".join(kept or words)
-
-
-def _score(query: str, candidate: str, **_: object) -> float:
-    """Typos (ratio) and word order (token_sort) both count; a shorter name inside a longer
-    one does not (that is a different company until proven otherwise)."""
-    return max(fuzz.ratio(query, candidate), fuzz.token_sort_ratio(query, candidate))
 
 
 class Register:
@@ -126,29 +141,62 @@ class Register:
         if self.batch is None or not self.agencies:
             return AgencyMatch(query, Standing.NO_REGISTER)
         wanted = normalise_name(query)
-        best = process.extract(wanted, self._names, scorer=_score, limit=2)
+        best = self._best(wanted)
         if not wanted or not best or best[0][1] < SIMILAR_SCORE:
-            return self._by_acronym(query, wanted)
-        _name, score, index = best[0]
+            return self._by_part(query, wanted)
+        name, score, index = best[0]
         agency = self.agencies[index]
-        if score < FOUND_SCORE or _ambiguous(best):
+        if score < FOUND_SCORE or _ambiguous(best) or not same_words(wanted, name):
             return AgencyMatch(query, Standing.SIMILAR, agency, score, self.batch)
         return AgencyMatch(query, self._standing(agency), agency, score, self.batch)
 
-    def _by_acronym(self, query: str, wanted: str) -> AgencyMatch:
-        """"PT BKM" may stand for "PT Bina Karya Mandiri": offered as similar, never found,
-        and only when one name in the register has those initials."""
+    def _best(self, wanted: str) -> list[tuple[str, float, int]]:
+        """The two best names by max(ratio, token_sort_ratio), both computed natively."""
+        scores: dict[int, tuple[str, float, int]] = {}
+        for scorer in (fuzz.ratio, fuzz.token_sort_ratio):
+            for name, score, index in process.extract(wanted, self._names, scorer=scorer, limit=3):
+                if index not in scores or scores[index][1] < score:
+                    scores[index] = (name, score, index)
+        return sorted(scores.values(), key=lambda found: -found[1])[:2]
+
+    def _by_part(self, query: str, wanted: str) -> AgencyMatch:
+        """A short form that fits exactly one registered name is offered as similar, never
+        as found: initials ("PT BKM" → "Bina Karya Mandiri") or some of its words ("Contoh
+        Maju" → "Contoh Maju Bersama")."""
         if ACRONYM.fullmatch(wanted):
             hits = [i for i, name in enumerate(self._names) if _initials(name) == wanted]
-            if len(hits) == 1:
-                return AgencyMatch(query, Standing.SIMILAR, self.agencies[hits[0]], 0.0, self.batch)
-        return AgencyMatch(query, Standing.NOT_FOUND, batch=self.batch)
+        elif len(wanted.split()) >= MIN_SUBSET_WORDS:
+            hits = [i for i, name in enumerate(self._names) if _contains_words(name, wanted)]
+        else:
+            hits = []
+        if len(hits) != 1:
+            return AgencyMatch(query, Standing.NOT_FOUND, batch=self.batch)
+        return AgencyMatch(query, Standing.SIMILAR, self.agencies[hits[0]], 0.0, self.batch)
 
     def _standing(self, agency: Agency) -> Standing:
         assert self.batch is not None
         if agency.valid_until is not None and agency.valid_until < self.batch.as_of:
             return Standing.EXPIRED
         return Standing.LICENSED
+
+
+def same_words(query: str, name: str) -> bool:
+    """The same number of words, each close to one of the other name's: typos inside
+    words pass, a missing or an extra word does not ("Maju Jaya" is not "Maju Jaya Abadi")."""
+    left, right = query.split(), name.split()
+    if len(left) != len(right):
+        return False
+    for word in left:
+        scores = [fuzz.ratio(word, other) for other in right]
+        best = max(range(len(right)), key=scores.__getitem__)
+        if scores[best] < WORD_SCORE:
+            return False
+        right.pop(best)
+    return True
+
+
+def _contains_words(name: str, words: str) -> bool:
+    return set(words.split()) <= set(name.split())
 
 
 def _initials(name: str) -> str:
@@ -160,10 +208,12 @@ def _ambiguous(best: list[tuple[str, float, int]]) -> bool:
 
 
 def name_query(text: str) -> str | None:
-    """The whole input read as an agency name ("/cek maju jaya abadi"), when it is short
-    and reads like a name rather than a question."""
+    """The whole input read as an agency name ("/cek maju jaya abadi"), when it is two to
+    seven words and reads like a name rather than a question."""
     words = _NON_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).split()
-    if not words or len(words) > MAX_NAME_WORDS or any(w in NOT_NAME_WORDS for w in words):
+    if not MIN_NAME_WORDS <= len(words) <= MAX_NAME_WORDS:
+        return None
+    if any(w in NOT_NAME_WORDS for w in words):
         return None
     if not any(ch.isalpha() for ch in text):
         return None

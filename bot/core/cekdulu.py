@@ -12,6 +12,7 @@ and a function, so the CLI, the bot and the benchmark run exactly the same check
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -78,9 +79,7 @@ class Checker:
     @classmethod
     def load(cls, content_dir: Path, languages: Iterable[str]) -> Checker:
         languages = list(languages)
-        return cls(
-            RedFlags.load(content_dir, languages), Destinations.load(content_dir, languages)
-        )
+        return cls(RedFlags.load(content_dir, languages), Destinations.load(content_dir, languages))
 
     def check(self, text: str, register: Register | None = None) -> Result:
         text = (text or "").strip()[:MAX_TEXT]
@@ -88,12 +87,14 @@ class Checker:
         countries = self.destinations.countries_in(clean)
         jobs = self.destinations.jobs_in(clean)
         context = self.redflags.context(text, clean, countries, jobs)
-        identifiers = extract(text)
+        found = extract(text)
+        identifiers = found + _bare_name_identifiers(text, found)
         reasons = self.redflags.reasons(context)
         reasons += self.destinations.reasons(clean, countries, jobs)
-        matches = self._agencies(text, identifiers, register or self.register)
+        register = register if register is not None else self.register
+        matches = self._agencies(text, found, register)
         reasons += [agency_reason(m) for m in matches]
-        reasons += self._reported(identifiers, text)
+        reasons += self._reported(identifiers)
         reasons.sort(key=lambda r: -r.severity.rank)
         return Result(text, verdict_of(reasons), reasons, identifiers, matches, countries, jobs)
 
@@ -104,10 +105,10 @@ class Checker:
             return []
         return [register.match(name) for name in agency_names(text, identifiers)]
 
-    def _reported(self, identifiers: Sequence[Identifier], text: str) -> list[Reason]:
+    def _reported(self, identifiers: Sequence[Identifier]) -> list[Reason]:
         if self.count_reports is None:
             return []
-        wanted = list(identifiers) + _bare_name_identifiers(text, identifiers)
+        wanted = list(identifiers)
         counts = self.count_reports(wanted) if wanted else {}
         items = [
             {"kind": i.kind.value, "display": i.display, "reports": counts[(i.kind.value, i.value)]}
@@ -116,7 +117,8 @@ class Checker:
         ]
         if not items:
             return []
-        return [Reason("reported-before", ReasonKind.REPORTED, Severity.CHECK, data={"items": items})]
+        data = {"items": items}
+        return [Reason("reported-before", ReasonKind.REPORTED, Severity.CHECK, data=data)]
 
 
 def verdict_of(reasons: Iterable[Reason]) -> Verdict:
@@ -129,16 +131,27 @@ def verdict_of(reasons: Iterable[Reason]) -> Verdict:
 def agency_names(text: str, identifiers: Sequence[Identifier]) -> list[str]:
     """Agency names to look up: those written after PT/CV/LPK/Yayasan, or, when the whole
     input is short and nothing else was found in it, the input itself ("maju jaya")."""
-    names = [i.value for i in identifiers if i.kind is Kind.AGENCY]
+    names = [as_written(text, i.value) for i in identifiers if i.kind is Kind.AGENCY]
     if not names and not identifiers:
         bare = agencies.name_query(text)
         names = [bare] if bare else []
     return list(dict.fromkeys(names))[:MAX_AGENCIES]
 
 
+def as_written(text: str, value: str) -> str:
+    """An agency name as the text writes it ("PT Maju Jaya"), not as the extractor keys it
+    ("PT MAJU JAYA"), so the answer quotes the user's own words."""
+    words = [re.escape(w) for w in value.split()]
+    if words and words[0] in AGENCY_PREFIXES:
+        words[0] = rf"{words[0]}\.?"
+    found = re.search(r"\s+".join(words), text, re.IGNORECASE)
+    return " ".join(found.group(0).split()) if found else value
+
+
 def _bare_name_identifiers(text: str, identifiers: Sequence[Identifier]) -> list[Identifier]:
-    """A bare name typed alone is looked up in tip-offs as "PT <NAME>", the form the tip-off
-    extractor stores names in."""
+    """A name typed alone ("maju jaya abadi") counts as the agency identifier "PT MAJU JAYA
+    ABADI", the form the tip-off extractor stores names in, so it is looked up in tip-offs
+    and counted for the early warning like any other identifier."""
     names = agency_names(text, identifiers)
     if identifiers or not names:
         return []

@@ -67,7 +67,8 @@ def read_labelled(path: Path) -> list[Labelled]:
         label = str(row.get("label", "")).strip()
         if label not in (FRAUDULENT, GENUINE):
             raise ValueError(f"{path}:{number}: label must be {FRAUDULENT} or {GENUINE}")
-        items.append(Labelled(str(row.get("id") or number), label, row["text"], row.get("lang", "")))
+        item_id = str(row.get("id") or number)
+        items.append(Labelled(item_id, label, row["text"], row.get("lang", "")))
     return items
 
 

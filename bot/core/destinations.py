@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +81,12 @@ class Destinations:
     countries: tuple[Country, ...]
     jobs: tuple[JobType, ...]
     restrictions: tuple[Restriction, ...]
+    _country_index: re.Pattern[str] | None = field(default=None, repr=False)
+    _job_index: re.Pattern[str] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_country_index", _index(self.countries))
+        object.__setattr__(self, "_job_index", _index(self.jobs))
 
     @classmethod
     def load(cls, directory: Path, languages: Iterable[str]) -> Destinations:
@@ -89,10 +95,10 @@ class Destinations:
         return parse(data, list(languages), FILE_NAME)
 
     def countries_in(self, clean_text: str) -> list[Country]:
-        return [c for c in self.countries if phrases.find(clean_text, c.patterns)]
+        return _found(self._country_index, self.countries, clean_text)
 
     def jobs_in(self, clean_text: str) -> list[JobType]:
-        return [j for j in self.jobs if phrases.find(clean_text, j.patterns)]
+        return _found(self._job_index, self.jobs, clean_text)
 
     def group(self, name: str) -> frozenset[str]:
         return frozenset(c.id for c in self.countries if name in c.groups)
@@ -107,6 +113,26 @@ class Destinations:
             if restriction.applies(countries, jobs):
                 found.append(_restriction_reason(restriction, clean_text))
         return found
+
+
+def _index(items: Sequence[Country] | Sequence[JobType]) -> re.Pattern[str] | None:
+    """All items' patterns in one expression, a named group per item: one scan finds every
+    country (or job) a text mentions."""
+    groups = [f"(?P<i{n}>{p.pattern})" for n, item in enumerate(items) for p in item.patterns]
+    return re.compile("|".join(groups), re.IGNORECASE) if groups else None
+
+
+def _found(index: re.Pattern[str] | None, items: Sequence, clean_text: str) -> list:
+    if index is None:
+        return []
+    hits: set[int] = set()
+    for match in index.finditer(clean_text):
+        hits.add(int(match.lastgroup[1:]) if match.lastgroup else _group(match))
+    return [item for n, item in enumerate(items) if n in hits]
+
+
+def _group(match: re.Match[str]) -> int:
+    return next(int(name[1:]) for name, value in match.groupdict().items() if value is not None)
 
 
 def _reason(reason_id: str, status: Status, found: str = "") -> Reason:
@@ -138,7 +164,8 @@ def parse(data: Any, languages: list[str], where: str) -> Destinations:
         for n, item in enumerate(data.get("countries") or [])
     )
     jobs = tuple(
-        _job(item, languages, f"{where}: jobs[{n}]") for n, item in enumerate(data.get("jobs") or [])
+        _job(item, languages, f"{where}: jobs[{n}]")
+        for n, item in enumerate(data.get("jobs") or [])
     )
     restrictions = tuple(
         _restriction(item, languages, f"{where}: restrictions[{n}]")
@@ -196,7 +223,8 @@ def _country(item: Any, languages: list[str], where: str) -> Country:
 def _job(item: Any, languages: list[str], where: str) -> JobType:
     job_id = _id(item, where)
     where = f"{where} ({job_id})"
-    return JobType(job_id, texts(item.get("names"), languages, f"{where}.names"), _patterns(item, where))
+    names = texts(item.get("names"), languages, f"{where}.names")
+    return JobType(job_id, names, _patterns(item, where))
 
 
 def _restriction(item: Any, languages: list[str], where: str) -> Restriction:

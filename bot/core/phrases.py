@@ -38,24 +38,37 @@ def clean(text: str, aliases: Mapping[str, str] | None = None) -> str:
     sentences = []
     for part in _SENTENCE_END.split(text or ""):
         words = _CLEANER.clean(part).split()
+        if aliases:
+            words = [aliases.get(word, word) for word in words]
         if words:
-            sentences.append(" ".join(aliases.get(w, w) for w in words) if aliases else " ".join(words))
+            sentences.append(" ".join(words))
     return f" {BOUNDARY} ".join(sentences)
 
 
 def compile_pattern(pattern: str) -> re.Pattern[str]:
     """One editor pattern → a compiled regular expression over clean text."""
-    body = _GAP.sub(rf" (?:\\S+ ){{0,{GAP_WORDS}}}", pattern.strip())
-    body = _STAR.sub(r"\\w*", body)
-    body = _SPACES.sub(" ", body)
-    try:
-        return re.compile(rf"(?<!\S){body}(?!\S)", re.IGNORECASE)
-    except re.error as exc:
-        raise PatternError(f"pattern {pattern!r} is not valid: {exc}") from None
+    return _whole_words(_body(pattern))
 
 
 def compile_all(patterns: Iterable[str]) -> tuple[re.Pattern[str], ...]:
-    return tuple(compile_pattern(p) for p in patterns)
+    """Several patterns as one expression (one scan of the text instead of one per
+    pattern); each is checked on its own first, so an error names the pattern."""
+    bodies = [_body(p) for p in patterns]
+    return (_whole_words("|".join(f"(?:{b})" for b in bodies)),) if bodies else ()
+
+
+def _body(pattern: str) -> str:
+    body = _GAP.sub(rf" (?:\\S+ ){{0,{GAP_WORDS}}}", pattern.strip())
+    body = _SPACES.sub(" ", _STAR.sub(r"\\w*", body))
+    try:
+        re.compile(body)
+    except re.error as exc:
+        raise PatternError(f"pattern {pattern!r} is not valid: {exc}") from None
+    return body
+
+
+def _whole_words(body: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\S)(?:{body})(?!\S)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

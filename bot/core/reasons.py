@@ -99,7 +99,7 @@ def string_list(value: Any, where: str) -> list[str]:
         raise RulesError(f"{where}: must be a list of words or patterns")
     if any(isinstance(v, bool) for v in value):
         # YAML reads a bare no/yes/on/off as true or false
-        raise RulesError(f"{where}: write words such as no, yes, on, off in quotes (\"no\")")
+        raise RulesError(f'{where}: write words such as no, yes, on, off in quotes ("no")')
     return [str(v) for v in value]
 
 

@@ -82,13 +82,13 @@ class Rule:
     salary: tuple[SalaryReader, Ceilings] | None = None
 
     def match(self, context: Context) -> str | None:
-        """The words that trigger the rule, or None."""
+        """The words that trigger the rule ("" for a rule of conditions only), or None."""
         if not self._condition_met(context):
             return None
         if self.salary is not None:
             return self._salary_match(context)
         if not self.patterns:
-            return " + ".join(_names(context, self.needs_groups, self.needs_jobs))
+            return ""  # the conditions alone make the rule
         hit = phrases.find(context.clean, self.patterns, self.negations, context.warnings)
         return hit.words if hit else None
 
@@ -121,12 +121,6 @@ class Rule:
         )
 
 
-def _names(context: Context, groups: frozenset[str], jobs: frozenset[str]) -> list[str]:
-    """What satisfied a rule that has conditions only: the country and the job words."""
-    places = [c.id for c in context.countries if c.id in groups or c.groups & groups]
-    return places + [j.id for j in context.jobs if j.id in jobs]
-
-
 @dataclass(frozen=True)
 class RedFlags:
     rules: tuple[Rule, ...]
@@ -146,7 +140,8 @@ class RedFlags:
         return Context(clean, text, countries, jobs, self.warnings)
 
     def reasons(self, context: Context) -> list[Reason]:
-        return [rule.reason(found) for rule in self.rules if (found := rule.match(context))]
+        found = ((rule, rule.match(context)) for rule in self.rules)
+        return [rule.reason(words) for rule, words in found if words is not None]
 
     def get(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)

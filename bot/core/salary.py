@@ -100,7 +100,7 @@ def _same_line(text: str, last: bool) -> str:
 
 
 def _number(text: str) -> float:
-    """"25.000.000" and "35,000" are thousands; "2,5" and "1.5" are decimals."""
+    """ "25.000.000" and "35,000" are thousands; "2,5" and "1.5" are decimals."""
     if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", text):
         return float(re.sub(r"[.,]", "", text))
     return float(text.replace(",", "."))

@@ -331,31 +331,34 @@ class Reports:
         ]
 
     def identifiers(self, report_id: int, other_codes: int = 3) -> list[CardIdentifier]:
-        """The report's identifiers, each with how many other reports share it."""
+        """The report's identifiers, each with the other reports that share it. Reports the
+        desk marked spam do not count: a false report must not brand someone's number."""
         rows = self.db.all(
-            "SELECT l.identifier_id, i.kind, l.display, i.reports FROM report_identifier_links "
+            "SELECT l.identifier_id, i.kind, l.display FROM report_identifier_links "
             "AS l JOIN report_identifiers AS i ON i.id = l.identifier_id "
             "WHERE l.report_id = ? ORDER BY l.position",
             (report_id,),
         )
         return [
             CardIdentifier(
-                r["kind"],
-                r["display"],
-                r["reports"] - 1,
-                self._other_codes(r["identifier_id"], report_id, other_codes),
+                r["kind"], r["display"], *self._others(r["identifier_id"], report_id, other_codes)
             )
             for r in rows
         ]
 
-    def _other_codes(self, identifier_id: int, report_id: int, limit: int) -> tuple[str, ...]:
-        rows = self.db.all(
-            "SELECT r.code FROM report_identifier_links AS l JOIN reports AS r "
-            "ON r.id = l.report_id WHERE l.identifier_id = ? AND l.report_id != ? "
-            "ORDER BY r.id DESC LIMIT ?",
-            (identifier_id, report_id, limit),
+    def _others(
+        self, identifier_id: int, report_id: int, limit: int
+    ) -> tuple[int, tuple[str, ...]]:
+        """(how many other non-spam reports have it, the latest `limit` of their codes)."""
+        others = (
+            "FROM report_identifier_links AS l JOIN reports AS r ON r.id = l.report_id "
+            "WHERE l.identifier_id = ? AND l.report_id != ? AND r.status != 'spam'"
         )
-        return tuple(r["code"] for r in rows)
+        count = self.db.one(f"SELECT COUNT(*) {others}", (identifier_id, report_id))
+        rows = self.db.all(
+            f"SELECT r.code {others} ORDER BY r.id DESC LIMIT ?", (identifier_id, report_id, limit)
+        )
+        return int(count[0]), tuple(r["code"] for r in rows)
 
     # -- the desk side -----------------------------------------------------------------------
     def change_status(

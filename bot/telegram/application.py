@@ -18,6 +18,7 @@ from bot.services import Services
 from bot.telegram import errors, flood, outbox, report_jobs
 from bot.telegram.handlers import (
     broadcasts,
+    cekdulu,
     contacts,
     desk,
     faq,
@@ -48,6 +49,7 @@ COMMANDS = [
     CommandSpec({"id": "start", "en": "start"}, N_("Start and choose the language")),
     CommandSpec({"id": "menu", "en": "menu"}, N_("Browse topics")),
     CommandSpec({"id": "darurat", "en": "emergency"}, N_("Official contacts for emergencies")),
+    CommandSpec({"id": "cek", "en": "check"}, N_("Check a job offer or a recruiter")),
     CommandSpec({"id": "lapor", "en": "report"}, N_("Report a recruiter or trafficking")),
     CommandSpec({"id": "status", "en": "status"}, N_("Your reports and their status")),
     CommandSpec({"id": "bahasa", "en": "language"}, N_("Choose the language")),
@@ -91,6 +93,7 @@ def register_features(application: Application) -> None:
     relay.register(application)  # its own early group: replies to the desk go first
     for feature in (start, menu, contacts, subscriptions, broadcasts, reports, status, privacy):
         feature.register(application)
+    cekdulu.register(application)  # after the tip-off form, before the FAQ and media
     desk.register(application)
     report_jobs.register(application)
     faq.register(application)
@@ -125,13 +128,18 @@ def run_bot(settings: Settings) -> None:
         services.matcher.size,
     )
     if settings.webhook_url:
-        application.run_webhook(
-            listen="0.0.0.0",
-            port=settings.port,
-            url_path="telegram",
-            webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
-            secret_token=settings.webhook_secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
+        application.run_webhook(**webhook_options(settings), allowed_updates=Update.ALL_TYPES)
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+def webhook_options(settings: Settings) -> dict[str, object]:
+    """Where the webhook listens and what URL Telegram is given (WEBHOOK_URL + /telegram)."""
+    assert settings.webhook_url
+    return {
+        "listen": "0.0.0.0",
+        "port": settings.port,
+        "url_path": "telegram",
+        "webhook_url": settings.webhook_url.rstrip("/") + "/telegram",
+        "secret_token": settings.webhook_secret,
+    }

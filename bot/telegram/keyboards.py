@@ -19,6 +19,7 @@ MENU = "menu"
 CONTACTS = "contacts"
 SUBSCRIPTION = "sub"
 REPORT = "rp"  # the tip-off form (handlers/reports.py)
+CHECK = "ck"  # Cek Dulu (handlers/cekdulu.py)
 NONE_OF_THESE = "none"
 MAX_CALLBACK_BYTES = 64
 
@@ -51,6 +52,7 @@ def main_menu(_: Translator, content: Content) -> InlineKeyboardMarkup:
         [_button(f"{c.emoji} {c.title.get(lang, c.id)}".strip(), CATEGORY, c.id)]
         for c in content.categories
     ]
+    rows.append([_button(_("🔎 Cek Dulu: check a job offer"), CHECK, "start")])
     rows.append([report_button(_)])
     rows.append([_button(_("🆘 Official contacts"), CONTACTS)])
     rows.append([_button(_("🔔 Scam warnings"), SUBSCRIPTION)])

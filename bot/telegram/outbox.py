@@ -37,6 +37,7 @@ from telegram.error import (
 )
 from telegram.ext import Application, ContextTypes
 
+from bot.config import Settings
 from bot.services import Services
 from bot.storage.reports import OutboxJob
 from bot.telegram.lifecycle import on_start_stop
@@ -83,7 +84,7 @@ class OutboxWorker:
         self._last_retention = float("-inf")
 
     @property
-    def settings(self):
+    def settings(self) -> Settings:
         return self.services.settings
 
     def register(self, kind: str, handler: JobHandler) -> None:

@@ -9,8 +9,6 @@ reporter deleted) are handled here; anything else goes back to the worker to ret
 
 from __future__ import annotations
 
-import logging
-
 from telegram import Message, MessageId, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
@@ -21,8 +19,6 @@ from bot.core.reports import COPY_ONLY_KINDS, NOTE
 from bot.storage.reports import OutboxJob, Report, StoredEvidence
 from bot.telegram.handlers import desk, relay, status
 from bot.telegram.outbox import Delivery, worker
-
-log = logging.getLogger(__name__)
 
 SOURCE_GONE = ("message to copy not found", "message_id_invalid")
 NOT_MODIFIED = "message is not modified"
@@ -48,7 +44,8 @@ async def deliver_card(d: Delivery, job: OutboxJob) -> None:
         return
     if report.card_message_id is None:
         report = await _send_card(d, report)
-    await _copy_evidence(d, report)
+    if await _copy_evidence(d, report):
+        d.services.report_outbox.enqueue("card_refresh", report.id)  # show what is missing
     d.services.reporters.delivered(report.id)
 
 
@@ -64,14 +61,18 @@ async def _send_card(d: Delivery, report: Report) -> Report:
     return d.services.reports.get(report.id) or report
 
 
-async def _copy_evidence(d: Delivery, report: Report) -> None:
+async def _copy_evidence(d: Delivery, report: Report) -> int:
+    """Copy what is not copied yet; returns how many files turned out to be gone."""
     files = [e for e in d.services.reports.evidence(report.id) if e.kind != NOTE]
     link = d.services.reporters.link(report.id)
+    gone = 0
     for item in files:
         if item.desk_message_id is not None or item.copy_failed:
             continue
         copied = await _copy_one(d, report, item, len(files), link.user_id if link else None)
         d.services.reports.evidence_copied(item.id, report.id, d.desk(report.desk_chat_id), copied)
+        gone += copied is None
+    return gone
 
 
 async def _copy_one(

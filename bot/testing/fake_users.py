@@ -243,6 +243,27 @@ class SimulatedUsers:
         await asyncio.sleep(0)
         return message
 
+    async def forward_text(
+        self,
+        user_id: int,
+        text: str,
+        *,
+        sender_name: str = "Info Loker",
+        chat_id: int | None = None,
+    ) -> JSONDict:
+        """The user forwards a text written by someone else to the bot. The origin is a
+        "hidden_user" (an author who hides their account), the commonest case for ads."""
+        origin = {
+            "type": "hidden_user",
+            "sender_user_name": sender_name,
+            "date": int(self.state.clock()),
+        }
+        message = self._user_message(
+            user_id, {"text": text, "forward_origin": origin}, chat_id, None
+        )
+        await asyncio.sleep(0)
+        return message
+
     async def edit_text(
         self, user_id: int, message_id: int, text: str, *, chat_id: int | None = None
     ) -> JSONDict:

@@ -66,10 +66,12 @@ from bot.i18n import Translator
 from bot.storage.reports import Report
 from bot.telegram import keyboards, outbox
 from bot.telegram.common import LANGUAGE_KEY, services, translator
+from bot.telegram.handlers import status
 from bot.telegram.report_format import category_text, clip, occurred_text, place_text
 
 PREFIX = "rp"
 DRAFT_KEY = "report_draft"
+PREFILL_KEY = "report_prefill"  # a pre-filled report waiting for "start a new one"
 PROVINCES_PER_PAGE = 8
 FORM_TIMEOUT = 3600  # seconds without an answer before free text is a question again
 DRAFT_TTL = dt.timedelta(days=3)
@@ -152,9 +154,15 @@ def _text_problem(_: Translator, problem: TextProblem, maximum: int, minimum: in
 
 
 # -- starting --------------------------------------------------------------------------------
-async def start_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int:
-    """/lapor, /report or the "Report" button: check we can take it, then begin or resume."""
+async def start_report(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, prefill: Draft | None = None
+) -> str | int:
+    """/lapor, /report or the "Report" button: check we can take it, then begin or resume.
+
+    `prefill` is a report another feature filled in ("Laporkan ini" under a Cek Dulu
+    answer); an unfinished report is offered first, and "start a new one" takes the prefill."""
     _ = translator(update, context)
+    context.user_data.pop(PREFILL_KEY, None)
     if update.callback_query:
         await update.callback_query.answer()
     if services(context).settings.desk_chat_id is None:
@@ -164,9 +172,20 @@ async def start_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> st
         await _say(update, _limit_text(_, services(context).settings.report_daily_limit))
         return END
     if _saved_draft(update, context) is not None:
+        if prefill is not None:
+            context.user_data[PREFILL_KEY] = prefill
         return await _offer_resume(update, context)
-    context.user_data[DRAFT_KEY] = Draft()
-    return await ask_category(update, context, intro=True)
+    return await _begin(update, context, prefill)
+
+
+async def _begin(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, prefill: Draft | None
+) -> str:
+    if prefill is None or not prefill.details:
+        context.user_data[DRAFT_KEY] = prefill or Draft()
+        return await ask_category(update, context, intro=True)
+    context.user_data[DRAFT_KEY] = prefill
+    return await ask_prefilled(update, context)
 
 
 def _unavailable_text(_: Translator) -> str:
@@ -219,6 +238,7 @@ async def _offer_resume(update: Update, context: ContextTypes.DEFAULT_TYPE) -> s
 async def resume(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     _ = translator(update, context)
     await _chosen(update, _("▶️ Continue it"))
+    context.user_data.pop(PREFILL_KEY, None)
     draft = _draft(context)
     draft.editing = False
     if draft.step == CONFIRM and draft.complete:
@@ -229,8 +249,53 @@ async def resume(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
 async def fresh(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     _ = translator(update, context)
     await _chosen(update, _("🆕 Start a new one"))
-    context.user_data[DRAFT_KEY] = Draft()
-    return await ask_category(update, context, intro=True)
+    return await _begin(update, context, context.user_data.pop(PREFILL_KEY, None))
+
+
+# -- "Report this" under another feature's answer ------------------------------------------
+async def start_from_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int:
+    """`rp:msg:<category>`, the "Laporkan ini" button under a Cek Dulu answer: a report
+    pre-filled with the message that answer replied to (its words as the details, its
+    picture or file as evidence), then one question (where) and the summary."""
+    values = _values(update)
+    category = category_of(values[1]) if len(values) == 2 else None
+    source = getattr(update.callback_query.message, "reply_to_message", None)
+    if source is None:
+        _ = translator(update, context)
+        await update.callback_query.answer(
+            _("I cannot find the checked message any more. Please send it again, or use /lapor."),
+            show_alert=True,
+        )
+        return END
+    draft = draft_from_message(source, category or Category.FAKE_JOB)
+    return await start_report(update, context, prefill=draft)
+
+
+def draft_from_message(message: Message, category: Category) -> Draft:
+    words = message.text or message.caption or ""
+    if words.startswith("/"):  # "/cek <text>": only the words after the command
+        parts = words.split(None, 1)
+        words = parts[1] if len(parts) == 2 else ""
+    item = evidence_of(message)
+    files = [item] if item is not None and item.is_file else []
+    details = clip(clean_text(words), MAX_DETAILS) or None
+    return Draft(category=category.value, details=details, evidence=files)
+
+
+async def ask_prefilled(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    _ = translator(update, context)
+    _draft(context).editing = True  # after the province, straight to the summary
+    await _say(
+        update,
+        _(
+            "📣 <b>Report to the coordination desk</b>\n\n"
+            "I have filled in the message you checked (and its picture, if it had one) as the "
+            "details. Tell me where it is happening, then check the summary and send it. Your "
+            "identity stays hidden from the desk unless you choose to show it. Send /cancel at "
+            "any time to stop."
+        ),
+    )
+    return await ask_province(update, context)
 
 
 async def stale_entry(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int:
@@ -819,7 +884,9 @@ async def confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | i
     report = services(context).reports.submit(draft, update.effective_user.id, _.lang, shown)
     outbox.wake(context)
     await _chosen(update, _("✅ Send report"))
-    await _say(update, received_text(_, report))
+    received = await _say(update, received_text(_, report), status.reply_markup(_, report))
+    # Something remembered later: a reply to this message (or its button) reaches the desk.
+    services(context).reporters.add_reporter_message(report.id, received.message_id)
     return END
 
 
@@ -917,6 +984,7 @@ def build_conversation() -> ConversationHandler:
             entry_points=[
                 CommandHandler(["lapor", "report"], start_report, filters=private),
                 CallbackQueryHandler(start_report, pattern=rf"^{PREFIX}:new$"),
+                _pressed(start_from_message, "msg"),
                 CallbackQueryHandler(stale_entry, pattern=rf"^{PREFIX}(:|$)"),
             ],
             states=states,
@@ -926,6 +994,7 @@ def build_conversation() -> ConversationHandler:
                 CommandHandler(["lapor", "report"], start_report),
                 CallbackQueryHandler(start_report, pattern=rf"^{PREFIX}:new$"),
                 skip,
+                _pressed(start_from_message, "msg"),
                 CallbackQueryHandler(_stale, pattern=rf"^{PREFIX}(:|$)"),
             ],
             conversation_timeout=FORM_TIMEOUT,

@@ -1,0 +1,211 @@
+"""Benchmark Cek Dulu: processing time per check on the labelled ads, one core.
+
+    python bench/check_bench.py [--repeat N] [--agencies N] [--tip-offs N]
+
+What one check costs in the bot, without Telegram I/O: `services.checker.check(text,
+register)` (clean text, red flags, destinations, identifiers, the register match, the tip-off
+look-up in SQLite), then `check_counts.record` (the early-warning counts, one SQLite write)
+and rendering the answer. The parts are also timed on their own. The register is a
+synthetic list of fictional names (the official list is not shipped) of the size given, and
+the database holds the given number of tip-offs, each with a phone number and an agency name.
+
+Each text of tests/data/ads.jsonl is checked once as a warm-up, then N times timed
+(time.perf_counter_ns, and the thread's CPU time beside it, since a shared machine can
+preempt a call). Results go to stdout and bench/results/check.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import os
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.config import Settings  # noqa: E402
+from bot.core.agencies import Agency  # noqa: E402
+from bot.core.cekdulu_eval import read_labelled  # noqa: E402
+from bot.core.identifiers import extract  # noqa: E402
+from bot.core.reports import Draft  # noqa: E402
+from bot.services import Services  # noqa: E402
+from bot.storage import Database  # noqa: E402
+from bot.telegram.handlers.cekdulu import answer_parts  # noqa: E402
+
+ADS = ROOT / "tests/data/ads.jsonl"
+RESULTS = ROOT / "bench/results/check.md"
+TARGET_MS = 5.0
+NAME_WORDS = """
+    Contoh Fiktif Maju Bersama Karya Utama Sinar Abadi Cahaya Nusantara Mitra Sejahtera
+    Andalan Perkasa Bina Putra Mandiri Permata Raya Harapan Sejati Duta Bumi Lestari
+    Samudra Jaya Global Insan Prima Tunas Bakti Mulia Sentosa Makmur Agung Citra Dharma
+"""
+WORDS = NAME_WORDS.split()
+
+
+def pin_one_core() -> str:
+    if not hasattr(os, "sched_setaffinity"):
+        return "not pinned"
+    core = max(os.sched_getaffinity(0))
+    os.sched_setaffinity(0, {core})
+    return f"pinned to core {core} of {os.cpu_count()}"
+
+
+def synthetic_register(size: int, seed: int = 7) -> list[Agency]:
+    """Fictional names ("PT Fiktif Karya Sentosa"), all containing Contoh or Fiktif."""
+    rng = random.Random(seed)
+    names: set[str] = set()
+    while len(names) < size:
+        words = rng.sample(WORDS, rng.choice((2, 3, 3, 4)))
+        marker = rng.choice(("Contoh", "Fiktif"))
+        names.add(" ".join(["PT", marker, *[w for w in words if w != marker]]))
+    until = dt.date(2029, 12, 31)
+    return [Agency(n, f"FIKTIF-{i:04d}", until, "Jl. Contoh") for i, n in enumerate(sorted(names))]
+
+
+def build_services(directory: Path, agencies: int, tip_offs: int) -> Services:
+    settings = dataclasses.replace(
+        Settings.from_env({"CONTENT_DIR": str(ROOT / "content")}),
+        database_url=f"sqlite:///{directory / 'bench.sqlite3'}",
+    )
+    services = Services.build(settings, Database.open(directory / "bench.sqlite3"))
+    register = synthetic_register(agencies)
+    services.agency_register.import_batch(register, "synthetic", dt.date(2025, 6, 1), None)
+    rng = random.Random(11)
+    for n in range(tip_offs):
+        name = rng.choice(register).name
+        details = f"Calo dari {name} minta 10 juta, WA 0812-0000-{n:04d}"
+        draft = Draft(category="fake_job", province="aceh", details=details)
+        services.reports.submit(draft, n, "id", None)
+    return services
+
+
+def timed(call: Callable[[], object], repeat: int) -> tuple[list[float], list[float]]:
+    wall, cpu = [], []
+    for _ in range(repeat):
+        w0, c0 = time.perf_counter_ns(), time.thread_time_ns()
+        call()
+        wall.append((time.perf_counter_ns() - w0) / 1e6)
+        cpu.append((time.thread_time_ns() - c0) / 1e6)
+    return wall, cpu
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def row(name: str, wall: list[float], cpu: list[float]) -> str:
+    return (
+        f"| {name} | {len(wall)} | {statistics.median(wall):.3f} | {percentile(wall, 0.95):.3f} "
+        f"| {percentile(wall, 0.99):.3f} | {max(wall):.3f} | {statistics.median(cpu):.3f} "
+        f"| {percentile(cpu, 0.99):.3f} |"
+    )
+
+
+def measure(services: Services, texts: list[str], repeat: int) -> dict[str, tuple[list, list]]:
+    checker = services.checker
+    register = services.agency_register.current()
+    _ = services.i18n.translator("id")
+    content = services.content
+
+    def full(text: str) -> None:
+        result = checker.check(text, register=services.agency_register.current())
+        services.check_counts.record(result.identifiers)
+        answer_parts(_, result, content)
+
+    parts: dict[str, Callable[[str], object]] = {
+        "whole check, as the bot runs it": full,
+        "checker.check (with register and tip-off look-up)": lambda t: checker.check(t, register),
+        "  red flags + destinations only": lambda t: _rules_only(checker, t),
+        "  identifiers.extract": extract,
+        "  tip-off look-up (SQLite)": lambda t: checker.count_reports(extract(t)),
+        "check_counts.record (SQLite write)": lambda t: services.check_counts.record(extract(t)),
+    }
+    results = {}
+    for name, part in parts.items():
+        for text in texts:  # warm-up
+            part(text)
+        wall: list[float] = []
+        cpu: list[float] = []
+        for text in texts:
+            w, c = timed(lambda text=text, part=part: part(text), repeat)
+            wall += w
+            cpu += c
+        results[name] = (wall, cpu)
+    return results
+
+
+def _rules_only(checker, text: str) -> None:
+    clean = checker.redflags.clean(text)
+    countries = checker.destinations.countries_in(clean)
+    jobs = checker.destinations.jobs_in(clean)
+    context = checker.redflags.context(text, clean, countries, jobs)
+    checker.redflags.reasons(context)
+    checker.destinations.reasons(clean, countries, jobs)
+
+
+def slowest(services: Services, texts: list[str]) -> tuple[float, str]:
+    checker, register = services.checker, services.agency_register.current()
+    costs = [(min(timed(lambda t=t: checker.check(t, register), 5)[0]), t) for t in texts]
+    return max(costs)
+
+
+def report(args, pinned: str, results, slow: tuple[float, str], texts: list[str]) -> str:
+    whole = results["whole check, as the bot runs it"][0]
+    verdict = "met" if percentile(whole, 0.99) < TARGET_MS else "NOT met"
+    lines = [
+        "# Cek Dulu: processing time per check",
+        "",
+        f"Command: `python bench/check_bench.py --repeat {args.repeat} --agencies "
+        f"{args.agencies} --tip-offs {args.tip_offs}`",
+        f"Date: {dt.date.today()}; Python {platform.python_version()}; rapidfuzz "
+        f"{metadata.version('rapidfuzz')}; phonenumbers {metadata.version('phonenumbers')}; "
+        f"{pinned}; load average {' / '.join(f'{x:.2f}' for x in os.getloadavg())}.",
+        f"Texts: {len(texts)} labelled ads (median {statistics.median(map(len, texts)):.0f} "
+        f"characters, longest {max(map(len, texts))}); register {args.agencies} fictional "
+        f"agencies; {args.tip_offs} tip-offs in the database.",
+        "",
+        "| part | calls | median ms | p95 ms | p99 ms | max ms | CPU median ms | CPU p99 ms |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|",
+        *[row(name, wall, cpu) for name, (wall, cpu) in results.items()],
+        "",
+        f"Target: under {TARGET_MS:.0f} ms per check (p99 of the whole check): **{verdict}**.",
+        f"Slowest text (best of 5 runs of checker.check): {slow[0]:.3f} ms, "
+        f"{len(slow[1])} characters: “{' '.join(slow[1].split())[:80]}…”",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--agencies", type=int, default=500)
+    parser.add_argument("--tip-offs", type=int, default=300)
+    args = parser.parse_args()
+    pinned = pin_one_core()
+    texts = [item.text for item in read_labelled(ADS)]
+    with tempfile.TemporaryDirectory() as directory:
+        services = build_services(Path(directory), args.agencies, args.tip_offs)
+        results = measure(services, texts, args.repeat)
+        slow = slowest(services, texts)
+        services.db.close()
+    text = report(args, pinned, results, slow, texts)
+    print(text)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

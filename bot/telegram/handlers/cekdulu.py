@@ -1,0 +1,541 @@
+"""/cek (/check) and the "Cek Dulu" button: check an offer before paying or leaving.
+
+Three ways in: `/cek <text>`; `/cek` or the menu button, then the next message; or simply
+forwarding an ad, or sending a photo or video with its caption, outside any other flow
+(the tip-off form, which takes photos as evidence, is registered before this module and
+keeps them). The answer names the verdict in plain words, explains every reason with its
+source, says what to do next, and offers "Laporkan ini", which opens a tip-off pre-filled
+with the checked message (see reports.start_from_message).
+
+Every check counts the identifiers in it (phone numbers, links, accounts, agency names),
+never who checked. When one is checked by many people within the window, the desk gets
+one early warning per window, through the report outbox so it survives restarts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import time
+import warnings
+
+from babel.dates import format_date
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot.core.agencies import AgencyMatch, Standing
+from bot.core.cekdulu import Result, Verdict
+from bot.core.content import Content
+from bot.core.identifiers import Identifier
+from bot.core.reasons import Kind, Reason, Severity
+from bot.core.reports import Category
+from bot.i18n import N_, Translator
+from bot.services import Services
+from bot.storage.checks import Surge
+from bot.storage.reports import OutboxJob
+from bot.telegram import keyboards, outbox
+from bot.telegram.common import services, translator
+from bot.telegram.handlers.desk import desk_translator
+from bot.telegram.outbox import Delivery
+
+PREFIX = keyboards.CHECK
+WAITING = "waiting"
+WAIT_SECONDS = 600  # after /cek without text, the next message within this time is checked
+COUNTED_KEY = "cek_counted"  # in memory only: identifiers this user was already counted for
+ALERT_JOB = "check_alert"
+MAX_REASONS = 12
+MAX_ANSWER = 4000
+MAX_FOUND = 80
+SISKOP2MI = "siskop2mi.bp2mi.go.id"
+END = ConversationHandler.END
+
+VERDICT_HEADINGS = {
+    Verdict.DANGER: N_("🚨 <b>Danger signs found</b>"),
+    Verdict.CHECK: N_("⚠️ <b>Needs checking</b>"),
+    Verdict.NONE: N_("🔎 <b>No danger signs found</b>"),
+}
+SEVERITY_ICONS = {Severity.DANGER: "🔴", Severity.CHECK: "🟡", Severity.INFO: "🟢"}
+IDENTIFIER_KINDS = {
+    "phone": N_("Phone number"),
+    "whatsapp": N_("WhatsApp group"),
+    "link": N_("Link"),
+    "domain": N_("Website"),
+    "handle": N_("Account"),
+    "email": N_("E-mail address"),
+    "bank": N_("Bank account"),
+    "agency": N_("Agency name"),
+}
+
+
+# -- entry points ----------------------------------------------------------------------------
+async def cek_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int:
+    """/cek <text> checks at once; /cek alone asks for the text."""
+    text = _without_command(update.effective_message.text or "")
+    if not text:
+        return await _ask(update, context)
+    await answer(update, context, text)
+    return END
+
+
+async def cek_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    await update.callback_query.answer()
+    return await _ask(update, context)
+
+
+async def _ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    _ = translator(update, context)
+    await update.effective_message.reply_text(
+        _(
+            "🔎 <b>Cek Dulu: check before you pay or leave</b>\n\n"
+            "Send me what you were offered: paste or forward the job ad or the chat, or send "
+            "the agency name, the phone number, the link or the account of the recruiter.\n\n"
+            "Send /cancel to stop."
+        ),
+        parse_mode=ParseMode.HTML,
+    )
+    return WAITING
+
+
+async def waiting_input(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    message = update.effective_message
+    await answer(update, context, message.text or message.caption or "")
+    return END
+
+
+async def unreadable(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A picture or voice note without words: explain how to send something checkable."""
+    _ = translator(update, context)
+    await update.effective_message.reply_text(
+        _(
+            "I cannot read text inside pictures, videos or voice notes. Please type or paste "
+            "the words of the offer (agency name, phone number, country, salary, costs), or "
+            "send the picture again with the text as its caption."
+        )
+    )
+
+
+async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    _ = translator(update, context)
+    await update.effective_message.reply_text(
+        _("OK. Send /cek whenever you want to check an offer.")
+    )
+    return END
+
+
+async def check_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A forwarded message, or a photo/video/document with a caption, outside other flows."""
+    message = update.effective_message
+    await answer(update, context, message.text or message.caption or "")
+
+
+def _without_command(text: str) -> str:
+    """ "/cek <text>" → "<text>", line breaks kept ("/cek" may be followed by a new line)."""
+    if text.startswith("/"):
+        parts = text.split(None, 1)
+        return parts[1].strip() if len(parts) == 2 else ""
+    return text.strip()
+
+
+# -- the answer ------------------------------------------------------------------------------
+async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    """Check `text` and reply to the message it came from (the report button reads it)."""
+    _ = translator(update, context)
+    message = update.effective_message
+    svc = services(context)
+    result = svc.checker.check(text, register=svc.agency_register.current())
+    parts = answer_parts(_, result, svc.content, has_media=_has_media(message))
+    for number, part in enumerate(parts, start=1):
+        markup = answer_markup(_) if number == len(parts) else None
+        await message.reply_text(
+            part, parse_mode=ParseMode.HTML, reply_markup=markup, do_quote=True
+        )
+    await _count(context, result)
+
+
+def _has_media(message: Message) -> bool:
+    return bool(message.effective_attachment) and not message.text
+
+
+def answer_markup(_: Translator) -> InlineKeyboardMarkup:
+    report = keyboards.data(keyboards.REPORT, "msg", Category.FAKE_JOB.value)
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(_("📣 Report this"), callback_data=report)],
+            [InlineKeyboardButton(_("🔎 Check something else"), callback_data=_data("start"))],
+        ]
+    )
+
+
+def _data(*values: str) -> str:
+    return keyboards.data(PREFIX, *values)
+
+
+def answer_parts(
+    _: Translator, result: Result, content: Content, has_media: bool = False
+) -> list[str]:
+    """The answer as one message, or several when every reason with its explanation would
+    not fit in one (Telegram allows 4096 characters): nothing is cut."""
+    blocks = [f"{_(VERDICT_HEADINGS[result.verdict])}\n\n{_summary(_, result)}"]
+    blocks += [_reason_text(_, r) for r in result.reasons[:MAX_REASONS]]
+    if len(result.reasons) > MAX_REASONS:
+        hidden = len(result.reasons) - MAX_REASONS
+        blocks.append(_.plural("…and {n} more sign.", "…and {n} more signs.", hidden))
+    if has_media:
+        blocks.append(_media_note(_))
+    blocks.append(_next_steps(_, result.verdict, content))
+    return _pack(blocks)
+
+
+def _pack(blocks: list[str]) -> list[str]:
+    parts: list[str] = []
+    for block in blocks:
+        if parts and len(parts[-1]) + 2 + len(block) <= MAX_ANSWER:
+            parts[-1] += "\n\n" + block
+        else:
+            parts.append(block[:MAX_ANSWER])
+    return parts
+
+
+def _summary(_: Translator, result: Result) -> str:
+    if result.verdict is Verdict.DANGER:
+        return _(
+            "This offer shows signs of illegal recruitment or trafficking. Do not pay anything "
+            "and do not hand over your passport or documents."
+        )
+    if result.verdict is Verdict.CHECK:
+        return _("Some things need checking before you pay anything or leave.")
+    return _(
+        "I found no danger signs in what you sent. That does not mean it is safe: I can only "
+        "read what is written."
+    )
+
+
+def _reason_text(_: Translator, reason: Reason) -> str:
+    head = f"{SEVERITY_ICONS[reason.severity]} <b>{_title(_, reason)}</b>"
+    body = _body(_, reason)
+    return f"{head}\n{body}" if body else head
+
+
+def _title(_: Translator, reason: Reason) -> str:
+    if reason.kind is Kind.AGENCY:
+        return _(AGENCY_TITLES[reason.data["match"].standing])
+    if reason.kind is Kind.REPORTED:
+        return _("Reported to the desk before")
+    return html.escape(reason.title.get(_.lang) or reason.id)
+
+
+def _body(_: Translator, reason: Reason) -> str:
+    if reason.kind is Kind.AGENCY:
+        return agency_text(_, reason)
+    if reason.kind is Kind.REPORTED:
+        return reported_text(_, reason.data["items"])
+    lines = [html.escape(reason.explanation.get(_.lang, ""))]
+    if reason.found:
+        found = html.escape(reason.found[:MAX_FOUND])
+        lines.append(_("<i>Found in the text: “{words}”</i>", words=found))
+    if reason.source:
+        lines.append(_source_line(_, reason))
+    return "\n".join(lines)
+
+
+def _source_line(_: Translator, reason: Reason) -> str:
+    assert reason.source is not None
+    link = f'<a href="{html.escape(reason.source.url)}">{html.escape(reason.source.name)}</a>'
+    return _("Source: {source}", source=link)
+
+
+def _media_note(_: Translator) -> str:
+    return _(
+        "ℹ️ I cannot read text inside pictures or videos, so I checked only the words sent "
+        "with it. If the offer is in the picture, type its main points (agency name, phone "
+        "number, country, salary, costs) and send them with /cek."
+    )
+
+
+def _next_steps(_: Translator, verdict: Verdict, content: Content) -> str:
+    contacts = _kp2mi(content)
+    if verdict is Verdict.DANGER:
+        steps = _(
+            "<b>What to do now</b>\n"
+            "• Do not pay, do not send documents, and do not leave with this recruiter.\n"
+            "• Report it: press 📣 below. Your identity stays hidden from the desk.\n"
+            "• Ask KP2MI for help: {contacts}.\n"
+            "• If someone is about to be taken abroad right now, call the police on <b>110</b>.",
+            contacts=contacts,
+        )
+    elif verdict is Verdict.CHECK:
+        steps = _(
+            "<b>What to do now</b>\n"
+            "• Do not pay anything until you have checked.\n"
+            "• Ask your Disnaker, the LTSA or a BP3MI office whether the agency and this job "
+            "order are registered, or look them up on {siskop2mi}.\n"
+            "• Ask KP2MI: {contacts}.",
+            siskop2mi=SISKOP2MI,
+            contacts=contacts,
+        )
+    else:
+        steps = _(
+            "<b>Before you decide</b>\n"
+            "A legal job abroad always comes through a licensed agency (P3MI) or a government "
+            "scheme, with a work visa and a written employment contract you sign before you "
+            "leave, and you keep your own passport. Check the agency and the vacancy on "
+            "{siskop2mi} or at your Disnaker or LTSA. Questions: KP2MI {contacts}.",
+            siskop2mi=SISKOP2MI,
+            contacts=contacts,
+        )
+    return steps
+
+
+def _kp2mi(content: Content) -> str:
+    """The KP2MI call centre and WhatsApp, from content/contacts.yaml (the one place
+    official numbers are kept); /darurat when they are not there."""
+    found = {c.id: c.value for c in content.contacts}
+    values = [found[i] for i in ("kp2mi-call-centre", "kp2mi-whatsapp") if i in found]
+    return " / ".join(f"<code>{html.escape(v)}</code>" for v in values) or "/darurat"
+
+
+# -- agency and tip-off reasons --------------------------------------------------------------
+AGENCY_TITLES = {
+    Standing.LICENSED: N_("In the register of licensed agencies"),
+    Standing.EXPIRED: N_("Licence ended"),
+    Standing.SIMILAR: N_("Not in the register, but a similar name is"),
+    Standing.NOT_FOUND: N_("Not in the register of licensed agencies"),
+    Standing.NO_REGISTER: N_("Agency not checked"),
+}
+
+
+def agency_text(_: Translator, reason: Reason) -> str:
+    match: AgencyMatch = reason.data["match"]
+    text = AGENCY_TEXTS[match.standing](_, match)
+    if reason.data.get("training_institute"):
+        text += "\n" + _(
+            "An LPK is a training institute, not a placement agency. For internships in Japan "
+            "the official routes are IM Japan through Kemnaker, or a sending organisation "
+            "(LPK-SO) listed by Kemnaker at so.kemnaker.go.id."
+        )
+    return text
+
+
+def _register_facts(_: Translator, match: AgencyMatch) -> dict[str, str]:
+    batch = match.batch
+    agency = match.agency
+    return {
+        "query": html.escape(match.query),
+        "name": html.escape(agency.name) if agency else "",
+        "licence": html.escape(agency.licence_number or "–") if agency else "",
+        "until": _date(_, agency.valid_until) if agency and agency.valid_until else "–",
+        "as_of": _date(_, batch.as_of) if batch else "",
+        "source": html.escape(batch.source) if batch else "",
+    }
+
+
+def _licensed(_: Translator, match: AgencyMatch) -> str:
+    return _(
+        "<b>{name}</b> is in the register of licensed placement agencies (P3MI): licence "
+        "{licence}, valid until {until} (register: {source}, as of {as_of}).\n"
+        "A licence does not prove that this job offer is real. Check the vacancy itself on "
+        "{siskop2mi} or at your Disnaker or LTSA, ask for its recruitment permit (SIP), and "
+        "make sure the person you deal with really works for this agency.",
+        siskop2mi=SISKOP2MI,
+        **_register_facts(_, match),
+    )
+
+
+def _expired(_: Translator, match: AgencyMatch) -> str:
+    return _(
+        "<b>{name}</b> is in the register, but its licence was valid only until {until} "
+        "(register: {source}, as of {as_of}). An agency may not recruit without a valid "
+        "licence: ask your Disnaker, the LTSA or a BP3MI office whether it was renewed.",
+        **_register_facts(_, match),
+    )
+
+
+def _similar(_: Translator, match: AgencyMatch) -> str:
+    return _(
+        "<b>{query}</b> is not in the register of licensed placement agencies as of {as_of}, "
+        "but a similar name is: <b>{name}</b> (licence {licence}). Some recruiters use names "
+        "that look like licensed agencies. Check the exact name, the address and the vacancy "
+        "on {siskop2mi} before you trust it.",
+        siskop2mi=SISKOP2MI,
+        **_register_facts(_, match),
+    )
+
+
+def _not_found(_: Translator, match: AgencyMatch) -> str:
+    return _(
+        "<b>{query}</b> is not in the register of licensed placement agencies as of {as_of} "
+        "({source}). That alone does not make it illegal: the name may be written "
+        "differently, or the register may be out of date. Before you pay or hand over "
+        "documents, check it on {siskop2mi} or ask your Disnaker or LTSA.",
+        siskop2mi=SISKOP2MI,
+        **_register_facts(_, match),
+    )
+
+
+def _no_register(_: Translator, match: AgencyMatch) -> str:
+    return _(
+        "The register of licensed agencies is not loaded in this bot yet, so I could not "
+        "check <b>{query}</b>. Check it on {siskop2mi} or ask your Disnaker or LTSA.",
+        siskop2mi=SISKOP2MI,
+        query=html.escape(match.query),
+    )
+
+
+AGENCY_TEXTS = {
+    Standing.LICENSED: _licensed,
+    Standing.EXPIRED: _expired,
+    Standing.SIMILAR: _similar,
+    Standing.NOT_FOUND: _not_found,
+    Standing.NO_REGISTER: _no_register,
+}
+
+
+def reported_text(_: Translator, items: list[dict]) -> str:
+    lines = [
+        _.plural(
+            "• {what} <code>{value}</code>: in {n} tip-off",
+            "• {what} <code>{value}</code>: in {n} tip-offs",
+            item["reports"],
+            what=_(IDENTIFIER_KINDS.get(item["kind"], item["kind"])),
+            value=html.escape(item["display"]),
+        )
+        for item in items
+    ]
+    lines.append(
+        _(
+            "Tip-offs are not verified, but several people reporting the same number, account "
+            "or agency is a warning sign."
+        )
+    )
+    return "\n".join(lines)
+
+
+def _date(_: Translator, value: dt.date) -> str:
+    return format_date(value, "d MMMM y", locale=_.lang)
+
+
+# -- counting checks and the early warning ---------------------------------------------------
+async def _count(context: ContextTypes.DEFAULT_TYPE, result: Result) -> None:
+    """Count the identifiers (once per person per window, kept in memory only) and queue
+    an early warning to the desk for any checked by many people."""
+    svc = services(context)
+    fresh = _not_counted_recently(context, result.identifiers)
+    if not fresh:
+        return
+    surges = svc.check_counts.record(fresh)
+    threshold = svc.settings.check_alert_threshold
+    due = [s for s in surges if s.checks >= threshold]
+    if due and svc.settings.desk_chat_id is not None:
+        reported = _reported_counts(result)
+        if _queue_alerts(svc, due, reported):
+            outbox.wake(context)
+
+
+def _not_counted_recently(
+    context: ContextTypes.DEFAULT_TYPE, identifiers: list[Identifier]
+) -> list[Identifier]:
+    if context.user_data is None:
+        return list(identifiers)
+    window = services(context).check_counts.window.total_seconds()
+    now = time.monotonic()
+    counted: dict[tuple[str, str], float] = context.user_data.setdefault(COUNTED_KEY, {})
+    for key in [k for k, at in counted.items() if now - at > window]:
+        del counted[key]
+    fresh = [i for i in identifiers if (i.kind.value, i.value) not in counted]
+    counted.update({(i.kind.value, i.value): now for i in fresh})
+    return fresh
+
+
+def _reported_counts(result: Result) -> dict[str, int]:
+    found = next((r for r in result.reasons if r.kind is Kind.REPORTED), None)
+    items = found.data["items"] if found else []
+    return {item["display"]: item["reports"] for item in items}
+
+
+def _queue_alerts(svc: Services, surges: list[Surge], reported: dict[str, int]) -> int:
+    """Claim each warning and queue its delivery in one transaction: once per window."""
+    queued = 0
+    window = svc.settings.check_alert_window_minutes
+    for surge in surges:
+        with svc.db.transaction():
+            if not svc.check_counts.claim_alert(surge):
+                continue
+            payload = {
+                "kind": surge.kind,
+                "display": surge.display,
+                "checks": surge.checks,
+                "minutes": window,
+                "reports": reported.get(surge.display, 0),
+            }
+            svc.report_outbox.enqueue(ALERT_JOB, None, payload)
+            queued += 1
+    return queued
+
+
+def alert_text(_: Translator, payload: dict) -> str:
+    text = _(
+        "⚠️ <b>Early warning from Cek Dulu</b>\n"
+        "{what}: <code>{value}</code>\n"
+        "Checked {checks} times in the last {minutes} minutes.",
+        what=_(IDENTIFIER_KINDS.get(payload["kind"], payload["kind"])),
+        checks=payload["checks"],
+        minutes=payload["minutes"],
+        value=html.escape(payload["display"]),
+    )
+    if payload.get("reports"):
+        text += "\n" + _.plural(
+            "It appears in {n} tip-off.", "It appears in {n} tip-offs.", payload["reports"]
+        )
+    return text + "\n" + _("Only counts are kept: who checked it is not stored.")
+
+
+async def deliver_alert(d: Delivery, job: OutboxJob) -> None:
+    _ = desk_translator(d.services)
+    await d.bot.send_message(d.desk(), alert_text(_, job.payload), parse_mode=ParseMode.HTML)
+
+
+# -- wiring ----------------------------------------------------------------------------------
+def build_conversation() -> ConversationHandler:
+    private = filters.ChatType.PRIVATE
+    words = (filters.TEXT | filters.CAPTION) & ~filters.COMMAND
+    no_words = ~filters.TEXT & ~filters.CAPTION & ~filters.COMMAND & ~filters.StatusUpdate.ALL
+    pressed = CallbackQueryHandler(cek_pressed, pattern=rf"^{PREFIX}:start$")
+    command = CommandHandler(["cek", "check"], cek_command, filters=private)
+    with warnings.catch_warnings():
+        # per_message=False on purpose: the waiting state belongs to the person, not a message
+        warnings.simplefilter("ignore", PTBUserWarning)
+        return ConversationHandler(
+            entry_points=[command, pressed],
+            states={
+                WAITING: [
+                    MessageHandler(private & words, waiting_input),
+                    MessageHandler(private & no_words, unreadable),
+                ]
+            },
+            fallbacks=[CommandHandler("cancel", cancel), command, pressed],
+            conversation_timeout=WAIT_SECONDS,
+        )
+
+
+def register(application: Application) -> None:
+    """After the tip-off form (which keeps photos sent as evidence) and before the FAQ (which
+    would read a forwarded ad as a question) and the media catch-all."""
+    services(application).checker  # noqa: B018 - a broken rules file stops the start-up
+    private = filters.ChatType.PRIVATE & ~filters.COMMAND & ~filters.StatusUpdate.ALL
+    forwarded = private & filters.FORWARDED
+    application.add_handler(build_conversation())
+    words = filters.TEXT | filters.CAPTION
+    application.add_handler(MessageHandler(forwarded & words, check_message))
+    application.add_handler(MessageHandler(private & filters.CAPTION, check_message))
+    application.add_handler(MessageHandler(forwarded & ~filters.TEXT, unreadable))
+    outbox.worker(application).register(ALERT_JOB, deliver_alert)

@@ -1,0 +1,249 @@
+"""The editor files behind Cek Dulu: every red flag and destination, one positive and one
+negative example each, the pattern language, the salary reader, and file validation."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.core import phrases
+from bot.core.cekdulu import Checker, Verdict
+from bot.core.destinations import parse as parse_destinations
+from bot.core.reasons import RulesError, Severity
+from bot.core.redflags import parse as parse_redflags
+
+ROOT = Path(__file__).resolve().parents[1]
+CONTENT = ROOT / "content"
+LANGUAGES = ["id", "en"]
+RULES = yaml.safe_load((CONTENT / "redflags.yaml").read_text(encoding="utf-8"))["rules"]
+DESTINATIONS = yaml.safe_load((CONTENT / "destinations.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def checker() -> Checker:
+    return Checker.load(CONTENT, LANGUAGES)
+
+
+def ids(checker: Checker, text: str) -> list[str]:
+    return checker.check(text).reason_ids
+
+
+# -- every red flag --------------------------------------------------------------------------
+@pytest.mark.parametrize("rule", RULES, ids=[r["id"] for r in RULES])
+def test_rule_matches_its_positive_example(checker: Checker, rule: dict) -> None:
+    assert rule["id"] in ids(checker, rule["examples"]["match"])
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r["id"] for r in RULES])
+def test_rule_ignores_its_negative_example(checker: Checker, rule: dict) -> None:
+    assert rule["id"] not in ids(checker, rule["examples"]["no_match"])
+
+
+ENGLISH_EXAMPLES = {
+    "fee-personal-account": ("Send the fee to my DANA account", "Pay only at the office."),
+    "fee-upfront": ("Registration fee 500 USD first", "No registration fee at all."),
+    "fee-from-salary": ("Fees deducted from your salary", "No salary deduction."),
+    "tourist-visa": ("You will enter on a tourist visa", "Work visa before you leave."),
+    "documents-held": ("The agency will keep your passport", "You keep your own passport."),
+    "no-selection": ("No test, no interview, fly soon", "Test and interview in Jakarta."),
+    "fast-departure": ("Fly within 2 weeks!", "Departure after 3 to 4 months."),
+    "light-requirements": ("No diploma, any age", "Junior high school or above."),
+    "salary-too-high": ("Housemaid in Hong Kong, salary HKD 15,000", "Salary HKD 4,990."),
+    "online-job-scam-country": ("Customer service job in Cambodia", "Customer service, Bali."),
+    "unofficial-route": ("Boat leaves at night from Karimun", "Flight from Jakarta airport."),
+    "no-contract": ("No contract needed", "Contract signed at the LTSA."),
+    "underage": ("Girls aged 16-35 welcome", "Aged 21 to 40."),
+    "job-buying": ("You must buy the job for NT$60,000", "Renewal: ARC and medical only."),
+    "individual-recruiter": ("I am a recruiter, DM me", "Apply at our licensed office."),
+    "hidden-details": ("Location is confidential", "Factory in Taichung, Taiwan."),
+}
+
+
+@pytest.mark.parametrize("rule_id", sorted(ENGLISH_EXAMPLES))
+def test_rule_works_in_english(checker: Checker, rule_id: str) -> None:
+    match, no_match = ENGLISH_EXAMPLES[rule_id]
+    assert rule_id in ids(checker, match)
+    assert rule_id not in ids(checker, no_match)
+
+
+def test_every_rule_has_english_examples_here() -> None:
+    assert {r["id"] for r in RULES} == set(ENGLISH_EXAMPLES)
+
+
+def test_every_rule_has_a_source_a_date_and_both_languages(checker: Checker) -> None:
+    for rule in checker.redflags.rules:
+        assert rule.source.url.startswith("https://"), rule.id
+        assert rule.as_of.year >= 2015, rule.id
+        assert set(rule.explanation) == set(LANGUAGES), rule.id
+        assert rule.severity in (Severity.DANGER, Severity.CHECK), rule.id
+
+
+PHONE_LIKE = re.compile(r"(?<![\d.])(?:\+?\d[\d\s-]{6,}\d)")
+
+
+def test_explanations_hold_no_phone_numbers(checker: Checker) -> None:
+    """Official numbers live in contacts.yaml only (checked against the facts sheet)."""
+    texts = [t for r in checker.redflags.rules for t in r.explanation.values()]
+    texts += [
+        t for c in checker.destinations.countries if c.status for t in c.status.explanation.values()
+    ]
+    texts += [t for r in checker.destinations.restrictions for t in r.status.explanation.values()]
+    for text in texts:
+        assert not PHONE_LIKE.search(text.replace("3.703", "").replace("1.914", "")), text
+
+
+# -- destinations ----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("country", "text"),
+    [
+        ("kh", "Kerja di Phnom Penh, gaji dolar"),
+        ("mm", "berangkat ke Myawaddy lewat darat"),
+        ("th", "loker restoran di Bangkok"),
+    ],
+)
+def test_countries_without_placement_scheme_are_danger(checker: Checker, country, text) -> None:
+    result = checker.check(text)
+    assert f"destination:{country}" in result.reason_ids
+    assert result.verdict is Verdict.DANGER
+
+
+def test_laos_alone_has_no_status_claim(checker: Checker) -> None:
+    # The fact sheet's no-placement statement names Cambodia, Myanmar and Thailand only.
+    assert "destination:la" not in checker.check("kerja di Laos").reason_ids
+
+
+def test_a_country_name_inside_a_word_is_not_a_mention(checker: Checker) -> None:
+    assert checker.check("Kerja di Thailandia Resto, Semarang").reason_ids == []
+
+
+def test_middle_east_domestic_work_is_danger_but_other_jobs_are_not(checker: Checker) -> None:
+    assert "middle-east-domestic" in ids(checker, "Dicari ART untuk keluarga di Riyadh")
+    assert "middle-east-domestic" in ids(checker, "Nanny job in Doha, Qatar")
+    assert "middle-east-domestic" not in ids(checker, "Hotel staff for Dubai, employment visa")
+    assert "middle-east-domestic" not in ids(checker, "Dicari ART untuk keluarga di Surabaya")
+
+
+def test_the_official_one_channel_scheme_asks_to_verify_instead(checker: Checker) -> None:
+    result = checker.check("Penempatan PRT ke Arab Saudi lewat SPSK, pengguna syarikah")
+    reason = next(r for r in result.reasons if r.id == "middle-east-domestic")
+    assert reason.severity is Severity.CHECK
+    assert "SPSK" in reason.title["en"]
+
+
+def test_every_destination_status_has_a_source_and_date(checker: Checker) -> None:
+    statuses = [c.status for c in checker.destinations.countries if c.status]
+    statuses += [r.status for r in checker.destinations.restrictions]
+    for status in statuses:
+        assert status.source.url.startswith("https://")
+        assert status.as_of.year >= 2015
+        assert set(status.explanation) == set(LANGUAGES)
+
+
+# -- the pattern language ----------------------------------------------------------------------
+def test_clean_text_undoes_chat_spelling() -> None:
+    cleaned = phrases.clean(
+        "𝗚𝗔𝗝𝗜 15jt!! Tnpa TESSS.\nbrgkt 2mgg", {"tnpa": "tanpa", "brgkt": "berangkat"}
+    )
+    assert cleaned == "gaji 15 jt | tanpa tes | berangkat 2 mgg"
+
+
+def test_patterns_match_whole_words_with_gaps_and_endings() -> None:
+    gap = phrases.compile_pattern("paspor … ditahan")
+    star = phrases.compile_pattern("kontrak*")
+    assert gap.search("paspor kamu nanti ditahan")
+    assert not gap.search("paspor a b c d e ditahan")
+    assert star.search("kontraknya nanti")
+    assert not phrases.compile_pattern("tes").search("testimoni")
+
+
+def test_negations_and_warnings_cancel_a_match() -> None:
+    fee = [phrases.compile_pattern("biaya")]
+    no = frozenset({"tanpa"})
+    warn = [phrases.compile_pattern("jangan percaya")]
+    assert phrases.find("tanpa biaya", fee, no) is None
+    assert phrases.find("tanpa tiket | biaya 5 juta", fee, no) is not None  # new sentence
+    assert phrases.find("jangan percaya yang minta biaya", fee, warnings=warn) is None
+
+
+def test_a_bad_pattern_is_reported_by_name() -> None:
+    with pytest.raises(phrases.PatternError, match="tanpa"):
+        phrases.compile_pattern("tanpa (tes")
+
+
+# -- the salary reader -------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "rupiah"),
+    [
+        ("gaji 15-20jt/bln", 20_000_000),
+        ("Gaji Rp 25.000.000 per bulan", 25_000_000),
+        ("Salary $1200-$1500 + commission", 1500 * 16300),
+        ("gaji NT$35,000", 35000 * 500),
+        ("gaji RM 2500-3000", 3000 * 3700),
+        ("gaji 2000 dirham", 2000 * 4450),
+        ("💰 USD 1000 basic + bonus", 1000 * 16300),
+        ("gaji 4,5 juta", 4_500_000),
+        ("gaji 8jt, biaya proses 60jt", 8_000_000),
+    ],
+)
+def test_salary_reader(checker: Checker, text: str, rupiah: float) -> None:
+    rule = checker.redflags.get("salary-too-high")
+    reader = rule.salary[0]
+    assert reader.highest(text).idr == pytest.approx(rupiah)
+
+
+@pytest.mark.parametrize("text", ["biaya 60jt", "gaji UMR", "gaji 300rb per hari", "2025-2027"])
+def test_salary_reader_ignores_fees_days_and_plain_numbers(checker: Checker, text: str) -> None:
+    reader = checker.redflags.get("salary-too-high").salary[0]
+    assert reader.highest(text) is None
+
+
+def test_salary_ceiling_depends_on_destination(checker: Checker) -> None:
+    assert "salary-too-high" not in ids(checker, "Pabrik di Korea, gaji 30 juta, lulus EPS-TOPIK")
+    assert "salary-too-high" in ids(checker, "Pabrik di Malaysia, gaji 30 juta")
+
+
+# -- validation ------------------------------------------------------------------------------
+def _rule(**changes) -> dict:
+    rule = {
+        "id": "x",
+        "severity": "danger",
+        "title": {"id": "a", "en": "a"},
+        "explanation": {"id": "a", "en": "a"},
+        "source": {"name": "s", "url": "https://example.org"},
+        "as_of": "2025-01",
+        "patterns": {"id": ["a"], "en": ["a"]},
+    }
+    rule.update(changes)
+    return rule
+
+
+@pytest.mark.parametrize(
+    ("rule", "problem"),
+    [
+        (_rule(explanation={"id": "a"}), "'en' text is missing"),
+        (_rule(severity="bad"), "severity"),
+        (_rule(source={"name": "s", "url": "ftp://x"}), "http"),
+        (_rule(as_of="soon"), "YYYY-MM"),
+        (_rule(patterns={"id": ["(a"], "en": ["a"]}), "not valid"),
+        (_rule(patterns={"id": ["a"]}), "no 'en' patterns"),
+        (_rule(not_after=[False]), "quotes"),
+    ],
+)
+def test_broken_rules_are_refused_with_a_clear_message(rule: dict, problem: str) -> None:
+    with pytest.raises(RulesError, match=re.escape(problem)):
+        parse_redflags({"rules": [rule]}, LANGUAGES, "redflags.yaml")
+
+
+def test_duplicate_rule_ids_are_refused() -> None:
+    with pytest.raises(RulesError, match="duplicate"):
+        parse_redflags({"rules": [_rule(), _rule()]}, LANGUAGES, "redflags.yaml")
+
+
+def test_a_restriction_naming_an_unknown_country_is_refused() -> None:
+    data = dict(DESTINATIONS)
+    restriction = dict(data["restrictions"][0], countries=["atlantis"])
+    with pytest.raises(RulesError, match="atlantis"):
+        parse_destinations({**data, "restrictions": [restriction]}, LANGUAGES, "destinations.yaml")

@@ -1,0 +1,273 @@
+"""End to end: Cek Dulu through the Bot API emulator.
+
+The real Application long-polls the emulator; users type, forward, send photos and press
+buttons, and every assertion is on what the bot sent (or, for the early warning, stored).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.config import Settings
+from bot.core.agencies import read_csv
+from bot.testing.fake_api import FakeBotAPI
+from bot.testing.harness import running_bot
+from tests.conftest import Bot
+
+pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning")
+
+DESK = -1002000300500
+USER = 5101
+ENGLISH_USER = 5102
+OTHERS = (5103, 5104, 5105)
+EVIL = "<b>&<"
+FIXTURES = Path(__file__).parent / "fixtures"
+DANGER_AD = (
+    "🔥 LOKER ADMIN ONLINE penempatan KAMBOJA 🇰🇭 gaji 15-20jt, tiket ditanggung, "
+    "tanpa tes, berangkat minggu depan. WA 0812-0000-1234"
+)
+GENUINE_AD = (
+    "Dibutuhkan staf gudang di Cikarang, lulusan SMA/SMK, gaji UMK Bekasi. "
+    "Tidak dipungut biaya apapun."
+)
+
+
+@pytest.fixture
+def settings(base_settings: Settings) -> Settings:
+    return dataclasses.replace(
+        base_settings,
+        desk_chat_id=DESK,
+        outbox_poll_seconds=0.05,
+        outbox_retry_seconds=0.05,
+        outbox_retry_max_seconds=0.3,
+        check_alert_threshold=3,
+        check_alert_window_minutes=60,
+    )
+
+
+@pytest.fixture
+async def bot(settings: Settings, tmp_path: Path) -> AsyncIterator[Bot]:
+    async with FakeBotAPI() as api:
+        api.group_chat(DESK, "Desk")
+        api.private_chat(USER, first_name="Sri")
+        api.private_chat(ENGLISH_USER, first_name="Ann", language_code="en")
+        for other in OTHERS:
+            api.private_chat(other, first_name=f"User{other}")
+        async with running_bot(settings, tmp_path / "bot.sqlite3", api) as (_, services, app):
+            yield Bot(api, services, app)
+
+
+def buttons(message: dict[str, Any]) -> list[str]:
+    rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+    return [b.get("callback_data", "") for row in rows for b in row]
+
+
+async def say(bot: Bot, user: int, text: str) -> dict[str, Any]:
+    await bot.api.send_text(user, text)
+    return await bot.api.next_message(user)
+
+
+async def press(bot: Bot, user: int, message: dict[str, Any], data: str) -> dict[str, Any]:
+    await bot.api.press(user, message["message_id"], data)
+    return await bot.api.next_message(user)
+
+
+def load_register(bot: Bot) -> None:
+    agencies = read_csv((FIXTURES / "agencies.csv").read_text(encoding="utf-8"))
+    bot.services.agency_register.import_batch(
+        agencies, "fixture list", dt.date(2025, 6, 1), "agencies.csv"
+    )
+
+
+# -- the three ways in -----------------------------------------------------------------------
+async def test_cek_with_an_ad_gives_danger_and_explains_each_reason(bot: Bot) -> None:
+    sent = await bot.api.send_text(USER, "/cek " + DANGER_AD)
+    reply = await bot.api.next_message(USER)
+    text = reply["text"]
+    assert text.startswith("🚨 Ada tanda bahaya")
+    assert "Negara tanpa skema penempatan pekerja migran" in text
+    assert "Tanpa tes, tanpa pelatihan" in text
+    assert "Sumber:" in text and "Wamen P2MI Christina Aryani" in text
+    assert "Ditemukan dalam teks: “tanpa tes”" in text
+    assert "110" in text and "0-800-1000" in text  # what to do next, from contacts.yaml
+    assert reply["reply_to_message"]["message_id"] == sent["message_id"]
+    assert buttons(reply) == ["rp:msg:fake_job", "ck:start"]
+
+
+async def test_a_genuine_ad_gets_no_danger_signs_but_never_safe(bot: Bot) -> None:
+    reply = await say(bot, ENGLISH_USER, "/check " + GENUINE_AD)
+    assert reply["text"].startswith("🔎 No danger signs found")
+    assert "does not mean it is safe" in reply["text"]
+    assert "Before you decide" in reply["text"]
+
+
+async def test_menu_button_asks_then_checks_the_next_message(bot: Bot) -> None:
+    menu = await say(bot, USER, "/menu")
+    assert "ck:start" in buttons(menu)
+    prompt = await press(bot, USER, menu, "ck:start")
+    assert "Cek Dulu" in prompt["text"]
+    reply = await say(bot, USER, "Lowongan PRT ke Dubai, majikan perorangan, pakai visa kunjungan")
+    assert reply["text"].startswith("🚨 Ada tanda bahaya")
+    assert "Timur Tengah" in reply["text"]
+    follow_up = await say(bot, USER, "bagaimana cara cek P3MI resmi?")
+    assert "tanda bahaya" not in follow_up["text"]  # the check is over: back to questions
+
+
+async def test_cek_alone_then_cancel(bot: Bot) -> None:
+    await say(bot, USER, "/cek")
+    reply = await say(bot, USER, "/cancel")
+    assert "/cek" in reply["text"]
+
+
+async def test_a_forwarded_ad_is_checked_not_answered_as_a_question(bot: Bot) -> None:
+    forwarded = await bot.api.forward_text(USER, DANGER_AD)
+    reply = await bot.api.next_message(USER)
+    assert reply["text"].startswith("🚨 Ada tanda bahaya")
+    assert reply["reply_to_message"]["message_id"] == forwarded["message_id"]
+
+
+async def test_a_photo_with_a_caption_is_checked_and_says_what_it_read(bot: Bot) -> None:
+    await bot.api.send_photo(ENGLISH_USER, caption="Housemaid for Kuwait, visit visa provided")
+    reply = await bot.api.next_message(ENGLISH_USER)
+    assert reply["text"].startswith("🚨 Danger signs found")
+    assert "I cannot read text inside pictures" in reply["text"]
+
+
+async def test_a_photo_without_words_still_gets_the_media_answer(bot: Bot) -> None:
+    await bot.api.send_photo(ENGLISH_USER)
+    reply = await bot.api.next_message(ENGLISH_USER)
+    assert "typed text" in reply["text"]
+
+
+async def test_a_picture_while_waiting_asks_for_the_words(bot: Bot) -> None:
+    await say(bot, ENGLISH_USER, "/check")
+    await bot.api.send_photo(ENGLISH_USER)
+    reply = await bot.api.next_message(ENGLISH_USER)
+    assert "cannot read text inside pictures" in reply["text"]
+
+
+# -- the register ------------------------------------------------------------------------------
+async def test_agency_found_gives_licence_facts_and_the_job_order_reminder(bot: Bot) -> None:
+    load_register(bot)
+    reply = await say(bot, USER, "/cek PT. Contoh Maju Bersma")
+    text = reply["text"]
+    assert "PT Contoh Maju Bersama ada di daftar perusahaan penempatan berizin" in text
+    assert "FIKTIF-001/2024" in text and "31 Desember 2029" in text and "1 Juni 2025" in text
+    assert "tidak membuktikan bahwa lowongan ini asli" in text
+    assert text.startswith("🔎 Tidak ditemukan tanda bahaya")
+
+
+async def test_agency_not_found_is_never_called_illegal(bot: Bot) -> None:
+    load_register(bot)
+    reply = await say(bot, ENGLISH_USER, "/check PT Fiktif Sentosa Kerja")
+    text = reply["text"]
+    assert text.startswith("⚠️ Needs checking")
+    assert "is not in the register of licensed placement agencies as of 1 June 2025" in text
+    assert "does not make it illegal" in text
+    assert "is illegal" not in text
+
+
+async def test_agency_check_without_a_register_says_so(bot: Bot) -> None:
+    reply = await say(bot, ENGLISH_USER, "/check PT Contoh Maju Bersama")
+    assert "not loaded in this bot yet" in reply["text"]
+
+
+async def test_html_in_the_checked_text_is_escaped(bot: Bot) -> None:
+    load_register(bot)
+    reply = await say(bot, ENGLISH_USER, f"/check {EVIL} Maju Jaya")
+    assert EVIL in reply["text"]
+    assert "Not in the register" in reply["text"]
+
+
+# -- "Laporkan ini" ----------------------------------------------------------------------------
+async def test_report_this_opens_a_prefilled_tip_off_that_reaches_the_desk(bot: Bot) -> None:
+    reply = await say(bot, USER, "/cek " + DANGER_AD)
+    intro = await press(bot, USER, reply, "rp:msg:fake_job")
+    assert "sudah saya isikan" in intro["text"]
+    question = await bot.api.next_message(USER)
+    assert "rp:pv:unknown" in buttons(question)
+    summary = await press(bot, USER, question, "rp:pv:riau")
+    assert "Iklan lowongan palsu" in summary["text"] or "palsu" in summary["text"]
+    assert "KAMBOJA" in summary["text"] and "/cek" not in summary["text"]
+    received = await press(bot, USER, summary, "rp:ok")
+    assert "LP-" in received["text"]
+    card = (await bot.api.wait_for("sendMessage", chat_id=DESK, timeout=5))[0].params["text"]
+    assert "KAMBOJA" in card and "+6281200001234" in card
+
+
+async def test_report_this_carries_the_photo_as_evidence(bot: Bot) -> None:
+    await bot.api.send_photo(ENGLISH_USER, caption="Plantation work Malaysia, speedboat from Dumai")
+    reply = await bot.api.next_message(ENGLISH_USER)
+    await bot.api.press(ENGLISH_USER, reply["message_id"], "rp:msg:fake_job")
+    await bot.api.next_message(ENGLISH_USER)  # the intro
+    question = await bot.api.next_message(ENGLISH_USER)
+    summary = await press(bot, ENGLISH_USER, question, "rp:pv:unknown")
+    assert "1 file" in summary["text"]
+    await press(bot, ENGLISH_USER, summary, "rp:ok")
+    copies = await bot.api.wait_for("copyMessage", chat_id=DESK, timeout=5)
+    assert copies
+
+
+# -- the early warning -------------------------------------------------------------------------
+async def test_many_people_checking_one_number_warns_the_desk_once(bot: Bot) -> None:
+    number_ad = "Kerja pabrik di Malaysia, hubungi 0813-0000-4521"
+    for _round in range(3):  # one person checking again and again does not count
+        await say(bot, USER, "/cek " + number_ad)
+    assert not [m for m in bot.api.messages_to(DESK) if "Cek Dulu" in m["text"]]
+    for other in OTHERS[:2]:
+        await say(bot, other, "/cek " + number_ad)
+    calls = await bot.api.wait_for("sendMessage", chat_id=DESK, timeout=5, since=0)
+    text = calls[0].params["text"]
+    assert "Cek Dulu" in text and "+6281300004521" in text and "3" in text
+    for user in (USER, *OTHERS):
+        assert str(user) not in text
+    assert "Sri" not in text and "User5103" not in text
+    await say(bot, OTHERS[2], "/cek " + number_ad)  # a fourth check in the same window
+    await bot.api.wait_until(lambda: bot.services.report_outbox.pending() == 0)
+    warnings = [m for m in bot.api.messages_to(DESK) if "Cek Dulu" in m["text"]]
+    assert len(warnings) == 1
+    stored = bot.services.db.all("SELECT * FROM check_counts")
+    assert {tuple(r.keys()) for r in stored} == {("kind", "value", "bucket", "checks")}
+
+
+async def test_photos_inside_the_tip_off_form_stay_evidence(bot: Bot) -> None:
+    """The tip-off form comes first: a captioned photo there is evidence, not a check."""
+    prompt = await say(bot, USER, "/lapor")
+    prompt = await press(bot, USER, prompt, "rp:cat:fake_job")
+    prompt = await press(bot, USER, prompt, "rp:pv:riau")
+    prompt = await say(bot, USER, "/skip")
+    prompt = await say(bot, USER, "/skip")
+    prompt = await say(bot, USER, "Iklan lowongan palsu di grup Facebook desa kami")
+    await bot.api.send_photo(USER, caption=DANGER_AD)
+    reply = await bot.api.next_message(USER)
+    assert reply["text"].startswith("📎")
+    assert "tanda bahaya" not in reply["text"]
+
+
+async def test_a_long_answer_is_split_and_nothing_is_cut(bot: Bot) -> None:
+    ad = (
+        "Info loker: operator komputer di Myawaddy (perbatasan Thailand). Gaji 20jt, kontrak "
+        "nanti di sana. Berangkat rombongan dari Jakarta ke Bangkok pakai bebas visa, lanjut "
+        "jalan darat ke Mae Sot. Biaya ditalangin dulu, potong gaji bulan pertama."
+    )
+    sent = await bot.api.send_text(USER, "/cek " + ad)
+    first = await bot.api.next_message(USER)
+    second = await bot.api.next_message(USER)
+    assert buttons(first) == [] and buttons(second) == ["rp:msg:fake_job", "ck:start"]
+    for part in (first, second):
+        assert len(part["text"]) <= 4096
+        assert part["reply_to_message"]["message_id"] == sent["message_id"]
+    both = first["text"] + second["text"]
+    assert both.count("Sumber:") >= 6 and "Yang perlu dilakukan sekarang" in second["text"]
+
+
+async def test_cek_followed_by_a_new_line_keeps_the_whole_ad(bot: Bot) -> None:
+    reply = await say(bot, USER, "/cek\nLOKER ADMIN ONLINE\nPenempatan Kamboja, tanpa tes")
+    assert reply["text"].startswith("🚨 Ada tanda bahaya")
+    assert "Negara tanpa skema" in reply["text"]
