@@ -7,15 +7,14 @@ group), features next, the catch-all for media and unknown commands last.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from bot.config import Settings
-from bot.i18n import N_
 from bot.services import Services
 from bot.telegram import errors, flood, outbox, report_jobs
+from bot.telegram.commands import COMMANDS
 from bot.telegram.handlers import (
     broadcasts,
     cekdulu,
@@ -37,27 +36,6 @@ from bot.telegram.ratelimit import InteractiveRateLimiter
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class CommandSpec:
-    """A command in the menu Telegram shows, named per language."""
-
-    names: dict[str, str]
-    description: str
-
-
-COMMANDS = [
-    CommandSpec({"id": "start", "en": "start"}, N_("Start and choose the language")),
-    CommandSpec({"id": "menu", "en": "menu"}, N_("Browse topics")),
-    CommandSpec({"id": "darurat", "en": "emergency"}, N_("Official contacts for emergencies")),
-    CommandSpec({"id": "cek", "en": "check"}, N_("Check a job offer or a recruiter")),
-    CommandSpec({"id": "lapor", "en": "report"}, N_("Report a recruiter or trafficking")),
-    CommandSpec({"id": "status", "en": "status"}, N_("Your reports and their status")),
-    CommandSpec({"id": "bahasa", "en": "language"}, N_("Choose the language")),
-    CommandSpec({"id": "langganan", "en": "subscribe"}, N_("Get warnings about scams")),
-    CommandSpec({"id": "berhenti", "en": "unsubscribe"}, N_("Stop the warnings")),
-    CommandSpec({"id": "hapusdata", "en": "deletemydata"}, N_("Delete my data")),
-    CommandSpec({"id": "help", "en": "help"}, N_("How to use this bot")),
-]
 
 
 def build_application(

@@ -8,6 +8,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.i18n import Translator
 from bot.telegram import keyboards
+from bot.telegram.commands import COMMANDS
 from bot.telegram.common import services, set_language, translator
 
 
@@ -37,17 +38,11 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     _ = translator(update, context)
-    text = (
-        intro(_)
-        + "\n\n"
-        + _(
-            "Commands:\n"
-            "/menu – browse topics\n"
-            "/darurat – official contacts for emergencies\n"
-            "/language – choose the language\n"
-            "/help – this message"
-        )
+    commands = "\n".join(
+        f"/{spec.names.get(_.lang, spec.names['en'])} – {_(spec.description)}"
+        for spec in COMMANDS
     )
+    text = intro(_) + "\n\n" + _("Commands:") + "\n" + commands
     if update.effective_message:
         await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML)
 
