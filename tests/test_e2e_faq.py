@@ -150,7 +150,7 @@ async def test_stale_or_forged_buttons_are_ignored_kindly(bot: Bot) -> None:
     bot.api.private_chat(USER, language_code="en")
     await bot.api.send_text(USER, "/menu")
     menu = await bot.api.next_message(USER)
-    for forged in ("faq:no-such-topic", "cat:nope", "fb:?:x", "fb:+:no-such-topic"):
+    for forged in ("faq:no-such-topic", "cat:nope", "fb:?:x", "fb:+:no-such-topic", "zzz:1"):
         query = await bot.api.press(USER, menu["message_id"], forged, force=True)
         await bot.api.wait_until(lambda q=query: bot.api.callback_answer(q) is not None)
         assert "out of date" in bot.api.callback_answer(query)["text"]

@@ -155,3 +155,11 @@ def test_spam_reports_do_not_count_as_sightings(svc: Services) -> None:
     real = svc.reports.submit(draft(), USER + 1, "id", None)
     phone = next(i for i in svc.reports.identifiers(real.id) if i.kind == "phone")
     assert phone.other_reports == 0 and phone.other_codes == ()
+
+
+def test_urgent_reports_go_to_the_desk_first(svc: Services) -> None:
+    normal = svc.reports.submit(Draft(**{**draft().__dict__, "when": "later"}), USER, "id", None)
+    urgent = svc.reports.submit(
+        Draft(**{**draft().__dict__, "category": "departure"}), USER, "id", None
+    )
+    assert [j.report_id for j in svc.report_outbox.due()] == [urgent.id, normal.id]

@@ -157,12 +157,15 @@ class ReportOutbox:
         return int(cursor.lastrowid)
 
     def due(self, limit: int = 50) -> list[OutboxJob]:
-        """Pending jobs whose time has come, oldest first; a job waits for every earlier
-        pending job of the same report (a relay must not overtake its card)."""
+        """Pending jobs whose time has come: urgent reports first, then oldest first. A job
+        waits for every earlier pending job of the same report (a relay must not overtake
+        its card)."""
         rows = self.db.all(
             "SELECT * FROM report_outbox AS o WHERE o.state = 'pending' AND o.due_at <= ? "
             "AND NOT EXISTS (SELECT 1 FROM report_outbox AS p WHERE p.state = 'pending' "
-            "AND p.report_id = o.report_id AND p.id < o.id) ORDER BY o.id LIMIT ?",
+            "AND p.report_id = o.report_id AND p.id < o.id) ORDER BY COALESCE(("
+            "SELECT r.urgent FROM reports AS r WHERE r.id = o.report_id), 0) DESC, o.id "
+            "LIMIT ?",
             (self.clock.timestamp(), limit),
         )
         return [

@@ -32,6 +32,7 @@ from bot.telegram.handlers import (
 )
 from bot.telegram.lifecycle import BotApplication
 from bot.telegram.ratelimit import InteractiveRateLimiter
+from bot.telegram.updates import PerUserUpdateProcessor
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ def build_application(
         .base_url(base_url or settings.telegram_base_url)
         .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .post_init(_post_init)
-        .concurrent_updates(True)
+        .concurrent_updates(PerUserUpdateProcessor())
     )
     if base_file_url:
         builder = builder.base_file_url(base_file_url)

@@ -16,6 +16,7 @@ from bot.telegram.common import services, translator
 
 FLOOD_GROUP = -10
 WINDOW_SECONDS = 60.0
+MAX_TRACKED_USERS = 10_000  # past this, users idle for a minute are forgotten
 
 
 class FloodGuard:
@@ -24,10 +25,20 @@ class FloodGuard:
         self.clock = clock
         self._seen: dict[int, deque[float]] = {}
         self._warned: dict[int, float] = {}
+        self._albums: dict[int, str] = {}
 
-    def allow(self, user_id: int) -> bool:
-        """Record one message; False when the user is over the limit."""
+    def allow(self, user_id: int, album: str | None = None) -> bool:
+        """Record one message; False when the user is over the limit.
+
+        The photos of one album arrive as separate messages: they count once.
+        """
+        if album is not None:
+            if self._albums.get(user_id) == album:
+                return True
+            self._albums[user_id] = album
         now = self.clock()
+        if len(self._seen) > MAX_TRACKED_USERS:
+            self.forget_idle()
         stamps = self._seen.setdefault(user_id, deque())
         while stamps and now - stamps[0] > WINDOW_SECONDS:
             stamps.popleft()
@@ -49,6 +60,7 @@ class FloodGuard:
         now = self.clock()
         for user_id in [u for u, s in self._seen.items() if not s or now - s[-1] > WINDOW_SECONDS]:
             self._seen.pop(user_id, None)
+            self._albums.pop(user_id, None)
 
 
 async def guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -57,7 +69,8 @@ async def guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if user is None or chat is None or chat.type != chat.PRIVATE:
         return
     flood: FloodGuard = context.bot_data["flood"]
-    if flood.allow(user.id):
+    message = update.effective_message
+    if flood.allow(user.id, message.media_group_id if message else None):
         return
     if flood.should_warn(user.id) and update.effective_message:
         _ = translator(update, context)

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from telegram import Update
-from telegram.ext import Application, ContextTypes, MessageHandler, filters
+from telegram.error import BadRequest
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 from bot.telegram.common import translator
 
@@ -27,6 +36,19 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         )
 
 
+async def unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A button no handler of this group claims: stale, from an old version, or forged.
+
+    Handlers in other groups (the desk's) may already have answered it; then Telegram
+    refuses a second answer, which is fine.
+    """
+    _ = translator(update, context)
+    with contextlib.suppress(BadRequest):
+        await update.callback_query.answer(
+            _("This button is out of date. Please open /menu again.")
+        )
+
+
 def register(application: Application) -> None:
     """Must be registered last: in one handler group only the first match runs, so
     feature flows that accept media or commands get to see them first."""
@@ -35,3 +57,4 @@ def register(application: Application) -> None:
     application.add_handler(
         MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, not_text)
     )
+    application.add_handler(CallbackQueryHandler(unknown_button))
