@@ -191,3 +191,44 @@ async def test_error_handler_tells_the_user(bot: Bot, monkeypatch: pytest.Monkey
     bot.api.private_chat(USER, language_code="en")
     await bot.api.send_text(USER, "anything at all")
     assert "something went wrong" in _text(await bot.api.next_message(USER))
+
+
+async def test_a_pasted_job_ad_is_checked_not_matched(bot: Bot) -> None:
+    ad = (
+        "LOWONGAN KERJA LUAR NEGERI!! Dibutuhkan CS / ADMIN ONLINE penempatan KAMBOJA. "
+        "Gaji 15-20jt/bln + bonus, tiket pesawat dan mess ditanggung, tidak perlu pengalaman. "
+        "Berangkat cepat, kuota terbatas. Minat hubungi WA 0812-0000-1234"
+    )
+    bot.api.private_chat(USER, language_code="en")
+    await bot.api.send_text(USER, ad)
+    reply = await bot.api.next_message(USER)
+    assert "Danger signs found" in _text(reply)
+    assert bot.services.unanswered.recent() == []  # not treated as a missed FAQ question
+
+
+async def test_a_long_question_without_signs_still_goes_to_the_faq(bot: Bot) -> None:
+    question = (
+        "Selamat siang, saya ibu dari seorang anak perempuan yang baru lulus SMA tahun ini dan "
+        "ingin sekali bekerja ke luar negeri. Mohon penjelasan apa saja syarat untuk menjadi "
+        "pekerja migran Indonesia yang resmi, misalnya umur minimal dan kesehatan?"
+    )
+    bot.api.private_chat(USER, language_code="id")
+    await bot.api.send_text(USER, question)
+    reply = await bot.api.next_message(USER)
+    assert "Danger signs" not in _text(reply) and "Tanda bahaya" not in _text(reply)
+
+
+async def test_staff_get_a_longer_command_menu(base_settings, tmp_path) -> None:
+    from bot.testing.fake_api import FakeBotAPI
+    from bot.testing.harness import running_bot
+    from tests.conftest import ADMIN_ID
+
+    async with FakeBotAPI() as api:
+        api.private_chat(ADMIN_ID, language_code="id")
+        async with running_bot(base_settings, tmp_path / "staff.sqlite3", api=api):
+            scope = {"type": "chat", "chat_id": ADMIN_ID}
+            await api.wait_until(lambda: api.commands(scope=scope))
+            names = [c["command"] for c in api.commands(scope=scope)]
+            assert "siaran" in names and "broadcasts" in names and names[-1] == "help"
+            everyone = [c["command"] for c in api.commands()]
+            assert "siaran" not in everyone

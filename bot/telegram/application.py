@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import logging
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
+from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from bot.config import Settings
 from bot.services import Services
 from bot.telegram import errors, flood, outbox, report_jobs
-from bot.telegram.commands import COMMANDS
+from bot.telegram.commands import COMMANDS, STAFF_COMMANDS, CommandSpec
 from bot.telegram.handlers import (
     broadcasts,
     cekdulu,
@@ -85,16 +86,26 @@ async def _post_init(application: Application) -> None:
 
 
 async def set_commands(application: Application) -> None:
-    """Register the command menu in every language, the default language for the rest."""
+    """Register the command menu in every language, the default language for the rest, and
+    a longer menu in each staff member's own chat."""
     services: Services = application.bot_data["services"]
+    default = services.settings.default_language
     for lang in services.content.language_codes:
-        _ = services.i18n.translator(lang)
-        commands = [
-            BotCommand(c.names.get(lang, c.names["en"]), _(c.description)) for c in COMMANDS
-        ]
+        commands = _menu(services, lang, COMMANDS)
         await application.bot.set_my_commands(commands, language_code=lang)
-        if lang == services.settings.default_language:
+        if lang == default:
             await application.bot.set_my_commands(commands)
+    staff_menu = _menu(services, default, COMMANDS[:-1] + STAFF_COMMANDS + COMMANDS[-1:])
+    for user_id in sorted(services.settings.staff_broadcasters):
+        try:
+            await application.bot.set_my_commands(staff_menu, scope=BotCommandScopeChat(user_id))
+        except TelegramError as exc:  # e.g. a staff member who never opened the bot
+            log.info("no staff command menu for user %s: %s", user_id, exc)
+
+
+def _menu(services: Services, lang: str, specs: list[CommandSpec]) -> list[BotCommand]:
+    _ = services.i18n.translator(lang)
+    return [BotCommand(c.names.get(lang, c.names["en"]), _(c.description)) for c in specs]
 
 
 def run_bot(settings: Settings) -> None:

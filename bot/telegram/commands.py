@@ -28,3 +28,9 @@ COMMANDS = [
     CommandSpec({"id": "hapusdata", "en": "deletemydata"}, N_("Delete my data")),
     CommandSpec({"id": "help", "en": "help"}, N_("How to use this bot")),
 ]
+
+# Only staff (ADMIN_IDS, BROADCASTER_IDS) see these, in their own chats with the bot.
+STAFF_COMMANDS = [
+    CommandSpec({"id": "siaran", "en": "broadcast"}, N_("Compose a broadcast to subscribers")),
+    CommandSpec({"id": "broadcasts", "en": "broadcasts"}, N_("Recent broadcasts")),
+]

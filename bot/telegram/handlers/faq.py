@@ -9,16 +9,20 @@ from telegram import Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
+from bot.core.cekdulu import Verdict
 from bot.core.content import Content, FaqEntry
 from bot.core.match import Decision, Kind
 from bot.i18n import Translator
+from bot.services import Services
 from bot.telegram import keyboards
 from bot.telegram.common import services, translator
+from bot.telegram.handlers import cekdulu
 
 log = logging.getLogger(__name__)
 
 LAST_QUESTION = "last_question"
 QUOTE_LIMIT = 200
+PASTED_OFFER_LENGTH = 200
 
 
 def answer_text(entry: FaqEntry, lang: str) -> str:
@@ -59,6 +63,9 @@ async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     _ = translator(update, context)
     decision = svc.matcher.decide(message.text)
+    if decision.kind is not Kind.ANSWER and looks_like_a_pasted_offer(message.text, svc):
+        await cekdulu.answer(update, context, message.text)
+        return
     if context.user_data is not None:
         context.user_data[LAST_QUESTION] = message.text[:1000]
     if decision.kind in (Kind.SUGGEST, Kind.FALLBACK):
@@ -71,6 +78,15 @@ async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             best.score if best else 0.0,
         )
     await reply_to_decision(message, decision, _, context)
+
+
+def looks_like_a_pasted_offer(text: str, svc: Services) -> bool:
+    """A long pasted text the FAQ cannot answer, with a danger sign or a contact in it, is
+    almost always a job ad or a recruiter's message: people expect it checked, not matched."""
+    if len(text) < PASTED_OFFER_LENGTH:
+        return False
+    result = svc.checker.check(text)
+    return result.verdict is not Verdict.NONE or bool(result.identifiers)
 
 
 async def reply_to_decision(

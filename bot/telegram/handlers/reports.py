@@ -457,23 +457,37 @@ async def ask_place(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     return PLACE
 
 
-async def place_given(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
-    _ = translator(update, context)
-    text = clean_text(update.effective_message.text)
-    problem = check_text(text, MAX_PLACE)
-    if problem:
-        await _say(update, _text_problem(_, problem, MAX_PLACE))
-        return None
-    _draft(context).place = text
-    return await _next(update, context, WHEN)
+def _typed(field: str, limit: int, following: str) -> Callable[..., Awaitable[str | None]]:
+    """A step's handler for a typed answer: checked, stored in the draft, then onwards."""
+
+    async def given(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+        _ = translator(update, context)
+        text = clean_text(update.effective_message.text)
+        problem = check_text(text, limit)
+        if problem:
+            await _say(update, _text_problem(_, problem, limit))
+            return None
+        setattr(_draft(context), field, text)
+        return await _next(update, context, following)
+
+    return given
 
 
-async def place_skipped(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
-    _ = translator(update, context)
-    if update.callback_query:
-        await _chosen(update, _("⏭ Skip"))
-    _draft(context).place = None
-    return await _next(update, context, WHEN)
+def _skipped(field: str, following: str) -> Step:
+    """A step's handler for /skip or the Skip button: the field stays empty."""
+
+    async def skipped(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+        _ = translator(update, context)
+        if update.callback_query:
+            await _chosen(update, _("⏭ Skip"))
+        setattr(_draft(context), field, None)
+        return await _next(update, context, following)
+
+    return skipped
+
+
+place_given = _typed("place", MAX_PLACE, WHEN)
+place_skipped = _skipped("place", WHEN)
 
 
 # -- when ------------------------------------------------------------------------------------
@@ -504,23 +518,8 @@ async def when_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str
     return await _next(update, context, DETAILS)
 
 
-async def when_given(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
-    _ = translator(update, context)
-    text = clean_text(update.effective_message.text)
-    problem = check_text(text, MAX_WHEN)
-    if problem:
-        await _say(update, _text_problem(_, problem, MAX_WHEN))
-        return None
-    _draft(context).when = text
-    return await _next(update, context, DETAILS)
-
-
-async def when_skipped(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
-    _ = translator(update, context)
-    if update.callback_query:
-        await _chosen(update, _("⏭ Skip"))
-    _draft(context).when = None
-    return await _next(update, context, DETAILS)
+when_given = _typed("when", MAX_WHEN, DETAILS)
+when_skipped = _skipped("when", DETAILS)
 
 
 # -- details ---------------------------------------------------------------------------------
