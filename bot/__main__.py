@@ -60,6 +60,7 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="chat with the bot in the terminal, no token needed")
     demo.add_argument("--user-language", default="id", help="Telegram language_code of the user")
+    demo.add_argument("--staff", action="store_true", help="let the demo user broadcast")
     demo.set_defaults(handler=cmd_demo)
 
     ask = sub.add_parser("ask", help="show the decision for a question (or stdin lines)")
@@ -122,7 +123,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
     if settings.log_level == "INFO":  # keep the chat readable; LOG_LEVEL=DEBUG still works
         logging.getLogger().setLevel(logging.WARNING)
-    return run_demo(settings, user_language=args.user_language)
+    return run_demo(settings, user_language=args.user_language, staff=args.staff)
 
 
 def _load_matcher(settings: Settings):

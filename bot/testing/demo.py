@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import sys
 import tempfile
 import textwrap
@@ -22,6 +23,7 @@ from bot.testing.fake_api import FakeBotAPI
 from bot.testing.harness import running_bot
 
 USER_ID = 1001
+DESK_CHAT_ID = -1009999
 QUIET_SECONDS = 0.4
 FIRST_REPLY_SECONDS = 10.0
 
@@ -38,14 +40,19 @@ class TerminalChat:
     def show(self, message: dict) -> None:
         edited = " (edited)" if message.get("edit_date") else ""
         text = message.get("text") or message.get("caption") or "[media]"
-        print(f"\n🤖{edited}", file=self.out)
+        in_desk = message["chat"]["id"] == DESK_CHAT_ID
+        print(f"\n{'🏢 desk group' if in_desk else '🤖'}{edited}", file=self.out)
         for line in text.splitlines() or [""]:
             print(
                 textwrap.fill(line, width=78, initial_indent="   ", subsequent_indent="   "),
                 file=self.out,
             )
         rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
-        if rows:
+        if in_desk:  # shown, not pressable: the demo plays the user, not the desk
+            labels = [button["text"] for row in rows for button in row]
+            if labels:
+                print("   (" + " · ".join(labels) + ")", file=self.out)
+        elif rows:
             self.buttons = []
             for row in rows:
                 for button in row:
@@ -74,32 +81,52 @@ class TerminalChat:
             timeout = QUIET_SECONDS
 
 
-async def chat(settings: Settings, user_language: str, stdin: TextIO, out: TextIO) -> None:
+def demo_settings(settings: Settings, staff: bool) -> Settings:
+    """An emulated desk group for tip-offs; with `staff`, the demo user may broadcast."""
+    admins = settings.admin_ids | {USER_ID} if staff else settings.admin_ids
+    return dataclasses.replace(settings, desk_chat_id=DESK_CHAT_ID, admin_ids=admins)
+
+
+async def chat(
+    settings: Settings, user_language: str, stdin: TextIO, out: TextIO, staff: bool = False
+) -> None:
     with tempfile.TemporaryDirectory(prefix="bot-demo-") as folder:
-        async with running_bot(settings, Path(folder) / "demo.sqlite3") as (api, _svc, _app):
-            api.private_chat(USER_ID, first_name="Demo", language_code=user_language)
-            terminal = TerminalChat(api, out)
-            api.on_bot_message(terminal.show)
-            print(
-                "Demo chat with the real bot (emulated Telegram, no network). Type a message, "
-                "a number to press a button, or /quit.",
-                file=out,
-            )
-            await terminal.act("/start")
-            loop = asyncio.get_running_loop()
-            while True:
-                if stdin.isatty():
-                    print("\n👤 ", end="", file=out, flush=True)
-                line = await loop.run_in_executor(None, stdin.readline)
-                if not line or line.strip() in ("/quit", "/exit"):
-                    break
-                if line.strip():
-                    if not stdin.isatty():
-                        print(f"\n👤 {line.strip()}", file=out)
-                    await terminal.act(line.strip())
+        api = FakeBotAPI()
+        await api.start()
+        api.private_chat(USER_ID, first_name="Demo", language_code=user_language)
+        api.group_chat(DESK_CHAT_ID, "Desk Koordinasi (demo)")
+        try:
+            await _converse(api, demo_settings(settings, staff), Path(folder), stdin, out)
+        finally:
+            await api.stop()
 
 
-def run_demo(settings: Settings, user_language: str = "id") -> int:
+async def _converse(
+    api: FakeBotAPI, settings: Settings, folder: Path, stdin: TextIO, out: TextIO
+) -> None:
+    async with running_bot(settings, folder / "demo.sqlite3", api=api):
+        terminal = TerminalChat(api, out)
+        api.on_bot_message(terminal.show)
+        print(
+            "Demo chat with the real bot (emulated Telegram, no network). Type a message, "
+            "a number to press a button, or /quit.",
+            file=out,
+        )
+        await terminal.act("/start")
+        loop = asyncio.get_running_loop()
+        while True:
+            if stdin.isatty():
+                print("\n👤 ", end="", file=out, flush=True)
+            line = await loop.run_in_executor(None, stdin.readline)
+            if not line or line.strip() in ("/quit", "/exit"):
+                break
+            if line.strip():
+                if not stdin.isatty():
+                    print(f"\n👤 {line.strip()}", file=out)
+                await terminal.act(line.strip())
+
+
+def run_demo(settings: Settings, user_language: str = "id", staff: bool = False) -> int:
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(chat(settings, user_language, sys.stdin, sys.stdout))
+        asyncio.run(chat(settings, user_language, sys.stdin, sys.stdout, staff))
     return 0
