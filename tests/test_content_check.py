@@ -204,3 +204,16 @@ def test_every_required_topic_is_complete() -> None:
         entry = content.entries[entry_id]
         assert len(entry.questions["id"]) >= 8 and len(entry.questions["en"]) >= 5, entry_id
         assert entry.sources and entry.related, entry_id
+
+
+def test_category_topics_order_the_menu(content_dir: Path) -> None:
+    _edit_categories = content_dir / "categories.yaml"
+    data = yaml.safe_load(_edit_categories.read_text(encoding="utf-8"))
+    data[0]["topics"] = ["passport"]
+    _edit_categories.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    content = load_valid_content(content_dir)
+    assert [e.id for e in content.in_category("basics")] == ["passport"]
+    data[0]["topics"] = ["recruiter"]  # belongs to another category
+    _edit_categories.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    problems = [str(p) for p in check_content(load_content(content_dir))]
+    assert any("'recruiter' is not an entry of this category" in p for p in problems)

@@ -22,6 +22,7 @@ def check_content(content: Content) -> list[Problem]:
     for entry in content.entries.values():
         problems.extend(_check_entry(entry, content, categories))
     problems.extend(_duplicate_phrasings(content))
+    problems.extend(_check_topic_order(content))
     problems.extend(_check_contacts(content))
     return problems
 
@@ -65,6 +66,23 @@ def _check_answer(entry: FaqEntry, lang: str) -> list[Problem]:
             )
         ]
     return []
+
+
+def _check_topic_order(content: Content) -> list[Problem]:
+    found = []
+    for category in content.categories:
+        for entry_id in category.topics:
+            entry = content.entries.get(entry_id)
+            if entry is None or entry.category != category.id:
+                found.append(
+                    Problem(
+                        "content/categories.yaml",
+                        category.id,
+                        "topics",
+                        f"'{entry_id}' is not an entry of this category",
+                    )
+                )
+    return found
 
 
 def _duplicate_phrasings(content: Content) -> list[Problem]:

@@ -59,6 +59,7 @@ class Category:
     emoji: str
     title: dict[str, str]
     offers_report: bool = False  # `report: true`: answers here get a "Report" button
+    topics: tuple[str, ...] = ()  # menu order of its entries; unlisted ones follow by id
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,11 @@ class Content:
         return [lang.code for lang in self.languages]
 
     def in_category(self, category_id: str) -> list[FaqEntry]:
-        return [e for e in self.entries.values() if e.category == category_id]
+        """The category's entries in the menu order its `topics` list gives."""
+        category = self.category(category_id)
+        order = {entry_id: n for n, entry_id in enumerate(category.topics if category else ())}
+        members = [e for e in self.entries.values() if e.category == category_id]
+        return sorted(members, key=lambda e: (order.get(e.id, len(order)), e.id))
 
     def category(self, category_id: str) -> Category | None:
         return next((c for c in self.categories if c.id == category_id), None)
@@ -205,7 +210,8 @@ def _load_categories(path: Path, codes: list[str], problems: list[Problem]) -> l
             problems.append(Problem(str(path), cid or None, exc.field_name, str(exc)))
             continue
         offers_report = item.get("report") is True
-        categories.append(Category(cid, str(item.get("emoji", "")), title, offers_report))
+        topics = tuple(str(t) for t in item.get("topics") or ())
+        categories.append(Category(cid, str(item.get("emoji", "")), title, offers_report, topics))
     return categories
 
 
