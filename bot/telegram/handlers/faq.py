@@ -50,8 +50,8 @@ def fallback_text(_: Translator, content: Content, question: str | None) -> str:
         if c.fallback
     ]
     report = _(
-        "To report an illegal recruiter or a departure that is about to happen, "
-        "contact the official numbers above or the police (110)."
+        "To report an illegal recruiter or a departure that is about to happen, tap 📣 below "
+        "or send /report. If someone is in danger right now, call the police (110)."
     )
     return "\n\n".join([head, "\n".join(people), report])
 
