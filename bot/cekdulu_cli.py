@@ -78,10 +78,16 @@ def _register(database):
 
 def _read(path: Path) -> str:
     """CSV files saved by spreadsheet programs are UTF-8 or, on Windows, often cp1252."""
+    from bot.core.agencies import RegisterFileError
+
     try:
         return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
+        pass
+    try:
         return path.read_text(encoding="cp1252")
+    except UnicodeDecodeError:
+        raise RegisterFileError("not a CSV text file in UTF-8 or Windows cp1252") from None
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:

@@ -105,6 +105,8 @@ async def test_replies_take_slots_before_a_waiting_broadcast() -> None:
 def test_overall_budget_leaves_room_for_replies() -> None:
     assert Pacing(25).budget.bucket.rate == 30
     assert Pacing(200).budget.bucket.rate == 205  # tests: faster than Telegram
+    for rate in (26, 27, 28):  # BROADCAST_RATE allows up to 28: never above Telegram's 30
+        assert Pacing(rate).budget.bucket.rate == 30
 
 
 # -- model -----------------------------------------------------------------------------------

@@ -16,9 +16,11 @@ from bot.core.cekdulu_eval import evaluate, read_labelled
 from bot.core.clock import ShiftedClock
 from bot.core.identifiers import Identifier, Kind
 from bot.core.reports import Draft
+from bot.core.tghtml import parse_entities, utf16_len
 from bot.services import Services
 from bot.storage import Database
 from bot.storage.checks import CheckCounts
+from bot.telegram.handlers.cekdulu import answer_parts
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
@@ -119,6 +121,21 @@ def test_the_check_says_reported_before(services: Services) -> None:
     assert "reported-before" in by_name.reason_ids
 
 
+def test_many_reported_links_are_split_between_lines_never_cut(services: Services) -> None:
+    long = "k" * 60
+    links = " ".join(f"https://lowongan-{n}-{long}.example.com/{long}?a=1&b=2" for n in range(30))
+    _tip_off(services, "Calo minta 10 juta lewat link ini: " + links)
+    result = services.checker.check(links)
+    assert len(result.reasons[0].data["items"]) == 30
+    for lang in ("id", "en"):
+        parts = answer_parts(services.i18n.translator(lang), result, services.content)
+        assert len(parts) > 1
+        for part in parts:
+            text, _entities = parse_entities(part)  # raises on a tag or entity cut in two
+            assert utf16_len(text) <= 4096
+        assert "".join(parts).count("<code>lowongan-") == 30
+
+
 # -- the register repository -----------------------------------------------------------------
 def test_import_replaces_the_register_and_is_cached(services: Services) -> None:
     repository = services.agency_register
@@ -202,3 +219,12 @@ def test_early_warning_settings_are_validated(variable: str) -> None:
         Settings.from_env({"CONTENT_DIR": str(CONTENT), variable: "0"})
     settings = Settings.from_env({"CONTENT_DIR": str(CONTENT), variable: "7"})
     assert 7 in (settings.check_alert_threshold, settings.check_alert_window_minutes)
+
+
+def test_a_short_ad_is_not_read_as_an_agency_name(checker: Checker) -> None:
+    """Only a bare name ("maju jaya abadi") is looked up; "loker kamboja gaji 20jt" names a
+    country and a salary, so it must not be counted as the agency "PT LOKER KAMBOJA …"."""
+    ad = checker.check("loker kamboja gaji 20jt")
+    assert not any(i.kind.value == "agency" for i in ad.identifiers)
+    name = checker.check("maju jaya abadi")
+    assert [i.value for i in name.identifiers] == ["PT MAJU JAYA ABADI"]

@@ -66,6 +66,10 @@ def test_agencies_import_refuses_a_bad_file(tmp_path: Path, capsys) -> None:
     assert main(["agencies", "import", str(bad)]) == 2
     assert "no name column" in capsys.readouterr().err
     assert main(["agencies", "import", str(tmp_path / "missing.csv")]) == 2
+    binary = tmp_path / "p3mi.xlsx.csv"  # neither UTF-8 nor cp1252 (0x81 is undefined there)
+    binary.write_bytes(b"nama\nPT \x81\x8d\x90 Jaya\n")
+    assert main(["agencies", "import", str(binary)]) == 2
+    assert "UTF-8" in capsys.readouterr().err
 
 
 def test_agencies_import_without_a_date_says_which_date_it_used(tmp_path: Path, capsys) -> None:

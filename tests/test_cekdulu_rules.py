@@ -133,6 +133,17 @@ def test_the_official_one_channel_scheme_asks_to_verify_instead(checker: Checker
     assert "SPSK" in reason.title["en"]
 
 
+def test_the_saudi_scheme_named_for_another_country_is_still_danger(checker: Checker) -> None:
+    """SPSK is a Saudi scheme: "lewat syarikah" in a Kuwait offer must not lower it."""
+    for text in (
+        "Lowongan ART ke Kuwait, resmi lewat syarikah, majikan keluarga",
+        "PRT ke Arab Saudi dan Kuwait lewat SPSK",
+        "Housemaid for Dubai through the one channel system",
+    ):
+        reason = next(r for r in checker.check(text).reasons if r.id == "middle-east-domestic")
+        assert reason.severity is Severity.DANGER, text
+
+
 def test_every_destination_status_has_a_source_and_date(checker: Checker) -> None:
     statuses = [c.status for c in checker.destinations.countries if c.status]
     statuses += [r.status for r in checker.destinations.restrictions]

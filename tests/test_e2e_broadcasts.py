@@ -190,6 +190,27 @@ async def test_unsubscribed_user_is_not_resubscribed_by_start(bot: Bot) -> None:
     assert not bot.services.subscribers.get(USER).active
 
 
+async def test_forged_page_numbers_are_ignored_not_crashed_on(bot: Bot) -> None:
+    """"²".isdigit() is true but int("²") fails: forged data must not reach the error path."""
+    api = bot.api
+    subscribe(bot, [USER], "en")
+    await api.send_text(USER, "/langganan")
+    offer = await api.next_message(USER)
+    await api.press(USER, offer["message_id"], "sub:page:²", force=True)
+    assert "Sorry" not in text_of(await api.next_message(USER))
+
+    control = await compose(bot)
+    await api.press(ADMIN_ID, control["message_id"], "bc:pp:²", force=True)
+    await api.wait_for("editMessageText", chat_id=ADMIN_ID)
+    assert ("Riau", "bc:pt:riau:0") in bot.buttons(  # the first page
+        api.message(ADMIN_ID, control["message_id"])
+    )
+    query = await api.press(ADMIN_ID, control["message_id"], "bc:stopyes:²", force=True)
+    await api.wait_for("answerCallbackQuery")
+    assert "no longer running" in api.callback_answer(query)["text"]
+    assert not [m for m in api.messages_to(ADMIN_ID) if "Sorry" in text_of(m)]
+
+
 # -- authorisation ---------------------------------------------------------------------------
 async def test_only_staff_can_broadcast(bot: Bot) -> None:
     api = bot.api
@@ -419,6 +440,33 @@ async def test_clean_restart_resumes_without_any_duplicate(
     async with bot_on(slow, database, api) as bot:
         await finished(bot, broadcast_id)
         assert [len(received(api, u)) for u in users] == [1] * len(users)
+
+
+async def test_deleting_my_data_forgets_my_deliveries_and_stops_the_running_one(
+    settings: Settings, api: FakeBotAPI, tmp_path: Path
+) -> None:
+    slow = dataclasses.replace(settings, broadcast_rate=10)
+    users = range(USER, USER + 30)
+    first, last = users[0], users[-1]
+    async with bot_on(slow, tmp_path / "bot.sqlite3", api) as bot:
+        subscribe(bot, users)
+        control = await compose(bot)
+        await choose(bot, control, "bc:all")
+        _preview, summary = await send_now(bot, control)
+        broadcast_id = await confirm(bot, summary)
+        await api.wait_until(lambda: received(api, first) != [])
+        for user_id in (first, last):  # one already reached, one still queued
+            await api.send_text(user_id, "/hapusdata")
+            question = await api.next_message(user_id)
+            while "del:yes" not in [data for _, data in bot.buttons(question)]:
+                question = await api.next_message(user_id)  # the broadcast came first
+            await api.press(user_id, question["message_id"], "del:yes")
+            await api.wait_for("editMessageText", chat_id=user_id)
+        await finished(bot, broadcast_id)
+        assert received(api, last) == []  # /hapusdata also ends a subscription in progress
+        for user_id in (first, last):
+            assert bot.services.broadcasts.received(broadcast_id, user_id) is None
+        assert bot.services.broadcasts.counts(broadcast_id).sent == len(users) - 2
 
 
 async def test_a_question_is_answered_while_a_broadcast_runs(

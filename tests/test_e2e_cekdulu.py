@@ -271,3 +271,26 @@ async def test_cek_followed_by_a_new_line_keeps_the_whole_ad(bot: Bot) -> None:
     reply = await say(bot, USER, "/cek\nLOKER ADMIN ONLINE\nPenempatan Kamboja, tanpa tes")
     assert reply["text"].startswith("🚨 Ada tanda bahaya")
     assert "Negara tanpa skema" in reply["text"]
+
+
+async def test_a_very_long_name_is_quoted_short_and_the_answer_still_arrives(bot: Bot) -> None:
+    """A name typed alone is quoted back in <b>…</b>: thousands of characters (here with
+    characters HTML must escape) must not push the closing tag past the cut."""
+    load_register(bot)
+    name = "maju jaya " + "<&" * 2000
+    reply = await say(bot, ENGLISH_USER, "/check " + name)
+    assert reply["text"].startswith("⚠️ Needs checking")
+    assert "Not in the register of licensed agencies" in reply["text"]
+    assert "maju jaya <&<&" in reply["text"] and "…" in reply["text"]
+    assert name not in reply["text"]
+
+
+async def test_a_very_long_name_without_a_register_or_with_tip_offs(bot: Bot) -> None:
+    bot.services.checker.count_reports = lambda ids: {(i.kind.value, i.value): 2 for i in ids}
+    reply = await say(bot, ENGLISH_USER, "/check maju jaya " + "a" * 4050)
+    texts = [reply["text"]]
+    if not reply.get("reply_markup"):
+        texts.append((await bot.api.next_message(ENGLISH_USER))["text"])
+    both = "\n".join(texts)
+    assert "Agency not checked" in both and "in 2 tip-offs" in both
+    assert "Sorry" not in both

@@ -789,3 +789,183 @@ async def test_something_remembered_later_reaches_the_desk_under_the_card(bot: B
         lambda: [m for m in api.messages_to(DESK) if "Avanza hitam" in m.get("text", "")]
     )
     assert extra[0]["reply_to_message"]["message_id"] == card["message_id"]
+
+
+# -- review: defects found after the first session -----------------------------------------
+GROUP = -1009990001  # a community group the bot was added to (not the desk)
+
+
+async def test_the_report_form_never_runs_in_a_group(bot: Bot) -> None:
+    """The form is for a private chat: in a group everyone would read the tip-off, and
+    evidence kept by its message id would later be copied from the wrong chat."""
+    api = bot.api
+    prompt = await say(api, REPORTER, "/lapor")  # a report half-written in private
+    await press(api, REPORTER, prompt, "rp:cat:recruiter")
+    api.group_chat(GROUP, "Komunitas PMI", members=[REPORTER])
+    await api.send_text(REPORTER, "/menu", chat_id=GROUP)
+    menu = await api.next_message(GROUP)
+    assert "rp:new" in buttons(menu)
+    before = len(api.messages_to(GROUP))
+    for data in ("rp:new", "rp:cat:recruiter", "rp:resume", "rp:msg:recruiter"):
+        query = await api.press(REPORTER, menu["message_id"], data, chat_id=GROUP, force=True)
+        await api.wait_until(lambda q=query: api.callback_answer(q))
+        assert api.callback_answer(query).get("text"), data
+    await asyncio.sleep(0.2)
+    assert len(api.messages_to(GROUP)) == before  # no question, no summary, no case code
+    draft = bot.services.report_drafts.get(REPORTER)
+    assert draft is not None and draft[0].step == "province"  # the private one, untouched
+    assert not error_replies(bot, REPORTER)
+
+
+async def test_deleting_my_data_while_my_card_is_on_its_way_removes_my_name(bot: Bot) -> None:
+    api = bot.api
+    api.delay("sendMessage", 1.5, chat_id=DESK)  # the card arrives, the answer comes late
+    answers = Answers(show_identity=True, photo_caption=None, note=None)
+    code = await submit_report(api, REPORTER, answers)
+    card = await card_of(api, code)
+    assert REPORTER_HANDLE in card["text"]
+    assert bot.services.reports.by_code(code).card_message_id is None  # still in flight
+    question = await say(api, REPORTER, "/hapusdata")
+    await api.press(REPORTER, question["message_id"], "del:yes")
+    await api.wait_for("editMessageText", chat_id=REPORTER)
+    await api.wait_until(
+        lambda: REPORTER_HANDLE not in api.message(DESK, card["message_id"])["text"], timeout=5
+    )
+    await settle(bot)
+
+
+async def test_retention_removes_a_shown_name_from_the_card(bot: Bot) -> None:
+    api = bot.api
+    answers = Answers(show_identity=True, photo_caption=None, note=None)
+    code = await submit_report(api, REPORTER, answers)
+    card = await card_of(api, code)
+    await desk_press(bot, code, f"dk:c:{code}")
+    await desk_press(bot, code, f"dk:o:{code}:police")
+    await settle(bot)
+    assert REPORTER_HANDLE in api.message(DESK, card["message_id"])["text"]
+    bot.services.report_outbox.clock.advance(days=31)
+    worker(bot).run_retention_now()
+    worker(bot).wake()
+    await api.wait_until(
+        lambda: REPORTER_HANDLE not in api.message(DESK, card["message_id"])["text"], timeout=5
+    )
+    await settle(bot)
+
+
+async def _report_with_notes(api: FakeBotAPI, user: int, details: str, notes: list[str]) -> str:
+    prompt = await say(api, user, "/lapor")
+    prompt = await press(api, user, prompt, "rp:cat:fake_job")
+    prompt = await press(api, user, prompt, "rp:pv:unknown")
+    prompt = await say(api, user, "/skip")
+    prompt = await say(api, user, "/skip")
+    prompt = await say(api, user, details)
+    for note in notes:
+        prompt = await say(api, user, note)
+    prompt = await press(api, user, prompt, "rp:done")
+    prompt = await press(api, user, prompt, "rp:id:hide")
+    received = await press(api, user, prompt, "rp:ok")
+    return CODE.search(received["text"]).group(0)
+
+
+async def test_a_report_with_long_notes_still_makes_one_card(bot: Bot) -> None:
+    """Details (3,000) and notes (1,000 each, ten allowed) are checked one by one; the card
+    must still fit in one Telegram message, or the report never reaches the desk."""
+    api = bot.api
+    notes = [f"Catatan {n}: " + "iklan palsu lowongan pabrik Jepang " * 28 for n in range(5)]
+    assert all(len(note) <= 1000 for note in notes)
+    code = await _report_with_notes(api, REPORTER, "Detail laporan panjang. " * 120, notes)
+    card = await card_of(api, code)
+    assert "Catatan 4" in card["text"]
+    await settle(bot)
+    assert not no_failed_sends(api)
+    assert not api.messages_to(ADMIN)
+
+
+async def test_details_full_of_emoji_still_make_one_card(bot: Bot) -> None:
+    """Telegram counts UTF-16 code units: an emoji counts twice."""
+    api = bot.api
+    details = "🙏🙏🙏🙏 tolong " * 245  # 2,940 characters, 3,920 UTF-16 units
+    code = await _report_with_notes(api, REPORTER, details, [])
+    await card_of(api, code)
+    await settle(bot)
+    assert not no_failed_sends(api)
+
+
+async def test_long_captions_with_emoji_are_copied_and_relayed(bot: Bot) -> None:
+    """A caption Telegram accepted (at most 1,024 UTF-16 units) must still fit once the bot
+    puts its own line in front of it."""
+    api = bot.api
+    caption = "🙏" * 124 + "a" * 776  # 900 characters, 1,024 UTF-16 units
+    code = await submit_report(api, REPORTER, Answers(photo_caption=caption, note=None))
+    card = await card_of(api, code)
+    received = [m for m in api.messages_to(REPORTER) if code in m.get("text", "")][-1]
+    reply = "🙏" * 300 + "b" * 400  # 700 characters, 1,000 UTF-16 units
+    await api.send_photo(REPORTER, caption=reply, reply_to=received["message_id"])
+    await settle(bot)
+    copies = [c for c in api.calls if c.method == "copyMessage" and c.chat_id == DESK]
+    assert len(copies) == 2 and all(c.ok for c in copies)
+    assert all(c.params["reply_parameters"]["message_id"] == card["message_id"] for c in copies)
+    assert not no_failed_sends(api)
+
+
+async def test_a_reply_to_one_case_does_not_go_to_another(bot: Bot) -> None:
+    api = bot.api
+    first = await submit_report(api, REPORTER, Answers(photo_caption=None, note=None))
+    second = await submit_report(api, REPORTER, Answers(photo_caption=None, note=None))
+    first_card, second_card = await card_of(api, first), await card_of(api, second)
+    await settle(bot)
+    received_first = next(m for m in api.messages_to(REPORTER) if first in m.get("text", ""))
+    await api.send_text(STAFF, "Di mana?", chat_id=DESK, reply_to=second_card["message_id"])
+    question = await api.next_message(REPORTER)
+    assert second in question["text"]
+    # The reporter taps "Reply to the desk" under the first case, then answers the desk's
+    # question about the second one with a Telegram reply instead.
+    await api.press(REPORTER, received_first["message_id"], f"rl:{first}")
+    await api.next_message(REPORTER)
+    passed = await say(api, REPORTER, "Di pelabuhan Tanjung Priok", reply_to=question["message_id"])
+    assert second in passed["text"]
+    answer = await api.wait_until(
+        lambda: [m for m in api.messages_to(DESK) if "Tanjung Priok" in m.get("text", "")]
+    )
+    assert second in answer[0]["text"]
+    assert answer[0]["reply_to_message"]["message_id"] == second_card["message_id"]
+    assert first_card["message_id"] != second_card["message_id"]
+
+
+async def test_a_forged_page_button_is_answered_not_crashed(bot: Bot) -> None:
+    api = bot.api
+    prompt = await say(api, REPORTER, "/lapor")
+    prompt = await press(api, REPORTER, prompt, "rp:cat:recruiter")
+    for data in ("rp:pg:²", "rp:pg:-1", "rp:pg:99999999999999999999999"):
+        query = await api.press(REPORTER, prompt["message_id"], data, force=True)
+        await api.wait_until(lambda q=query: api.callback_answer(q))
+    await asyncio.sleep(0.2)
+    assert not error_replies(bot, REPORTER)
+
+
+async def test_a_double_tap_on_the_form_and_delete_buttons_is_harmless(bot: Bot) -> None:
+    """On a slow connection the same button is often pressed twice before it changes."""
+    api = bot.api
+
+    async def double_tap(message: dict[str, Any], data: str) -> None:
+        for _ in range(2):
+            query = await api.press(REPORTER, message["message_id"], data, force=True)
+            await api.wait_until(lambda q=query: api.callback_answer(q))
+
+    prompt = await say(api, REPORTER, "/lapor")
+    prompt = await press(api, REPORTER, prompt, "rp:cat:other")
+    prompt = await press(api, REPORTER, prompt, "rp:pv:unknown")
+    prompt = await say(api, REPORTER, "/skip")
+    prompt = await say(api, REPORTER, "/skip")
+    await say(api, REPORTER, "Ada lowongan aneh di grup WA desa.")
+    ack = await say(api, REPORTER, "https://lowongan-aneh.example.com")
+    await double_tap(ack, "rp:clear")
+    summary = await say(api, REPORTER, "/done")
+    summary = await press(api, REPORTER, summary, "rp:id:hide")
+    await double_tap(summary, "rp:edit")
+    await double_tap(summary, "rp:back")
+    await say(api, REPORTER, "/cancel")
+    question = await say(api, REPORTER, "/hapusdata")
+    await double_tap(question, "del:yes")
+    await asyncio.sleep(0.2)
+    assert not error_replies(bot, REPORTER)

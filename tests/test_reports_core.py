@@ -130,7 +130,7 @@ def test_normalise_phone_rejects_nonsense() -> None:
 # -- case codes ------------------------------------------------------------------------------
 def test_codes_avoid_look_alike_characters() -> None:
     codes = {new_code() for _ in range(2000)}
-    assert len(codes) == 2000
+    assert len(codes) >= 1995  # random: a repeat among 2,000 of 28.6 million happens (7%)
     assert not set("01OIL") & set(CODE_ALPHABET)
     assert all(normalise_code(code) == code for code in codes)
 

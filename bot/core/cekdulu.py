@@ -88,22 +88,29 @@ class Checker:
         jobs = self.destinations.jobs_in(clean)
         context = self.redflags.context(text, clean, countries, jobs)
         found = extract(text)
-        identifiers = found + _bare_name_identifiers(text, found)
         reasons = self.redflags.reasons(context)
         reasons += self.destinations.reasons(clean, countries, jobs)
+        # A short text that names a country, a job or a danger sign is an ad, not a name.
+        bare = found or countries or jobs or reasons
+        identifiers = found if bare else found + _bare_name_identifiers(text, found)
         register = register if register is not None else self.register
-        matches = self._agencies(text, found, register)
+        matches = self._agencies(text, found, register, bare_allowed=not bare)
         reasons += [agency_reason(m) for m in matches]
         reasons += self._reported(identifiers)
         reasons.sort(key=lambda r: -r.severity.rank)
         return Result(text, verdict_of(reasons), reasons, identifiers, matches, countries, jobs)
 
     def _agencies(
-        self, text: str, identifiers: Sequence[Identifier], register: Register | None
+        self,
+        text: str,
+        identifiers: Sequence[Identifier],
+        register: Register | None,
+        bare_allowed: bool = True,
     ) -> list[AgencyMatch]:
         if register is None:
             return []
-        return [register.match(name) for name in agency_names(text, identifiers)]
+        names = agency_names(text, identifiers, bare_allowed)
+        return [register.match(name) for name in names]
 
     def _reported(self, identifiers: Sequence[Identifier]) -> list[Reason]:
         if self.count_reports is None:
@@ -128,11 +135,13 @@ def verdict_of(reasons: Iterable[Reason]) -> Verdict:
     return Verdict.CHECK if top is Severity.CHECK else Verdict.NONE
 
 
-def agency_names(text: str, identifiers: Sequence[Identifier]) -> list[str]:
+def agency_names(
+    text: str, identifiers: Sequence[Identifier], bare_allowed: bool = True
+) -> list[str]:
     """Agency names to look up: those written after PT/CV/LPK/Yayasan, or, when the whole
     input is short and nothing else was found in it, the input itself ("maju jaya")."""
     names = [as_written(text, i.value) for i in identifiers if i.kind is Kind.AGENCY]
-    if not names and not identifiers:
+    if not names and not identifiers and bare_allowed:
         bare = agencies.name_query(text)
         names = [bare] if bare else []
     return list(dict.fromkeys(names))[:MAX_AGENCIES]

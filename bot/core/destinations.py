@@ -70,10 +70,23 @@ class Restriction:
     status: Status
     official_patterns: tuple[re.Pattern[str], ...]  # words naming the official channel
     official_status: Status | None  # used instead when the text names that channel
+    official_countries: frozenset[str] = frozenset()  # where that channel exists (empty: all)
 
     def applies(self, countries: Sequence[Country], jobs: Sequence[JobType]) -> bool:
-        places = {c.id for c in countries} | {g for c in countries for g in c.groups}
-        return bool(places & self.countries) and any(j.id in self.jobs for j in jobs)
+        return bool(self.covered(countries)) and any(j.id in self.jobs for j in jobs)
+
+    def covered(self, countries: Sequence[Country]) -> list[Country]:
+        """The mentioned countries this restriction is about."""
+        return [c for c in countries if ({c.id} | c.groups) & self.countries]
+
+    def official_for(self, countries: Sequence[Country]) -> bool:
+        """The official channel exists for every mentioned country the restriction is about
+        (a Saudi scheme named in a Kuwait offer does not make the offer official)."""
+        if not self.official_countries:
+            return True
+        return all(
+            ({c.id} | c.groups) & self.official_countries for c in self.covered(countries)
+        )
 
 
 @dataclass(frozen=True)
@@ -111,7 +124,7 @@ class Destinations:
         found = [_reason(f"destination:{c.id}", c.status) for c in countries if c.status]
         for restriction in self.restrictions:
             if restriction.applies(countries, jobs):
-                found.append(_restriction_reason(restriction, clean_text))
+                found.append(_restriction_reason(restriction, clean_text, countries))
         return found
 
 
@@ -148,9 +161,11 @@ def _reason(reason_id: str, status: Status, found: str = "") -> Reason:
     )
 
 
-def _restriction_reason(restriction: Restriction, clean_text: str) -> Reason:
+def _restriction_reason(
+    restriction: Restriction, clean_text: str, countries: Sequence[Country]
+) -> Reason:
     official = phrases.find(clean_text, restriction.official_patterns)
-    if official and restriction.official_status:
+    if official and restriction.official_status and restriction.official_for(countries):
         return _reason(restriction.id, restriction.official_status, official.words)
     return _reason(restriction.id, restriction.status)
 
@@ -240,6 +255,9 @@ def _restriction(item: Any, languages: list[str], where: str) -> Restriction:
         official_status=(
             _status(official, languages, f"{where}.official_channel") if official else None
         ),
+        official_countries=frozenset(
+            string_list(official.get("countries"), f"{where}.official_channel.countries")
+        ),
     )
 
 
@@ -256,3 +274,8 @@ def _check_references(
             raise RulesError(f"{where}: {restriction.id} names unknown countries {sorted(unknown)}")
         if unknown := restriction.jobs - job_ids:
             raise RulesError(f"{where}: {restriction.id} names unknown jobs {sorted(unknown)}")
+        if unknown := restriction.official_countries - places:
+            raise RulesError(
+                f"{where}: {restriction.id} official_channel names unknown countries "
+                f"{sorted(unknown)}"
+            )

@@ -280,8 +280,9 @@ class Broadcasts:
             for r in rows
         ]
 
-    def mark_sending(self, broadcast_id: int, user_id: int) -> None:
-        self._set(broadcast_id, user_id, RecipientState.SENDING, attempt=True)
+    def mark_sending(self, broadcast_id: int, user_id: int) -> bool:
+        """False when the recipient is gone (they deleted their data): do not send."""
+        return self._set(broadcast_id, user_id, RecipientState.SENDING, attempt=True)
 
     def mark_sent(self, broadcast_id: int, user_id: int, message_id: int | None) -> None:
         self._set(broadcast_id, user_id, RecipientState.SENT, message_id=message_id)
@@ -305,8 +306,8 @@ class Broadcasts:
         attempt: bool = False,
         message_id: int | None = None,
         error: str | None = None,
-    ) -> None:
-        self.db.execute(
+    ) -> bool:
+        cursor = self.db.execute(
             "UPDATE broadcast_recipients SET state = ?, attempts = attempts + ?, "
             "message_id = COALESCE(?, message_id), error = ?, updated_at = CURRENT_TIMESTAMP "
             "WHERE broadcast_id = ? AND user_id = ?",
@@ -319,6 +320,11 @@ class Broadcasts:
                 user_id,
             ),
         )
+        return cursor.rowcount > 0
+
+    def forget_user(self, user_id: int) -> None:
+        """/hapusdata: no record of what was sent to them, and nothing more is."""
+        self.db.execute("DELETE FROM broadcast_recipients WHERE user_id = ?", (user_id,))
 
     def counts(self, broadcast_id: int) -> Counts:
         rows = self.db.all(

@@ -542,7 +542,7 @@ class Reporters:
         from every card."""
         with self.db.transaction():
             rows = self.db.all(
-                "SELECT l.report_id, r.card_message_id, r.shown_identity, "
+                "SELECT l.report_id, r.shown_identity, "
                 "EXISTS (SELECT 1 FROM report_outbox AS o WHERE o.report_id = l.report_id "
                 "AND o.kind = 'card' AND o.state = 'pending') AS undelivered "
                 "FROM report_reporters AS l JOIN reports AS r ON r.id = l.report_id "
@@ -564,14 +564,18 @@ class Reporters:
         else:
             self._unlink(report_id)
         if row["shown_identity"]:
-            self.db.execute("UPDATE reports SET shown_identity = NULL WHERE id = ?", (report_id,))
-            if row["card_message_id"]:
-                self.outbox.enqueue("card_refresh", report_id)
+            self._hide_name(report_id)
         self.db.execute(
             "DELETE FROM report_outbox WHERE report_id = ? AND kind = 'notify' "
             "AND state = 'pending'",
             (report_id,),
         )
+
+    def _hide_name(self, report_id: int) -> None:
+        """Take a shown name off the case and its card. The refresh is queued even when no
+        card is recorded yet: one may be on its way, and the refresh waits for it."""
+        self.db.execute("UPDATE reports SET shown_identity = NULL WHERE id = ?", (report_id,))
+        self.outbox.enqueue("card_refresh", report_id)
 
     def _unlink(self, report_id: int) -> None:
         self.db.execute("DELETE FROM report_reporters WHERE report_id = ?", (report_id,))
@@ -595,15 +599,15 @@ class Reporters:
         """Retention: unlink reporters from cases closed before the cut-off."""
         with self.db.transaction():
             rows = self.db.all(
-                "SELECT l.report_id FROM report_reporters AS l JOIN reports AS r "
-                "ON r.id = l.report_id WHERE r.status IN ('closed', 'spam') AND r.closed_at < ?",
+                "SELECT l.report_id, r.shown_identity FROM report_reporters AS l JOIN reports "
+                "AS r ON r.id = l.report_id WHERE r.status IN ('closed', 'spam') "
+                "AND r.closed_at < ?",
                 (to_text(closed_before),),
             )
             for row in rows:
                 self._unlink(row["report_id"])
-                self.db.execute(
-                    "UPDATE reports SET shown_identity = NULL WHERE id = ?", (row["report_id"],)
-                )
+                if row["shown_identity"]:
+                    self._hide_name(row["report_id"])
         return len(rows)
 
 

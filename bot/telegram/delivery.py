@@ -239,7 +239,8 @@ class DeliveryWorker:
         if gap > 0:
             await asyncio.sleep(gap)
         broadcast_id, user_id = run.broadcast.id, recipient.user_id
-        self.repo.mark_sending(broadcast_id, user_id)
+        if not self.repo.mark_sending(broadcast_id, user_id):
+            return  # no longer a recipient: they deleted their data meanwhile
         pacing.broadcasted.record(user_id)
         try:
             message = await send_content(

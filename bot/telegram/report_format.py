@@ -19,6 +19,7 @@ from bot.core.reports import (
     When,
     category_of,
 )
+from bot.core.tghtml import utf16_len
 from bot.i18n import Translator
 
 DESK_TIMEZONE = ZoneInfo("Asia/Jakarta")
@@ -67,5 +68,15 @@ def status_text(_: Translator, status: Status, outcome: Outcome | None = None) -
 
 
 def clip(text: str, limit: int) -> str:
-    """At most `limit` characters of plain text, with an ellipsis when cut."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    """At most `limit` characters of plain text, with an ellipsis when cut. Characters are
+    counted as Telegram counts them, in UTF-16 code units (an emoji counts twice), so the
+    limits that keep a message or caption under Telegram's maximum hold for any text."""
+    if utf16_len(text) <= limit:
+        return text
+    kept, used = [], 1  # the ellipsis
+    for char in text:
+        used += 2 if ord(char) > 0xFFFF else 1
+        if used > limit:
+            break
+        kept.append(char)
+    return "".join(kept).rstrip() + "…"

@@ -40,6 +40,7 @@ from bot.storage.broadcasts import Broadcast
 from bot.telegram import keyboards, lifecycle
 from bot.telegram.common import services, translator
 from bot.telegram.delivery import DeliveryConfig, DeliveryWorker, worker_bot
+from bot.telegram.handlers import privacy
 from bot.telegram.handlers.subscriptions import stop_markup
 from bot.telegram.sending import content_of, send_content
 
@@ -362,7 +363,7 @@ async def _language(update, context, _, draft: Draft, args) -> None:
 
 
 async def _province_page(update, context, _, draft: Draft, args) -> None:
-    page = int(args[0]) if args and args[0].isdigit() else 0
+    page = int(args[0]) if args and args[0].isdecimal() else 0
     await update.callback_query.answer()
     markup = province_keyboard(_, services(context), draft.provinces, page)
     await _edit(update, _("Choose one or more provinces, then press Done."), markup)
@@ -521,7 +522,7 @@ async def _refresh(update, context, _, args) -> None:
 
 
 async def _ask_stop(update, context, _, args) -> None:
-    if not args or not args[0].isdigit():
+    if not args or not args[0].isdecimal():
         await update.callback_query.answer()
         return
     await update.callback_query.answer()
@@ -538,7 +539,7 @@ async def _ask_stop(update, context, _, args) -> None:
 
 async def _stop(update, context, _, args) -> None:
     query = update.callback_query
-    if not args or not args[0].isdigit() or not worker(context).cancel(int(args[0])):
+    if not args or not args[0].isdecimal() or not worker(context).cancel(int(args[0])):
         await query.answer(_("This broadcast is no longer running."))
     else:
         await query.answer(_("Cancelled."))
@@ -565,3 +566,4 @@ def register(application: Application) -> None:
     )
     application.bot_data[WORKER_KEY] = delivery
     lifecycle.on_start_stop(application, delivery.start, delivery.stop)
+    privacy.add_eraser(application, lambda svc, user_id: svc.broadcasts.forget_user(user_id))

@@ -56,6 +56,7 @@ ALERT_JOB = "check_alert"
 MAX_REASONS = 12
 MAX_ANSWER = 4000
 MAX_FOUND = 80
+MAX_QUOTED = 120  # characters of a name or identifier from the user's text quoted back
 SISKOP2MI = "siskop2mi.bp2mi.go.id"
 END = ConversationHandler.END
 
@@ -199,11 +200,32 @@ def answer_parts(
 def _pack(blocks: list[str]) -> list[str]:
     parts: list[str] = []
     for block in blocks:
-        if parts and len(parts[-1]) + 2 + len(block) <= MAX_ANSWER:
-            parts[-1] += "\n\n" + block
-        else:
-            parts.append(block[:MAX_ANSWER])
+        for piece in _lines_that_fit(block):
+            if parts and len(parts[-1]) + 2 + len(piece) <= MAX_ANSWER:
+                parts[-1] += "\n\n" + piece
+            else:
+                parts.append(piece)
     return parts
+
+
+def _lines_that_fit(block: str) -> list[str]:
+    """A block too long for one message (many reported identifiers), split between its
+    lines: every line is whole HTML, and none is long once quoted words are bounded."""
+    pieces: list[str] = []
+    for line in block.split("\n"):
+        if pieces and len(pieces[-1]) + 1 + len(line) <= MAX_ANSWER:
+            pieces[-1] += "\n" + line
+        else:
+            pieces.append(line)
+    return pieces
+
+
+def quoted(text: str) -> str:
+    """Words from the user's text (an agency name, an identifier) as shown in HTML: escaped,
+    and shortened, so a huge input cannot make a block too long for a message."""
+    if len(text) > MAX_QUOTED:
+        text = text[: MAX_QUOTED - 1] + "…"
+    return html.escape(text)
 
 
 def _summary(_: Translator, result: Result) -> str:
@@ -330,7 +352,7 @@ def _register_facts(_: Translator, match: AgencyMatch) -> dict[str, str]:
     batch = match.batch
     agency = match.agency
     return {
-        "query": html.escape(match.query),
+        "query": quoted(match.query),
         "name": html.escape(agency.name) if agency else "",
         "licence": html.escape(agency.licence_number or "–") if agency else "",
         "until": _date(_, agency.valid_until) if agency and agency.valid_until else "–",
@@ -387,7 +409,7 @@ def _no_register(_: Translator, match: AgencyMatch) -> str:
         "The register of licensed agencies is not loaded in this bot yet, so I could not "
         "check <b>{query}</b>. Check it on {siskop2mi} or ask your Disnaker or LTSA.",
         siskop2mi=SISKOP2MI,
-        query=html.escape(match.query),
+        query=quoted(match.query),
     )
 
 
@@ -407,7 +429,7 @@ def reported_text(_: Translator, items: list[dict]) -> str:
             "• {what} <code>{value}</code>: in {n} tip-offs",
             item["reports"],
             what=_(IDENTIFIER_KINDS.get(item["kind"], item["kind"])),
-            value=html.escape(item["display"]),
+            value=quoted(item["display"]),
         )
         for item in items
     ]
@@ -490,7 +512,7 @@ def alert_text(_: Translator, payload: dict) -> str:
         what=_(IDENTIFIER_KINDS.get(payload["kind"], payload["kind"])),
         checks=payload["checks"],
         minutes=payload["minutes"],
-        value=html.escape(payload["display"]),
+        value=quoted(payload["display"]),
     )
     if payload.get("reports"):
         text += "\n" + _.plural(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import logging
+from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
 from telegram.constants import ParseMode
@@ -27,7 +28,8 @@ from bot.core.case_status import (
     status_of,
 )
 from bot.core.identifiers import Kind
-from bot.core.reports import ShownIdentity, normalise_code
+from bot.core.reports import MAX_NOTE, ShownIdentity, normalise_code
+from bot.core.tghtml import rendered_length, utf16_len
 from bot.i18n import Translator
 from bot.services import Services
 from bot.storage.reports import CardIdentifier, Report, StoredEvidence
@@ -48,6 +50,8 @@ PREFIX = "dk"
 SET, CLOSE, OUTCOME, BACK = "s", "c", "o", "b"
 MAX_CARD = 4096
 MAX_IDENTIFIERS_SHOWN = 12
+MIN_CARD_DETAILS = 100  # UTF-16 code units of the details kept however long the rest is
+MIN_CARD_NOTE = 60
 CASES_LISTED = 30
 IDENTIFIER_ICONS = {
     Kind.PHONE: "📞",
@@ -67,17 +71,50 @@ def desk_translator(svc: Services) -> Translator:
 
 # -- the card --------------------------------------------------------------------------------
 def card_text(svc: Services, report: Report) -> str:
-    """The whole card, cut in the details if it would not fit in one message."""
+    """The whole card in one message. Telegram counts its length in UTF-16 code units after
+    the HTML is parsed; what does not fit is cut, the details first (down to a few lines),
+    then the reporter's notes, then the identifiers shown."""
     _ = desk_translator(svc)
-    details = report.details
+    evidence = svc.reports.evidence(report.id)
+    identifiers = svc.reports.identifiers(report.id)
+    fit = _Fit(report.details, MAX_NOTE, MAX_IDENTIFIERS_SHOWN)
     while True:
-        text = _card_text(_, svc, report, html.escape(details))
-        if len(text) <= MAX_CARD or len(details) < 100:
+        text = _card_text(_, svc, report, evidence, identifiers, fit)
+        excess = rendered_length(text, strict_ampersand=False) - MAX_CARD
+        if excess <= 0 or not fit.shorten(excess):
             return text
-        details = clip(details, len(details) - max(len(text) - MAX_CARD, 50))
 
 
-def _card_text(_: Translator, svc: Services, report: Report, details: str) -> str:
+@dataclass
+class _Fit:
+    """How much of the longer parts of a card to show."""
+
+    details: str
+    note_limit: int
+    identifiers: int
+
+    def shorten(self, excess: int) -> bool:
+        """Cut the next thing that can still be cut; False when nothing can."""
+        length = utf16_len(self.details)
+        if length > MIN_CARD_DETAILS:
+            self.details = clip(self.details, max(length - excess - 50, MIN_CARD_DETAILS))
+        elif self.note_limit > MIN_CARD_NOTE:
+            self.note_limit = max(self.note_limit // 2, MIN_CARD_NOTE)
+        elif self.identifiers > 0:
+            self.identifiers -= 1
+        else:
+            return False
+        return True
+
+
+def _card_text(
+    _: Translator,
+    svc: Services,
+    report: Report,
+    evidence: list[StoredEvidence],
+    identifiers: list[CardIdentifier],
+    fit: _Fit,
+) -> str:
     head = _("🚨 <b>URGENT</b> report") if report.urgent else _("📋 Report")
     lines = [
         f"{head} <code>{report.code}</code>",
@@ -91,21 +128,21 @@ def _card_text(_: Translator, svc: Services, report: Report, details: str) -> st
         _("<b>Received:</b> {value}", value=when_text(report.created_at, _.lang)),
         "",
         _("<b>Details</b>"),
-        details,
+        html.escape(fit.details),
     ]
-    lines += _evidence_lines(_, svc.reports.evidence(report.id))
-    lines += _identifier_lines(_, svc.reports.identifiers(report.id))
+    lines += _evidence_lines(_, evidence, fit.note_limit)
+    lines += _identifier_lines(_, identifiers, fit.identifiers)
     lines += ["", _reporter_line(_, report.shown_identity), _status_line(_, report)]
     return "\n".join(lines)
 
 
-def _evidence_lines(_: Translator, evidence: list[StoredEvidence]) -> list[str]:
+def _evidence_lines(_: Translator, evidence: list[StoredEvidence], note_limit: int) -> list[str]:
     files = [item for item in evidence if item.kind != "note"]
     notes = [item for item in evidence if item.kind == "note"]
     lines: list[str] = []
     if notes:
         lines += ["", _("<b>Notes and links from the reporter</b>")]
-        lines += [f"• {html.escape(item.text or '')}" for item in notes]
+        lines += [f"• {html.escape(clip(item.text or '', note_limit))}" for item in notes]
     if files:
         lines += [
             "",
@@ -123,14 +160,14 @@ def _evidence_lines(_: Translator, evidence: list[StoredEvidence]) -> list[str]:
     return lines
 
 
-def _identifier_lines(_: Translator, identifiers: list[CardIdentifier]) -> list[str]:
+def _identifier_lines(_: Translator, identifiers: list[CardIdentifier], shown: int) -> list[str]:
     if not identifiers:
         return []
     lines = ["", _("<b>Identifiers</b>")]
-    for item in identifiers[:MAX_IDENTIFIERS_SHOWN]:
+    for item in identifiers[:shown]:
         icon = IDENTIFIER_ICONS.get(Kind(item.kind), "•")
         lines.append(f"{icon} <code>{html.escape(item.display)}</code> — {_seen(_, item)}")
-    hidden = len(identifiers) - MAX_IDENTIFIERS_SHOWN
+    hidden = len(identifiers) - shown
     if hidden > 0:
         lines.append(_.plural("… and {n} more", "… and {n} more", hidden))
     return lines

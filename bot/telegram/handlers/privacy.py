@@ -13,8 +13,9 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from bot.i18n import Translator
@@ -80,13 +81,22 @@ async def delete_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     await query.answer()
     if choice == "no":
-        await query.edit_message_text(_("Nothing was deleted."))
+        await _show(query, _("Nothing was deleted."))
         return
     erase(services(context), query.from_user.id, context)
     outbox.wake(context)
-    await query.edit_message_text(
-        _("Done: your data has been deleted. You can keep using the bot at any time.")
+    await _show(
+        query, _("Done: your data has been deleted. You can keep using the bot at any time.")
     )
+
+
+async def _show(query: CallbackQuery, text: str) -> None:
+    """The answer in place of the question; a second tap on the same button is no error."""
+    try:
+        await query.edit_message_text(text)
+    except BadRequest as exc:
+        if "not modified" not in str(exc).lower():
+            raise
 
 
 def erase(svc: Services, user_id: int, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -134,14 +134,15 @@ async def reporter_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 
 def _reporter_case(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
-    """The case this message answers: after "Reply to the desk", or a reply to our message."""
+    """The case this message answers: a reply to our message about a case, or else the
+    case of the last "Reply to the desk" pressed (a reply names its case more surely)."""
     message = update.effective_message
-    if context.user_data is not None and RELAY_KEY in context.user_data:
-        return context.user_data.pop(RELAY_KEY)
+    chosen = context.user_data.pop(RELAY_KEY, None) if context.user_data is not None else None
     target = message.reply_to_message
     if target is None or target.from_user is None or target.from_user.id != context.bot.id:
-        return None
-    return services(context).reporters.case_of_reply(update.effective_user.id, target.message_id)
+        return chosen
+    replied = services(context).reporters.case_of_reply(update.effective_user.id, target.message_id)
+    return replied if replied is not None else chosen
 
 
 # -- desk → reporter -------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
-from telegram.constants import ParseMode
+from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import (
     Application,
@@ -133,6 +133,13 @@ async def _chosen(update: Update, label: str) -> None:
         )
 
 
+async def _set_markup(update: Update, markup: InlineKeyboardMarkup | None) -> None:
+    """Change the buttons under the pressed message. A second tap on the same button (the
+    buttons have already changed: "message is not modified") is no error."""
+    with contextlib.suppress(BadRequest):
+        await update.callback_query.edit_message_reply_markup(markup)
+
+
 async def _stale(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     _ = translator(update, context)
     await update.callback_query.answer(_("This button is out of date."))
@@ -161,6 +168,8 @@ async def start_report(
 
     `prefill` is a report another feature filled in ("Laporkan ini" under a Cek Dulu
     answer); an unfinished report is offered first, and "start a new one" takes the prefill."""
+    if not _private(update):
+        return await _private_only(update, context)
     _ = translator(update, context)
     context.user_data.pop(PREFILL_KEY, None)
     if update.callback_query:
@@ -186,6 +195,23 @@ async def _begin(
         return await ask_category(update, context, intro=True)
     context.user_data[DRAFT_KEY] = prefill
     return await ask_prefilled(update, context)
+
+
+def _private(update: Update) -> bool:
+    chat = update.effective_chat
+    return chat is not None and chat.type == ChatType.PRIVATE
+
+
+async def _private_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """A report button pressed in a group (the menu works there too): the form runs only in
+    a private chat, where nobody else reads the tip-off and the evidence is the reporter's."""
+    _ = translator(update, context)
+    if update.callback_query:
+        await update.callback_query.answer(
+            _("Reports are taken only in a private chat with me. Open it and send /lapor."),
+            show_alert=True,
+        )
+    return END
 
 
 def _unavailable_text(_: Translator) -> str:
@@ -300,6 +326,8 @@ async def ask_prefilled(update: Update, context: ContextTypes.DEFAULT_TYPE) -> s
 
 async def stale_entry(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int:
     """A button of a form that is no longer open (timed out, or the bot restarted)."""
+    if not _private(update):
+        return await _private_only(update, context)
     if _saved_draft(update, context) is not None:
         await update.callback_query.answer()
         return await _offer_resume(update, context)
@@ -407,7 +435,7 @@ async def ask_province(update: Update, context: ContextTypes.DEFAULT_TYPE) -> st
 async def province_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     _ = translator(update, context)
     values = _values(update)
-    if len(values) != 2 or not values[1].isdigit():
+    if len(values) != 2 or not values[1].isdecimal():
         await _stale(update, context)
         return
     await update.callback_query.answer()
@@ -670,7 +698,7 @@ async def evidence_done(update: Update, context: ContextTypes.DEFAULT_TYPE) -> s
     _ = translator(update, context)
     if update.callback_query:
         await update.callback_query.answer()
-        await update.callback_query.edit_message_reply_markup(None)
+        await _set_markup(update, None)
     return await _next(update, context, IDENTITY)
 
 
@@ -680,7 +708,7 @@ async def evidence_cleared(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     draft.evidence.clear()
     _remember(update, context, EVIDENCE)
     await update.callback_query.answer(_("Evidence removed."))
-    await update.callback_query.edit_message_reply_markup(_evidence_markup(_, draft))
+    await _set_markup(update, _evidence_markup(_, draft))
 
 
 # -- identity --------------------------------------------------------------------------------
@@ -845,13 +873,13 @@ async def edit_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     rows = [[_button(f"✏️ {labels[step]}", "ed", step)] for step in EDITABLE]
     rows.append([_button(_("⬅️ Back"), "back")])
     await update.callback_query.answer()
-    await update.callback_query.edit_message_reply_markup(InlineKeyboardMarkup(rows))
+    await _set_markup(update, InlineKeyboardMarkup(rows))
 
 
 async def edit_back(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     _ = translator(update, context)
     await update.callback_query.answer()
-    await update.callback_query.edit_message_reply_markup(_summary_markup(_))
+    await _set_markup(update, _summary_markup(_))
 
 
 async def edit_field(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
@@ -861,7 +889,7 @@ async def edit_field(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str 
         await _stale(update, context)
         return None
     await update.callback_query.answer()
-    await update.callback_query.edit_message_reply_markup(None)
+    await _set_markup(update, None)
     draft = _draft(context)
     draft.editing = step != IDENTITY  # identity always ends at the summary
     return await PROMPTS[step](update, context)

@@ -148,7 +148,7 @@ async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     elif action == "off":
         await query.answer()
         await unsubscribe(update, context)
-    elif action == "page" and len(values) == 2 and values[1].isdigit():
+    elif action == "page" and len(values) == 2 and values[1].isdecimal():
         await _show_page(update, context, int(values[1]))
     elif action == "prov" and len(values) == 2:
         await _province_chosen(update, context, values[1])
