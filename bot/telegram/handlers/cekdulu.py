@@ -310,7 +310,8 @@ def _next_steps(_: Translator, verdict: Verdict, content: Content) -> str:
             "<b>Before you decide</b>\n"
             "A legal job abroad comes through a licensed agency (P3MI), a government scheme "
             "or a company placing its own staff, with a work visa and a written employment "
-            "contract you sign before you leave, and you keep your own passport. Check the agency and the vacancy on "
+            "contract you sign before you leave, and you keep your own passport. Check the "
+            "agency and the vacancy on "
             "{siskop2mi} or at your Disnaker or LTSA. Questions: KP2MI {contacts}.",
             siskop2mi=SISKOP2MI,
             contacts=contacts,
