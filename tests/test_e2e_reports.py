@@ -750,8 +750,8 @@ async def test_evidence_the_reporter_deleted_meanwhile_is_reported_on_the_card(b
     api.clear_faults()
     card = await card_of(api, code)
     warning = bot.services.i18n.translator("id").plural(
-        "⚠️ {n} file could not be copied: the reporter deleted it.",
-        "⚠️ {n} files could not be copied: the reporter deleted them.",
+        "⚠️ {n} file could not be copied: the reporter deleted it or blocked the bot.",
+        "⚠️ {n} files could not be copied: the reporter deleted them or blocked the bot.",
         1,
     )
     await api.wait_until(lambda: warning in api.message(DESK, card["message_id"])["text"])
@@ -969,3 +969,24 @@ async def test_a_double_tap_on_the_form_and_delete_buttons_is_harmless(bot: Bot)
     await double_tap(question, "del:yes")
     await asyncio.sleep(0.2)
     assert not error_replies(bot, REPORTER)
+
+
+async def test_evidence_from_a_reporter_who_blocked_the_bot_does_not_stall_the_case(
+    bot: Bot,
+) -> None:
+    """Telegram refuses to copy from a chat whose user blocked the bot: that file is gone,
+    like a deleted one, and the case's later messages must not queue behind it forever."""
+    api = bot.api
+    api.fail("copyMessage", 403, "Forbidden: bot was blocked by the user", count=None)
+    code = await submit_report(api, REPORTER, Answers(note=None))
+    card = await card_of(api, code)
+    warning = bot.services.i18n.translator("id").plural(
+        "⚠️ {n} file could not be copied: the reporter deleted it or blocked the bot.",
+        "⚠️ {n} files could not be copied: the reporter deleted them or blocked the bot.",
+        1,
+    )
+    await api.wait_until(lambda: warning in api.message(DESK, card["message_id"])["text"])
+    before = len(api.messages_to(REPORTER))
+    await desk_press(bot, code, f"dk:s:{code}:ack")  # later jobs of the case still go out
+    await api.wait_until(lambda: len(api.messages_to(REPORTER)) > before, timeout=10)
+    assert code in api.messages_to(REPORTER)[-1]["text"]

@@ -21,6 +21,7 @@ from bot.telegram.handlers import desk, relay, status
 from bot.telegram.outbox import Delivery, worker
 
 SOURCE_GONE = ("message to copy not found", "message_id_invalid")
+SOURCE_USER_GONE = ("blocked by the user", "user is deactivated")
 NOT_MODIFIED = "message is not modified"
 CARD_GONE = ("message to edit not found", "message_id_invalid")
 REPORTER_GONE = ("chat not found", "user is deactivated", "bot can't initiate conversation")
@@ -95,6 +96,12 @@ async def _copy_one(
         )
     except BadRequest as exc:
         if not _says(exc, SOURCE_GONE):
+            raise
+        return None
+    except Forbidden as exc:
+        # The reporter blocked the bot (or left Telegram): their chat cannot be copied from
+        # any more. A desk problem reads "kicked from the group chat" and still raises.
+        if not _says(exc, SOURCE_USER_GONE):
             raise
         return None
     return copied.message_id

@@ -152,8 +152,8 @@ def _evidence_lines(_: Translator, evidence: list[StoredEvidence], note_limit: i
     if missing:
         lines.append(
             _.plural(
-                "⚠️ {n} file could not be copied: the reporter deleted it.",
-                "⚠️ {n} files could not be copied: the reporter deleted them.",
+                "⚠️ {n} file could not be copied: the reporter deleted it or blocked the bot.",
+                "⚠️ {n} files could not be copied: the reporter deleted them or blocked the bot.",
                 missing,
             )
         )
