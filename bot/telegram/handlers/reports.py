@@ -600,7 +600,9 @@ async def ask_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -> st
         _(
             "<b>Do you have evidence?</b> Send photos, screenshots, documents, voice notes or "
             "links, one or several ({limit} at most). Press ✅ Done when you have finished, "
-            "or if you have none.",
+            "or if you have none.\n\n"
+            "Tip: send pictures as photos, not as files: a file can carry the place where "
+            "it was taken.",
             limit=MAX_EVIDENCE,
         ),
         _evidence_markup(_, draft),
