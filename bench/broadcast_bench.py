@@ -24,7 +24,7 @@ from collections import Counter
 from pathlib import Path
 
 from bot.config import Settings
-from bot.core.broadcasts import BroadcastState
+from bot.core.broadcasts.model import BroadcastState
 from bot.services import Services
 from bot.storage import Database
 from bot.testing.fake_api import Call, FakeBotAPI

@@ -9,7 +9,7 @@ declined at or over --min-declined percent, and the answer threshold stays at le
 out-of-scope questions in the wild are more varied than the dev set's). The answer margin
 over the runner-up is at least 0.02. The held-out test set is only reported, never used to
 choose, so its numbers say how well the choice generalises. Copy the printed values
-into bot/core/match.py (Weights, Thresholds) and docs/matching.md.
+into bot/core/faq/match.py (Weights, Thresholds) and docs/matching.md.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ import itertools
 from pathlib import Path
 
 from bot.core.content import load_valid_content
-from bot.core.evaluate import Labelled, evaluate, read_labelled
-from bot.core.match import Candidate, Matcher, Thresholds, Weights
+from bot.core.faq.evaluate import Labelled, evaluate, read_labelled
+from bot.core.faq.match import Candidate, Matcher, Thresholds, Weights
 from bot.services import build_matcher
 
 ROOT = Path(__file__).resolve().parents[1]

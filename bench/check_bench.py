@@ -34,10 +34,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.config import Settings  # noqa: E402
-from bot.core.agencies import Agency  # noqa: E402
-from bot.core.cekdulu_eval import read_labelled  # noqa: E402
-from bot.core.identifiers import extract  # noqa: E402
-from bot.core.reports import Draft  # noqa: E402
+from bot.core.cekdulu.agencies import Agency  # noqa: E402
+from bot.core.cekdulu.evaluate import read_labelled  # noqa: E402
+from bot.core.reports.draft import Draft  # noqa: E402
+from bot.core.reports.identifiers import extract  # noqa: E402
 from bot.services import Services  # noqa: E402
 from bot.storage import Database  # noqa: E402
 from bot.telegram.handlers.cekdulu import answer_parts  # noqa: E402

@@ -40,9 +40,9 @@ from rank_bm25 import BM25Okapi
 from rapidfuzz import fuzz, process, utils
 
 from bot.core.content import Content, load_valid_content
-from bot.core.evaluate import Labelled, Report, evaluate, read_labelled
-from bot.core.match import Indexable, Matcher
-from bot.core.normalise import load_lexicon
+from bot.core.faq.evaluate import Labelled, Report, evaluate, read_labelled
+from bot.core.faq.match import Indexable, Matcher
+from bot.core.faq.normalise import load_lexicon
 from bot.services import build_matcher
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -151,8 +151,11 @@ def calibrate(replies: Sequence[Reply], dev: Sequence[Labelled]) -> Calibrated:
     scores = sorted({r.score for r in replies})
     cuts = [*scores, (scores[-1] + 1.0) if scores else 1.0]
     rated = [(cut, baseline_report(replies, dev, cut).rates()) for cut in cuts]
-    within = [(r["answered_right"], -r["answered_wrong"], -cut, cut) for cut, r in rated
-              if r["answered_wrong"] <= MAX_WRONG]
+    within = [
+        (r["answered_right"], -r["answered_wrong"], -cut, cut)
+        for cut, r in rated
+        if r["answered_wrong"] <= MAX_WRONG
+    ]
     if within:
         return Calibrated(max(within)[3], f"max answered-right, wrong <= {MAX_WRONG:g}%")
     least = min((r["answered_wrong"], -r["answered_right"], cut) for cut, r in rated)
@@ -183,8 +186,14 @@ class Latency:
         def ms(ns: list[int], q: float) -> float:
             return float(np.percentile(ns, q)) / 1e6
 
-        return cls(ms(passes.wall, 50), ms(passes.wall, 99), ms(passes.cpu, 99),
-                   ms(first.wall, 50), ms(first.wall, 99), ms(first.cpu, 99))
+        return cls(
+            ms(passes.wall, 50),
+            ms(passes.wall, 99),
+            ms(passes.cpu, 99),
+            ms(first.wall, 50),
+            ms(first.wall, 99),
+            ms(first.cpu, 99),
+        )
 
 
 @dataclass
@@ -195,9 +204,7 @@ class Timings:
     cpu: list[int] = field(default_factory=list)
 
 
-def time_calls(
-    call: Callable[[str], T], questions: Sequence[str], into: Timings
-) -> list[T]:
+def time_calls(call: Callable[[str], T], questions: Sequence[str], into: Timings) -> list[T]:
     """What each call returned; its times go to `into`. One call per question, timed alone."""
     wall, cpu = time.perf_counter_ns, time.thread_time_ns
     results = []
@@ -225,6 +232,7 @@ def measure(
 
 def idle_core(cores: set[int]) -> int:
     """The core with the most idle time over a short sample, so others' jobs disturb less."""
+
     def idle() -> dict[int, int]:
         rows = Path("/proc/stat").read_text().splitlines()
         fields = (r.split() for r in rows if r.startswith("cpu") and r[3].isdigit())
@@ -255,51 +263,97 @@ def pin_one_core() -> str:
 # what a labelled question asks about (in or out of scope): a synthetic entry that rightly
 # answered a labelled question would be counted as a wrong answer.
 TOPICS = [
-    ("asuransi kendaraan", "vehicle insurance"), ("les musik", "music lessons"),
-    ("servis motor", "motorbike servicing"), ("arisan online", "online savings club"),
-    ("sewa rumah", "house rent"), ("pemilu luar negeri", "overseas voting"),
-    ("kredit usaha", "business loan"), ("adopsi hewan", "pet adoption"),
-    ("bank sampah", "waste bank"), ("perpustakaan desa", "village library"),
-    ("donor darah", "blood donation"), ("klaim pensiun", "pension claim"),
-    ("rekening bank", "bank account"), ("kartu kredit", "credit card"),
-    ("dompet digital", "digital wallet"), ("air bersih", "clean water"),
-    ("koperasi desa", "village cooperative"), ("pelatihan wirausaha", "entrepreneur training"),
-    ("bantuan sosial", "social assistance"), ("sertifikat tanah", "land certificate"),
-    ("listrik prabayar", "prepaid electricity"), ("pemadam kebakaran", "fire brigade"),
-    ("izin keramaian", "event permit"), ("hak asuh anak", "child custody"),
-    ("perceraian", "divorce"), ("warisan", "inheritance"), ("kerajinan batik", "batik craft"),
-    ("pindah domisili", "change of address"), ("layanan kesehatan jiwa", "mental health care"),
-    ("cuti hamil", "maternity leave"), ("lembur", "overtime pay"),
-    ("asrama pekerja", "worker dormitory"), ("sertifikat halal", "halal certificate"),
-    ("taman baca", "reading corner"), ("karantina", "quarantine"),
-    ("kerajinan tangan", "handicraft"), ("kiriman barang", "parcel shipping"),
-    ("bea cukai", "customs duty"), ("pupuk bersubsidi", "fertiliser subsidy"),
+    ("asuransi kendaraan", "vehicle insurance"),
+    ("les musik", "music lessons"),
+    ("servis motor", "motorbike servicing"),
+    ("arisan online", "online savings club"),
+    ("sewa rumah", "house rent"),
+    ("pemilu luar negeri", "overseas voting"),
+    ("kredit usaha", "business loan"),
+    ("adopsi hewan", "pet adoption"),
+    ("bank sampah", "waste bank"),
+    ("perpustakaan desa", "village library"),
+    ("donor darah", "blood donation"),
+    ("klaim pensiun", "pension claim"),
+    ("rekening bank", "bank account"),
+    ("kartu kredit", "credit card"),
+    ("dompet digital", "digital wallet"),
+    ("air bersih", "clean water"),
+    ("koperasi desa", "village cooperative"),
+    ("pelatihan wirausaha", "entrepreneur training"),
+    ("bantuan sosial", "social assistance"),
+    ("sertifikat tanah", "land certificate"),
+    ("listrik prabayar", "prepaid electricity"),
+    ("pemadam kebakaran", "fire brigade"),
+    ("izin keramaian", "event permit"),
+    ("hak asuh anak", "child custody"),
+    ("perceraian", "divorce"),
+    ("warisan", "inheritance"),
+    ("kerajinan batik", "batik craft"),
+    ("pindah domisili", "change of address"),
+    ("layanan kesehatan jiwa", "mental health care"),
+    ("cuti hamil", "maternity leave"),
+    ("lembur", "overtime pay"),
+    ("asrama pekerja", "worker dormitory"),
+    ("sertifikat halal", "halal certificate"),
+    ("taman baca", "reading corner"),
+    ("karantina", "quarantine"),
+    ("kerajinan tangan", "handicraft"),
+    ("kiriman barang", "parcel shipping"),
+    ("bea cukai", "customs duty"),
+    ("pupuk bersubsidi", "fertiliser subsidy"),
     ("bengkel las", "welding workshop"),
 ]
 QUALIFIERS = [
-    ("baru", "new"), ("darurat", "emergency"), ("online", "online"), ("keluarga", "family"),
-    ("pemerintah", "government"), ("swasta", "private"), ("murah", "cheap"),
-    ("gratis", "free"), ("syariah", "sharia"), ("daerah", "regional"),
-    ("internasional", "international"), ("jangka panjang", "long term"),
-    ("jangka pendek", "short term"), ("untuk lansia", "for the elderly"),
-    ("untuk pelajar", "for students"), ("bersubsidi", "subsidised"),
-    ("tahunan", "annual"), ("bulanan", "monthly"), ("kolektif", "collective"),
+    ("baru", "new"),
+    ("darurat", "emergency"),
+    ("online", "online"),
+    ("keluarga", "family"),
+    ("pemerintah", "government"),
+    ("swasta", "private"),
+    ("murah", "cheap"),
+    ("gratis", "free"),
+    ("syariah", "sharia"),
+    ("daerah", "regional"),
+    ("internasional", "international"),
+    ("jangka panjang", "long term"),
+    ("jangka pendek", "short term"),
+    ("untuk lansia", "for the elderly"),
+    ("untuk pelajar", "for students"),
+    ("bersubsidi", "subsidised"),
+    ("tahunan", "annual"),
+    ("bulanan", "monthly"),
+    ("kolektif", "collective"),
     ("mandiri", "self-service"),
 ]
 FRAMES = {
     "id": [
-        "bagaimana cara mengurus {t}", "apa saja syarat {t}", "berapa biaya {t}",
-        "di mana saya bisa mendapatkan {t} di {p}", "apakah {t} wajib untuk pekerja",
-        "siapa yang menanggung {t}", "berapa lama proses {t} di {p}",
-        "apa yang harus dilakukan jika {t} ditolak", "gmn cara urus {t}", "{t} tu apa sih",
-        "syarat {t} apa aja", "brp lama {t} jadi", "{t} di {p} bs gk",
-        "klo {t} ditolak hrs gmn", "info {t} dong",
+        "bagaimana cara mengurus {t}",
+        "apa saja syarat {t}",
+        "berapa biaya {t}",
+        "di mana saya bisa mendapatkan {t} di {p}",
+        "apakah {t} wajib untuk pekerja",
+        "siapa yang menanggung {t}",
+        "berapa lama proses {t} di {p}",
+        "apa yang harus dilakukan jika {t} ditolak",
+        "gmn cara urus {t}",
+        "{t} tu apa sih",
+        "syarat {t} apa aja",
+        "brp lama {t} jadi",
+        "{t} di {p} bs gk",
+        "klo {t} ditolak hrs gmn",
+        "info {t} dong",
     ],
     "en": [
-        "how do i apply for {t}", "what are the requirements for {t}",
-        "how much does {t} cost", "where can i get {t} in {p}",
-        "is {t} required for workers", "who pays for {t}", "how long does {t} take",
-        "what if my {t} is rejected", "{t} in {p}, how does it work",
+        "how do i apply for {t}",
+        "what are the requirements for {t}",
+        "how much does {t} cost",
+        "where can i get {t} in {p}",
+        "is {t} required for workers",
+        "who pays for {t}",
+        "how long does {t} take",
+        "what if my {t} is rejected",
+        "{t} in {p}, how does it work",
         "can i get {t} while abroad",
     ],
 }
@@ -351,10 +405,14 @@ def word_pools(entries: Sequence[Indexable]) -> Pools:
     """Pools from the shipped content; Indonesian stock adds the formal words of the vendored
     IndoCollex lexicon, real words our content does not use yet."""
     langs = sorted({lang for e in entries for lang, _ in e.phrasings if lang})
-    asked = {lang: WordPool.of([t for e in entries for lg, t in e.phrasings if lg == lang])
-             for lang in langs}
-    answered = {lang: WordPool.of([t for e in entries for lg, t in e.answers if lg == lang])
-                for lang in langs}
+    asked = {
+        lang: WordPool.of([t for e in entries for lg, t in e.phrasings if lg == lang])
+        for lang in langs
+    }
+    answered = {
+        lang: WordPool.of([t for e in entries for lg, t in e.answers if lg == lang])
+        for lang in langs
+    }
     lexicon = {w for formal in load_lexicon().values() for w in LETTERS.findall(formal)}
     more = {"id": lexicon}
     stock = {
@@ -480,8 +538,13 @@ def wratio_ties(entries: Sequence[Indexable], dev: Sequence[Labelled]) -> str:
     base = FuzzBaseline(entries)
     tied = 0
     for item in dev:
-        found = process.extract(item.question, base.phrasings, scorer=fuzz.WRatio,
-                                processor=utils.default_process, limit=None)
+        found = process.extract(
+            item.question,
+            base.phrasings,
+            scorer=fuzz.WRatio,
+            processor=utils.default_process,
+            limit=None,
+        )
         top = found[0][1] if found else 0.0
         tied += len({base.owner[i] for _, score, i in found if score == top}) > 1
     return (
@@ -532,21 +595,33 @@ def run_baseline(
 
 
 def run_scale(
-    label: str, entries: list[Indexable], content: Content,
-    sets: dict[str, list[Labelled]], repeat: int,
+    label: str,
+    entries: list[Indexable],
+    content: Content,
+    sets: dict[str, list[Labelled]],
+    repeat: int,
 ) -> Iterator[Row]:
     """All three systems over one index, timed on every question. Accuracy is kept only when
     every real entry is in the index: otherwise the labels no longer describe it."""
     real = {e.entry_id for e in entries} >= set(content.entries)
     size, words = sum(len(e.phrasings) for e in entries), vocabulary(entries)
     rates, latency = run_matcher(entries, content, sets, repeat)
-    yield Row(label, size, len(entries), words, "ours (shipped)", "as shipped",
-              rates if real else {}, latency)
+    yield Row(
+        label,
+        size,
+        len(entries),
+        words,
+        "ours (shipped)",
+        "as shipped",
+        rates if real else {},
+        latency,
+    )
     for system in (FuzzBaseline(entries), Bm25Baseline(entries)):
         rates, latency, cal = run_baseline(system, sets, repeat)
         cut = f"{cal.threshold:.4g} ({cal.rule})" if real else "n/a"
-        yield Row(label, size, len(entries), words, system.name, cut,
-                  rates if real else {}, latency)
+        yield Row(
+            label, size, len(entries), words, system.name, cut, rates if real else {}, latency
+        )
     print(f"  {label} phrasings: done", file=sys.stderr)
 
 
@@ -556,17 +631,20 @@ def run_scale(
 def machine(matcher: Matcher) -> list[str]:
     """Enough to tell whether two runs are comparable: hardware, versions, matcher settings."""
     cpu = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-         if line.startswith("model name")),
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
         platform.processor() or "unknown",
     )
     versions = ", ".join(f"{p} {metadata.version(p)}" for p in ("numpy", "rapidfuzz", "rank-bm25"))
-    digest = hashlib.sha256((ROOT / "bot/core/match.py").read_bytes()).hexdigest()[:12]
+    digest = hashlib.sha256((ROOT / "bot/core/faq/match.py").read_bytes()).hexdigest()[:12]
     return [
         f"- date: {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
         f"- Python {platform.python_version()} ({platform.python_implementation()}), {versions}",
         f"- CPU: {cpu}; {os.cpu_count()} cores visible",
-        f"- bot/core/match.py sha256 {digest}: `{matcher.thresholds}`, `{matcher.weights}`",
+        f"- bot/core/faq/match.py sha256 {digest}: `{matcher.thresholds}`, `{matcher.weights}`",
     ]
 
 
@@ -584,10 +662,15 @@ def accuracy_table(rows: Sequence[Row], names: Sequence[str]) -> list[str]:
         for name in names:
             if name not in row.rates:
                 continue
-            cells = [pct(row.rates, name, k) for k in
-                     ("top1", "answered_right", "answered_wrong", "out_of_scope_declined")]
-            out.append(f"| {row.scale} | {row.system} | {name} | {row.threshold} | "
-                       + " | ".join(cells) + " |")
+            cells = [
+                pct(row.rates, name, k)
+                for k in ("top1", "answered_right", "answered_wrong", "out_of_scope_declined")
+            ]
+            out.append(
+                f"| {row.scale} | {row.system} | {name} | {row.threshold} | "
+                + " | ".join(cells)
+                + " |"
+            )
     return out
 
 
@@ -617,23 +700,37 @@ def targets_table(rows: Sequence[Row]) -> list[str]:
     ours = next(r for r in shipped if r.system.startswith("ours")).rates["dev"]
     bases = [r.rates["dev"] for r in shipped if not r.system.startswith("ours")]
     big = next(r for r in rows if r.phrasings == TARGET_SCALE and r.system.startswith("ours"))
-    ahead = all(ours["top1"] > b["top1"] and ours["answered_right"] > b["answered_right"]
-                for b in bases)
+    ahead = all(
+        ours["top1"] > b["top1"] and ours["answered_right"] > b["answered_right"] for b in bases
+    )
     checks = [
         ("dev top-1 ≥ 95%", f"{ours['top1']:.1f}%", ours["top1"] >= TARGETS["top1"]),
-        ("dev answered-wrong ≤ 2%", f"{ours['answered_wrong']:.1f}%",
-         ours["answered_wrong"] <= TARGETS["answered_wrong"]),
-        ("dev out-of-scope declined ≥ 90%", f"{ours['out_of_scope_declined']:.1f}%",
-         ours["out_of_scope_declined"] >= TARGETS["out_of_scope_declined"]),
-        ("dev top-1 and answered-right above both baselines",
-         f"top-1 {ours['top1']:.1f} vs {max(b['top1'] for b in bases):.1f}; "
-         f"right {ours['answered_right']:.1f} vs {max(b['answered_right'] for b in bases):.1f}",
-         ahead),
-        (f"median ≤ {TARGET_MEDIAN_MS} ms at {TARGET_SCALE:,} phrasings",
-         f"{big.latency.median:.3f} ms", big.latency.median <= TARGET_MEDIAN_MS),
-        (f"p99 ≤ {TARGET_P99_MS:g} ms at {TARGET_SCALE:,} phrasings",
-         f"{big.latency.p99:.3f} ms wall ({big.latency.cpu_p99:.3f} ms CPU)",
-         big.latency.p99 <= TARGET_P99_MS),
+        (
+            "dev answered-wrong ≤ 2%",
+            f"{ours['answered_wrong']:.1f}%",
+            ours["answered_wrong"] <= TARGETS["answered_wrong"],
+        ),
+        (
+            "dev out-of-scope declined ≥ 90%",
+            f"{ours['out_of_scope_declined']:.1f}%",
+            ours["out_of_scope_declined"] >= TARGETS["out_of_scope_declined"],
+        ),
+        (
+            "dev top-1 and answered-right above both baselines",
+            f"top-1 {ours['top1']:.1f} vs {max(b['top1'] for b in bases):.1f}; "
+            f"right {ours['answered_right']:.1f} vs {max(b['answered_right'] for b in bases):.1f}",
+            ahead,
+        ),
+        (
+            f"median ≤ {TARGET_MEDIAN_MS} ms at {TARGET_SCALE:,} phrasings",
+            f"{big.latency.median:.3f} ms",
+            big.latency.median <= TARGET_MEDIAN_MS,
+        ),
+        (
+            f"p99 ≤ {TARGET_P99_MS:g} ms at {TARGET_SCALE:,} phrasings",
+            f"{big.latency.p99:.3f} ms wall ({big.latency.cpu_p99:.3f} ms CPU)",
+            big.latency.p99 <= TARGET_P99_MS,
+        ),
     ]
     out = ["| target | this run | verdict |", "|---|---|---|"]
     out += [f"| {name} | {value} | {verdict(ok)} |" for name, value, ok in checks]
@@ -645,16 +742,33 @@ def render(rows: Sequence[Row], header: list[str], notes: dict[str, str]) -> str
     shipped = [r for r in rows if r.scale == "shipped"]
     synthetic = [r for r in rows if r.scale != "shipped"]
     parts = [
-        "# Matcher benchmark", "", *header, "",
-        "## Accuracy, shipped content", "", *accuracy_table(shipped, ("dev", "test")), "",
-        notes["ties"], "",
-        "## Accuracy at synthetic scales (dev set; generated entries are distractors)", "",
+        "# Matcher benchmark",
+        "",
+        *header,
+        "",
+        "## Accuracy, shipped content",
+        "",
+        *accuracy_table(shipped, ("dev", "test")),
+        "",
+        notes["ties"],
+        "",
+        "## Accuracy at synthetic scales (dev set; generated entries are distractors)",
+        "",
         "Below the shipped size the index keeps only the first shipped entries, so accuracy "
-        "is not measured there.", "",
-        *accuracy_table(synthetic, ("dev",)), "",
-        "## Latency per question, one core", "", *latency_table(rows), "",
-        notes["heaps"], "",
-        "## Targets", "", *targets_table(rows), "",
+        "is not measured there.",
+        "",
+        *accuracy_table(synthetic, ("dev",)),
+        "",
+        "## Latency per question, one core",
+        "",
+        *latency_table(rows),
+        "",
+        notes["heaps"],
+        "",
+        "## Targets",
+        "",
+        *targets_table(rows),
+        "",
     ]
     return "\n".join(parts)
 
@@ -666,8 +780,9 @@ def load() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true",
-                        help=f"{QUICK_REPEAT} timed passes instead of {REPEAT}")
+    parser.add_argument(
+        "--quick", action="store_true", help=f"{QUICK_REPEAT} timed passes instead of {REPEAT}"
+    )
     parser.add_argument("--repeat", type=int, default=None, help="timed passes per system")
     args = parser.parse_args()
     repeat = args.repeat or (QUICK_REPEAT if args.quick else REPEAT)
@@ -683,9 +798,11 @@ def main() -> None:
         rows += run_scale(f"{total:,}", sized_entries(shipped, pools, total), content, sets, repeat)
     flags = (" --quick" if args.quick else "") + (f" --repeat {args.repeat}" if args.repeat else "")
     header = [
-        f"Command: `python bench/matcher_bench.py{flags}`", "", *machine(matcher),
+        f"Command: `python bench/matcher_bench.py{flags}`",
+        "",
+        *machine(matcher),
         f"- latency: {pinned}; {sum(map(len, sets.values()))} questions (dev + test), "
-        f"1 warm-up pass (\"first pass\"), then {repeat} timed passes; "
+        f'1 warm-up pass ("first pass"), then {repeat} timed passes; '
         "time.perf_counter_ns around each call",
         f"- load average (1/5/15 min) before: {load_before}; after: {load()}",
     ]
@@ -694,8 +811,10 @@ def main() -> None:
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(report + "\n", encoding="utf-8")
     print(report)
-    print(f"wrote {RESULTS.relative_to(ROOT)} in {time.perf_counter() - started:.0f} s",
-          file=sys.stderr)
+    print(
+        f"wrote {RESULTS.relative_to(ROOT)} in {time.perf_counter() - started:.0f} s",
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":

@@ -184,7 +184,7 @@ def _describe(decision, content, lang: str, question: str) -> str:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.core.evaluate import evaluate, format_report, read_labelled
+    from bot.core.faq.evaluate import evaluate, format_report, read_labelled
 
     if not args.file.is_file():
         print(f"No such file: {args.file}", file=sys.stderr)

@@ -44,9 +44,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 def _checker(settings: Settings):
     """The checker, with the register and tip-off counts when the database exists."""
-    from bot.core.cekdulu import Checker
+    from bot.core.cekdulu.checker import Checker
+    from bot.core.cekdulu.reasons import RulesError
     from bot.core.content import ContentError, load_valid_content
-    from bot.core.reasons import RulesError
 
     try:
         content = load_valid_content(settings.content_dir)
@@ -78,7 +78,7 @@ def _register(database):
 
 def _read(path: Path) -> str:
     """CSV files saved by spreadsheet programs are UTF-8 or, on Windows, often cp1252."""
-    from bot.core.agencies import RegisterFileError
+    from bot.core.cekdulu.agencies import RegisterFileError
 
     try:
         return path.read_text(encoding="utf-8-sig")
@@ -128,8 +128,8 @@ def describe(result, lang: str) -> str:
 
 
 def cmd_eval_check(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.core.cekdulu import Checker
-    from bot.core.cekdulu_eval import evaluate, format_report, read_labelled
+    from bot.core.cekdulu.checker import Checker
+    from bot.core.cekdulu.evaluate import evaluate, format_report, read_labelled
     from bot.core.content import load_valid_content
 
     if not args.file.is_file():
@@ -147,7 +147,7 @@ def cmd_eval_check(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_agencies_import(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.core.agencies import RegisterFileError, parse_date, read_csv
+    from bot.core.cekdulu.agencies import RegisterFileError, parse_date, read_csv
 
     if not args.file.is_file():
         print(f"No such file: {args.file}", file=sys.stderr)
@@ -181,10 +181,10 @@ def cmd_agencies_status(args: argparse.Namespace, settings: Settings) -> int:
 def check_rule_files(content_dir: Path, languages: list[str]) -> tuple[bool, str]:
     """For `content check`: (ok, one line) about redflags.yaml and destinations.yaml; a
     content directory without either (a FAQ-only fixture) has nothing to check."""
-    from bot.core.cekdulu import Checker
-    from bot.core.destinations import FILE_NAME as DESTINATIONS
-    from bot.core.reasons import RulesError
-    from bot.core.redflags import FILE_NAME as REDFLAGS
+    from bot.core.cekdulu.checker import Checker
+    from bot.core.cekdulu.destinations import FILE_NAME as DESTINATIONS
+    from bot.core.cekdulu.reasons import RulesError
+    from bot.core.cekdulu.redflags import FILE_NAME as REDFLAGS
 
     present = [(content_dir / name).exists() for name in (REDFLAGS, DESTINATIONS)]
     if not any(present):

@@ -12,14 +12,14 @@ from functools import cached_property
 from pathlib import Path
 
 from bot.config import Settings
-from bot.core.case_status import DeadlineRules
-from bot.core.cekdulu import Checker
+from bot.core.broadcasts.pacing import Pacing
+from bot.core.cekdulu.checker import Checker
 from bot.core.clock import Clock
 from bot.core.content import Content, load_valid_content
-from bot.core.match import Matcher
-from bot.core.normalise import Glossary, Normaliser
-from bot.core.pacing import Pacing
+from bot.core.faq.match import Matcher
+from bot.core.faq.normalise import Glossary, Normaliser
 from bot.core.provinces import Provinces
+from bot.core.reports.case_status import DeadlineRules
 from bot.i18n import I18n
 from bot.storage import Database
 from bot.storage.broadcasts import Broadcasts, Subscribers
@@ -80,7 +80,7 @@ class Services:
 
     @cached_property
     def pacing(self) -> Pacing:
-        """Send pacing shared by replies and broadcasts (see bot/core/pacing.py)."""
+        """Send pacing shared by replies and broadcasts (see bot/core/broadcasts/pacing.py)."""
         return Pacing(self.settings.broadcast_rate)
 
     # -- tip-off reports (the clock is replaceable so tests can move time) --------------------

@@ -21,11 +21,13 @@ DESK_CHAT_ID = -1001000
 
 @pytest.fixture
 def base_settings() -> Settings:
-    return Settings.from_env({
-        "CONTENT_DIR": str(ROOT / "content"),
-        "ADMIN_IDS": str(ADMIN_ID),
-        "DESK_CHAT_ID": str(DESK_CHAT_ID),
-    })
+    return Settings.from_env(
+        {
+            "CONTENT_DIR": str(ROOT / "content"),
+            "ADMIN_IDS": str(ADMIN_ID),
+            "DESK_CHAT_ID": str(DESK_CHAT_ID),
+        }
+    )
 
 
 @dataclass

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.agencies import (
+from bot.core.cekdulu.agencies import (
     FOUND_SCORE,
     Batch,
     Register,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import ConfigError, Settings
-from bot.core.broadcasts import (
+from bot.core.broadcasts.model import (
     Audience,
     BroadcastState,
     ContentKind,
@@ -20,7 +20,7 @@ from bot.core.broadcasts import (
     jakarta_label,
     parse_schedule,
 )
-from bot.core.pacing import Bucket, ChatClock, Pacer, Pacing, SharedBudget
+from bot.core.broadcasts.pacing import Bucket, ChatClock, Pacer, Pacing, SharedBudget
 from bot.core.provinces import Provinces
 from bot.storage import Database
 from bot.storage.broadcasts import Broadcasts, Subscribers

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.core.agencies import read_csv
-from bot.core.cekdulu import Checker, Verdict
-from bot.core.cekdulu_eval import evaluate, read_labelled
+from bot.core.cekdulu.agencies import read_csv
+from bot.core.cekdulu.checker import Checker, Verdict
+from bot.core.cekdulu.evaluate import evaluate, read_labelled
 from bot.core.clock import ShiftedClock
-from bot.core.identifiers import Identifier, Kind
-from bot.core.reports import Draft
+from bot.core.reports.draft import Draft
+from bot.core.reports.identifiers import Identifier, Kind
 from bot.core.tghtml import parse_entities, utf16_len
 from bot.services import Services
 from bot.storage import Database
@@ -90,7 +90,7 @@ def test_text_length_is_capped(checker: Checker) -> None:
 
 
 def _register():
-    from bot.core.agencies import Batch, Register
+    from bot.core.cekdulu.agencies import Batch, Register
 
     agencies = read_csv((FIXTURES / "agencies.csv").read_text(encoding="utf-8"))
     return Register(agencies, Batch(1, "fixture", dt.date(2025, 6, 1)))

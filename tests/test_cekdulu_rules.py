@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.core import phrases
-from bot.core.cekdulu import Checker, Verdict
-from bot.core.destinations import parse as parse_destinations
-from bot.core.reasons import RulesError, Severity
-from bot.core.redflags import parse as parse_redflags
+from bot.core.cekdulu import phrases
+from bot.core.cekdulu.checker import Checker, Verdict
+from bot.core.cekdulu.destinations import parse as parse_destinations
+from bot.core.cekdulu.reasons import RulesError, Severity
+from bot.core.cekdulu.redflags import parse as parse_redflags
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"

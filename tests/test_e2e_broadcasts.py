@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.core.broadcasts import BroadcastState, RecipientState
+from bot.core.broadcasts.model import BroadcastState, RecipientState
 from bot.services import Services
 from bot.storage import Database
 from bot.telegram.delivery import DeliveryWorker
@@ -191,7 +191,7 @@ async def test_unsubscribed_user_is_not_resubscribed_by_start(bot: Bot) -> None:
 
 
 async def test_forged_page_numbers_are_ignored_not_crashed_on(bot: Bot) -> None:
-    """"²".isdigit() is true but int("²") fails: forged data must not reach the error path."""
+    """ "²".isdigit() is true but int("²") fails: forged data must not reach the error path."""
     api = bot.api
     subscribe(bot, [USER], "en")
     await api.send_text(USER, "/langganan")

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from bot.config import Settings
-from bot.core.agencies import read_csv
+from bot.core.cekdulu.agencies import read_csv
 from bot.testing.fake_api import FakeBotAPI
 from bot.testing.harness import running_bot
 from tests.conftest import Bot

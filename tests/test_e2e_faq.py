@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.match import Kind
+from bot.core.faq.match import Kind
 from tests.conftest import Bot
 
 USER = 4242

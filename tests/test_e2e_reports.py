@@ -20,8 +20,8 @@ import httpx
 import pytest
 
 from bot.config import Settings
-from bot.core.case_status import Status
 from bot.core.clock import ShiftedClock
+from bot.core.reports.case_status import Status
 from bot.services import Services
 from bot.storage import Database
 from bot.telegram.outbox import WORKER_KEY, OutboxWorker

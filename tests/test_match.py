@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from bot.core.content import load_valid_content
-from bot.core.evaluate import evaluate, read_labelled
-from bot.core.match import Indexable, Kind, Matcher, Thresholds
-from bot.core.normalise import Glossary, Normaliser
+from bot.core.faq.evaluate import evaluate, read_labelled
+from bot.core.faq.match import Indexable, Kind, Matcher, Thresholds
+from bot.core.faq.normalise import Glossary, Normaliser
 from bot.services import build_matcher
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.normalise import Glossary, Normaliser, is_blank
+from bot.core.faq.normalise import Glossary, Normaliser, is_blank
 
 GLOSSARY = Path(__file__).parents[1] / "content" / "glossary.yaml"
 

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.case_status import DeadlineRules, Outcome, Status, can_change
-from bot.core.identifiers import Kind, extract, normalise_phone
 from bot.core.provinces import Provinces
-from bot.core.reports import (
+from bot.core.reports.case_status import DeadlineRules, Outcome, Status, can_change
+from bot.core.reports.draft import (
     CODE_ALPHABET,
     Draft,
     Evidence,
@@ -23,6 +22,7 @@ from bot.core.reports import (
     new_code,
     normalise_code,
 )
+from bot.core.reports.identifiers import Kind, extract, normalise_phone
 from bot.i18n import I18n
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.core.case_status import Outcome, Status
 from bot.core.clock import ShiftedClock
-from bot.core.reports import Draft, Evidence, ShownIdentity
+from bot.core.reports.case_status import Outcome, Status
+from bot.core.reports.draft import Draft, Evidence, ShownIdentity
 from bot.services import Services
 from bot.storage import Database
 

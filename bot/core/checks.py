@@ -52,8 +52,13 @@ def _check_entry(entry: FaqEntry, content: Content, categories: set[str]) -> lis
 
 
 def _check_answer(entry: FaqEntry, lang: str) -> list[Problem]:
-    text = entry.answer.get(lang, "")
-    field = f"answer.{lang}"
+    found = _check_html_text(entry, entry.answer.get(lang, ""), f"answer.{lang}")
+    if entry.more:
+        found += _check_html_text(entry, entry.more.get(lang, ""), f"more.{lang}")
+    return found
+
+
+def _check_html_text(entry: FaqEntry, text: str, field: str) -> list[Problem]:
     try:
         parse_html(text)
     except HTMLError as exc:

@@ -16,6 +16,10 @@ from typing import Any
 import yaml
 
 ENTRY_FIELDS = ("id", "category", "title", "questions", "answer", "related", "sources", "reviewed")
+# Optional fields: `more` holds the details shown behind a "More" button; `as_of` dates a
+# time-bound fact (a wage, a moratorium, a programme) and `valid_until` says when it must be
+# checked again, so `content check --stale` can list what needs re-checking.
+OPTIONAL_ENTRY_FIELDS = ("related", "more", "as_of", "valid_until")
 CONTACT_KINDS = ("phone", "whatsapp", "web", "app", "email")
 
 
@@ -79,6 +83,9 @@ class FaqEntry:
     sources: tuple[Source, ...]
     reviewed: dt.date
     file: str = ""
+    more: dict[str, str] = field(default_factory=dict)
+    as_of: dt.date | None = None
+    valid_until: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -228,9 +235,9 @@ def _load_entry(
     entry_id = str(data.get("id") or path.stem)
     before = len(problems)
     for name in ENTRY_FIELDS:
-        if name not in data and name != "related":
+        if name not in data and name not in OPTIONAL_ENTRY_FIELDS:
             problems.append(Problem(file, entry_id, name, "is missing"))
-    for name in set(data) - set(ENTRY_FIELDS):
+    for name in set(data) - set(ENTRY_FIELDS) - set(OPTIONAL_ENTRY_FIELDS):
         problems.append(Problem(file, entry_id, str(name), "unknown field"))
     if len(problems) > before:
         return None
@@ -256,9 +263,8 @@ def _build_entry(data: dict[str, Any], entry_id: str, file: str, codes: list[str
     related = data.get("related") or []
     if not isinstance(related, list):
         raise _FieldError("related", "must be a list of entry ids")
-    reviewed = data["reviewed"]
-    if not isinstance(reviewed, dt.date):
-        raise _FieldError("reviewed", "must be a date written YYYY-MM-DD")
+    reviewed = _date(data["reviewed"], "reviewed")
+    more = _texts(data["more"], codes, "more") if data.get("more") is not None else {}
     return FaqEntry(
         id=entry_id,
         category=str(data["category"]),
@@ -269,7 +275,20 @@ def _build_entry(data: dict[str, Any], entry_id: str, file: str, codes: list[str
         sources=_sources(data["sources"]),
         reviewed=reviewed,
         file=file,
+        more=more,
+        as_of=_date(data["as_of"], "as_of") if data.get("as_of") is not None else None,
+        valid_until=(
+            _date(data["valid_until"], "valid_until")
+            if data.get("valid_until") is not None
+            else None
+        ),
     )
+
+
+def _date(value: Any, field_name: str) -> dt.date:
+    if not isinstance(value, dt.date):
+        raise _FieldError(field_name, "must be a date written YYYY-MM-DD")
+    return value
 
 
 def _source(item: Any, field_name: str) -> Source:

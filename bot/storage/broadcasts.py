@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.core.broadcasts import (
+from bot.core.broadcasts.model import (
     Audience,
     BroadcastState,
     Counts,

@@ -12,9 +12,9 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from bot.core.agencies import Agency, Batch, Register
+from bot.core.cekdulu.agencies import Agency, Batch, Register
 from bot.core.clock import Clock, to_text
-from bot.core.identifiers import Identifier
+from bot.core.reports.identifiers import Identifier
 from bot.storage.database import Database
 
 BUCKETS_PER_WINDOW = 6

@@ -15,10 +15,10 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from bot.core.case_status import DeadlineRules, Outcome, Status, can_change, outcome_of
 from bot.core.clock import Clock, from_text, to_text
-from bot.core.identifiers import Identifier, extract
-from bot.core.reports import Draft, ShownIdentity, new_code
+from bot.core.reports.case_status import DeadlineRules, Outcome, Status, can_change, outcome_of
+from bot.core.reports.draft import Draft, ShownIdentity, new_code
+from bot.core.reports.identifiers import Identifier, extract
 from bot.storage.database import Database
 
 CODE_ATTEMPTS = 20

@@ -38,8 +38,6 @@ from bot.telegram.updates import PerUserUpdateProcessor
 log = logging.getLogger(__name__)
 
 
-
-
 def build_application(
     services: Services,
     *,

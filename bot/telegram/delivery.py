@@ -8,7 +8,7 @@ when the process died: the only ones that may get a second copy). Each recipient
 
 It uses its own Bot (own HTTP connection pool, no rate limiter) so broadcast requests never
 occupy the connections or the limiter queue that replies to users use, and it paces itself
-with a `Pacer` under the shared budget (see bot/core/pacing.py).
+with a `Pacer` under the shared budget (see bot/core/broadcasts/pacing.py).
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from telegram.request import HTTPXRequest
 
 from bot.config import Settings
-from bot.core.broadcasts import BroadcastState, Counts, eta_seconds
-from bot.core.pacing import Pacer
+from bot.core.broadcasts.model import BroadcastState, Counts, eta_seconds
+from bot.core.broadcasts.pacing import Pacer
 from bot.services import Services
 from bot.storage.broadcasts import Broadcast, Recipient
 from bot.telegram.sending import send_content

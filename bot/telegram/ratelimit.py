@@ -16,7 +16,7 @@ from typing import Any
 
 from telegram.ext import AIORateLimiter
 
-from bot.core.pacing import Pacing
+from bot.core.broadcasts.pacing import Pacing
 
 SEND_ENDPOINTS = frozenset(
     {

@@ -9,9 +9,15 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 
-from bot.core.case_status import OUTCOME_LABELS, STATUS_EMOJI, STATUS_LABELS, Outcome, Status
 from bot.core.provinces import Provinces
-from bot.core.reports import (
+from bot.core.reports.case_status import (
+    OUTCOME_LABELS,
+    STATUS_EMOJI,
+    STATUS_LABELS,
+    Outcome,
+    Status,
+)
+from bot.core.reports.draft import (
     CATEGORY_EMOJI,
     CATEGORY_LABELS,
     SPECIAL_PLACES,

@@ -14,8 +14,8 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application
 
-from bot.core.case_status import Status, outcome_of, status_of
-from bot.core.reports import COPY_ONLY_KINDS, NOTE
+from bot.core.reports.case_status import Status, outcome_of, status_of
+from bot.core.reports.draft import COPY_ONLY_KINDS, NOTE
 from bot.storage.reports import OutboxJob, Report, StoredEvidence
 from bot.telegram.handlers import desk, relay, status
 from bot.telegram.outbox import Delivery, worker

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message, MessageEntity
 
-from bot.core.broadcasts import ContentKind, MessageContent
+from bot.core.broadcasts.model import ContentKind, MessageContent
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 

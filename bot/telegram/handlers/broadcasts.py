@@ -24,7 +24,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.core.broadcasts import (
+from bot.core.broadcasts.model import (
     Audience,
     BroadcastState,
     Counts,

@@ -33,12 +33,12 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.core.agencies import AgencyMatch, Standing
-from bot.core.cekdulu import Result, Verdict
+from bot.core.cekdulu.agencies import AgencyMatch, Standing
+from bot.core.cekdulu.checker import Result, Verdict
+from bot.core.cekdulu.reasons import Kind, Reason, Severity
 from bot.core.content import Content
-from bot.core.identifiers import Identifier
-from bot.core.reasons import Kind, Reason, Severity
-from bot.core.reports import Category
+from bot.core.reports.draft import Category
+from bot.core.reports.identifiers import Identifier
 from bot.i18n import N_, Translator
 from bot.services import Services
 from bot.storage.checks import Surge

@@ -17,7 +17,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from bot.core.case_status import (
+from bot.core.reports.case_status import (
     OUTCOME_LABELS,
     STATUS_EMOJI,
     STATUS_LABELS,
@@ -27,8 +27,8 @@ from bot.core.case_status import (
     outcome_of,
     status_of,
 )
-from bot.core.identifiers import Kind
-from bot.core.reports import MAX_NOTE, ShownIdentity, normalise_code
+from bot.core.reports.draft import MAX_NOTE, ShownIdentity, normalise_code
+from bot.core.reports.identifiers import Kind
 from bot.core.tghtml import rendered_length, utf16_len
 from bot.i18n import Translator
 from bot.services import Services

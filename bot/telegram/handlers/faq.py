@@ -9,9 +9,9 @@ from telegram import Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from bot.core.cekdulu import Verdict
+from bot.core.cekdulu.checker import Verdict
 from bot.core.content import Content, FaqEntry
-from bot.core.match import Decision, Kind
+from bot.core.faq.match import Decision, Kind
 from bot.i18n import Translator
 from bot.services import Services
 from bot.telegram import keyboards

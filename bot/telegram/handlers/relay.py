@@ -24,7 +24,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.core.reports import normalise_code
+from bot.core.reports.draft import normalise_code
 from bot.i18n import Translator
 from bot.storage.reports import Report
 from bot.telegram import keyboards, outbox

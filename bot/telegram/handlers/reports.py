@@ -36,7 +36,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.core.reports import (
+from bot.core.reports.draft import (
     ABROAD,
     CATEGORY_EMOJI,
     CATEGORY_LABELS,
@@ -187,9 +187,7 @@ async def start_report(
     return await _begin(update, context, prefill)
 
 
-async def _begin(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, prefill: Draft | None
-) -> str:
+async def _begin(update: Update, context: ContextTypes.DEFAULT_TYPE, prefill: Draft | None) -> str:
     if prefill is None or not prefill.details:
         context.user_data[DRAFT_KEY] = prefill or Draft()
         return await ask_category(update, context, intro=True)

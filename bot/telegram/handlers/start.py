@@ -39,8 +39,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     _ = translator(update, context)
     commands = "\n".join(
-        f"/{spec.names.get(_.lang, spec.names['en'])} – {_(spec.description)}"
-        for spec in COMMANDS
+        f"/{spec.names.get(_.lang, spec.names['en'])} – {_(spec.description)}" for spec in COMMANDS
     )
     text = intro(_) + "\n\n" + _("Commands:") + "\n" + commands
     if update.effective_message:

@@ -11,8 +11,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, CommandHandler, ContextTypes, filters
 
-from bot.core.case_status import OUTCOME_LABELS, Outcome, Status
-from bot.core.reports import normalise_code
+from bot.core.reports.case_status import OUTCOME_LABELS, Outcome, Status
+from bot.core.reports.draft import normalise_code
 from bot.i18n import Translator
 from bot.storage.reports import Report
 from bot.telegram import keyboards

@@ -30,7 +30,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from bot.core.content import Content
-from bot.core.normalise import Normaliser, is_blank
+from bot.core.faq.normalise import Normaliser, is_blank
 from bot.core.tghtml import parse_html
 
 K1 = 1.2

@@ -10,7 +10,7 @@ import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.core.match import Kind, Matcher
+from bot.core.faq.match import Kind, Matcher
 
 OUT_OF_SCOPE = "-"
 

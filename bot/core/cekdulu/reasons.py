@@ -1,7 +1,7 @@
 """What every part of a Cek Dulu check returns: reasons, each with a severity and a source.
 
 Red-flag rules, destination rules, the agency register and earlier tip-offs all speak in
-`Reason`s, so one place (bot/core/cekdulu.py) can rank them and turn them into a verdict.
+`Reason`s, so one place (bot/core/cekdulu/checker.py) can rank them and turn them into a verdict.
 The YAML helpers here are shared by the two editor files, content/redflags.yaml and
 content/destinations.yaml, so both are validated the same way.
 """

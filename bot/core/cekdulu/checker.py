@@ -19,13 +19,13 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from bot.core import agencies
-from bot.core.agencies import AgencyMatch, Register, Standing
-from bot.core.destinations import Country, Destinations, JobType
-from bot.core.identifiers import Identifier, Kind, extract
-from bot.core.reasons import Kind as ReasonKind
-from bot.core.reasons import Reason, Severity, strongest
-from bot.core.redflags import RedFlags
+from bot.core.cekdulu import agencies
+from bot.core.cekdulu.agencies import AgencyMatch, Register, Standing
+from bot.core.cekdulu.destinations import Country, Destinations, JobType
+from bot.core.cekdulu.reasons import Kind as ReasonKind
+from bot.core.cekdulu.reasons import Reason, Severity, strongest
+from bot.core.cekdulu.redflags import RedFlags
+from bot.core.reports.identifiers import Identifier, Kind, extract
 
 MAX_TEXT = 4096  # a Telegram message; longer input is cut, not refused
 MAX_AGENCIES = 3

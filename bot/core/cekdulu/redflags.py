@@ -1,7 +1,7 @@
 """Red flags in the text of an offer, as rules editors keep in content/redflags.yaml.
 
 A rule has an id, a severity (danger / check), patterns in Indonesian and English (see
-bot/core/phrases.py for the pattern language), words that cancel a match when they come
+bot/core/cekdulu/phrases.py for the pattern language), words that cancel a match when they come
 just before it ("tanpa biaya" is not a fee), an optional condition on the destination or
 job the text mentions, an explanation per language and a source. One special rule reads
 the promised salary and compares it with a ceiling for the destination and job.
@@ -18,9 +18,9 @@ from typing import Any
 
 import yaml
 
-from bot.core import phrases
-from bot.core.destinations import Country, JobType
-from bot.core.reasons import (
+from bot.core.cekdulu import phrases
+from bot.core.cekdulu.destinations import Country, JobType
+from bot.core.cekdulu.reasons import (
     Kind,
     Reason,
     RulesError,
@@ -31,7 +31,7 @@ from bot.core.reasons import (
     string_list,
     texts,
 )
-from bot.core.salary import SalaryReader
+from bot.core.cekdulu.salary import SalaryReader
 
 FILE_NAME = "redflags.yaml"
 SALARY = "salary"

@@ -17,8 +17,8 @@ from typing import Any
 
 import yaml
 
-from bot.core import phrases
-from bot.core.reasons import (
+from bot.core.cekdulu import phrases
+from bot.core.cekdulu.reasons import (
     Kind,
     Reason,
     RulesError,
@@ -84,9 +84,7 @@ class Restriction:
         (a Saudi scheme named in a Kuwait offer does not make the offer official)."""
         if not self.official_countries:
             return True
-        return all(
-            ({c.id} | c.groups) & self.official_countries for c in self.covered(countries)
-        )
+        return all(({c.id} | c.groups) & self.official_countries for c in self.covered(countries))
 
 
 @dataclass(frozen=True)

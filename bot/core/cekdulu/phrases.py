@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from bot.core.normalise import Glossary, Normaliser
+from bot.core.faq.normalise import Glossary, Normaliser
 
 GAP_WORDS = 4
 NEGATION_WINDOW = 3  # words before a match in which a negation cancels it

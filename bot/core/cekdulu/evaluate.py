@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.core.cekdulu import Checker, Result, Verdict
+from bot.core.cekdulu.checker import Checker, Result, Verdict
 
 FRAUDULENT = "fraudulent"
 GENUINE = "genuine"

@@ -1,0 +1,1 @@
+"""Staff broadcasts and subscriptions: what is sent, to whom, and at what pace."""

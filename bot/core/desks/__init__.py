@@ -1,0 +1,1 @@
+"""Coordination desks: routing cases to desks, outcomes, statistics and exports."""

@@ -1,0 +1,1 @@
+"""Understanding questions and choosing answers (matcher, learned model, small talk)."""
