@@ -254,6 +254,11 @@ PLAIN: dict[str, tuple[Callable[[dict], None], str, str]] = {
         "more.id",
         "acronym KP2MI",
     ),
+    "details and sources too long for one message": (
+        lambda d: d.update(more={"id": "kata", "en": "word " * 815}),  # 4074 alone: fits
+        "more.en",
+        "details and sources come to",
+    ),
     "http link": (
         lambda d: d["answer"].update(en='See <a href="http://example.go.id">this</a>.'),
         "answer.en",

@@ -55,6 +55,16 @@ def _check_plain(entry: FaqEntry, content: Content, acronyms: list[Acronym]) -> 
                     "move details into 'more'",
                 )
             )
+        details = _details_length(entry, lang)
+        if details > MAX_MESSAGE:
+            found.append(
+                Problem(
+                    entry.file,
+                    entry.id,
+                    f"more.{lang}",
+                    f"details and sources come to about {details} characters, over {MAX_MESSAGE}",
+                )
+            )
         texts = {f"answer.{lang}": answer, f"more.{lang}": entry.more.get(lang, "")}
         if lang == VOICE_LANGUAGE:
             texts[f"title.{lang}"] = entry.title.get(lang, "")
@@ -77,6 +87,16 @@ def _check_plain(entry: FaqEntry, content: Content, acronyms: list[Acronym]) -> 
                     )
                 )
     return found
+
+
+def _details_length(entry: FaqEntry, lang: str) -> int:
+    """About how long the "More" message is: title, details, and one line per source."""
+    try:
+        more = rendered_length(entry.more.get(lang, ""))
+    except HTMLError:
+        more = 0  # reported by the HTML rule
+    sources = sum(len(s.name) + 3 for s in entry.sources)
+    return len(entry.title.get(lang, "")) + more + sources + 20
 
 
 _VOICE = 'says "Anda": Indonesian content addresses the reader as "kamu"'
