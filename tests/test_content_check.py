@@ -259,6 +259,11 @@ PLAIN: dict[str, tuple[Callable[[dict], None], str, str]] = {
         "more.en",
         "details and sources come to",
     ),
+    "unknown placeholder": (
+        lambda d: d["answer"].update(en="Your report goes to {desk}."),
+        "answer.en",
+        "unknown placeholder {desk}",
+    ),
     "http link": (
         lambda d: d["answer"].update(en='See <a href="http://example.go.id">this</a>.'),
         "answer.en",
@@ -286,7 +291,7 @@ def test_an_expanded_acronym_and_kamu_pass(content_dir: Path) -> None:
         lambda d: d.update(
             answer={
                 "id": "Tanya KP2MI (kementerian pekerja migran) di Andalas.",
-                "en": "The ministry for migrant workers (KP2MI) can help.",
+                "en": "The ministry for migrant workers (KP2MI) tells {desk_name}.",
             },
             more={"id": "Kementerian pekerja migran (KP2MI) punya kantor.", "en": "More."},
         ),

@@ -9,13 +9,22 @@ Plain-language rules (bot.core.plain) keep the first screen short, the Indonesia
 
 from __future__ import annotations
 
+import re
+
 from bot.core.content import Content, FaqEntry, Problem
-from bot.core.plain import Acronym, load_acronyms, unexpanded, uses_formal_you
+from bot.core.plain import (
+    DESK_NAME_PLACEHOLDER,
+    Acronym,
+    load_acronyms,
+    unexpanded,
+    uses_formal_you,
+)
 from bot.core.tghtml import HTMLError, parse_html, rendered_length
 
 MAX_MESSAGE = 4096
 # The first message of an answer must fit one phone screen; details go into `more`.
 MAX_FIRST_SCREEN = 700
+PLACEHOLDER = re.compile(r"\{[A-Za-z_]+\}")
 VOICE_LANGUAGE = "id"  # Indonesian content addresses the reader as "kamu", never "Anda"
 MAX_TITLE = 60
 MAX_ID = 40  # ids travel in callback data, which Telegram caps at 64 bytes
@@ -74,6 +83,15 @@ def _check_plain(entry: FaqEntry, content: Content, acronyms: list[Acronym]) -> 
         for field_name, text in texts.items():
             if field_name.startswith("title"):
                 continue
+            for unknown in sorted(set(PLACEHOLDER.findall(text)) - {DESK_NAME_PLACEHOLDER}):
+                found.append(
+                    Problem(
+                        entry.file,
+                        entry.id,
+                        field_name,
+                        f"unknown placeholder {unknown}; only {DESK_NAME_PLACEHOLDER} is filled in",
+                    )
+                )
             if 'href="http://' in text:
                 found.append(Problem(entry.file, entry.id, field_name, "use https:// links"))
             for short in unexpanded(text, lang, acronyms):

@@ -47,15 +47,19 @@ def details_text(entry: FaqEntry, _: Translator, desk_name: str = "") -> str:
 
 def desk_name(_: Translator, context: ContextTypes.DEFAULT_TYPE) -> str:
     """The desk named in answers: the DESK_NAME setting, or a neutral description."""
-    configured = services(context).settings.desk_name
-    return configured or _("the team that receives reports sent through this bot")
+    return services(context).settings.desk_name or neutral_desk_name(_)
+
+
+def neutral_desk_name(_: Translator) -> str:
+    """True on every deployment, whoever runs the desk group."""
+    return _("the team that receives reports sent through this bot")
 
 
 async def send_answer(
     message: Message, entry: FaqEntry, _: Translator, content: Content, desk: str = ""
 ) -> None:
     await message.reply_text(
-        answer_text(entry, _.lang, desk),
+        answer_text(entry, _.lang, desk or neutral_desk_name(_)),
         parse_mode=ParseMode.HTML,
         reply_markup=keyboards.answer(_, entry, content),
     )
