@@ -76,9 +76,22 @@ def _parser() -> argparse.ArgumentParser:
 
     content = sub.add_parser("content", help="check or list the FAQ content")
     content_sub = content.add_subparsers(title="content commands", required=True)
-    content_sub.add_parser("check", help="validate all content").set_defaults(
-        handler=cmd_content_check
+    check = content_sub.add_parser("check", help="validate all content")
+    check.add_argument(
+        "--stale",
+        action="store_true",
+        help="also list entries whose time-bound facts need re-checking (exit 1 if any)",
     )
+    check.add_argument(
+        "--today", type=_iso_date, default=None, help="the date to judge by (YYYY-MM-DD)"
+    )
+    check.add_argument(
+        "--months",
+        type=int,
+        default=12,
+        help="an as_of older than this many months is stale when there is no valid_until",
+    )
+    check.set_defaults(handler=cmd_content_check)
     listing = content_sub.add_parser("list", help="list entries")
     listing.add_argument("--json", action="store_true", help="one JSON object per entry")
     listing.add_argument(
@@ -207,6 +220,7 @@ def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
     problems = check_content(content)
     for problem in problems:
         print(problem)
+    fresh = _report_stale(content, args) if getattr(args, "stale", False) else True
     if problems:
         print(f"{len(problems)} problem(s) in {settings.content_dir}", file=sys.stderr)
         return 1
@@ -219,7 +233,30 @@ def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
     ok, line = check_rule_files(Path(settings.content_dir), content.language_codes)
     if line:
         print(line)
-    return 0 if ok else 1
+    return 0 if ok and fresh else 1
+
+
+def _report_stale(content, args: argparse.Namespace) -> bool:
+    """Print the entries whose dated facts need checking; True when there are none."""
+    import datetime as dt
+
+    from bot.core.plain import stale_entries
+
+    today = args.today or dt.date.today()
+    stale = stale_entries(content.entries.values(), today, args.months)
+    for item in stale:
+        print(f"stale: {item}")
+    print(f"{len(stale)} entr{'y' if len(stale) == 1 else 'ies'} to re-check as of {today}")
+    return not stale
+
+
+def _iso_date(value: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError("use YYYY-MM-DD") from exc
 
 
 def cmd_content_list(args: argparse.Namespace, settings: Settings) -> int:

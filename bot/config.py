@@ -33,6 +33,7 @@ class Settings:
     default_language: str = "id"
     admin_ids: frozenset[int] = field(default_factory=frozenset)
     desk_chat_id: int | None = None
+    desk_name: str | None = None  # named in answers about reporting; None: a neutral wording
     log_level: str = "INFO"
     webhook_url: str | None = None
     webhook_secret: str | None = None
@@ -80,6 +81,7 @@ class Settings:
             default_language=_language(get("DEFAULT_LANGUAGE") or "id"),
             admin_ids=frozenset(_int_list("ADMIN_IDS", get("ADMIN_IDS"))),
             desk_chat_id=_int("DESK_CHAT_ID", get("DESK_CHAT_ID")),
+            desk_name=get("DESK_NAME"),
             log_level=_log_level(get("LOG_LEVEL") or "INFO"),
             webhook_url=_url("WEBHOOK_URL", get("WEBHOOK_URL")),
             webhook_secret=_secret(get("WEBHOOK_SECRET")),

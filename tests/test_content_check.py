@@ -217,3 +217,143 @@ def test_category_topics_order_the_menu(content_dir: Path) -> None:
     _edit_categories.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     problems = [str(p) for p in check_content(load_content(content_dir))]
     assert any("'recruiter' is not an entry of this category" in p for p in problems)
+
+
+ACRONYMS = "KP2MI:\n  id: [kementerian pekerja migran]\n  en: [ministry for migrant workers]\n"
+
+PLAIN: dict[str, tuple[Callable[[dict], None], str, str]] = {
+    "formal you in an answer": (
+        lambda d: d["answer"].update(id="Anda harus membuat paspor."),
+        "answer.id",
+        '"Anda"',
+    ),
+    "formal you in details": (
+        lambda d: d.update(more={"id": "Bawa KTP anda.", "en": "Bring your ID."}),
+        "more.id",
+        '"Anda"',
+    ),
+    "formal you in a title": (lambda d: d["title"].update(id="Paspor Anda"), "title.id", '"Anda"'),
+    "first screen too long": (
+        lambda d: d["answer"].update(en="word " * 150),
+        "answer.en",
+        "over 700",
+    ),
+    "unexpanded acronym": (
+        lambda d: d["answer"].update(id="Tanya KP2MI."),
+        "answer.id",
+        "acronym KP2MI",
+    ),
+    "acronym explained in the answer but not in the details": (
+        lambda d: d.update(
+            answer={
+                "id": "Tanya KP2MI (kementerian pekerja migran).",
+                "en": "Ask KP2MI (ministry for migrant workers).",
+            },
+            more={"id": "KP2MI punya kantor.", "en": "The ministry has offices."},
+        ),
+        "more.id",
+        "acronym KP2MI",
+    ),
+    "details and sources too long for one message": (
+        lambda d: d.update(more={"id": "kata", "en": "word " * 815}),  # 4074 alone: fits
+        "more.en",
+        "details and sources come to",
+    ),
+    "unknown placeholder": (
+        lambda d: d["answer"].update(en="Your report goes to {desk}."),
+        "answer.en",
+        "unknown placeholder {desk}",
+    ),
+    "http link": (
+        lambda d: d["answer"].update(en='See <a href="http://example.go.id">this</a>.'),
+        "answer.en",
+        "https",
+    ),
+}
+
+
+@pytest.mark.parametrize("rule", sorted(PLAIN))
+def test_plain_language_rules(content_dir: Path, rule: str) -> None:
+    (content_dir / "acronyms.yaml").write_text(ACRONYMS, encoding="utf-8")
+    assert not check_content(load_content(content_dir))
+    change, field, message = PLAIN[rule]
+    _edit(content_dir / "faq" / "passport.yaml", change)
+    problems = [str(p) for p in check_content(load_content(content_dir))]
+    assert any(
+        "faq/passport.yaml" in p and f"field '{field}'" in p and message in p for p in problems
+    ), problems
+
+
+def test_an_expanded_acronym_and_kamu_pass(content_dir: Path) -> None:
+    (content_dir / "acronyms.yaml").write_text(ACRONYMS, encoding="utf-8")
+    _edit(
+        content_dir / "faq" / "passport.yaml",
+        lambda d: d.update(
+            answer={
+                "id": "Tanya KP2MI (kementerian pekerja migran) di Andalas.",
+                "en": "The ministry for migrant workers (KP2MI) tells {desk_name}.",
+            },
+            more={"id": "Kementerian pekerja migran (KP2MI) punya kantor.", "en": "More."},
+        ),
+    )
+    assert not check_content(load_content(content_dir))
+
+
+def test_formal_you_in_contacts_and_categories_is_reported(content_dir: Path) -> None:
+    contacts = content_dir / "contacts.yaml"
+    data = yaml.safe_load(contacts.read_text(encoding="utf-8"))
+    data[0]["when"]["id"] = "Kalau Anda butuh bantuan."
+    contacts.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    categories = content_dir / "categories.yaml"
+    data = yaml.safe_load(categories.read_text(encoding="utf-8"))
+    data[0]["title"]["id"] = "Untuk Anda"
+    categories.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    problems = [str(p) for p in check_content(load_content(content_dir))]
+    assert any("contacts.yaml" in p and "field 'when'" in p and "Anda" in p for p in problems)
+    assert any("categories.yaml" in p and "field 'title'" in p for p in problems)
+
+
+@pytest.mark.parametrize("value", ["24/7", "ask the embassy"])
+def test_a_phone_contact_needs_a_number(content_dir: Path, value: str) -> None:
+    contacts = content_dir / "contacts.yaml"
+    data = yaml.safe_load(contacts.read_text(encoding="utf-8"))
+    data[0].update(kind="phone", value=value)
+    contacts.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    problems = [str(p) for p in check_content(load_content(content_dir))]
+    assert any("field 'value'" in p and "number to dial" in p for p in problems), problems
+
+
+def test_shipped_content_is_plain() -> None:
+    """The real content: Indonesian says "kamu", first screens fit, acronyms are explained."""
+    problems = [str(p) for p in check_content(load_content(REAL))]
+    assert problems == []
+
+
+def _date(entry: Path, **fields: str) -> None:
+    import datetime as dt
+
+    _edit(entry, lambda d: d.update({k: dt.date.fromisoformat(v) for k, v in fields.items()}))
+
+
+def test_stale_lists_passed_valid_until_and_old_as_of(content_dir, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("CONTENT_DIR", str(content_dir))
+    _date(content_dir / "faq" / "passport.yaml", as_of="2025-09-30", valid_until="2026-09-30")
+    _date(content_dir / "faq" / "recruiter.yaml", as_of="2024-04-16")
+    assert main(["content", "check", "--stale", "--today", "2026-06-01"]) == 1
+    out = capsys.readouterr().out
+    assert "'recruiter'" in out and "as_of 2024-04-16" in out and "'passport'" not in out
+    assert main(["content", "check", "--stale", "--today", "2026-10-01", "--months", "36"]) == 1
+    out = capsys.readouterr().out
+    assert "'passport'" in out and "valid_until 2026-09-30 has passed" in out
+    assert "'recruiter'" not in out
+    assert main(["content", "check", "--stale", "--today", "2026-01-01", "--months", "36"]) == 0
+    assert main(["content", "check"]) == 0  # without --stale, dates do not fail the check
+
+
+def test_months_before_clamps_to_the_end_of_the_month() -> None:
+    import datetime as dt
+
+    from bot.core.plain import months_before
+
+    assert months_before(dt.date(2026, 3, 31), 1) == dt.date(2026, 2, 28)
+    assert months_before(dt.date(2026, 1, 15), 12) == dt.date(2025, 1, 15)

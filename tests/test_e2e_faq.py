@@ -6,6 +6,8 @@ Telegram client would see it.
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from bot.core.faq.match import Kind
@@ -232,3 +234,46 @@ async def test_staff_get_a_longer_command_menu(base_settings, tmp_path) -> None:
             assert "siaran" in names and "broadcasts" in names and names[-1] == "help"
             everyone = [c["command"] for c in api.commands()]
             assert "siaran" not in everyone
+
+
+async def test_more_button_sends_details_and_sources(bot: Bot) -> None:
+    bot.api.private_chat(USER, language_code="id")
+    await bot.api.send_text(USER, "paspor sy ditahan sm agen gmn dong")
+    answer = await bot.api.next_message(USER)
+    entry = bot.services.content.entries["passport-held"]
+    assert ("📖 Selengkapnya", "more:passport-held") in bot.buttons(answer)
+    assert len(_text(answer)) <= 700  # the first screen stays short
+
+    await bot.api.press(USER, answer["message_id"], "more:passport-held")
+    details = await bot.api.next_message(USER)
+    text = _text(details)
+    assert entry.title["id"] in text and "Sumber" in text
+    assert entry.sources[0].name in text
+    links = [e["url"] for e in details.get("entities", []) if e["type"] == "text_link"]
+    assert entry.sources[0].url in links
+
+
+async def test_forged_more_button_is_answered_kindly(bot: Bot) -> None:
+    bot.api.private_chat(USER, language_code="en")
+    await bot.api.send_text(USER, "/menu")
+    menu = await bot.api.next_message(USER)
+    query = await bot.api.press(USER, menu["message_id"], "more:no-such-topic", force=True)
+    await bot.api.wait_until(lambda: bot.api.callback_answer(query) is not None)
+    assert "out of date" in bot.api.callback_answer(query)["text"]
+
+
+async def test_report_answer_names_the_configured_desk_or_a_neutral_one(bot: Bot) -> None:
+    """The answer about reporting must stay true on any deployment: it names the desk from
+    the DESK_NAME setting, and says something neutral when none is set."""
+    bot.api.private_chat(USER, language_code="en")
+    await bot.api.send_text(USER, "/menu")
+    menu = await bot.api.next_message(USER)
+    await bot.api.press(USER, menu["message_id"], "faq:report-tipoff", force=True)
+    neutral = _text(await bot.api.next_message(USER))
+    assert "the team that receives reports sent through this bot" in neutral
+    assert "{desk_name}" not in neutral
+
+    bot.services.settings = dataclasses.replace(bot.services.settings, desk_name="Desk Uji")
+    await bot.api.press(USER, menu["message_id"], "faq:report-tipoff", force=True)
+    named = _text(await bot.api.next_message(USER))
+    assert "Desk Uji" in named

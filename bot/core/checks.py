@@ -3,14 +3,29 @@
 Parsing (bot.core.content) catches a broken entry; these rules catch content that parses but
 would mislead users or be rejected by Telegram: dangling links, unknown categories, HTML
 that Telegram refuses, answers too long to send, and one phrasing claimed by two entries.
+Plain-language rules (bot.core.plain) keep the first screen short, the Indonesian voice on
+"kamu", and every acronym explained where it is first used.
 """
 
 from __future__ import annotations
 
+import re
+
 from bot.core.content import Content, FaqEntry, Problem
+from bot.core.plain import (
+    DESK_NAME_PLACEHOLDER,
+    Acronym,
+    load_acronyms,
+    unexpanded,
+    uses_formal_you,
+)
 from bot.core.tghtml import HTMLError, parse_html, rendered_length
 
 MAX_MESSAGE = 4096
+# The first message of an answer must fit one phone screen; details go into `more`.
+MAX_FIRST_SCREEN = 700
+PLACEHOLDER = re.compile(r"\{[A-Za-z_]+\}")
+VOICE_LANGUAGE = "id"  # Indonesian content addresses the reader as "kamu", never "Anda"
 MAX_TITLE = 60
 MAX_ID = 40  # ids travel in callback data, which Telegram caps at 64 bytes
 
@@ -19,12 +34,103 @@ def check_content(content: Content) -> list[Problem]:
     """Every problem in the content: parse problems first, then cross-entry rules."""
     problems = list(content.problems)
     categories = {c.id for c in content.categories}
+    acronyms = load_acronyms(content.directory / "acronyms.yaml")
     for entry in content.entries.values():
         problems.extend(_check_entry(entry, content, categories))
+        problems.extend(_check_plain(entry, content, acronyms))
     problems.extend(_duplicate_phrasings(content))
     problems.extend(_check_topic_order(content))
     problems.extend(_check_contacts(content))
+    problems.extend(_check_voice_outside_entries(content))
     return problems
+
+
+def _check_plain(entry: FaqEntry, content: Content, acronyms: list[Acronym]) -> list[Problem]:
+    """One screen first, "kamu" in Indonesian, acronyms explained in each message."""
+    found: list[Problem] = []
+    for lang in content.language_codes:
+        answer = entry.answer.get(lang, "")
+        try:
+            length = rendered_length(answer)
+        except HTMLError:
+            length = 0  # reported by the HTML rule
+        if length > MAX_FIRST_SCREEN:
+            found.append(
+                Problem(
+                    entry.file,
+                    entry.id,
+                    f"answer.{lang}",
+                    f"{length} characters rendered, over {MAX_FIRST_SCREEN} (one phone screen); "
+                    "move details into 'more'",
+                )
+            )
+        details = _details_length(entry, lang)
+        if details > MAX_MESSAGE:
+            found.append(
+                Problem(
+                    entry.file,
+                    entry.id,
+                    f"more.{lang}",
+                    f"details and sources come to about {details} characters, over {MAX_MESSAGE}",
+                )
+            )
+        texts = {f"answer.{lang}": answer, f"more.{lang}": entry.more.get(lang, "")}
+        if lang == VOICE_LANGUAGE:
+            texts[f"title.{lang}"] = entry.title.get(lang, "")
+            for field_name, text in texts.items():
+                if uses_formal_you(text):
+                    found.append(Problem(entry.file, entry.id, field_name, _VOICE))
+        for field_name, text in texts.items():
+            if field_name.startswith("title"):
+                continue
+            for unknown in sorted(set(PLACEHOLDER.findall(text)) - {DESK_NAME_PLACEHOLDER}):
+                found.append(
+                    Problem(
+                        entry.file,
+                        entry.id,
+                        field_name,
+                        f"unknown placeholder {unknown}; only {DESK_NAME_PLACEHOLDER} is filled in",
+                    )
+                )
+            if 'href="http://' in text:
+                found.append(Problem(entry.file, entry.id, field_name, "use https:// links"))
+            for short in unexpanded(text, lang, acronyms):
+                found.append(
+                    Problem(
+                        entry.file,
+                        entry.id,
+                        field_name,
+                        f"acronym {short} is not explained at its first use "
+                        "(see content/acronyms.yaml)",
+                    )
+                )
+    return found
+
+
+def _details_length(entry: FaqEntry, lang: str) -> int:
+    """About how long the "More" message is: title, details, and one line per source."""
+    try:
+        more = rendered_length(entry.more.get(lang, ""))
+    except HTMLError:
+        more = 0  # reported by the HTML rule
+    sources = sum(len(s.name) + 3 for s in entry.sources)
+    return len(entry.title.get(lang, "")) + more + sources + 20
+
+
+_VOICE = 'says "Anda": Indonesian content addresses the reader as "kamu"'
+
+
+def _check_voice_outside_entries(content: Content) -> list[Problem]:
+    found = []
+    for category in content.categories:
+        if uses_formal_you(category.title.get(VOICE_LANGUAGE, "")):
+            found.append(Problem("content/categories.yaml", category.id, "title", _VOICE))
+    for contact in content.contacts:
+        for field_name in ("name", "when"):
+            text = getattr(contact, field_name).get(VOICE_LANGUAGE, "")
+            if uses_formal_you(text):
+                found.append(Problem("content/contacts.yaml", contact.id, field_name, _VOICE))
+    return found
 
 
 def _check_entry(entry: FaqEntry, content: Content, categories: set[str]) -> list[Problem]:
@@ -117,4 +223,23 @@ def _check_contacts(content: Content) -> list[Problem]:
         if contact.id in seen:
             found.append(Problem("content/contacts.yaml", contact.id, "id", "duplicate id"))
         seen.add(contact.id)
+        if contact.kind in ("phone", "whatsapp") and not _dialable(contact.value):
+            found.append(
+                Problem(
+                    "content/contacts.yaml",
+                    contact.id,
+                    "value",
+                    f"a {contact.kind} contact needs a number to dial, got {contact.value!r}",
+                )
+            )
+        if contact.value.startswith("http://") or contact.source.url.startswith("http://"):
+            found.append(
+                Problem("content/contacts.yaml", contact.id, "value", "use an https:// link")
+            )
     return found
+
+
+def _dialable(value: str) -> bool:
+    """Digits, spaces, dashes and a leading +, with at least three digits."""
+    digits = sum(ch.isdigit() for ch in value)
+    return digits >= 3 and all(ch.isdigit() or ch in " -+()" for ch in value)

@@ -21,6 +21,7 @@ SUBSCRIPTION = "sub"
 REPORT = "rp"  # the tip-off form (handlers/reports.py)
 CHECK = "ck"  # Cek Dulu (handlers/cekdulu.py)
 NONE_OF_THESE = "none"
+MORE = "more"  # an answer's details and sources (handlers/faq.py)
 MAX_CALLBACK_BYTES = 64
 
 
@@ -67,7 +68,8 @@ def category(_: Translator, entries: list[FaqEntry]) -> InlineKeyboardMarkup:
 
 
 def answer(_: Translator, entry: FaqEntry, content: Content) -> InlineKeyboardMarkup:
-    rows = [
+    rows = [[more_button(_, entry)]]
+    rows += [
         [_button("➡️ " + content.entries[r].title.get(_.lang, r), TOPIC, r)]
         for r in entry.related
         if r in content.entries
@@ -83,6 +85,11 @@ def answer(_: Translator, entry: FaqEntry, content: Content) -> InlineKeyboardMa
         rows.append([report_button(_)])
     rows.append([_button(_("📚 All topics"), MENU)])
     return InlineKeyboardMarkup(rows)
+
+
+def more_button(_: Translator, entry: FaqEntry) -> InlineKeyboardButton:
+    """Opens the details behind a short answer: the rest of the facts and the sources."""
+    return _button(_("📖 More"), MORE, entry.id)
 
 
 def suggestions(_: Translator, entries: list[FaqEntry]) -> InlineKeyboardMarkup:

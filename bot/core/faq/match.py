@@ -29,7 +29,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from bot.core.content import Content
+from bot.core.content import Content, FaqEntry
 from bot.core.faq.normalise import Normaliser, is_blank
 from bot.core.tghtml import parse_html
 
@@ -135,13 +135,14 @@ class Matcher:
 
     @classmethod
     def from_content(cls, content: Content, normaliser: Normaliser, **kwargs: object) -> Matcher:
-        """Index every phrasing, title and answer of every entry, in all languages."""
+        """Index every phrasing, title and answer (with its "more" details, which hold most
+        of the words since answers were layered) of every entry, in all languages."""
         langs = content.language_codes
         entries = [
             Indexable(
                 entry.id,
                 [(lang, q) for lang in langs for q in (*entry.questions[lang], entry.title[lang])],
-                [(lang, parse_html(entry.answer[lang])) for lang in langs],
+                [(lang, parse_html(_whole_answer(entry, lang))) for lang in langs],
             )
             for entry in content.entries.values()
         ]
@@ -322,3 +323,8 @@ def _entry_postings(
             entries.append(entry_no)
             weights.append(tf * (ENTRY_K1 + 1) / (tf + norm) / (ENTRY_K1 + 1))
     return [(np.array(e, dtype=np.int64), np.array(w)) for e, w in rows]
+
+
+def _whole_answer(entry: FaqEntry, lang: str) -> str:
+    """The first screen and the details behind "More", as one text."""
+    return "\n\n".join(t for t in (entry.answer[lang], entry.more.get(lang, "")) if t)

@@ -23,8 +23,9 @@ def contacts_text(_: Translator, content: Content) -> str:
     lines.append(
         "\n"
         + _(
-            '⚠️ Scammers spread fake "call centre" numbers. Trust only numbers published on '
-            "official .go.id websites."
+            '⚠️ Scammers spread fake "call centre" numbers. Trust only numbers published by '
+            "a government: in Indonesia on sites ending in .go.id, abroad on the host "
+            "government's own site (such as Taiwan's 1955 hotline or .gov.hk)."
         )
     )
     return "\n".join(lines)

@@ -12,6 +12,7 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Messag
 from bot.core.cekdulu.checker import Verdict
 from bot.core.content import Content, FaqEntry
 from bot.core.faq.match import Decision, Kind
+from bot.core.plain import fill_desk_name
 from bot.i18n import Translator
 from bot.services import Services
 from bot.telegram import keyboards
@@ -25,15 +26,58 @@ QUOTE_LIMIT = 200
 PASTED_OFFER_LENGTH = 200
 
 
-def answer_text(entry: FaqEntry, lang: str) -> str:
-    return f"<b>{html.escape(entry.title[lang])}</b>\n\n{entry.answer[lang]}"
+def answer_text(entry: FaqEntry, lang: str, desk_name: str = "") -> str:
+    """The first screen: the title and the short answer."""
+    body = fill_desk_name(entry.answer[lang], html.escape(desk_name))
+    return f"<b>{html.escape(entry.title[lang])}</b>\n\n{body}"
 
 
-async def send_answer(message: Message, entry: FaqEntry, _: Translator, content: Content) -> None:
+def details_text(entry: FaqEntry, _: Translator, desk_name: str = "") -> str:
+    """What "More" shows: the details (if the entry has them) and every source as a link."""
+    parts = [f"<b>{html.escape(entry.title[_.lang])}</b>"]
+    if entry.more.get(_.lang):
+        parts.append(fill_desk_name(entry.more[_.lang], html.escape(desk_name)))
+    links = [
+        f'• <a href="{html.escape(s.url, quote=True)}">{html.escape(s.name)}</a>'
+        for s in entry.sources
+    ]
+    parts.append("<b>" + _("Sources") + "</b>\n" + "\n".join(links))
+    return "\n\n".join(parts)
+
+
+def desk_name(_: Translator, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """The desk named in answers: the DESK_NAME setting, or a neutral description."""
+    return services(context).settings.desk_name or neutral_desk_name(_)
+
+
+def neutral_desk_name(_: Translator) -> str:
+    """True on every deployment, whoever runs the desk group."""
+    return _("the team that receives reports sent through this bot")
+
+
+async def send_answer(
+    message: Message, entry: FaqEntry, _: Translator, content: Content, desk: str = ""
+) -> None:
     await message.reply_text(
-        answer_text(entry, _.lang),
+        answer_text(entry, _.lang, desk or neutral_desk_name(_)),
         parse_mode=ParseMode.HTML,
         reply_markup=keyboards.answer(_, entry, content),
+    )
+
+
+async def more_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The "📖 More" button under an answer: send its details and sources as a new message."""
+    query = update.callback_query
+    _ = translator(update, context)
+    _prefix, values = keyboards.parse(query.data)
+    entry = services(context).content.entries.get(values[0]) if values else None
+    if entry is None:
+        await query.answer(_("This button is out of date."))
+        return
+    await query.answer()
+    await query.message.reply_text(
+        details_text(entry, _, desk_name(_, context)),
+        parse_mode=ParseMode.HTML,
     )
 
 
@@ -101,7 +145,8 @@ async def reply_to_decision(
             )
         )
     elif decision.kind is Kind.ANSWER:
-        await send_answer(message, content.entries[decision.candidates[0].entry_id], _, content)
+        entry = content.entries[decision.candidates[0].entry_id]
+        await send_answer(message, entry, _, content, desk_name(_, context))
     elif decision.kind is Kind.SUGGEST:
         entries = [content.entries[c.entry_id] for c in decision.candidates]
         await message.reply_text(
@@ -145,6 +190,7 @@ def register(application: Application) -> None:
         MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, question)
     )
     application.add_handler(CallbackQueryHandler(feedback, pattern=rf"^{keyboards.FEEDBACK}:"))
+    application.add_handler(CallbackQueryHandler(more_pressed, pattern=rf"^{keyboards.MORE}:"))
     application.add_handler(
         CallbackQueryHandler(none_of_these, pattern=rf"^{keyboards.NONE_OF_THESE}$")
     )

@@ -10,7 +10,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.telegram import keyboards
 from bot.telegram.common import services, translator
-from bot.telegram.handlers.faq import send_answer
+from bot.telegram.handlers.faq import desk_name, send_answer
 
 
 async def menu_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -53,7 +53,7 @@ async def topic_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await query.answer(_("This button is out of date. Please open /menu again."))
         return
     await query.answer()
-    await send_answer(query.message, entry, _, content)
+    await send_answer(query.message, entry, _, content, desk_name(_, context))
 
 
 def register(application: Application) -> None:
