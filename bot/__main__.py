@@ -116,18 +116,28 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+TOKEN_REJECTED = (
+    "Telegram rejected BOT_TOKEN (the token is not printed here). Copy it again from "
+    "@BotFather, or create a new one with /revoke there."
+)
+
+
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.bot_token:
         print(NO_TOKEN, file=sys.stderr)
         return 2
     from bot.core.content import ContentError
     from bot.telegram.application import run_bot
+    from bot.telegram.startup import TokenRejected
 
     try:
         run_bot(settings)
     except ContentError as exc:
         print(f"Content errors, the bot cannot start:\n{exc}", file=sys.stderr)
         return 1
+    except TokenRejected:
+        print(TOKEN_REJECTED, file=sys.stderr)
+        return 2
     return 0
 
 

@@ -38,6 +38,7 @@ class Settings:
     webhook_url: str | None = None
     webhook_secret: str | None = None
     port: int = 8443
+    health_port: int | None = None
     flood_limit_per_minute: int = 20
     report_daily_limit: int = 5
     urgent_ack_minutes: int = 15
@@ -86,6 +87,7 @@ class Settings:
             webhook_url=_url("WEBHOOK_URL", get("WEBHOOK_URL")),
             webhook_secret=_secret(get("WEBHOOK_SECRET")),
             port=_port(get("PORT")),
+            health_port=_port(get("HEALTH_PORT"), "HEALTH_PORT") if get("HEALTH_PORT") else None,
             flood_limit_per_minute=_positive(
                 "FLOOD_LIMIT_PER_MINUTE", get("FLOOD_LIMIT_PER_MINUTE"), 20
             ),
@@ -191,12 +193,12 @@ def _secret(value: str | None) -> str | None:
     return value
 
 
-def _port(value: str | None) -> int:
-    port = _int("PORT", value)
+def _port(value: str | None, name: str = "PORT") -> int:
+    port = _int(name, value)
     if port is None:
         return 8443
     if not 1 <= port <= 65535:
-        raise ConfigError("PORT", f"must be between 1 and 65535, got {port}")
+        raise ConfigError(name, f"must be between 1 and 65535, got {port}")
     return port
 
 

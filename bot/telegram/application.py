@@ -6,7 +6,10 @@ group), features next, the catch-all for media and unknown commands last.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import signal
 
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.error import TelegramError
@@ -32,7 +35,10 @@ from bot.telegram.handlers import (
     subscriptions,
 )
 from bot.telegram.lifecycle import BotApplication
+from bot.telegram.metrics import install as install_metrics
 from bot.telegram.ratelimit import InteractiveRateLimiter
+from bot.telegram.server import BotServer, ServerOptions
+from bot.telegram.startup import initialize_when_reachable
 from bot.telegram.updates import PerUserUpdateProcessor
 
 log = logging.getLogger(__name__)
@@ -61,6 +67,7 @@ def build_application(
         builder = builder.rate_limiter(InteractiveRateLimiter(services.pacing, max_retries=3))
     application = builder.build()
     application.bot_data["services"] = services
+    install_metrics(application, services.db, services.report_outbox.clock.now)
     register_features(application)
     return application
 
@@ -107,7 +114,9 @@ def _menu(services: Services, lang: str, specs: list[CommandSpec]) -> list[BotCo
 
 
 def run_bot(settings: Settings) -> None:
-    """Run until interrupted: webhook when WEBHOOK_URL is set, long polling otherwise."""
+    """Run until SIGINT/SIGTERM: webhook when WEBHOOK_URL is set, long polling otherwise.
+
+    Raises TokenRejected when Telegram refuses the token (the caller prints one line)."""
     services = Services.build(settings)
     application = build_application(services)
     log.info(
@@ -115,10 +124,70 @@ def run_bot(settings: Settings) -> None:
         len(services.content.entries),
         services.matcher.size,
     )
+    asyncio.run(serve(application, settings))
+
+
+async def serve(
+    application: Application, settings: Settings, stop: asyncio.Event | None = None
+) -> None:
+    """Initialise (waiting for Telegram), start, receive updates until `stop` is set (by
+    SIGINT or SIGTERM when no event is given), then stop cleanly."""
+    if stop is None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(signum, stop.set)
+    await initialize_when_reachable(application)
+    server = _server(application, settings)
+    try:
+        await _post_init(application)
+        await application.start()
+        if server:  # before setWebhook, so Telegram's first POST finds it listening
+            await server.start()
+        await _receive_updates(application, settings)
+        await stop.wait()
+    finally:
+        if server:
+            await server.stop()
+        if application.updater and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        await application.shutdown()
+
+
+def _server(application: Application, settings: Settings) -> BotServer | None:
+    """Webhook mode: one server on PORT for updates, health and metrics. Polling: a health
+    and metrics server only when HEALTH_PORT is set."""
     if settings.webhook_url:
-        application.run_webhook(**webhook_options(settings), allowed_updates=Update.ALL_TYPES)
-    else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        options = webhook_options(settings)
+        return BotServer(
+            application,
+            ServerOptions(
+                listen=str(options["listen"]),
+                port=int(str(options["port"])),
+                webhook_path="/" + str(options["url_path"]),
+                secret_token=settings.webhook_secret,
+            ),
+        )
+    if settings.health_port:
+        return BotServer(application, ServerOptions(listen="0.0.0.0", port=settings.health_port))
+    return None
+
+
+async def _receive_updates(application: Application, settings: Settings) -> None:
+    if settings.webhook_url:
+        options = webhook_options(settings)
+        await application.bot.set_webhook(
+            url=str(options["webhook_url"]),
+            secret_token=settings.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+        return
+    assert application.updater is not None
+    await application.bot.delete_webhook()
+    await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
 
 
 def webhook_options(settings: Settings) -> dict[str, object]:

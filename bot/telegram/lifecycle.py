@@ -13,6 +13,8 @@ from typing import Any
 
 from telegram.ext import Application
 
+from bot.telegram.metrics import UpdateTimer, metrics_of
+
 log = logging.getLogger(__name__)
 
 Hook = Callable[[], Awaitable[Any]]
@@ -25,9 +27,14 @@ def on_start_stop(application: Application, start: Hook, stop: Hook) -> None:
 
 
 class BotApplication(Application):
-    """An Application that runs the hooks registered with `on_start_stop`."""
+    """An Application that runs the hooks registered with `on_start_stop` and times every
+    update for the metrics."""
 
     __slots__ = ()
+
+    async def process_update(self, update: object) -> None:
+        with UpdateTimer(metrics_of(self), update):
+            await super().process_update(update)
 
     async def start(self) -> None:
         await super().start()
