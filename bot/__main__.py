@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|demo|ask|eval|content|i18n|check|eval-check|agencies] …`.
+"""Command line: `python -m bot [run|demo|ask|eval|content|i18n|check|agencies|export …] …`.
 
 Every tool prints one clear line and exits 2 on a configuration problem, 1 on a content
 problem, never a traceback for a mistake a person can fix.
@@ -94,6 +94,10 @@ def _parser() -> argparse.ArgumentParser:
     from bot.cekdulu_cli import add_commands as add_cekdulu_commands
 
     add_cekdulu_commands(sub)
+
+    from bot.desk_cli import add_commands as add_desk_commands
+
+    add_desk_commands(sub)
 
     i18n = sub.add_parser("i18n", help="translation catalogs")
     i18n_sub = i18n.add_subparsers(title="i18n commands", required=True)

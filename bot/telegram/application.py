@@ -28,6 +28,7 @@ from bot.telegram.handlers import (
     relay,
     reports,
     start,
+    stats,
     status,
     subscriptions,
 )
@@ -73,6 +74,7 @@ def register_features(application: Application) -> None:
         feature.register(application)
     cekdulu.register(application)  # after the tip-off form, before the FAQ and media
     desk.register(application)
+    stats.register(application)
     report_jobs.register(application)
     faq.register(application)
     media.register(application)
