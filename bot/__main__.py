@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|demo|ask|eval|content|i18n|check|eval-check|agencies] …`.
+"""Command line: `python -m bot [run|demo|ask|eval|content|i18n|check|agencies|export …] …`.
 
 Every tool prints one clear line and exits 2 on a configuration problem, 1 on a content
 problem, never a traceback for a mistake a person can fix.
@@ -99,14 +99,23 @@ def _parser() -> argparse.ArgumentParser:
     )
     listing.set_defaults(handler=cmd_content_list)
     inbox = content_sub.add_parser(
-        "inbox", help="for editors: recent unanswered questions and 👍/👎 per entry"
+        "inbox", help="for editors: unanswered questions grouped, and 👍/👎 per entry"
     )
-    inbox.add_argument("--limit", type=int, default=50, help="how many questions (default 50)")
+    inbox.add_argument("--limit", type=int, default=30, help="groups and topics shown (default 30)")
+    inbox.add_argument(
+        "--recent", type=int, default=2000, help="newest unanswered questions grouped (2000)"
+    )
+    inbox.add_argument("--draft", type=int, help="print group N as draft phrasings (YAML)")
+    inbox.add_argument("--entry", help="with --draft: the entry the phrasings are for")
     inbox.set_defaults(handler=cmd_content_inbox)
 
     from bot.cekdulu_cli import add_commands as add_cekdulu_commands
 
     add_cekdulu_commands(sub)
+
+    from bot.desk_cli import add_commands as add_desk_commands
+
+    add_desk_commands(sub)
 
     i18n = sub.add_parser("i18n", help="translation catalogs")
     i18n_sub = i18n.add_subparsers(title="i18n commands", required=True)
@@ -299,7 +308,8 @@ def cmd_content_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_content_inbox(args: argparse.Namespace, settings: Settings) -> int:
-    """What users asked that the bot did not answer, and how answers were rated."""
+    """What users asked that the bot did not answer, grouped, and how answers were rated."""
+    from bot.core.faq.inbox import Question, draft_phrasings, group
     from bot.storage import Database
     from bot.storage.repositories import Feedback, Unanswered
 
@@ -308,16 +318,42 @@ def cmd_content_inbox(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     db = Database.open(settings.database_path)
     try:
-        print("Feedback per entry (👍 / 👎):")
-        for entry_id, up, down in Feedback(db).summary():
-            print(f"  {entry_id:28} {up:4} / {down}")
-        print(f"\nRecent questions not answered directly (newest first, at most {args.limit}):")
-        for row in Unanswered(db).recent(args.limit):
-            best = f"{row['best_entry']} {row['best_score']:.2f}" if row["best_entry"] else "-"
-            print(f"  [{row['decision']:8}] [{row['language']}] {row['question']}  ({best})")
+        rated = Feedback(db).summary()
+        rows = Unanswered(db).recent(args.recent)
     finally:
         db.close()
+    questions = [Question(str(r["question"]), str(r["language"])) for r in rows]
+    clusters = group(questions, _inbox_normaliser(settings)) if questions else []
+    if args.draft is not None:
+        if not 1 <= args.draft <= len(clusters):
+            print(f"No group {args.draft}: there are {len(clusters)}.", file=sys.stderr)
+            return 2
+        print(draft_phrasings(clusters[args.draft - 1], args.entry), end="")
+        return 0
+    print("Topics with the most 👎 (👍 / 👎):")
+    for entry_id, up, down in rated[: args.limit]:
+        print(f"  {entry_id:28} {up:4} / {down}")
+    print(
+        f"\nUnanswered questions: {len(questions)} (newest {args.recent} considered), "
+        f"{len(clusters)} groups, largest first:"
+    )
+    for number, cluster in enumerate(clusters[: args.limit], start=1):
+        langs = ", ".join(f"{lang} {n}" for lang, n in cluster.languages.most_common())
+        examples = " | ".join(cluster.examples)
+        print(f"  #{number:<3} {cluster.size:4}× ({langs})  {examples}")
+    if clusters:
+        print("\nDraft phrasings from a group: python3 -m bot content inbox --draft N --entry ID")
     return 0
+
+
+def _inbox_normaliser(settings: Settings):
+    """The matcher's normaliser (slang and abbreviations spelled out, stop words dropped)."""
+    from bot.core.faq.normalise import Glossary, Normaliser
+
+    glossary_path = Path(settings.content_dir) / "glossary.yaml"
+    glossary = Glossary.load(glossary_path) if glossary_path.exists() else Glossary()
+    normaliser = Normaliser(glossary)
+    return lambda text: " ".join(normaliser.content_tokens(text))
 
 
 def sources_table(content) -> str:

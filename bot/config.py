@@ -53,6 +53,7 @@ class Settings:
     broadcast_progress_seconds: float = 5.0
     check_alert_threshold: int = 10
     check_alert_window_minutes: int = 60
+    digest_schedule: tuple[int, int, int] | None = (0, 8, 0)  # weekday, hour, minute (WIB)
 
     @property
     def staff_broadcasters(self) -> frozenset[int]:
@@ -108,6 +109,7 @@ class Settings:
             check_alert_window_minutes=_positive(
                 "CHECK_ALERT_WINDOW_MINUTES", get("CHECK_ALERT_WINDOW_MINUTES"), 60
             ),
+            digest_schedule=_digest_schedule(get("DIGEST_SCHEDULE")),
         )
 
 
@@ -264,3 +266,22 @@ def _outbox_timing(get: Callable[[str], str | None]) -> dict[str, float]:
     if timing["outbox_retry_max_seconds"] < timing["outbox_retry_seconds"]:
         raise ConfigError("OUTBOX_RETRY_MAX_SECONDS", "must not be less than OUTBOX_RETRY_SECONDS")
     return timing
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _digest_schedule(value: str | None) -> tuple[int, int, int] | None:
+    """`DIGEST_SCHEDULE`: "mon 08:00" (Asia/Jakarta time, the default) or "off"."""
+    if value is None:
+        return (0, 8, 0)
+    if value.lower() == "off":
+        return None
+    problem = 'write a weekday and a time, like "mon 08:00", or "off"'
+    parts = value.lower().split()
+    if len(parts) != 2 or parts[0][:3] not in WEEKDAYS or ":" not in parts[1]:
+        raise ConfigError("DIGEST_SCHEDULE", problem)
+    hour, _, minute = parts[1].partition(":")
+    if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
+        raise ConfigError("DIGEST_SCHEDULE", problem)
+    return (WEEKDAYS.index(parts[0][:3]), int(hour), int(minute))

@@ -24,6 +24,7 @@ from bot.i18n import I18n
 from bot.storage import Database
 from bot.storage.broadcasts import Broadcasts, Subscribers
 from bot.storage.checks import AgencyRegister, CheckCounts, ReportedIdentifiers
+from bot.storage.desks import DeskData
 from bot.storage.reports import ReportDrafts, Reporters, ReportOutbox, Reports
 from bot.storage.repositories import Feedback, Unanswered, Users
 
@@ -112,6 +113,11 @@ class Services:
         checker = Checker.load(Path(self.settings.content_dir), self.content.language_codes)
         checker.count_reports = self.reported_identifiers.counts
         return checker
+
+    @cached_property
+    def desk_data(self) -> DeskData:
+        """Statistics, the weekly digest and case exports for the desk."""
+        return DeskData(self.db, self.report_outbox.clock)
 
     @cached_property
     def agency_register(self) -> AgencyRegister:

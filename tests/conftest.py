@@ -26,6 +26,7 @@ def base_settings() -> Settings:
             "CONTENT_DIR": str(ROOT / "content"),
             "ADMIN_IDS": str(ADMIN_ID),
             "DESK_CHAT_ID": str(DESK_CHAT_ID),
+            "DIGEST_SCHEDULE": "off",  # tests that want the weekly digest turn it on
         }
     )
 

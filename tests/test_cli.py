@@ -76,11 +76,19 @@ def test_content_inbox_shows_unanswered_and_feedback(
 
     path = tmp_path / "bot.sqlite3"
     db = Database.open(path)
-    Unanswered(db).record("resep rendang", "id", "fallback", None, 0.0)
+    for question in ("kerja jadi abk kapal ikan", "abk kapal ikan gmn caranya", "resep rendang"):
+        Unanswered(db).record(question, "id", "fallback", None, 0.0)
+    Unanswered(db).record("how to work on a fishing boat", "en", "fallback", None, 0.0)
     Feedback(db).record(1, "costs", False, "agen minta 30jt")
     db.close()
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
     assert main(["content", "inbox"]) == 0
     out = capsys.readouterr().out
     assert "costs" in out and "0 / 1" in out
-    assert "[fallback] [id] resep rendang" in out
+    assert "4 (newest 2000 considered)" in out
+    assert "#1      2× (id 2)" in out  # the two fishing-crew questions, grouped
+    assert main(["content", "inbox", "--draft", "1", "--entry", "fishing-crew"]) == 0
+    draft = capsys.readouterr().out
+    assert draft.startswith("# draft phrasings for fishing-crew")
+    assert "- abk kapal ikan gmn caranya" in draft and "rendang" not in draft
+    assert main(["content", "inbox", "--draft", "9"]) == 2

@@ -31,6 +31,7 @@ from bot.telegram.handlers import (
     relay,
     reports,
     start,
+    stats,
     status,
     subscriptions,
 )
@@ -80,6 +81,7 @@ def register_features(application: Application) -> None:
         feature.register(application)
     cekdulu.register(application)  # after the tip-off form, before the FAQ and media
     desk.register(application)
+    stats.register(application)
     report_jobs.register(application)
     faq.register(application)
     media.register(application)

@@ -33,4 +33,6 @@ COMMANDS = [
 STAFF_COMMANDS = [
     CommandSpec({"id": "siaran", "en": "broadcast"}, N_("Compose a broadcast to subscribers")),
     CommandSpec({"id": "broadcasts", "en": "broadcasts"}, N_("Recent broadcasts")),
+    CommandSpec({"id": "statistik", "en": "stats"}, N_("Charts of tip-offs and checks")),
+    CommandSpec({"id": "ekspor", "en": "export"}, N_("Export cases as a spreadsheet")),
 ]

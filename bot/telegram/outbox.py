@@ -82,6 +82,7 @@ class OutboxWorker:
         self._paused_until = 0.0  # time.monotonic(): a 429 holds back every send
         self._alerted: set[str] = set()
         self._last_retention = float("-inf")
+        self._periodic: list[Callable[[], object]] = []
 
     @property
     def settings(self) -> Settings:
@@ -89,6 +90,10 @@ class OutboxWorker:
 
     def register(self, kind: str, handler: JobHandler) -> None:
         self.handlers[kind] = handler
+
+    def every_cycle(self, task: Callable[[], object]) -> None:
+        """Run `task` (quick, synchronous: it only queues jobs) on every pass of the worker."""
+        self._periodic.append(task)
 
     def wake(self) -> None:
         self._wake.set()
@@ -119,6 +124,8 @@ class OutboxWorker:
     async def run_once(self) -> int:
         """Queue due reminders, apply retention now and then, send what is due."""
         self.services.reports.queue_due_reminders()
+        for task in self._periodic:
+            task()
         self._retention()
         done = 0
         for job in self.services.report_outbox.due(BATCH):

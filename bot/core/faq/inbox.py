@@ -1,0 +1,101 @@
+"""Editors' inbox: unanswered questions grouped by what they ask, so an editor sees "12 people
+asked about fishing-boat jobs" instead of 12 lines, and can turn a group into draft phrasings.
+
+Questions are normalised with the FAQ matcher's own normaliser (slang, abbreviations, stems),
+turned into TF-IDF vectors of words and character n-grams (typos still share n-grams), and
+grouped by agglomerative clustering with cosine distance and average linkage: no number of
+groups is fixed in advance, and the distance threshold is calibrated on a labelled set of
+paraphrases (bench/inbox_bench.py; docs/benchmarks.md has the adjusted Rand index).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import yaml
+from scipy.sparse import hstack
+from sklearn.cluster import AgglomerativeClustering
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+DISTANCE_THRESHOLD = 0.75  # calibrated by bench/inbox_bench.py on the dev split
+EXAMPLES = 3
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    language: str
+
+
+@dataclass
+class Cluster:
+    """Similar unanswered questions; `examples` are the most typical ones first."""
+
+    questions: list[Question]
+    examples: list[str]
+
+    @property
+    def size(self) -> int:
+        return len(self.questions)
+
+    @property
+    def languages(self) -> Counter[str]:
+        return Counter(q.language for q in self.questions)
+
+
+def cluster_labels(
+    texts: Sequence[str],
+    normalise: Callable[[str], str] = str.lower,
+    threshold: float = DISTANCE_THRESHOLD,
+) -> list[int]:
+    """A group number per text (same number, same group)."""
+    if len(texts) < 2:
+        return [0] * len(texts)
+    cleaned = [normalise(t) or t.lower() for t in texts]
+    words = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True)
+    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True)
+    matrix = hstack([words.fit_transform(cleaned), chars.fit_transform(cleaned)]).tocsr()
+    norms = np.sqrt(matrix.multiply(matrix).sum(axis=1)).A.ravel()
+    norms[norms == 0] = 1.0
+    dense = matrix.multiply(1.0 / norms[:, None]).toarray()
+    model = AgglomerativeClustering(
+        n_clusters=None, metric="cosine", linkage="average", distance_threshold=threshold
+    )
+    return [int(label) for label in model.fit_predict(dense)]
+
+
+def group(
+    questions: Sequence[Question],
+    normalise: Callable[[str], str] = str.lower,
+    threshold: float = DISTANCE_THRESHOLD,
+) -> list[Cluster]:
+    """Clusters, largest first; within a cluster, the most central questions first."""
+    labels = cluster_labels([q.text for q in questions], normalise, threshold)
+    members: dict[int, list[Question]] = {}
+    for question, label in zip(questions, labels, strict=True):
+        members.setdefault(label, []).append(question)
+    clusters = [Cluster(items, _typical(items)) for items in members.values()]
+    return sorted(clusters, key=lambda c: (-c.size, c.examples[0]))
+
+
+def _typical(items: list[Question]) -> list[str]:
+    """Distinct texts, the most repeated first, then the shortest (easiest to read)."""
+    counts = Counter(q.text.strip() for q in items)
+    ranked = sorted(counts, key=lambda text: (-counts[text], len(text), text))
+    return ranked[:EXAMPLES]
+
+
+def draft_phrasings(cluster: Cluster, entry_id: str | None = None) -> str:
+    """A YAML block an editor can paste under an entry's `questions:` after reviewing it."""
+    by_language: dict[str, list[str]] = {}
+    for question in cluster.questions:
+        phrasing = " ".join(question.text.split())
+        listed = by_language.setdefault(question.language, [])
+        if phrasing.lower() not in (p.lower() for p in listed):
+            listed.append(phrasing)
+    head = f"# draft phrasings for {entry_id}" if entry_id else "# draft phrasings"
+    body = yaml.safe_dump({"questions": by_language}, allow_unicode=True, sort_keys=True)
+    return f"{head}: review each line before adding it\n{body}"
