@@ -348,12 +348,9 @@ def cmd_content_inbox(args: argparse.Namespace, settings: Settings) -> int:
 
 def _inbox_normaliser(settings: Settings):
     """The matcher's normaliser (slang and abbreviations spelled out, stop words dropped)."""
-    from bot.core.faq.normalise import Glossary, Normaliser
+    from bot.core.faq.inbox import make_normaliser
 
-    glossary_path = Path(settings.content_dir) / "glossary.yaml"
-    glossary = Glossary.load(glossary_path) if glossary_path.exists() else Glossary()
-    normaliser = Normaliser(glossary)
-    return lambda text: " ".join(normaliser.content_tokens(text))
+    return make_normaliser(Path(settings.content_dir) / "glossary.yaml")
 
 
 def sources_table(content) -> str:
