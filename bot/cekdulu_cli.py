@@ -164,7 +164,8 @@ def cmd_agencies_import(args: argparse.Namespace, settings: Settings) -> int:
     source = args.source or args.file.name
     register = _register(_database(settings))
     batch = register.import_batch(agencies, source, as_of, args.file.name)
-    print(f"Imported {len(agencies)} agencies from {source}, as of {batch.as_of} (#{batch.id}).")
+    noun = "agency" if len(agencies) == 1 else "agencies"
+    print(f"Imported {len(agencies)} {noun} from {source}, as of {batch.as_of} (#{batch.id}).")
     return 0
 
 
