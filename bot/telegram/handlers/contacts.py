@@ -18,11 +18,9 @@ from bot.telegram.common import services, translator
 def shows_value(contact: Contact) -> bool:
     """A number or an address is worth showing; an app's name repeated after the name, or a
     note such as "24/7" where a number would be, is not."""
-    if contact.value.casefold() in contact.name.get("en", "").casefold():
-        return False
     if contact.kind in ("phone", "whatsapp"):
         return any(ch.isdigit() for ch in contact.value.replace("24/7", ""))
-    return True
+    return contact.value.casefold() not in contact.name.get("en", "").casefold()
 
 
 def contacts_text(_: Translator, content: Content) -> str:
