@@ -38,10 +38,10 @@ def four_buttons(_: Translator) -> InlineKeyboardMarkup:
 
     return InlineKeyboardMarkup(
         [
-            button(_("💬 Ask a question"), keyboards.ASK),
-            button(_("🔎 Cek Dulu: check an offer"), keyboards.CHECK, "start"),
-            button(_("📣 Report a recruiter"), keyboards.REPORT, "new"),
-            button(_("🆘 Emergency contacts"), keyboards.CONTACTS),
+            button(_("💬 Ask"), keyboards.ASK),
+            button(_("🔎 Cek Dulu"), keyboards.CHECK, "start"),
+            button(_("📣 Report"), keyboards.REPORT, "new"),
+            button(_("🆘 Emergency"), keyboards.CONTACTS),
         ]
     )
 
