@@ -172,10 +172,11 @@ def cmd_agencies_import(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_agencies_status(args: argparse.Namespace, settings: Settings) -> int:
     register = _register(_database(settings)).current()
     if register.batch is None:
-        print("No register imported yet: python -m bot agencies import FILE.csv")
+        print("No register imported yet: python3 -m bot agencies import FILE.csv")
         return 0
     batch = register.batch
-    print(f"{len(register)} agencies from {batch.source}, as of {batch.as_of} (#{batch.id})")
+    noun = "agency" if len(register) == 1 else "agencies"
+    print(f"{len(register)} {noun} from {batch.source}, as of {batch.as_of} (#{batch.id})")
     return 0
 
 
