@@ -95,5 +95,9 @@ def test_demo_shows_a_tip_off_reaching_the_emulated_desk() -> None:
 
 
 def test_staff_demo_seeds_subscribers_and_broadcasts_reach_them() -> None:
-    out = _run(["demo", "--staff"], "/quit\n")
+    script = "/siaran\nAwas lowongan palsu ke Kamboja!\n3.1\n1\n1\n/quit\n"
+    out = _run(["demo", "--staff"], script)
     assert "8 demo subscribers are seeded" in out
+    assert "Jumlah pelanggan saat ini: 8" in out  # not 0: no need to subscribe first
+    assert "Terkirim: 8 dari 8" in out
+    assert out.count("Awas lowongan palsu ke Kamboja!") == 2  # typed, and the preview only
