@@ -52,12 +52,12 @@ def test_transcript_of_a_newcomers_first_five_minutes(tmp_path: Path) -> None:
     out = _run(["demo", "--database", str(database)], script)
 
     start = out.split("👤 ", 1)[0]
-    assert "bukan agen" in start and "[1.1] 💬 Tanya" in start  # Indonesian from language_code
+    assert "bukan agen" in start and "[1.1] 🙋 Tanya" in start  # Indonesian from language_code
     assert "[2.2] English" in start
 
     language = _after(out, "2.2")
     assert "💬: Language set to English." in language  # the toast is shown
-    assert "[3.1] 💬 Ask" in language
+    assert "[3.1] 🙋 Ask" in language
 
     # An older keyboard (the first message's) still works, now answering in English.
     assert "Or choose a topic:" in _after(out, "1.1")

@@ -20,8 +20,8 @@ def _rendered(message: dict) -> str:
 @pytest.mark.parametrize(
     ("lang", "labels", "not_a_recruiter"),
     [
-        ("id", ["💬 Tanya", "🔎 Cek Dulu", "📣 Lapor", "🆘 Darurat"], "bukan agen"),
-        ("en", ["💬 Ask", "🔎 Cek Dulu", "📣 Report", "🆘 Emergency"], "not a recruiter"),
+        ("id", ["🙋 Tanya", "🔎 Cek Dulu", "📣 Lapor", "🆘 Darurat"], "bukan agen"),
+        ("en", ["🙋 Ask", "🔎 Cek Dulu", "📣 Report", "🆘 Emergency"], "not a recruiter"),
     ],
 )
 async def test_start_is_three_short_messages(
@@ -70,4 +70,4 @@ async def test_language_switch_answers_in_the_new_language(bot: Bot) -> None:
     await api.wait_for("answerCallbackQuery")
     assert api.callback_answer(query)["text"] == "Language set to English."
     first = bot.buttons(await api.next_message(user))[0]
-    assert first == ("💬 Ask", "ask")
+    assert first == ("🙋 Ask", "ask")

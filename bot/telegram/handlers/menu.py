@@ -28,7 +28,7 @@ async def ask_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await update.callback_query.answer()
     await update.effective_message.reply_text(
         _(
-            "💬 Type your question in your own words, for example: <i>how do I check that an "
+            "🙋 Type your question in your own words, for example: <i>how do I check that an "
             "agency is licensed?</i>\n\nOr choose a topic:"
         ),
         parse_mode=ParseMode.HTML,

@@ -38,7 +38,7 @@ def four_buttons(_: Translator) -> InlineKeyboardMarkup:
 
     return InlineKeyboardMarkup(
         [
-            button(_("💬 Ask"), keyboards.ASK),
+            button(_("🙋 Ask"), keyboards.ASK),
             button(_("🔎 Cek Dulu"), keyboards.CHECK, "start"),
             button(_("📣 Report"), keyboards.REPORT, "new"),
             button(_("🆘 Emergency"), keyboards.CONTACTS),

@@ -44,7 +44,7 @@ def notification_text(
             code=code,
         ),
         Status.IN_PROGRESS: _(
-            "🔎 The desk is working on your report <code>{code}</code>.", code=code
+            "⏳ The desk is working on your report <code>{code}</code>.", code=code
         ),
         Status.NEED_INFO: _(
             "❓ The desk needs more information about your report <code>{code}</code>. Their "
