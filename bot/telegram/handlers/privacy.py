@@ -113,7 +113,5 @@ def erase(svc: Services, user_id: int, context: ContextTypes.DEFAULT_TYPE) -> No
 
 def register(application: Application) -> None:
     private = filters.ChatType.PRIVATE
-    application.add_handler(
-        CommandHandler(names("deletemydata"), delete_command, filters=private)
-    )
+    application.add_handler(CommandHandler(names("deletemydata"), delete_command, filters=private))
     application.add_handler(CallbackQueryHandler(delete_pressed, pattern=rf"^{PREFIX}(:|$)"))
