@@ -29,6 +29,7 @@ from typing import TextIO
 
 from bot.config import Settings
 from bot.services import Services
+from bot.telegram.commands import COMMANDS
 from bot.testing.fake_api import Call, FakeBotAPI
 from bot.testing.harness import running_bot
 
@@ -174,6 +175,12 @@ def demo_settings(settings: Settings, staff: bool) -> Settings:
     return dataclasses.replace(settings, desk_chat_id=DESK_CHAT_ID, admin_ids=admins)
 
 
+def _command_names(services: Services) -> list[str]:
+    """The menu's commands in the default language, from the one command table."""
+    lang = services.settings.default_language
+    return [f"/{command.names.get(lang, command.names['en'])}" for command in COMMANDS]
+
+
 def seed_subscribers(api: FakeBotAPI, services: Services) -> int:
     """Subscribers for a staff demo, each with a chat in the emulator; returns how many."""
     for user_id, language, province in DEMO_SUBSCRIBERS:
@@ -224,6 +231,7 @@ async def _converse(
             "newest keyboard), or /quit.",
             file=out,
         )
+        print("Commands to try: " + " ".join(_command_names(services)), file=out)
         if staff:
             count = seed_subscribers(api, services)
             print(
