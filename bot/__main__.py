@@ -17,9 +17,9 @@ from bot.config import ConfigError, Settings, load_dotenv_file
 
 NO_TOKEN = (
     "BOT_TOKEN is not set. Get a token from @BotFather in Telegram (/newbot), then run\n"
-    "  BOT_TOKEN=123456:ABC... python -m bot\n"
+    "  BOT_TOKEN=123456:ABC... python3 -m bot\n"
     "or put BOT_TOKEN=... in a .env file. To try the bot now without a token or network:\n"
-    "  python -m bot demo"
+    "  python3 -m bot demo"
 )
 
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -60,7 +60,17 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="chat with the bot in the terminal, no token needed")
     demo.add_argument("--user-language", default="id", help="Telegram language_code of the user")
-    demo.add_argument("--staff", action="store_true", help="let the demo user broadcast")
+    demo.add_argument(
+        "--staff",
+        action="store_true",
+        help="let the demo user broadcast, and seed 8 demo subscribers to broadcast to",
+    )
+    demo.add_argument(
+        "--database",
+        type=Path,
+        metavar="PATH",
+        help="keep the demo's SQLite database at PATH (for `content inbox` afterwards)",
+    )
     demo.set_defaults(handler=cmd_demo)
 
     ask = sub.add_parser("ask", help="show the decision for a question (or stdin lines)")
@@ -155,7 +165,9 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
     if settings.log_level == "INFO":  # keep the chat readable; LOG_LEVEL=DEBUG still works
         logging.getLogger().setLevel(logging.WARNING)
-    return run_demo(settings, user_language=args.user_language, staff=args.staff)
+    return run_demo(
+        settings, user_language=args.user_language, staff=args.staff, database=args.database
+    )
 
 
 def _load_matcher(settings: Settings):

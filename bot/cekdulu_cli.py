@@ -164,17 +164,19 @@ def cmd_agencies_import(args: argparse.Namespace, settings: Settings) -> int:
     source = args.source or args.file.name
     register = _register(_database(settings))
     batch = register.import_batch(agencies, source, as_of, args.file.name)
-    print(f"Imported {len(agencies)} agencies from {source}, as of {batch.as_of} (#{batch.id}).")
+    noun = "agency" if len(agencies) == 1 else "agencies"
+    print(f"Imported {len(agencies)} {noun} from {source}, as of {batch.as_of} (#{batch.id}).")
     return 0
 
 
 def cmd_agencies_status(args: argparse.Namespace, settings: Settings) -> int:
     register = _register(_database(settings)).current()
     if register.batch is None:
-        print("No register imported yet: python -m bot agencies import FILE.csv")
+        print("No register imported yet: python3 -m bot agencies import FILE.csv")
         return 0
     batch = register.batch
-    print(f"{len(register)} agencies from {batch.source}, as of {batch.as_of} (#{batch.id})")
+    noun = "agency" if len(register) == 1 else "agencies"
+    print(f"{len(register)} {noun} from {batch.source}, as of {batch.as_of} (#{batch.id})")
     return 0
 
 

@@ -87,4 +87,4 @@ def test_cli_without_token_explains_and_exits_2() -> None:
     result = _run()
     assert result.returncode == 2
     assert "@BotFather" in result.stderr
-    assert "python -m bot demo" in result.stderr
+    assert "python3 -m bot demo" in result.stderr  # as the README says

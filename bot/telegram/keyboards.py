@@ -16,6 +16,7 @@ CATEGORY = "cat"
 LANGUAGE = "lang"
 FEEDBACK = "fb"
 MENU = "menu"
+ASK = "ask"  # "type your question": the first of the four /start buttons
 CONTACTS = "contacts"
 SUBSCRIPTION = "sub"
 REPORT = "rp"  # the tip-off form (handlers/reports.py)
@@ -55,7 +56,7 @@ def main_menu(_: Translator, content: Content) -> InlineKeyboardMarkup:
     ]
     rows.append([_button(_("🔎 Cek Dulu: check a job offer"), CHECK, "start")])
     rows.append([report_button(_)])
-    rows.append([_button(_("🆘 Official contacts"), CONTACTS)])
+    rows.append([_button(_("🆘 Emergency contacts"), CONTACTS)])
     rows.append([_button(_("🔔 Scam warnings"), SUBSCRIPTION)])
     rows.append([_button(_("🌐 Language"), LANGUAGE)])
     return InlineKeyboardMarkup(rows)
@@ -103,7 +104,7 @@ def fallback(_: Translator) -> InlineKeyboardMarkup:
         [
             [_button(_("📚 Browse topics"), MENU)],
             [report_button(_)],
-            [_button(_("🆘 Official contacts"), CONTACTS)],
+            [_button(_("🆘 Emergency contacts"), CONTACTS)],
         ]
     )
 

@@ -193,6 +193,13 @@ def _parse_local(text: str, local_now: datetime) -> datetime:
         raise ScheduleError("format") from None
 
 
+def example_times(now: datetime) -> tuple[str, str]:
+    """Tomorrow at 08:00 WIB in both accepted date formats, for prompts: an example in the
+    past would read as a mistake (and be refused)."""
+    tomorrow = now.astimezone(JAKARTA) + timedelta(days=1)
+    return tomorrow.strftime("%Y-%m-%d 08:00"), tomorrow.strftime("%d/%m/%Y 08:00")
+
+
 def to_db_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime(DB_TIME_FORMAT)
 

@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from rapidfuzz import fuzz, process
-
+from bot.core.choices import province_resolver
 from bot.core.provinces import Province, Provinces
 from bot.i18n import N_
 
@@ -213,49 +212,7 @@ def normalise_code(text: str | None) -> str | None:
 
 
 # -- provinces typed instead of tapped -------------------------------------------------------
-PROVINCE_ABBREVIATIONS = {
-    "nad": "aceh",
-    "sumut": "sumatera-utara",
-    "sumbar": "sumatera-barat",
-    "sumsel": "sumatera-selatan",
-    "kepri": "kepulauan-riau",
-    "babel": "kepulauan-bangka-belitung",
-    "dki": "dki-jakarta",
-    "jakarta": "dki-jakarta",
-    "jabar": "jawa-barat",
-    "jateng": "jawa-tengah",
-    "jatim": "jawa-timur",
-    "diy": "di-yogyakarta",
-    "jogja": "di-yogyakarta",
-    "yogya": "di-yogyakarta",
-    "yogyakarta": "di-yogyakarta",
-    "ntb": "nusa-tenggara-barat",
-    "ntt": "nusa-tenggara-timur",
-    "kalbar": "kalimantan-barat",
-    "kalteng": "kalimantan-tengah",
-    "kalsel": "kalimantan-selatan",
-    "kaltim": "kalimantan-timur",
-    "kaltara": "kalimantan-utara",
-    "sulut": "sulawesi-utara",
-    "sulteng": "sulawesi-tengah",
-    "sulbar": "sulawesi-barat",
-    "sulsel": "sulawesi-selatan",
-    "sultra": "sulawesi-tenggara",
-    "malut": "maluku-utara",
-    "pabar": "papua-barat",
-    "pbd": "papua-barat-daya",
-}
-MIN_PROVINCE_SIMILARITY = 85
-
-
 def match_province(text: str, provinces: Provinces) -> Province | None:
-    """The province someone typed ("Jatim", "jawa timur", "Jawa Timr"), or None."""
-    typed = re.sub(r"\s+", " ", text.casefold()).strip()
-    typed = typed.removeprefix("provinsi ").removeprefix("prov. ").removeprefix("prov ")
-    if typed in PROVINCE_ABBREVIATIONS:
-        return provinces.get(PROVINCE_ABBREVIATIONS[typed])
-    names = {p.id: p.name.casefold() for p in provinces.all}
-    best = process.extractOne(typed, names, scorer=fuzz.ratio)
-    if best is None or best[1] < MIN_PROVINCE_SIMILARITY:
-        return None
-    return provinces.get(best[2])
+    """The province someone typed ("Jatim", "jawa timur", "Jawa Timr"), or None; the one
+    resolver of typed choices (bot/core/choices.py) decides."""
+    return provinces.get(province_resolver(provinces).resolve(text).found)

@@ -31,6 +31,7 @@ from bot.core.broadcasts.model import (
     MessageContent,
     ScheduleError,
     duration_parts,
+    example_times,
     jakarta_label,
     parse_schedule,
 )
@@ -38,6 +39,7 @@ from bot.i18n import N_, Translator
 from bot.services import Services
 from bot.storage.broadcasts import Broadcast
 from bot.telegram import keyboards, lifecycle
+from bot.telegram.commands import is_command, names
 from bot.telegram.common import services, translator
 from bot.telegram.delivery import DeliveryConfig, DeliveryWorker, worker_bot
 from bot.telegram.handlers import privacy
@@ -240,7 +242,7 @@ async def draft_input(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if draft is None or message is None:
         return
     if message.text and message.text.startswith("/"):
-        if message.text.split()[0].split("@")[0] in ("/cancel", "/batal"):
+        if is_command(message.text, "cancel"):
             await _cancel_draft(message, context, translator(update, context))
             raise ApplicationHandlerStop
         return  # other commands work as usual; the draft waits
@@ -286,9 +288,11 @@ def _schedule_problem(_: Translator, reason: str) -> str:
         return _("That time has already passed. Please send a time in the future (WIB).")
     if reason == "too_far":
         return _("Please choose a time within the next 30 days.")
+    full, dmy = example_times(datetime.now(UTC))
     return _(
-        "I could not read that time. Examples: 2025-03-01 08:00, 01/03/2025 08:00, or 08:00 "
-        "(Jakarta time, WIB)."
+        "I could not read that time. Examples: {full}, {dmy}, or 08:00 (Jakarta time, WIB).",
+        full=full,
+        dmy=dmy,
     )
 
 
@@ -404,8 +408,9 @@ async def _later(update, context, _, draft: Draft, args) -> None:
     await _edit(
         update,
         _(
-            "Send the date and time in Jakarta time (WIB), for example 2025-03-01 08:00, or "
-            "just 08:00 for the next 08:00."
+            "Send the date and time in Jakarta time (WIB), for example {full}, or "
+            "just 08:00 for the next 08:00.",
+            full=example_times(datetime.now(UTC))[0],
         ),
         None,
     )
@@ -557,8 +562,8 @@ def register(application: Application) -> None:
         MessageHandler(staff & (filters.TEXT | filters.PHOTO | filters.Document.ALL), draft_input),
         group=DRAFT_GROUP,
     )
-    application.add_handler(CommandHandler(["broadcast", "siaran"], broadcast_command, staff))
-    application.add_handler(CommandHandler("broadcasts", broadcasts_command, staff))
+    application.add_handler(CommandHandler(names("broadcast"), broadcast_command, staff))
+    application.add_handler(CommandHandler(names("broadcasts"), broadcasts_command, staff))
     application.add_handler(CallbackQueryHandler(pressed, pattern=rf"^{PREFIX}:"))
     config = DeliveryConfig.from_settings(svc.settings)
     delivery = DeliveryWorker(

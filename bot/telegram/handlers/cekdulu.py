@@ -44,6 +44,7 @@ from bot.services import Services
 from bot.storage.checks import Surge
 from bot.storage.reports import OutboxJob
 from bot.telegram import keyboards, outbox
+from bot.telegram.commands import names
 from bot.telegram.common import services, translator
 from bot.telegram.handlers.desk import desk_translator
 from bot.telegram.outbox import Delivery
@@ -128,7 +129,7 @@ async def unreadable(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     _ = translator(update, context)
     await update.effective_message.reply_text(
-        _("OK. Send /cek whenever you want to check an offer.")
+        _("OK. Send /check whenever you want to check an offer.")
     )
     return END
 
@@ -280,7 +281,7 @@ def _media_note(_: Translator) -> str:
     return _(
         "ℹ️ I cannot read text inside pictures or videos, so I checked only the words sent "
         "with it. If the offer is in the picture, type its main points (agency name, phone "
-        "number, country, salary, costs) and send them with /cek."
+        "number, country, salary, costs) and send them with /check."
     )
 
 
@@ -533,7 +534,7 @@ def build_conversation() -> ConversationHandler:
     words = (filters.TEXT | filters.CAPTION) & ~filters.COMMAND
     no_words = ~filters.TEXT & ~filters.CAPTION & ~filters.COMMAND & ~filters.StatusUpdate.ALL
     pressed = CallbackQueryHandler(cek_pressed, pattern=rf"^{PREFIX}:start$")
-    command = CommandHandler(["cek", "check"], cek_command, filters=private)
+    command = CommandHandler(names("check"), cek_command, filters=private)
     with warnings.catch_warnings():
         # per_message=False on purpose: the waiting state belongs to the person, not a message
         warnings.simplefilter("ignore", PTBUserWarning)
@@ -545,7 +546,7 @@ def build_conversation() -> ConversationHandler:
                     MessageHandler(private & no_words, unreadable),
                 ]
             },
-            fallbacks=[CommandHandler("cancel", cancel), command, pressed],
+            fallbacks=[CommandHandler(names("cancel"), cancel), command, pressed],
             conversation_timeout=WAIT_SECONDS,
         )
 

@@ -8,18 +8,30 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.core.content import Content
+from bot.core.content import Contact, Content
 from bot.i18n import Translator
 from bot.telegram import keyboards
+from bot.telegram.commands import names
 from bot.telegram.common import services, translator
+
+
+def shows_value(contact: Contact) -> bool:
+    """A number or an address is worth showing; an app's name repeated after the name, or a
+    note such as "24/7" where a number would be, is not."""
+    if contact.kind in ("phone", "whatsapp"):
+        return any(ch.isdigit() for ch in contact.value.replace("24/7", ""))
+    return contact.value.casefold() not in contact.name.get("en", "").casefold()
 
 
 def contacts_text(_: Translator, content: Content) -> str:
     lines = [_("<b>Official contacts</b>")]
     for contact in content.contacts:
-        name, value = html.escape(contact.name[_.lang]), html.escape(contact.value)
-        when = html.escape(contact.when[_.lang])
-        lines.append(f"\n<b>{name}</b>: <code>{value}</code>\n{when}")
+        name, when = html.escape(contact.name[_.lang]), html.escape(contact.when[_.lang])
+        if shows_value(contact):
+            value = html.escape(contact.value)
+            lines.append(f"\n<b>{name}</b>: <code>{value}</code>\n{when}")
+        else:
+            lines.append(f"\n<b>{name}</b>\n{when}")
     lines.append(
         "\n"
         + _(
@@ -46,7 +58,7 @@ async def contacts_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 
 def register(application: Application) -> None:
-    application.add_handler(CommandHandler(["darurat", "emergency"], emergency))
+    application.add_handler(CommandHandler(names("emergency"), emergency))
     application.add_handler(
         CallbackQueryHandler(contacts_pressed, pattern=rf"^{keyboards.CONTACTS}$")
     )

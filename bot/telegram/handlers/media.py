@@ -9,11 +9,13 @@ from telegram.error import BadRequest
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
+    CommandHandler,
     ContextTypes,
     MessageHandler,
     filters,
 )
 
+from bot.telegram.commands import names, slash
 from bot.telegram.common import translator
 
 
@@ -28,11 +30,29 @@ async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
 
 
+async def nothing_to_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/batal or /cancel when no conversation is waiting for an answer (each conversation
+    handles it first when one is)."""
+    _ = translator(update, context)
+    if update.effective_message:
+        await update.effective_message.reply_text(
+            _(
+                "There is nothing to cancel: I am not waiting for an answer from you. "
+                "Ask me anything, or open {menu}.",
+                menu=slash(_, "menu"),
+            )
+        )
+
+
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     _ = translator(update, context)
     if update.effective_message:
         await update.effective_message.reply_text(
-            _("I don't know that command. Try /menu or /help.")
+            _(
+                "I don't know that command. Try {menu} or {help}.",
+                menu=slash(_, "menu"),
+                help=slash(_, "help"),
+            )
         )
 
 
@@ -53,6 +73,7 @@ def register(application: Application) -> None:
     """Must be registered last: in one handler group only the first match runs, so
     feature flows that accept media or commands get to see them first."""
     private = filters.ChatType.PRIVATE
+    application.add_handler(CommandHandler(names("cancel"), nothing_to_cancel, private))
     application.add_handler(MessageHandler(private & filters.COMMAND, unknown_command))
     application.add_handler(
         MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, not_text)

@@ -9,6 +9,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.telegram import keyboards
+from bot.telegram.commands import names
 from bot.telegram.common import services, translator
 from bot.telegram.handlers.faq import desk_name, send_answer
 
@@ -19,6 +20,20 @@ async def menu_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await update.effective_message.reply_text(
             _("Choose a topic:"), reply_markup=keyboards.main_menu(_, services(context).content)
         )
+
+
+async def ask_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The "Ask a question" button of /start: how to ask, and the topics for those who browse."""
+    _ = translator(update, context)
+    await update.callback_query.answer()
+    await update.effective_message.reply_text(
+        _(
+            "🙋 Type your question in your own words, for example: <i>how do I check that an "
+            "agency is licensed?</i>\n\nOr choose a topic:"
+        ),
+        parse_mode=ParseMode.HTML,
+        reply_markup=keyboards.main_menu(_, services(context).content),
+    )
 
 
 async def menu_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -57,8 +72,9 @@ async def topic_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 def register(application: Application) -> None:
-    application.add_handler(CommandHandler("menu", menu_command))
+    application.add_handler(CommandHandler(names("menu"), menu_command))
     application.add_handler(CallbackQueryHandler(menu_pressed, pattern=rf"^{keyboards.MENU}$"))
+    application.add_handler(CallbackQueryHandler(ask_pressed, pattern=rf"^{keyboards.ASK}$"))
     application.add_handler(
         CallbackQueryHandler(category_pressed, pattern=rf"^{keyboards.CATEGORY}:")
     )

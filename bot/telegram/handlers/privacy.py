@@ -21,6 +21,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from bot.i18n import Translator
 from bot.services import Services
 from bot.telegram import keyboards, outbox
+from bot.telegram.commands import names
 from bot.telegram.common import services, translator
 
 PREFIX = "del"
@@ -112,7 +113,5 @@ def erase(svc: Services, user_id: int, context: ContextTypes.DEFAULT_TYPE) -> No
 
 def register(application: Application) -> None:
     private = filters.ChatType.PRIVATE
-    application.add_handler(
-        CommandHandler(["hapusdata", "deletemydata"], delete_command, filters=private)
-    )
+    application.add_handler(CommandHandler(names("deletemydata"), delete_command, filters=private))
     application.add_handler(CallbackQueryHandler(delete_pressed, pattern=rf"^{PREFIX}(:|$)"))

@@ -28,6 +28,7 @@ from bot.core.reports.draft import normalise_code
 from bot.i18n import Translator
 from bot.storage.reports import Report
 from bot.telegram import keyboards, outbox
+from bot.telegram.commands import is_command
 from bot.telegram.common import services, translator
 from bot.telegram.handlers.desk import desk_translator, in_desk
 from bot.telegram.handlers.status import RELAY_PREFIX
@@ -112,7 +113,7 @@ async def reporter_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return
     _ = translator(update, context)
     if message.text and message.text.startswith("/"):
-        if message.text.split()[0].split("@")[0] == "/cancel":
+        if is_command(message.text, "cancel"):
             await message.reply_text(_("Not sent."))
             raise ApplicationHandlerStop
         return  # another command: the reply is abandoned, the command runs

@@ -36,6 +36,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from bot.core.choices import province_resolver
 from bot.core.reports.draft import (
     ABROAD,
     CATEGORY_EMOJI,
@@ -60,11 +61,11 @@ from bot.core.reports.draft import (
     category_of,
     check_text,
     clean_text,
-    match_province,
 )
 from bot.i18n import Translator
 from bot.storage.reports import Report
 from bot.telegram import keyboards, outbox
+from bot.telegram.commands import names
 from bot.telegram.common import LANGUAGE_KEY, services, translator
 from bot.telegram.handlers import status
 from bot.telegram.report_format import category_text, clip, occurred_text, place_text
@@ -206,7 +207,7 @@ async def _private_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
     _ = translator(update, context)
     if update.callback_query:
         await update.callback_query.answer(
-            _("Reports are taken only in a private chat with me. Open it and send /lapor."),
+            _("Reports are taken only in a private chat with me. Open it and send /report."),
             show_alert=True,
         )
     return END
@@ -215,7 +216,7 @@ async def _private_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
 def _unavailable_text(_: Translator) -> str:
     return _(
         "Reporting through this bot is not available yet. Please use the official contacts "
-        "in /darurat. If someone is in danger right now, call the police on <b>110</b>."
+        "in /emergency. If someone is in danger right now, call the police on <b>110</b>."
     )
 
 
@@ -287,7 +288,7 @@ async def start_from_message(update: Update, context: ContextTypes.DEFAULT_TYPE)
     if source is None:
         _ = translator(update, context)
         await update.callback_query.answer(
-            _("I cannot find the checked message any more. Please send it again, or use /lapor."),
+            _("I cannot find the checked message any more. Please send it again, or use /report."),
             show_alert=True,
         )
         return END
@@ -340,7 +341,7 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     context.user_data.pop(DRAFT_KEY, None)
     services(context).report_drafts.delete(update.effective_user.id)
     await update.effective_message.reply_text(
-        _("Cancelled. Nothing was sent. You can report at any time with /lapor."),
+        _("Cancelled. Nothing was sent. You can report at any time with /report."),
         reply_markup=ReplyKeyboardRemove(),
     )
     return END
@@ -456,7 +457,13 @@ async def province_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def province_typed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
     _ = translator(update, context)
-    found = match_province(update.effective_message.text, services(context).provinces)
+    provinces = services(context).provinces
+    resolution = province_resolver(provinces).resolve(update.effective_message.text)
+    found = provinces.get(resolution.found)
+    if found is None and resolution.maybe:
+        guesses = [_button(provinces.name(p), "pv", p) for p in resolution.maybe]
+        await _say(update, _("Did you mean:"), InlineKeyboardMarkup([[b] for b in guesses]))
+        return None
     if found is None:
         await _say(
             update,
@@ -961,7 +968,7 @@ def build_conversation() -> ConversationHandler:
     private = filters.ChatType.PRIVATE
     text = filters.TEXT & ~filters.COMMAND
     anything = ~filters.COMMAND
-    skip = CommandHandler("skip", cannot_skip)
+    skip = CommandHandler(names("skip"), cannot_skip)
     states = {
         RESUME: [_pressed(resume, "resume"), _pressed(fresh, "fresh")],
         CATEGORY: [_pressed(category_chosen, "cat")],
@@ -973,25 +980,25 @@ def build_conversation() -> ConversationHandler:
         PLACE: [
             MessageHandler(text, place_given),
             _pressed(place_skipped, "skip"),
-            CommandHandler("skip", place_skipped),
+            CommandHandler(names("skip"), place_skipped),
         ],
         WHEN: [
             _pressed(when_chosen, "when"),
             MessageHandler(text, when_given),
             _pressed(when_skipped, "skip"),
-            CommandHandler("skip", when_skipped),
+            CommandHandler(names("skip"), when_skipped),
         ],
         DETAILS: [MessageHandler(text, details_given), MessageHandler(anything, details_not_text)],
         EVIDENCE: [
             _pressed(evidence_done, "done"),
             _pressed(evidence_cleared, "clear"),
-            CommandHandler(["skip", "done"], evidence_done),
+            CommandHandler(names("skip") + names("done"), evidence_done),
             MessageHandler(anything & ~filters.StatusUpdate.ALL, evidence_given),
         ],
         IDENTITY: [_pressed(identity_chosen, "id")],
         PHONE: [
             MessageHandler(filters.CONTACT, phone_shared),
-            CommandHandler("skip", phone_skipped),
+            CommandHandler(names("skip"), phone_skipped),
             MessageHandler(text, phone_skipped),
         ],
         CONFIRM: [
@@ -1009,16 +1016,16 @@ def build_conversation() -> ConversationHandler:
         warnings.simplefilter("ignore", PTBUserWarning)
         return ConversationHandler(
             entry_points=[
-                CommandHandler(["lapor", "report"], start_report, filters=private),
+                CommandHandler(names("report"), start_report, filters=private),
                 CallbackQueryHandler(start_report, pattern=rf"^{PREFIX}:new$"),
                 _pressed(start_from_message, "msg"),
                 CallbackQueryHandler(stale_entry, pattern=rf"^{PREFIX}(:|$)"),
             ],
             states=states,
             fallbacks=[
-                CommandHandler("cancel", cancel),
+                CommandHandler(names("cancel"), cancel),
                 _pressed(cancel, "cancel"),
-                CommandHandler(["lapor", "report"], start_report),
+                CommandHandler(names("report"), start_report),
                 CallbackQueryHandler(start_report, pattern=rf"^{PREFIX}:new$"),
                 skip,
                 _pressed(start_from_message, "msg"),

@@ -16,6 +16,7 @@ from bot.core.reports.draft import normalise_code
 from bot.i18n import Translator
 from bot.storage.reports import Report
 from bot.telegram import keyboards
+from bot.telegram.commands import names, slash
 from bot.telegram.common import services, translator
 from bot.telegram.report_format import category_text, status_text, when_text
 
@@ -43,7 +44,7 @@ def notification_text(
             code=code,
         ),
         Status.IN_PROGRESS: _(
-            "🔎 The desk is working on your report <code>{code}</code>.", code=code
+            "⏳ The desk is working on your report <code>{code}</code>.", code=code
         ),
         Status.NEED_INFO: _(
             "❓ The desk needs more information about your report <code>{code}</code>. Their "
@@ -87,7 +88,10 @@ async def status_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 def _all_cases(_: Translator, cases: list[Report]) -> str:
     if not cases:
-        return _("You have no reports yet. To report something, send /lapor.")
+        return _(
+            "You have no reports yet. To report something, send {report}.",
+            report=slash(_, "report"),
+        )
     lines = [_("<b>Your reports</b>")]
     for case in cases[:LISTED]:
         lines.append(
@@ -120,5 +124,5 @@ def _one_case(_: Translator, cases: list[Report], typed: str) -> str:
 
 def register(application: Application) -> None:
     application.add_handler(
-        CommandHandler("status", status_command, filters=filters.ChatType.PRIVATE)
+        CommandHandler(names("status"), status_command, filters=filters.ChatType.PRIVATE)
     )

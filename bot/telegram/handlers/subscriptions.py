@@ -9,6 +9,7 @@ unsubscribe is different: only /langganan undoes it.
 from __future__ import annotations
 
 import html
+import warnings
 
 from telegram import ChatMember, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
@@ -18,18 +19,27 @@ from telegram.ext import (
     ChatMemberHandler,
     CommandHandler,
     ContextTypes,
+    ConversationHandler,
+    MessageHandler,
     filters,
 )
+from telegram.warnings import PTBUserWarning
 
+from bot.core.choices import province_resolver
 from bot.core.provinces import Provinces
 from bot.i18n import Translator
 from bot.services import Services
 from bot.storage.broadcasts import Subscriber
 from bot.telegram import keyboards
+from bot.telegram.commands import names, slash
 from bot.telegram.common import language_for, services, translator
+from bot.telegram.handlers import faq
 
 PREFIX = keyboards.SUBSCRIPTION
 PAGE_SIZE = 10
+PROVINCE_STEP = "province"
+PROVINCE_WAIT_SECONDS = 900  # then typed text is a question again
+END = ConversationHandler.END
 REACTIVATE_GROUP = 1  # after the /start reply, in its own group so start.py stays as it is
 
 
@@ -64,7 +74,8 @@ def status_text(_: Translator, svc: Services, subscriber: Subscriber | None) -> 
         return _(
             "🔔 <b>Warnings and news</b>\n\nGet warnings about new recruitment scams and news "
             "from the official offices, a few messages a month. You can stop at any time "
-            "with /berhenti."
+            "with {unsubscribe}.",
+            unsubscribe=slash(_, "unsubscribe"),
         )
     province = svc.provinces.name(subscriber.province) or _("all of Indonesia")
     language = next(
@@ -90,25 +101,31 @@ def status_keyboard(_: Translator, subscriber: Subscriber | None) -> InlineKeybo
     )
 
 
-async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/langganan, or the Subscribe button: opt in, then offer the province question."""
+async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int:
+    """/langganan, or the Subscribe button: opt in, then ask for the province (buttons, or
+    typed: "jatim", "NTB")."""
     user, message = update.effective_user, update.effective_message
     if user is None or message is None:
-        return
+        return END
     svc = services(context)
     _ = translator(update, context)
     svc.subscribers.subscribe(user.id, language_for(user, context))
     text = _(
         "✅ Subscribed. You will get warnings about new scams and news from the official "
-        "offices. Stop at any time with /berhenti."
+        "offices. Stop at any time with {unsubscribe}.",
+        unsubscribe=slash(_, "unsubscribe"),
     )
     if len(svc.provinces) == 0:
         await message.reply_text(text)
-        return
-    question = _("Which province do you live in? We will also send you warnings for your area.")
+        return END
+    question = _(
+        "Which province do you live in? Tap it, or type its name (for example: jatim, NTB). "
+        "We will also send you warnings for your area."
+    )
     await message.reply_text(
         f"{text}\n\n{question}", reply_markup=province_keyboard(_, svc.provinces, 0)
     )
+    return PROVINCE_STEP
 
 
 async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -117,9 +134,15 @@ async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     _ = translator(update, context)
     if services(context).subscribers.unsubscribe(user.id):
-        text = _("🔕 You will no longer receive warnings. Subscribe again at any time: /langganan")
+        text = _(
+            "🔕 You will no longer receive warnings. Subscribe again at any time: {subscribe}",
+            subscribe=slash(_, "subscribe"),
+        )
     else:
-        text = _("You are not subscribed. To get warnings about scams: /langganan")
+        text = _(
+            "You are not subscribed. To get warnings about scams: {subscribe}",
+            subscribe=slash(_, "subscribe"),
+        )
     await message.reply_text(text)
 
 
@@ -138,23 +161,62 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
 
 
-async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int | None:
+    """Every button of this feature; the province question stays open until it is answered."""
     query = update.callback_query
     _prefix, values = keyboards.parse(query.data)
     action = values[0] if values else "menu"
     if action == "on":
         await query.answer()
-        await subscribe(update, context)
-    elif action == "off":
+        return await subscribe(update, context)
+    if action == "off":
         await query.answer()
         await unsubscribe(update, context)
-    elif action == "page" and len(values) == 2 and values[1].isdecimal():
+        return END
+    if action == "page" and len(values) == 2 and values[1].isdecimal():
         await _show_page(update, context, int(values[1]))
-    elif action == "prov" and len(values) == 2:
-        await _province_chosen(update, context, values[1])
-    else:
-        await query.answer()
-        await status(update, context)
+        return PROVINCE_STEP
+    if action == "prov" and len(values) == 2:
+        saved = await _province_chosen(update, context, values[1])
+        return END if saved else None
+    await query.answer()
+    await status(update, context)
+    return END
+
+
+async def province_typed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int | None:
+    """A typed answer to the province question, through the one resolver of typed choices.
+    Text that is no province at all is a question, and goes to the FAQ."""
+    message, user = update.effective_message, update.effective_user
+    svc = services(context)
+    _ = translator(update, context)
+    resolution = province_resolver(svc.provinces).resolve(message.text or "")
+    subscriber = svc.subscribers.get(user.id)
+    if resolution.found and subscriber is not None and subscriber.active:
+        svc.subscribers.set_province(user.id, resolution.found)
+        await message.reply_text(
+            _("📍 Saved: {province}.", province=svc.provinces.name(resolution.found))
+        )
+        return END
+    if resolution.maybe:
+        rows = [[_button(svc.provinces.name(p), "prov", p)] for p in resolution.maybe]
+        rows.append([_button(_("Skip / all of Indonesia"), "prov", "-")])
+        await message.reply_text(_("Did you mean:"), reply_markup=InlineKeyboardMarkup(rows))
+        return None
+    await faq.question(update, context)
+    return END
+
+
+async def province_cancelled(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    _ = translator(update, context)
+    await update.effective_message.reply_text(
+        _(
+            "OK. You get the warnings for all of Indonesia. To choose a province later: "
+            "{subscribe}",
+            subscribe=slash(_, "subscribe"),
+        )
+    )
+    return END
 
 
 async def _show_page(update: Update, context: ContextTypes.DEFAULT_TYPE, page: int) -> None:
@@ -177,23 +239,26 @@ def _is_province_keyboard(query) -> bool:
 
 async def _province_chosen(
     update: Update, context: ContextTypes.DEFAULT_TYPE, province_id: str
-) -> None:
+) -> bool:
     query = update.callback_query
     svc = services(context)
     _ = translator(update, context)
     subscriber = svc.subscribers.get(query.from_user.id)
     if province_id != "-" and province_id not in svc.provinces:
         await query.answer(_("This button is out of date."))
-        return
+        return False
     if subscriber is None or not subscriber.active:
-        await query.answer(_("Please subscribe first: /langganan"))
-        return
+        await query.answer(
+            _("Please subscribe first: {subscribe}", subscribe=slash(_, "subscribe"))
+        )
+        return True
     chosen = None if province_id == "-" else province_id
     svc.subscribers.set_province(query.from_user.id, chosen)
     name = svc.provinces.name(chosen) or _("all of Indonesia")
     await query.answer()
     await query.edit_message_reply_markup(None)
     await query.message.reply_text(_("📍 Saved: {province}.", province=name))
+    return True
 
 
 async def member_changed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -214,14 +279,39 @@ async def welcome_back(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if services(context).subscribers.reactivate_if_blocked(user.id):
         _ = translator(update, context)
         await message.reply_text(
-            _("🔔 Welcome back! Your warnings are on again. To stop them: /berhenti")
+            _(
+                "🔔 Welcome back! Your warnings are on again. To stop them: {unsubscribe}",
+                unsubscribe=slash(_, "unsubscribe"),
+            )
+        )
+
+
+def build_conversation() -> ConversationHandler:
+    """/langganan and the subscription buttons; open while the province question waits."""
+    private = filters.ChatType.PRIVATE
+    buttons = CallbackQueryHandler(pressed, pattern=rf"^{PREFIX}(:|$)")
+    with warnings.catch_warnings():
+        # per_message=False on purpose: the question belongs to the person, not a message
+        warnings.simplefilter("ignore", PTBUserWarning)
+        return ConversationHandler(
+            entry_points=[CommandHandler(names("subscribe"), subscribe, private), buttons],
+            states={
+                PROVINCE_STEP: [
+                    MessageHandler(private & filters.TEXT & ~filters.COMMAND, province_typed),
+                    buttons,
+                ]
+            },
+            fallbacks=[CommandHandler(names("cancel"), province_cancelled)],
+            allow_reentry=True,
+            conversation_timeout=PROVINCE_WAIT_SECONDS,
         )
 
 
 def register(application: Application) -> None:
     private = filters.ChatType.PRIVATE
-    application.add_handler(CommandHandler(["langganan", "subscribe"], subscribe, private))
-    application.add_handler(CommandHandler(["berhenti", "unsubscribe"], unsubscribe, private))
-    application.add_handler(CallbackQueryHandler(pressed, pattern=rf"^{PREFIX}(:|$)"))
+    application.add_handler(build_conversation())
+    application.add_handler(CommandHandler(names("unsubscribe"), unsubscribe, private))
     application.add_handler(ChatMemberHandler(member_changed, ChatMemberHandler.MY_CHAT_MEMBER))
-    application.add_handler(CommandHandler("start", welcome_back, private), group=REACTIVATE_GROUP)
+    application.add_handler(
+        CommandHandler(names("start"), welcome_back, private), group=REACTIVATE_GROUP
+    )
