@@ -26,7 +26,7 @@ from bot.telegram.handlers import (
     menu,
     privacy,
     relay,
-    reports,
+    report_form,
     start,
     status,
     subscriptions,
@@ -69,7 +69,7 @@ def register_features(application: Application) -> None:
     flood.register(application)
     outbox.register(application)
     relay.register(application)  # its own early group: replies to the desk go first
-    for feature in (start, menu, contacts, subscriptions, broadcasts, reports, status, privacy):
+    for feature in (start, menu, contacts, subscriptions, broadcasts, report_form, status, privacy):
         feature.register(application)
     cekdulu.register(application)  # after the tip-off form, before the FAQ and media
     desk.register(application)
