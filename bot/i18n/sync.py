@@ -1,9 +1,10 @@
 """`python -m bot i18n sync`: extract messages from the code into the .po catalogs.
 
-One domain per handler module (`bot/telegram/handlers/faq.py` → `faq.po`) or handler package
-(`bot/telegram/handlers/report_form/*.py` → `report_form.po`), everything else under `common`. English is the source language, so English msgstrs are filled with the
-msgid; other languages keep their translations and get empty entries for new messages,
-which the i18n test then refuses until someone translates them.
+One domain per handler module (`bot/telegram/handlers/faq.py` → `faq.po`) or handler
+package (`bot/telegram/handlers/report_form/*.py` → `report_form.po`), everything else under
+`common`. English is the source language, so English msgstrs are filled with the msgid;
+other languages keep their translations and get empty entries for new messages, which the
+i18n test then refuses until someone translates them.
 """
 
 from __future__ import annotations

@@ -401,12 +401,26 @@ class Reports:
         )
 
     def card_sent(self, report_id: int, chat_id: int, message_id: int) -> None:
+        """Record a card copy (sent without a shown name); a shown name is added by a
+        refresh queued in the same transaction, now that the copy is known."""
         with self.db.transaction():
             self.db.execute(
                 "UPDATE reports SET desk_chat_id = ?, card_message_id = ? WHERE id = ?",
                 (chat_id, message_id, report_id),
             )
             add_desk_message(self.db, chat_id, message_id, report_id, "card")
+            shown = self.db.one("SELECT shown_identity FROM reports WHERE id = ?", (report_id,))
+            if shown is not None and shown[0]:
+                self.outbox.enqueue("card_refresh", report_id)
+
+    def card_copies(self, report_id: int) -> list[tuple[int, int]]:
+        """(chat, message) of every card copy of a case the bot knows of, oldest first."""
+        rows = self.db.all(
+            "SELECT chat_id, message_id FROM report_desk_messages WHERE report_id = ? "
+            "AND kind = 'card' ORDER BY rowid",
+            (report_id,),
+        )
+        return [(r["chat_id"], r["message_id"]) for r in rows]
 
     def evidence_copied(
         self, evidence_id: int, report_id: int, chat_id: int, message_id: int | None

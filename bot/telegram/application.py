@@ -22,6 +22,7 @@ from bot.telegram.handlers import (
     contacts,
     desk,
     faq,
+    groups,
     media,
     menu,
     privacy,
@@ -67,6 +68,7 @@ def build_application(
 
 def register_features(application: Application) -> None:
     flood.register(application)
+    groups.register(application)  # private-only buttons pressed in a group
     outbox.register(application)
     relay.register(application)  # its own early group: replies to the desk go first
     for feature in (start, menu, contacts, subscriptions, broadcasts, report_form, status, privacy):

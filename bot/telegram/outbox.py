@@ -238,6 +238,8 @@ class OutboxWorker:
         unlinked = svc.reporters.forget_finished(cutoff)
         drafts = svc.report_drafts.purge(now - DRAFT_TTL)
         rows = svc.report_outbox.purge(now - OUTBOX_KEEP)
+        if unlinked or drafts:
+            svc.db.scrub()
         if unlinked or drafts or rows:
             log.info("retention: %d links, %d drafts, %d outbox rows", unlinked, drafts, rows)
 

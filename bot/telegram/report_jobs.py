@@ -54,7 +54,7 @@ async def _send_card(d: Delivery, report: Report) -> Report:
     chat = d.desk()
     message = await d.bot.send_message(
         chat,
-        desk.card_text(d.services, report),
+        desk.card_text(d.services, report, identity=False),  # a name only by a later edit
         parse_mode=ParseMode.HTML,
         reply_markup=desk.card_markup(d.services, report),
     )
@@ -108,24 +108,27 @@ async def _copy_one(
 
 
 async def refresh_card(d: Delivery, job: OutboxJob) -> None:
-    """Show a new status (or a removed name) on the card; a deleted card is sent again."""
+    """Show a new status (or a shown name, or its removal) on every known copy of the card.
+    Only the current copy carries a shown name; if it was deleted, it is sent again."""
     report = d.services.reports.get(job.report_id)
     if report is None or report.card_message_id is None:
         return
-    try:
-        await d.bot.edit_message_text(
-            desk.card_text(d.services, report),
-            chat_id=d.desk(report.desk_chat_id),
-            message_id=report.card_message_id,
-            parse_mode=ParseMode.HTML,
-            reply_markup=desk.card_markup(d.services, report),
-        )
-    except BadRequest as exc:
-        if _says(exc, NOT_MODIFIED):
-            return
-        if not _says(exc, CARD_GONE):
-            raise
-        await _send_card(d, report)
+    for chat, message_id in d.services.reports.card_copies(report.id):
+        current = message_id == report.card_message_id
+        try:
+            await d.bot.edit_message_text(
+                desk.card_text(d.services, report, identity=current),
+                chat_id=d.desk(chat),
+                message_id=message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=desk.card_markup(d.services, report),
+            )
+        except BadRequest as exc:
+            if _says(exc, NOT_MODIFIED) or (_says(exc, CARD_GONE) and not current):
+                continue
+            if not _says(exc, CARD_GONE):
+                raise
+            await _send_card(d, report)
 
 
 async def remind(d: Delivery, job: OutboxJob) -> None:
@@ -257,7 +260,9 @@ async def relay_to_desk(d: Delivery, job: OutboxJob) -> None:
 async def _copy_to_desk(
     d: Delivery, report: Report, job: OutboxJob, reporter: int, caption: str
 ) -> MessageId | None:
-    """The reporter's file under the card; None if they deleted it in the meantime."""
+    """The reporter's file under the card; None if they deleted it or blocked the bot in
+    the meantime (their chat cannot be copied from: like the evidence, that file is gone,
+    and the case's later messages must not queue behind it)."""
     try:
         return await d.bot.copy_message(
             chat_id=d.desk(report.desk_chat_id),
@@ -270,6 +275,10 @@ async def _copy_to_desk(
     except BadRequest as exc:
         if not _says(exc, SOURCE_GONE):
             raise
+        return None
+    except Forbidden as exc:
+        if not _says(exc, SOURCE_USER_GONE):
+            raise  # "kicked from the group chat" is a desk problem and is retried
         return None
 
 

@@ -8,6 +8,7 @@ chose to be shown.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import logging
 from dataclasses import dataclass
@@ -70,16 +71,25 @@ def desk_translator(svc: Services) -> Translator:
 
 
 # -- the card --------------------------------------------------------------------------------
-def card_text(svc: Services, report: Report) -> str:
+def card_text(svc: Services, report: Report, identity: bool = True) -> str:
     """The whole card in one message. Telegram counts its length in UTF-16 code units after
     the HTML is parsed; what does not fit is cut, the details first (down to a few lines),
-    then the reporter's notes, then the identifiers shown."""
+    then the reporter's notes, then the identifiers shown.
+
+    `identity=False` leaves a shown name out: a card is always sent that way first, and the
+    name is added by an edit once the card's message id is recorded, so a copy the bot
+    never heard back about (a timeout, a crash) can never carry it."""
     _ = desk_translator(svc)
+    if not identity and report.shown_identity is not None:
+        report = dataclasses.replace(report, shown_identity=None)
+        pending = True
+    else:
+        pending = False
     evidence = svc.reports.evidence(report.id)
     identifiers = svc.reports.identifiers(report.id)
     fit = _Fit(report.details, MAX_NOTE, MAX_IDENTIFIERS_SHOWN)
     while True:
-        text = _card_text(_, svc, report, evidence, identifiers, fit)
+        text = _card_text(_, svc, report, evidence, identifiers, fit, pending)
         excess = rendered_length(text, strict_ampersand=False) - MAX_CARD
         if excess <= 0 or not fit.shorten(excess):
             return text
@@ -114,6 +124,7 @@ def _card_text(
     evidence: list[StoredEvidence],
     identifiers: list[CardIdentifier],
     fit: _Fit,
+    pending: bool = False,
 ) -> str:
     head = _("🚨 <b>URGENT</b> report") if report.urgent else _("📋 Report")
     lines = [
@@ -132,7 +143,8 @@ def _card_text(
     ]
     lines += _evidence_lines(_, evidence, fit.note_limit)
     lines += _identifier_lines(_, identifiers, fit.identifiers)
-    lines += ["", _reporter_line(_, report.shown_identity), _status_line(_, report)]
+    reporter = _pending_line(_) if pending else _reporter_line(_, report.shown_identity)
+    lines += ["", reporter, _status_line(_, report)]
     return "\n".join(lines)
 
 
@@ -190,6 +202,10 @@ def _reporter_line(_: Translator, shown: ShownIdentity | None) -> str:
     if shown.phone:
         who += ", " + html.escape(shown.phone)
     return _("<b>Reporter</b> (chose to be shown): {who}", who=who)
+
+
+def _pending_line(_: Translator) -> str:
+    return _("<b>Reporter</b> (chose to be shown): the name follows in a moment")
 
 
 def _status_line(_: Translator, report: Report) -> str:

@@ -81,6 +81,15 @@ def unreachable_note(_: Translator, report: Report) -> str:
     )
 
 
+def finished_text(_: Translator, report: Report) -> str:
+    return _(
+        "Your report <code>{code}</code> is finished, so messages about it no longer go to "
+        "the desk. Thank you for your help! If you have something new, send a new report "
+        "with /lapor. If someone is in danger right now, call the police on <b>110</b>.",
+        code=report.code,
+    )
+
+
 # -- reporter → desk -------------------------------------------------------------------------
 async def reply_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """ "Reply to the desk": the next message this person sends goes to the desk."""
@@ -92,6 +101,10 @@ async def reply_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     case = next((c for c in cases if c.code == code), None)
     if case is None:
         await query.answer(_("This button is out of date."))
+        return
+    if case.finished:
+        await query.answer()
+        await query.message.reply_text(finished_text(_, case), parse_mode=ParseMode.HTML)
         return
     context.user_data[RELAY_KEY] = case.id
     await query.answer()
@@ -123,6 +136,10 @@ async def reporter_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         )
         raise ApplicationHandlerStop
     svc = services(context)
+    case = svc.reports.get(report_id)
+    if case is not None and case.finished:
+        await message.reply_text(finished_text(_, case), parse_mode=ParseMode.HTML)
+        raise ApplicationHandlerStop
     svc.reporters.relay(TO_DESK, report_id, {"message_id": message.message_id, **content})
     outbox.wake(context)
     report = svc.reports.get(report_id)
@@ -184,12 +201,13 @@ async def _relay_to_reporter(
 
 
 def register(application: Application) -> None:
-    private = filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL
+    # New messages only: an edit of a message already passed on would arrive twice.
+    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & ~filters.StatusUpdate.ALL
     application.add_handler(
         CallbackQueryHandler(reply_button, pattern=rf"^{RELAY_PREFIX}(:|$)"), group=RELAY_GROUP
     )
     application.add_handler(MessageHandler(private, reporter_message), group=RELAY_GROUP)
     desk = services(application).settings.desk_chat_id
     if desk is not None:
-        replies = filters.Chat(desk) & filters.REPLY & ~filters.COMMAND
+        replies = filters.Chat(desk) & filters.UpdateType.MESSAGE & filters.REPLY & ~filters.COMMAND
         application.add_handler(MessageHandler(replies, desk_reply), group=RELAY_GROUP)

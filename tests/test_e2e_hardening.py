@@ -1,0 +1,198 @@
+"""End to end: the hardening of tip-offs (issue 13): anonymity on every path, nothing lost
+or clipped, nobody speaking for the desk. Same emulator and helpers as test_e2e_reports."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot.core.reports.case_status import Status
+from tests.conftest import Bot
+from tests.test_e2e_reports import (  # noqa: F401 - fixtures are used by name
+    ADMIN,
+    CODE,
+    DESK,
+    ENGLISH_REPORTER,
+    REPORTER,
+    REPORTER_HANDLE,
+    REPORTER_NAME,
+    STAFF,
+    Answers,
+    api,
+    bot,
+    buttons,
+    card_of,
+    cards,
+    desk_press,
+    no_failed_sends,
+    press,
+    say,
+    settings,
+    settle,
+    status_of,
+    submit_report,
+    worker,
+)
+
+pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning")
+
+SHOWN = Answers(show_identity=True, photo_caption=None, note=None)
+PHONE = "+62 812 9988 7766"
+
+
+def identity_in(text: str) -> bool:
+    return REPORTER_HANDLE in text or REPORTER_NAME in text or f"tg://user?id={REPORTER}" in text
+
+
+def desk_calls_with_identity(bot: Bot) -> list:
+    """Requests to the desk chat that carried the reporter's name, handle or link."""
+    return [
+        c
+        for c in bot.api.calls
+        if c.chat_id == DESK and identity_in(str(c.params.get("text", "")))
+    ]
+
+
+async def delete_my_data(bot: Bot, user: int = REPORTER) -> None:
+    question = await say(bot.api, user, "/hapusdata")
+    await bot.api.press(user, question["message_id"], "del:yes")
+    await bot.api.wait_for("editMessageText", chat_id=user)
+
+
+# -- 1. a duplicate card never keeps a shown identity ---------------------------------------
+async def test_a_card_is_sent_without_identity_and_named_by_an_edit(bot: Bot) -> None:
+    api = bot.api
+    code = await submit_report(api, REPORTER, SHOWN)
+    card = await card_of(api, code)
+    await api.wait_until(lambda: REPORTER_HANDLE in api.message(DESK, card["message_id"])["text"])
+    sends = [c for c in api.calls if c.method == "sendMessage" and c.chat_id == DESK]
+    assert sends and not [c for c in sends if identity_in(str(c.params.get("text", "")))]
+
+
+async def test_a_duplicate_card_never_keeps_a_name_after_deleting_my_data(bot: Bot) -> None:
+    api = bot.api
+    client = bot.application.bot.request._client
+    client.timeout = httpx.Timeout(5.0, read=0.5)
+    api.delay("sendMessage", 2.0, chat_id=DESK)  # the first card arrives, its answer does not
+    code = await submit_report(api, REPORTER, SHOWN)
+    await api.wait_until(lambda: len(cards(api, code)) == 2, timeout=10)
+    await settle(bot)
+    await delete_my_data(bot)
+    await settle(bot)
+    for copy in cards(api, code):
+        assert not identity_in(copy["text"]), copy["text"]
+
+
+# -- 3. deleted data does not stay on disk --------------------------------------------------
+async def test_deleted_name_and_phone_are_not_left_in_the_database_files(
+    bot: Bot, tmp_path: Path
+) -> None:
+    api = bot.api
+    prompt = await say(api, REPORTER, "/lapor")
+    prompt = await press(api, REPORTER, prompt, "rp:cat:fake_job")
+    prompt = await press(api, REPORTER, prompt, "rp:pv:unknown")
+    await say(api, REPORTER, "/skip")
+    await say(api, REPORTER, "/skip")
+    prompt = await say(api, REPORTER, "Lowongan palsu ke Jepang, minta uang muka.")
+    prompt = await press(api, REPORTER, prompt, "rp:done")
+    await press(api, REPORTER, prompt, "rp:id:show")
+    await api.send_contact(REPORTER, PHONE)
+    await api.next_message(REPORTER)  # "Noted"
+    summary = await api.next_message(REPORTER)
+    received = await press(api, REPORTER, summary, "rp:ok")
+    code = CODE.search(received["text"]).group(0)
+    await card_of(api, code)
+    await settle(bot)
+    await delete_my_data(bot)
+    await settle(bot)
+    leftovers = []
+    for path in tmp_path.glob("bot.sqlite3*"):
+        data = path.read_bytes()
+        for secret in (PHONE, REPORTER_HANDLE, f"{REPORTER_NAME} "):
+            if secret.encode() in data:
+                leftovers.append((path.name, secret))
+    assert not leftovers
+
+
+# -- 7. a reporter who blocks the bot after a follow-up ------------------------------------
+async def test_a_follow_up_from_a_reporter_who_then_blocked_the_bot_does_not_stall(
+    bot: Bot,
+) -> None:
+    api = bot.api
+    code = await submit_report(api, REPORTER, Answers(photo_caption=None))
+    card = await card_of(api, code)
+    await settle(bot)
+    received = next(m for m in api.messages_to(REPORTER) if code in m.get("text", ""))
+    api.fail("copyMessage", 403, "Forbidden: bot was blocked by the user", count=None)
+    await api.send_photo(REPORTER, caption="foto tambahan", reply_to=received["message_id"])
+    await api.next_message(REPORTER)
+    await desk_press(bot, code, f"dk:s:{code}:ack")
+    await api.wait_until(
+        lambda: "dk:s:" + code + ":ack" not in buttons(api.message(DESK, card["message_id"])),
+        timeout=10,
+    )
+    await asyncio.sleep(0.3)
+    assert not api.messages_to(ADMIN)
+
+
+# -- 12. edits, closed cases, groups --------------------------------------------------------
+async def test_an_edited_desk_reply_is_relayed_once(bot: Bot) -> None:
+    api = bot.api
+    code = await submit_report(api, REPORTER, Answers(photo_caption=None, note=None))
+    card = await card_of(api, code)
+    await settle(bot)
+    sent = await api.send_text(STAFF, "Kapan berangkat?", chat_id=DESK, reply_to=card["message_id"])
+    await api.wait_until(
+        lambda: [m for m in api.messages_to(REPORTER) if "Kapan berangkat" in m.get("text", "")]
+    )
+    await api.edit_text(STAFF, sent["message_id"], "Kapan berangkatnya?", chat_id=DESK)
+    await asyncio.sleep(0.5)
+    await settle(bot)
+    relayed = [m for m in api.messages_to(REPORTER) if "Kapan berangkat" in m.get("text", "")]
+    assert len(relayed) == 1
+
+
+@pytest.mark.parametrize("decision", ["c", "spam"])
+async def test_follow_ups_after_a_case_is_finished_are_not_relayed(
+    bot: Bot, decision: str
+) -> None:
+    api = bot.api
+    code = await submit_report(api, REPORTER, Answers(photo_caption=None, note=None))
+    await card_of(api, code)
+    if decision == "spam":
+        await desk_press(bot, code, f"dk:s:{code}:spam")
+    else:
+        await desk_press(bot, code, f"dk:c:{code}")
+        await desk_press(bot, code, f"dk:o:{code}:police")
+    await settle(bot)
+    assert status_of(bot, code) in (Status.CLOSED, Status.SPAM)
+    received = next(m for m in api.messages_to(REPORTER) if code in m.get("text", ""))
+    answer = await say(api, REPORTER, "Masih ada info lagi", reply_to=received["message_id"])
+    assert code in answer["text"] and "✅" not in answer["text"]
+    await asyncio.sleep(0.3)
+    await settle(bot)
+    assert not [m for m in api.messages_to(DESK) if "Masih ada info" in m.get("text", "")]
+
+
+GROUP = -1009990002
+
+
+@pytest.mark.parametrize("data", ["sub", "sub:on", "ck:start"])
+async def test_subscribe_and_check_buttons_in_a_group_point_to_a_private_chat(
+    bot: Bot, data: str
+) -> None:
+    api = bot.api
+    api.group_chat(GROUP, "Komunitas PMI", members=[ENGLISH_REPORTER])
+    await api.send_text(ENGLISH_REPORTER, "/menu", chat_id=GROUP)
+    menu = await api.next_message(GROUP)
+    before = len(api.messages_to(GROUP))
+    query = await api.press(ENGLISH_REPORTER, menu["message_id"], data, chat_id=GROUP, force=True)
+    await api.wait_until(lambda: api.callback_answer(query))
+    assert "private" in (api.callback_answer(query).get("text") or "")
+    await asyncio.sleep(0.3)
+    assert len(api.messages_to(GROUP)) == before
+    assert bot.services.subscribers.get(GROUP) is None
+    assert bot.services.subscribers.get(ENGLISH_REPORTER) is None
