@@ -1,16 +1,20 @@
+# ruff: noqa: F811 - the e2e fixtures are imported from test_e2e_reports and used by name
 """End to end: the hardening of tip-offs (issue 13): anonymity on every path, nothing lost
 or clipped, nobody speaking for the desk. Same emulator and helpers as test_e2e_reports."""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import os
+import sys
 from pathlib import Path
 
 import httpx
 import pytest
 
 from bot.core.reports.case_status import Status
-from tests.conftest import Bot
+from tests.conftest import ROOT, Bot
 from tests.test_e2e_reports import (  # noqa: F401 - fixtures are used by name
     ADMIN,
     CODE,
@@ -23,6 +27,7 @@ from tests.test_e2e_reports import (  # noqa: F401 - fixtures are used by name
     Answers,
     api,
     bot,
+    bot_on,
     buttons,
     card_of,
     cards,
@@ -50,9 +55,7 @@ def identity_in(text: str) -> bool:
 def desk_calls_with_identity(bot: Bot) -> list:
     """Requests to the desk chat that carried the reporter's name, handle or link."""
     return [
-        c
-        for c in bot.api.calls
-        if c.chat_id == DESK and identity_in(str(c.params.get("text", "")))
+        c for c in bot.api.calls if c.chat_id == DESK and identity_in(str(c.params.get("text", "")))
     ]
 
 
@@ -156,9 +159,7 @@ async def test_an_edited_desk_reply_is_relayed_once(bot: Bot) -> None:
 
 
 @pytest.mark.parametrize("decision", ["c", "spam"])
-async def test_follow_ups_after_a_case_is_finished_are_not_relayed(
-    bot: Bot, decision: str
-) -> None:
+async def test_follow_ups_after_a_case_is_finished_are_not_relayed(bot: Bot, decision: str) -> None:
     api = bot.api
     code = await submit_report(api, REPORTER, Answers(photo_caption=None, note=None))
     await card_of(api, code)
@@ -196,3 +197,89 @@ async def test_subscribe_and_check_buttons_in_a_group_point_to_a_private_chat(
     assert len(api.messages_to(GROUP)) == before
     assert bot.services.subscribers.get(GROUP) is None
     assert bot.services.subscribers.get(ENGLISH_REPORTER) is None
+
+
+# -- 5. DESK_CHAT_ID is a group, and follows the group when it becomes a supergroup ---------
+async def _run_bot(api, tmp_path: Path, desk: str) -> tuple[int | None, str]:
+    env = {
+        **os.environ,
+        "BOT_TOKEN": api.token,
+        "TELEGRAM_BASE_URL": api.base_url,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'run.sqlite3'}",
+        "DESK_CHAT_ID": desk,
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        out, err = await asyncio.wait_for(process.communicate(), 20)
+    except TimeoutError:
+        process.kill()
+        out, err = await process.communicate()
+        return None, (out + err).decode()
+    return process.returncode, (out + err).decode()
+
+
+async def test_a_desk_chat_id_that_is_a_private_chat_is_refused_at_start(
+    api, tmp_path: Path
+) -> None:
+    code, output = await _run_bot(api, tmp_path, str(REPORTER))  # the minus sign forgotten
+    assert code == 2, output
+    assert "Traceback" not in output
+    last = output.strip().splitlines()[-1]
+    assert "DESK_CHAT_ID" in last and "private" in last
+
+
+OLD_DESK, NEW_DESK = -4001, -1004001
+
+
+async def test_the_desk_follows_its_group_to_a_supergroup_without_a_restart(
+    settings, api, tmp_path: Path
+) -> None:
+    api.group_chat(OLD_DESK, "Desk", members=[STAFF])
+    moved = dataclasses.replace(settings, desk_chat_id=OLD_DESK)
+    database = tmp_path / "bot.sqlite3"
+    async with bot_on(moved, database, api) as running:
+        first = await submit_report(api, REPORTER, Answers(photo_caption=None, note=None))
+        await api.wait_until(lambda: cards_in(api, OLD_DESK, first))
+        api.migrate_group(STAFF, OLD_DESK, NEW_DESK)
+        second = await submit_report(api, REPORTER, Answers(photo_caption=None, note=None))
+        card = await api.wait_until(lambda: cards_in(api, NEW_DESK, second), timeout=10)
+        query = await api.press(
+            STAFF, card[0]["message_id"], f"dk:s:{second}:ack", chat_id=NEW_DESK
+        )
+        await api.wait_until(lambda: api.callback_answer(query))
+        await api.wait_until(lambda: status_of(running, second) is Status.ACKNOWLEDGED)
+        await settle(running)
+        await api.next_message(REPORTER)  # the status update for the second report
+    async with bot_on(moved, database, api):
+        before = len([c for c in api.calls if c.chat_id == OLD_DESK])
+        third = await submit_report(api, REPORTER, Answers(photo_caption=None, note=None))
+        await api.wait_until(lambda: cards_in(api, NEW_DESK, third), timeout=10)
+        assert len([c for c in api.calls if c.chat_id == OLD_DESK]) == before
+
+
+def cards_in(api, chat: int, code: str) -> list:
+    return [
+        m
+        for m in api.messages_to(chat)
+        if code in m.get("text", "").split("\n")[0] and any(b.startswith("dk:") for b in buttons(m))
+    ]
+
+
+async def test_chatid_tells_an_admin_the_id_of_the_chat(bot: Bot) -> None:
+    api = bot.api
+    api.group_chat(GROUP, "Desk baru", members=[ADMIN, STAFF])
+    await api.send_text(STAFF, "/chatid", chat_id=GROUP)
+    await api.send_text(ADMIN, "/chatid", chat_id=GROUP)
+    answer = await api.next_message(GROUP)
+    assert str(GROUP) in answer["text"]
+    await asyncio.sleep(0.2)
+    assert len(api.messages_to(GROUP)) == 1  # nothing for someone who is not an admin

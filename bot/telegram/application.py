@@ -9,12 +9,13 @@ from __future__ import annotations
 import logging
 
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder, Defaults
 
-from bot.config import Settings
+from bot import logsafe
+from bot.config import ConfigError, Settings
 from bot.services import Services
-from bot.telegram import errors, flood, outbox, report_jobs
+from bot.telegram import desk_chat, errors, flood, outbox, report_jobs
 from bot.telegram.commands import COMMANDS, STAFF_COMMANDS, CommandSpec
 from bot.telegram.handlers import (
     broadcasts,
@@ -47,6 +48,7 @@ def build_application(
     rate_limiter: bool = True,
 ) -> Application:
     settings = services.settings
+    logsafe.protect(settings.bot_token)  # before the Bot object logs its API URL
     builder = (
         ApplicationBuilder()
         .application_class(BotApplication)
@@ -111,16 +113,28 @@ def _menu(services: Services, lang: str, specs: list[CommandSpec]) -> list[BotCo
 def run_bot(settings: Settings) -> None:
     """Run until interrupted: webhook when WEBHOOK_URL is set, long polling otherwise."""
     services = Services.build(settings)
+    try:
+        desk_chat.preflight(settings, services)
+    except InvalidToken:
+        raise _token_rejected() from None
     application = build_application(services)
     log.info(
         "starting with %d FAQ entries, %d phrasings indexed",
         len(services.content.entries),
         services.matcher.size,
     )
-    if settings.webhook_url:
-        application.run_webhook(**webhook_options(settings), allowed_updates=Update.ALL_TYPES)
-    else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    try:
+        if settings.webhook_url:
+            application.run_webhook(**webhook_options(settings), allowed_updates=Update.ALL_TYPES)
+        else:
+            application.run_polling(allowed_updates=Update.ALL_TYPES)
+    except InvalidToken:
+        raise _token_rejected() from None
+
+
+def _token_rejected() -> ConfigError:
+    """InvalidToken's message holds the whole token: say it in our words instead."""
+    return ConfigError("BOT_TOKEN", "Telegram rejected this token. Check it with @BotFather.")
 
 
 def webhook_options(settings: Settings) -> dict[str, object]:

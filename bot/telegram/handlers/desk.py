@@ -16,7 +16,14 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 from bot.core.reports.case_status import (
     OUTCOME_LABELS,
@@ -36,6 +43,7 @@ from bot.services import Services
 from bot.storage.reports import CardIdentifier, Report, StoredEvidence
 from bot.telegram import keyboards, outbox
 from bot.telegram.common import services
+from bot.telegram.desk_chat import current_desk, record_migration
 from bot.telegram.report_format import (
     category_text,
     clip,
@@ -287,7 +295,7 @@ def reminder_text(svc: Services, report: Report) -> str:
 
 # -- presses ---------------------------------------------------------------------------------
 def in_desk(svc: Services, chat_id: int | None) -> bool:
-    desk = svc.settings.desk_chat_id
+    desk = current_desk(svc)  # DESK_CHAT_ID, or the supergroup it became
     return desk is not None and chat_id is not None and chat_id == desk
 
 
@@ -398,6 +406,44 @@ def _case_line(_: Translator, case: Report, overdue: bool) -> str:
     )
 
 
+# -- the desk chat moves, /chatid ------------------------------------------------------------
+async def chat_migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The desk group was upgraded to a supergroup: follow it (the old group's service
+    message names the new id; the new one's names the old)."""
+    message = update.effective_message
+    if message is None:
+        return
+    if message.migrate_to_chat_id:
+        old, new = message.chat.id, message.migrate_to_chat_id
+    elif message.migrate_from_chat_id:
+        old, new = message.migrate_from_chat_id, message.chat.id
+    else:
+        return
+    if record_migration(services(context), old, new):
+        outbox.wake(context)
+
+
+async def chat_id_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/chatid, for ADMIN_IDS only: the id and type of the chat it is sent in, so nobody
+    needs DEBUG logs to find the desk group's DESK_CHAT_ID."""
+    svc = services(context)
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None or user.id not in svc.settings.admin_ids:
+        return
+    _ = desk_translator(svc)
+    await update.effective_message.reply_text(
+        _(
+            "This chat's id is <code>{id}</code> (type: {type}). To make it the desk, set "
+            "DESK_CHAT_ID={id} and restart the bot.",
+            id=chat.id,
+            type=chat.type,
+        ),
+        parse_mode=ParseMode.HTML,
+    )
+
+
 def register(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(desk_pressed, pattern=rf"^{PREFIX}(:|$)"))
+    application.add_handler(CommandHandler("chatid", chat_id_command))
+    application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, chat_migrated))
     application.add_handler(CommandHandler("cases", cases_command, filters=filters.ChatType.GROUPS))

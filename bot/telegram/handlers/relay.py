@@ -207,7 +207,8 @@ def register(application: Application) -> None:
         CallbackQueryHandler(reply_button, pattern=rf"^{RELAY_PREFIX}(:|$)"), group=RELAY_GROUP
     )
     application.add_handler(MessageHandler(private, reporter_message), group=RELAY_GROUP)
-    desk = services(application).settings.desk_chat_id
-    if desk is not None:
-        replies = filters.Chat(desk) & filters.UpdateType.MESSAGE & filters.REPLY & ~filters.COMMAND
+    if services(application).settings.desk_chat_id is not None:
+        # Any group: the desk may have become a supergroup with a new id (desk_reply checks).
+        groups = filters.ChatType.GROUPS & filters.UpdateType.MESSAGE
+        replies = groups & filters.REPLY & ~filters.COMMAND
         application.add_handler(MessageHandler(replies, desk_reply), group=RELAY_GROUP)
