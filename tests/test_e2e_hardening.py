@@ -283,3 +283,35 @@ async def test_chatid_tells_an_admin_the_id_of_the_chat(bot: Bot) -> None:
     assert str(GROUP) in answer["text"]
     await asyncio.sleep(0.2)
     assert len(api.messages_to(GROUP)) == 1  # nothing for someone who is not an admin
+
+
+# -- 4. one person cannot forge an early warning, nor reset the daily limit ----------------
+NUMBER_AD = "Kerja pabrik di Malaysia, hubungi 0813-0000-4521"
+
+
+async def test_check_then_delete_my_data_again_and_again_forges_no_early_warning(
+    settings, api, tmp_path: Path
+) -> None:
+    alerting = dataclasses.replace(settings, check_alert_threshold=3, check_alert_window_minutes=60)
+    async with bot_on(alerting, tmp_path / "bot.sqlite3", api) as running:
+        for _round in range(5):
+            await say(api, REPORTER, "/cek " + NUMBER_AD)
+            await delete_my_data(running)
+        await asyncio.sleep(0.3)
+        await settle(running)
+        assert not [m for m in api.messages_to(DESK) if "Cek Dulu" in m.get("text", "")]
+        for table in ("check_seen", "pseudonym_keys"):
+            dump = str([tuple(r) for r in running.services.db.all(f"SELECT * FROM {table}")])
+            assert str(REPORTER) not in dump
+
+
+async def test_deleting_my_data_does_not_reset_the_daily_report_limit(
+    settings, api, tmp_path: Path
+) -> None:
+    limited = dataclasses.replace(settings, report_daily_limit=1)
+    async with bot_on(limited, tmp_path / "bot.sqlite3", api) as running:
+        await submit_report(api, REPORTER, Answers(photo_caption=None, note=None))
+        await delete_my_data(running)
+        answer = await say(api, REPORTER, "/lapor")
+        assert not [b for b in buttons(answer) if b.startswith("rp:cat:")]
+        assert "110" in answer["text"]

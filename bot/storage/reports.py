@@ -20,6 +20,7 @@ from bot.core.reports.case_status import DeadlineRules, Outcome, Status, can_cha
 from bot.core.reports.draft import Draft, ShownIdentity, new_code
 from bot.core.reports.identifiers import Identifier, extract
 from bot.storage.database import Database
+from bot.storage.pseudonyms import ReportQuota
 
 CODE_ATTEMPTS = 20
 
@@ -239,6 +240,7 @@ class Reports:
                 "VALUES (?, ?, ?, ?)",
                 (report_id, user_id, language, to_text(now)),
             )
+            ReportQuota(self.db, self.clock).add(user_id, to_text(now))
             self._insert_evidence(report_id, draft)
             self._link_identifiers(report_id, extract(draft.all_text()), now)
             self.outbox.enqueue("card", report_id)
@@ -510,11 +512,9 @@ class Reporters:
         return [_report(r) for r in rows]
 
     def count_since(self, user_id: int, since: dt.datetime) -> int:
-        row = self.db.one(
-            "SELECT COUNT(*) FROM report_reporters WHERE user_id = ? AND created_at > ?",
-            (user_id, to_text(since)),
-        )
-        return int(row[0])
+        """Reports sent since `since` (at most a day back), counted from pseudonymous tags
+        that /hapusdata does not delete: deleting one's data must not reset the limit."""
+        return ReportQuota(self.db, self.outbox.clock).count_since(user_id, to_text(since))
 
     # -- relays ------------------------------------------------------------------------------
     def desk_message(self, chat_id: int, message_id: int) -> tuple[int, str] | None:
