@@ -315,3 +315,53 @@ async def test_deleting_my_data_does_not_reset_the_daily_report_limit(
         answer = await say(api, REPORTER, "/lapor")
         assert not [b for b in buttons(answer) if b.startswith("rp:cat:")]
         assert "110" in answer["text"]
+
+
+# -- 8. the confirmation goes through the outbox ------------------------------------------
+async def _summary(api, user: int) -> dict:
+    prompt = await say(api, user, "/lapor")
+    prompt = await press(api, user, prompt, "rp:cat:fake_job")
+    prompt = await press(api, user, prompt, "rp:pv:unknown")
+    await say(api, user, "/skip")
+    await say(api, user, "/skip")
+    prompt = await say(api, user, "Lowongan palsu ke Jepang, minta uang muka 20 juta.")
+    prompt = await press(api, user, prompt, "rp:done")
+    return await press(api, user, prompt, "rp:id:hide")
+
+
+async def test_a_failed_confirmation_is_delivered_later_and_the_old_button_names_the_case(
+    bot: Bot,
+) -> None:
+    api = bot.api
+    summary = await _summary(api, REPORTER)
+    api.fail("sendMessage", 500, chat_id=REPORTER)  # the confirmation is lost on the way
+    await api.press(REPORTER, summary["message_id"], "rp:ok")
+    received = await api.wait_until(
+        lambda: [m for m in api.messages_to(REPORTER) if CODE.search(m.get("text", ""))],
+        timeout=10,
+    )
+    code = CODE.search(received[0]["text"]).group(0)
+    assert f"rl:{code}" in buttons(received[0])
+    query = await api.press(REPORTER, summary["message_id"], "rp:ok", force=True)
+    await api.wait_until(lambda: api.callback_answer(query))
+    assert code in (api.callback_answer(query).get("text") or "")
+    await settle(bot)
+    assert bot.services.db.one("SELECT COUNT(*) FROM reports")[0] == 1
+
+
+async def test_a_crash_right_after_saving_still_confirms_after_the_restart(
+    settings, api, tmp_path: Path
+) -> None:
+    database = tmp_path / "bot.sqlite3"
+    async with bot_on(settings, database, api) as running:
+        summary = await _summary(api, REPORTER)
+        worker(running).task.cancel()  # nothing is delivered by the outbox any more
+        api.fail("sendMessage", 500, chat_id=REPORTER, count=None)  # the process dies now
+        await api.press(REPORTER, summary["message_id"], "rp:ok")
+        await api.wait_until(lambda: running.services.db.one("SELECT COUNT(*) FROM reports")[0])
+    api.clear_faults()
+    async with bot_on(settings, database, api):
+        await api.wait_until(
+            lambda: [m for m in api.messages_to(REPORTER) if CODE.search(m.get("text", ""))],
+            timeout=10,
+        )

@@ -23,6 +23,7 @@ from bot.storage.database import Database
 from bot.storage.pseudonyms import ReportQuota
 
 CODE_ATTEMPTS = 20
+RECEIVED = "received"  # the outbox job that tells a reporter their case code
 
 
 # -- views -----------------------------------------------------------------------------------
@@ -158,16 +159,17 @@ class ReportOutbox:
         return int(cursor.lastrowid)
 
     def due(self, limit: int = 50) -> list[OutboxJob]:
-        """Pending jobs whose time has come: urgent reports first, then oldest first. A job
+        """Pending jobs whose time has come: reporters' confirmations first (a person is
+        waiting for their case code), then urgent reports, then oldest first. A job
         waits for every earlier pending job of the same report (a relay must not overtake
         its card)."""
         rows = self.db.all(
             "SELECT * FROM report_outbox AS o WHERE o.state = 'pending' AND o.due_at <= ? "
             "AND NOT EXISTS (SELECT 1 FROM report_outbox AS p WHERE p.state = 'pending' "
-            "AND p.report_id = o.report_id AND p.id < o.id) ORDER BY COALESCE(("
-            "SELECT r.urgent FROM reports AS r WHERE r.id = o.report_id), 0) DESC, o.id "
-            "LIMIT ?",
-            (self.clock.timestamp(), limit),
+            "AND p.report_id = o.report_id AND p.id < o.id) ORDER BY o.kind = ? DESC, "
+            "COALESCE((SELECT r.urgent FROM reports AS r WHERE r.id = o.report_id), 0) DESC, "
+            "o.id LIMIT ?",
+            (self.clock.timestamp(), RECEIVED, limit),
         )
         return [
             OutboxJob(r["id"], r["kind"], r["report_id"], json.loads(r["payload"]), r["attempts"])
@@ -243,6 +245,9 @@ class Reports:
             ReportQuota(self.db, self.clock).add(user_id, to_text(now))
             self._insert_evidence(report_id, draft)
             self._link_identifiers(report_id, extract(draft.all_text()), now)
+            # The reporter's confirmation (with the case code) is owed as surely as the card,
+            # and goes first; without a report_id, so it never waits behind the desk.
+            self.outbox.enqueue(RECEIVED, None, {"report": report_id})
             self.outbox.enqueue("card", report_id)
             self.db.execute("DELETE FROM report_drafts WHERE user_id = ?", (user_id,))
         report = self.get(report_id)
@@ -502,6 +507,11 @@ class Reporters:
         return ReporterLink(
             row["report_id"], row["user_id"], row["language"], bool(row["forget_after_delivery"])
         )
+
+    def latest_case(self, user_id: int, since: dt.datetime) -> Report | None:
+        """The person's newest case created after `since`, if any."""
+        cases = [c for c in self.cases_of(user_id) if c.created_at >= since]
+        return cases[0] if cases else None
 
     def cases_of(self, user_id: int) -> list[Report]:
         rows = self.db.all(

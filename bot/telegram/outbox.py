@@ -52,6 +52,7 @@ RETENTION_EVERY = 3600.0
 DRAFT_TTL = dt.timedelta(days=3)
 OUTBOX_KEEP = dt.timedelta(days=7)
 
+REPORTER_ONLY = ("received", "notify")  # jobs that send nothing to the desk chat
 JobHandler = Callable[["Delivery", OutboxJob], Awaitable[None]]
 
 
@@ -172,7 +173,8 @@ class OutboxWorker:
             outbox.retry(job.id, self.backoff(job.attempts + 1, permanent=True), repr(exc))
         else:
             outbox.done(job.id)
-            await self._recovered()
+            if job.kind not in REPORTER_ONLY:  # a reporter's message says nothing of the desk
+                await self._recovered()
 
     def backoff(self, attempt: int, permanent: bool = False) -> float:
         """Exponential from OUTBOX_RETRY_SECONDS up to OUTBOX_RETRY_MAX_SECONDS, ±20%."""

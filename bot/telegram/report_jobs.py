@@ -16,8 +16,9 @@ from telegram.ext import Application
 
 from bot.core.reports.case_status import Status, outcome_of, status_of
 from bot.core.reports.draft import COPY_ONLY_KINDS, NOTE
-from bot.storage.reports import OutboxJob, Report, StoredEvidence
+from bot.storage.reports import RECEIVED, OutboxJob, Report, StoredEvidence
 from bot.telegram.handlers import desk, relay, status
+from bot.telegram.handlers.report_form import summary
 from bot.telegram.outbox import Delivery, worker
 
 SOURCE_GONE = ("message to copy not found", "message_id_invalid")
@@ -154,6 +155,33 @@ def _reporter(d: Delivery, report_id: int) -> tuple[int, str] | None:
     return link.user_id, d.services.users.language(link.user_id) or link.language
 
 
+async def confirm_received(d: Delivery, job: OutboxJob) -> None:
+    """ "Received, your case code is …": sent by the outbox, so it survives a crash between
+    saving the report and telling the reporter. A reporter who left is not chased."""
+    report_id = job.payload.get("report")
+    report = d.services.reports.get(report_id) if isinstance(report_id, int) else None
+    reporter = _reporter(d, report.id) if report else None
+    if report is None or reporter is None:
+        return
+    chat, lang = reporter
+    _ = d.services.i18n.translator(lang)
+    try:
+        message = await d.bot.send_message(
+            chat,
+            summary.received_text(_, report),
+            parse_mode=ParseMode.HTML,
+            reply_markup=status.reply_markup(_, report),
+        )
+    except Forbidden:
+        return
+    except BadRequest as exc:
+        if not _says(exc, REPORTER_GONE):
+            raise
+        return
+    # Something remembered later: a reply to this message (or its button) reaches the desk.
+    d.services.reporters.add_reporter_message(report.id, message.message_id)
+
+
 async def notify(d: Delivery, job: OutboxJob) -> None:
     report = d.services.reports.get(job.report_id)
     reporter = _reporter(d, job.report_id) if report else None
@@ -283,6 +311,7 @@ async def _copy_to_desk(
 
 
 JOBS = {
+    RECEIVED: confirm_received,
     "card": deliver_card,
     "card_refresh": refresh_card,
     "reminder": remind,

@@ -36,7 +36,6 @@ from bot.telegram.handlers.report_form.base import (
     over_limit,
     private_only,
     say,
-    stale,
     unavailable_text,
     values_of,
 )
@@ -47,6 +46,7 @@ from bot.telegram.handlers.report_form.steps import (
     ask_category,
     ask_province,
 )
+from bot.telegram.handlers.report_form.summary import already_sent_or_stale
 from bot.telegram.report_format import clip
 
 
@@ -183,7 +183,7 @@ async def stale_entry(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str
     if _saved_draft(update, context) is not None:
         await update.callback_query.answer()
         return await _offer_resume(update, context)
-    await stale(update, context)
+    await already_sent_or_stale(update, context)
     return END
 
 

@@ -20,7 +20,6 @@ from bot.i18n import Translator
 from bot.storage.reports import Report
 from bot.telegram import outbox
 from bot.telegram.common import services, translator
-from bot.telegram.handlers import status
 from bot.telegram.handlers.report_form.base import (
     CATEGORY,
     CONFIRM,
@@ -144,20 +143,37 @@ async def confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | i
     query = update.callback_query
     draft: Draft | None = context.user_data.pop(DRAFT_KEY, None)
     if draft is None or not draft.complete:
-        await stale(update, context)
+        await already_sent_or_stale(update, context)
         return END
     if over_limit(update, context):
         await query.answer()
         await say(update, limit_text(_, services(context).settings.report_daily_limit))
         return END
     shown = draft.identity if draft.show_identity else None
-    report = services(context).reports.submit(draft, update.effective_user.id, _.lang, shown)
+    services(context).reports.submit(draft, update.effective_user.id, _.lang, shown)
+    # The confirmation with the case code is an outbox job saved with the report: a crash
+    # or a failed send now still delivers it (see report_jobs.confirm_received).
     outbox.wake(context)
     await chosen(update, _("✅ Send report"))
-    received = await say(update, received_text(_, report), status.reply_markup(_, report))
-    # Something remembered later: a reply to this message (or its button) reaches the desk.
-    services(context).reporters.add_reporter_message(report.id, received.message_id)
     return END
+
+
+async def already_sent_or_stale(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A Send button whose report is no longer in the form: if that report was sent (the
+    confirmation may have been lost), say so with its code rather than invite a duplicate."""
+    query = update.callback_query
+    _ = translator(update, context)
+    values = values_of(update) if query and query.data else []
+    sent_at = query.message.date if query and query.message else None
+    if values[:1] == ["ok"] and sent_at is not None:
+        case = services(context).reporters.latest_case(update.effective_user.id, sent_at)
+        if case is not None:
+            await query.answer(
+                _("This report was sent already. Its case code is {code}.", code=case.code),
+                show_alert=True,
+            )
+            return
+    await stale(update, context)
 
 
 def received_text(_: Translator, report: Report) -> str:
