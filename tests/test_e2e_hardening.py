@@ -25,6 +25,7 @@ from tests.test_e2e_reports import (  # noqa: F401 - fixtures are used by name
     REPORTER_NAME,
     STAFF,
     Answers,
+    _report_with_notes,
     api,
     bot,
     bot_on,
@@ -365,3 +366,46 @@ async def test_a_crash_right_after_saving_still_confirms_after_the_restart(
             lambda: [m for m in api.messages_to(REPORTER) if CODE.search(m.get("text", ""))],
             timeout=10,
         )
+
+
+# -- 6. nothing clipped ---------------------------------------------------------------------
+def desk_texts(api) -> str:
+    return "\n".join(m.get("text", "") or m.get("caption", "") for m in api.messages_to(DESK))
+
+
+async def test_a_report_too_long_for_its_card_follows_in_full_under_it(bot: Bot) -> None:
+    api = bot.api
+    notes = [
+        f"Catatan {n}: " + f"iklan palsu lowongan pabrik Jepang nomor {n} " * 22 for n in range(5)
+    ]
+    details = "".join(f"Kejadian ke-{n}: calo datang ke desa dan minta uang. " for n in range(55))
+    code = await _report_with_notes(api, REPORTER, details, notes)
+    card = await card_of(api, code)
+    await settle(bot)
+    assert details.strip() not in card["text"]  # the card alone could not hold it
+    following = [
+        m
+        for m in api.messages_to(DESK)
+        if (m.get("reply_to_message") or {}).get("message_id") == card["message_id"]
+    ]
+    whole = " ".join(" ".join(m.get("text", "").split()) for m in following)
+    for text in (details, *notes):
+        assert " ".join(text.split()) in whole
+    assert not no_failed_sends(api)
+
+
+async def test_a_4000_character_follow_up_reaches_the_desk_whole(bot: Bot) -> None:
+    api = bot.api
+    code = await submit_report(api, REPORTER, Answers(photo_caption=None, note=None))
+    await card_of(api, code)
+    await settle(bot)
+    received = next(m for m in api.messages_to(REPORTER) if code in m.get("text", ""))
+    words = [f"kata{n:04d}" for n in range(444)]  # 3,995 characters
+    follow_up = " ".join(words)
+    assert len(follow_up) >= 3990
+    answer = await say(api, REPORTER, follow_up, reply_to=received["message_id"])
+    assert "2" in answer["text"]  # "in 2 messages": the reporter is told what was sent
+    await settle(bot)
+    sent = desk_texts(api)
+    assert all(word in sent for word in words)
+    assert not no_failed_sends(api)

@@ -9,13 +9,14 @@ reporter deleted) are handled here; anything else goes back to the worker to ret
 
 from __future__ import annotations
 
-from telegram import Message, MessageId, ReplyParameters
+from telegram import MessageId, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application
 
 from bot.core.reports.case_status import Status, outcome_of, status_of
 from bot.core.reports.draft import COPY_ONLY_KINDS, NOTE
+from bot.i18n import Translator
 from bot.storage.reports import RECEIVED, OutboxJob, Report, StoredEvidence
 from bot.telegram.handlers import desk, relay, status
 from bot.telegram.handlers.report_form import summary
@@ -46,6 +47,7 @@ async def deliver_card(d: Delivery, job: OutboxJob) -> None:
         return
     if report.card_message_id is None:
         report = await _send_card(d, report)
+    await _continue_card(d, report, job)
     if await _copy_evidence(d, report):
         d.services.report_outbox.enqueue("card_refresh", report.id)  # show what is missing
     d.services.reporters.delivered(report.id)
@@ -61,6 +63,26 @@ async def _send_card(d: Delivery, report: Report) -> Report:
     )
     d.services.reports.card_sent(report.id, chat, message.message_id)
     return d.services.reports.get(report.id) or report
+
+
+async def _continue_card(d: Delivery, report: Report, job: OutboxJob) -> None:
+    """A report too long for its card: the whole text follows under it, part by part
+    (progress kept in the job, so a restart sends only what is missing)."""
+    if desk.card_is_complete(d.services, report):
+        return
+    chat = d.desk(report.desk_chat_id)
+    parts = desk.continuation_texts(d.services, report)
+    for number in range(job.payload.get("continued", 0), len(parts)):
+        message = await d.bot.send_message(
+            chat,
+            parts[number],
+            parse_mode=ParseMode.HTML,
+            reply_parameters=_reply_to(report.card_message_id),
+            disable_notification=True,
+        )
+        d.services.reporters.add_desk_message(chat, message.message_id, report.id, "full_text")
+        job.payload["continued"] = number + 1
+        d.services.report_outbox.save_payload(job.id, job.payload)
 
 
 async def _copy_evidence(d: Delivery, report: Report) -> int:
@@ -227,22 +249,24 @@ async def _send_to_reporter(d: Delivery, report: Report, job: OutboxJob) -> int 
         return None
     chat, lang = reporter
     _ = d.services.i18n.translator(lang)
-    text = relay.to_reporter_text(_, report, job.payload.get("text", ""))
+    words = job.payload.get("text", "")
     markup = status.reply_markup(_, report)
     try:
         if job.payload["kind"] == "text":
-            sent: Message | MessageId = await d.bot.send_message(
-                chat, text, parse_mode=ParseMode.HTML, reply_markup=markup
-            )
-        else:
-            sent = await d.bot.copy_message(
-                chat_id=chat,
-                from_chat_id=job.payload["chat_id"],
-                message_id=job.payload["message_id"],
-                caption=text,
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup,
-            )
+            return await _text_to_reporter(d, chat, _, report, words)
+        caption = relay.to_reporter_text(_, report, words)
+        long = not relay.fits_caption(caption)
+        sent = await d.bot.copy_message(
+            chat_id=chat,
+            from_chat_id=job.payload["chat_id"],
+            message_id=job.payload["message_id"],
+            caption=relay.to_reporter_text(_, report, "") if long else caption,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+        )
+        if long:  # the desk's caption, whole, as text after the file
+            d.services.reporters.add_reporter_message(report.id, sent.message_id)
+            return await _text_to_reporter(d, chat, _, report, words)
     except Forbidden:
         return None
     except BadRequest as exc:
@@ -250,6 +274,22 @@ async def _send_to_reporter(d: Delivery, report: Report, job: OutboxJob) -> int 
             raise
         return None
     return sent.message_id
+
+
+async def _text_to_reporter(
+    d: Delivery, chat: int, _: Translator, report: Report, words: str
+) -> int:
+    """Every part of a desk message; the last carries the reply button. A reply to any
+    part goes back to the desk."""
+    parts = relay.to_reporter_parts(_, report, words)
+    last = 0
+    for number, part in enumerate(parts, start=1):
+        markup = status.reply_markup(_, report) if number == len(parts) else None
+        sent = await d.bot.send_message(chat, part, parse_mode=ParseMode.HTML, reply_markup=markup)
+        if number < len(parts):
+            d.services.reporters.add_reporter_message(report.id, sent.message_id)
+        last = sent.message_id
+    return last
 
 
 async def _desk_note(d: Delivery, chat: int, reply_to: int, text: str) -> None:
@@ -268,21 +308,41 @@ async def relay_to_desk(d: Delivery, job: OutboxJob) -> None:
         return
     _ = desk.desk_translator(d.services)
     chat = d.desk(report.desk_chat_id)
-    text = relay.to_desk_text(_, report, job.payload.get("text", ""))
-    link = d.services.reporters.link(report.id)
+    words = job.payload.get("text", "")
     if job.payload["kind"] == "text":
-        sent: Message | MessageId | None = await d.bot.send_message(
+        await _parts_to_desk(d, chat, report, job, relay.to_desk_parts(_, report, words))
+        return
+    link = d.services.reporters.link(report.id)
+    caption = relay.to_desk_text(_, report, words)
+    long = not relay.fits_caption(caption)
+    if not job.payload.get("copied"):
+        if link is None:
+            return  # the reporter was forgotten before their file could be copied
+        head = relay.to_desk_text(_, report, "") if long else caption
+        sent = await _copy_to_desk(d, report, job, link.user_id, head)
+        if sent is None:
+            return  # deleted, or the reporter blocked the bot: the file is gone
+        d.services.reporters.add_desk_message(chat, sent.message_id, report.id, "reporter")
+        job.payload["copied"] = True
+        d.services.report_outbox.save_payload(job.id, job.payload)
+    if long:  # the caption, whole, as text under the card
+        await _parts_to_desk(d, chat, report, job, relay.to_desk_parts(_, report, words))
+
+
+async def _parts_to_desk(
+    d: Delivery, chat: int, report: Report, job: OutboxJob, parts: list[str]
+) -> None:
+    """Send each part not sent yet (progress in the job), each under the card."""
+    for number in range(job.payload.get("parts_sent", 0), len(parts)):
+        sent = await d.bot.send_message(
             chat,
-            text,
+            parts[number],
             parse_mode=ParseMode.HTML,
             reply_parameters=_reply_to(report.card_message_id),
         )
-    elif link is None:
-        return  # the reporter was forgotten before their file could be copied
-    else:
-        sent = await _copy_to_desk(d, report, job, link.user_id, text)
-    if sent is not None:
         d.services.reporters.add_desk_message(chat, sent.message_id, report.id, "reporter")
+        job.payload["parts_sent"] = number + 1
+        d.services.report_outbox.save_payload(job.id, job.payload)
 
 
 async def _copy_to_desk(

@@ -48,6 +48,7 @@ from bot.telegram.report_format import (
     category_text,
     clip,
     occurred_text,
+    pack,
     place_text,
     status_text,
     when_text,
@@ -61,6 +62,7 @@ MAX_CARD = 4096
 MAX_IDENTIFIERS_SHOWN = 12
 MIN_CARD_DETAILS = 100  # UTF-16 code units of the details kept however long the rest is
 MIN_CARD_NOTE = 60
+CONTINUATION_BODY = 3900  # UTF-16 units of report text per continuation message
 CASES_LISTED = 30
 IDENTIFIER_ICONS = {
     Kind.PHONE: "📞",
@@ -101,6 +103,40 @@ def card_text(svc: Services, report: Report, identity: bool = True) -> str:
         excess = rendered_length(text, strict_ampersand=False) - MAX_CARD
         if excess <= 0 or not fit.shorten(excess):
             return text
+
+
+def card_is_complete(svc: Services, report: Report) -> bool:
+    """Whether the card shows the whole report, nothing cut to fit one message."""
+    _ = desk_translator(svc)
+    evidence = svc.reports.evidence(report.id)
+    identifiers = svc.reports.identifiers(report.id)
+    fit = _Fit(report.details, MAX_NOTE, MAX_IDENTIFIERS_SHOWN)
+    text = _card_text(_, svc, report, evidence, identifiers, fit)
+    return rendered_length(text, strict_ampersand=False) <= MAX_CARD
+
+
+def continuation_texts(svc: Services, report: Report) -> list[str]:
+    """The whole text of a report that did not fit on its card (details, then every note
+    and link), in as many messages as it takes: the desk always sees everything."""
+    _ = desk_translator(svc)
+    notes = [e.text for e in svc.reports.evidence(report.id) if e.kind == "note" and e.text]
+    sections = [_("Details:") + "\n" + report.details]
+    if notes:
+        sections.append(
+            _("Notes and links from the reporter:") + "\n" + "\n".join(f"• {n}" for n in notes)
+        )
+    pieces = pack(sections, CONTINUATION_BODY)
+    return [
+        _(
+            "📄 Full text of <code>{code}</code> ({n}/{total})",
+            code=report.code,
+            n=number,
+            total=len(pieces),
+        )
+        + "\n\n"
+        + html.escape(piece)
+        for number, piece in enumerate(pieces, start=1)
+    ]
 
 
 @dataclass

@@ -25,48 +25,93 @@ from telegram.ext import (
 )
 
 from bot.core.reports.draft import normalise_code
+from bot.core.tghtml import rendered_length
 from bot.i18n import Translator
 from bot.storage.reports import Report
 from bot.telegram import keyboards, outbox
 from bot.telegram.common import services, translator
 from bot.telegram.handlers.desk import desk_translator, in_desk
 from bot.telegram.handlers.status import RELAY_PREFIX
-from bot.telegram.report_format import clip
+from bot.telegram.report_format import split_text
 
 RELAY_GROUP = -1  # before the report form and the FAQ, which would take the text otherwise
 RELAY_KEY = "relay_to_case"
 RELAYED_KINDS = ("photo", "document", "video", "voice", "audio", "animation")
 INTERNAL_NOTE = "#"
-MAX_RELAY_TEXT = 3500
-MAX_RELAY_CAPTION = 700
+MAX_PART = 3800  # UTF-16 units of relayed text per message, leaving room for the header
+MAX_CAPTION = 1024
 TO_DESK, TO_REPORTER = "to_desk", "to_reporter"
 RELAYABLE_DESK_MESSAGES = ("card", "reporter")
 
 
 def relay_content(message: Message) -> dict[str, str] | None:
-    """What to pass on: {"kind", "text"} for text or a captionable file, else None."""
+    """What to pass on, whole: {"kind", "text"} for text or a captionable file, else None."""
     if message.text:
-        return {"kind": "text", "text": clip(message.text, MAX_RELAY_TEXT)}
+        return {"kind": "text", "text": message.text}
     kind = next((k for k in RELAYED_KINDS if getattr(message, k, None)), None)
     if kind is None:
         return None
-    return {"kind": kind, "text": clip(message.caption or "", MAX_RELAY_CAPTION)}
+    return {"kind": kind, "text": message.caption or ""}
+
+
+def _parts(head: str, text: str, tail: str = "") -> list[str]:
+    """`head`, the text (escaped, split so every message fits) and `tail` on the last one.
+    Several parts are numbered, so the reader knows none is missing."""
+    pieces = split_text(text, MAX_PART) if text else [""]
+    parts = []
+    for number, piece in enumerate(pieces, start=1):
+        counter = f" ({number}/{len(pieces)})" if len(pieces) > 1 else ""
+        body = f"\n\n{html.escape(piece)}" if piece else ""
+        end = f"\n\n{tail}" if tail and number == len(pieces) else ""
+        parts.append(f"{head}{counter}{body}{end}")
+    return parts
+
+
+def fits_caption(text: str) -> bool:
+    return rendered_length(text, strict_ampersand=False) <= MAX_CAPTION
 
 
 # -- texts -----------------------------------------------------------------------------------
-def to_reporter_text(_: Translator, report: Report, text: str) -> str:
-    head = _(
+def _reporter_head(_: Translator, report: Report) -> str:
+    return _(
         "💬 <b>Message from the coordination desk</b> about your report <code>{code}</code>:",
         code=report.code,
     )
-    tail = _("<i>Reply to this message, or tap the button, to answer the desk.</i>")
+
+
+def _reporter_tail(_: Translator) -> str:
+    return _("<i>Reply to this message, or tap the button, to answer the desk.</i>")
+
+
+def to_reporter_text(_: Translator, report: Report, text: str) -> str:
     body = f"\n\n{html.escape(text)}" if text else ""
-    return f"{head}{body}\n\n{tail}"
+    return f"{_reporter_head(_, report)}{body}\n\n{_reporter_tail(_)}"
+
+
+def to_reporter_parts(_: Translator, report: Report, text: str) -> list[str]:
+    return _parts(_reporter_head(_, report), text, _reporter_tail(_))
+
+
+def _desk_head(_: Translator, report: Report) -> str:
+    return _("💬 <b>The reporter of <code>{code}</code> writes:</b>", code=report.code)
 
 
 def to_desk_text(_: Translator, report: Report, text: str) -> str:
-    head = _("💬 <b>The reporter of <code>{code}</code> writes:</b>", code=report.code)
+    head = _desk_head(_, report)
     return f"{head}\n\n{html.escape(text)}" if text else head
+
+
+def to_desk_parts(_: Translator, report: Report, text: str) -> list[str]:
+    return _parts(_desk_head(_, report), text)
+
+
+def desk_messages(_: Translator, report: Report, content: dict[str, str]) -> int:
+    """How many desk messages a relay becomes (told to the reporter truthfully)."""
+    if content["kind"] == "text":
+        return len(to_desk_parts(_, report, content["text"]))
+    if fits_caption(to_desk_text(_, report, content["text"])):
+        return 1
+    return 1 + len(to_desk_parts(_, report, content["text"]))
 
 
 def delivered_note(_: Translator) -> str:
@@ -143,10 +188,17 @@ async def reporter_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     svc.reporters.relay(TO_DESK, report_id, {"message_id": message.message_id, **content})
     outbox.wake(context)
     report = svc.reports.get(report_id)
-    await message.reply_text(
-        _("✅ Passed on to the desk (<code>{code}</code>).", code=report.code if report else ""),
-        parse_mode=ParseMode.HTML,
-    )
+    code = report.code if report else ""
+    messages = desk_messages(desk_translator(svc), report, content) if report else 1
+    if messages > 1:
+        text = _(
+            "✅ Passed on to the desk (<code>{code}</code>), all of it, in {n} messages.",
+            code=code,
+            n=messages,
+        )
+    else:
+        text = _("✅ Passed on to the desk (<code>{code}</code>).", code=code)
+    await message.reply_text(text, parse_mode=ParseMode.HTML)
     raise ApplicationHandlerStop
 
 
