@@ -409,3 +409,22 @@ async def test_a_4000_character_follow_up_reaches_the_desk_whole(bot: Bot) -> No
     sent = desk_texts(api)
     assert all(word in sent for word in words)
     assert not no_failed_sends(api)
+
+
+async def test_a_supergroup_desk_chat_id_is_accepted_at_start(api, tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "BOT_TOKEN": api.token,
+        "TELEGRAM_BASE_URL": api.base_url,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'run.sqlite3'}",
+        "DESK_CHAT_ID": str(DESK),
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=ROOT, env=env, stderr=asyncio.subprocess.PIPE
+    )
+    try:
+        await api.wait_for("getUpdates", timeout=30, since=0)
+        assert [c.params.get("chat_id") for c in api.calls if c.method == "getChat"] == [DESK]
+    finally:
+        process.kill()  # no graceful stop needed: this only checks the start
+        await process.communicate()
