@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import telegram
 from telegram.error import InvalidToken
 
 from bot import logsafe
@@ -126,3 +127,21 @@ async def test_a_rejected_token_is_one_line_and_exit_2(api: FakeBotAPI, tmp_path
     assert "Traceback" not in text
     assert token.split(":")[1] not in text
     assert "BOT_TOKEN" in text.strip().splitlines()[-1]
+
+
+def test_the_bot_api_url_line_is_redacted_even_with_telegram_at_debug() -> None:
+    """python-telegram-bot logs "Set Bot API URL: …/bot<token>" while a bot is created; even
+    with its logger turned up to DEBUG on purpose, the record must not hold the token."""
+    token = "7654321:AAUrlLineTokenForTheLogTest_abcdefghij"
+    logsafe.protect(token)
+    keep, ptb = _Keep(), logging.getLogger("telegram")
+    level = ptb.level
+    ptb.addHandler(keep)
+    ptb.setLevel(logging.DEBUG)  # past the quieting
+    try:
+        telegram.Bot(token)
+    finally:
+        ptb.removeHandler(keep)
+        ptb.setLevel(level)
+    url_lines = [text for _name, text in keep.lines if "Bot API URL" in text]
+    assert url_lines and not [t for t in url_lines if token.split(":")[1] in t]
