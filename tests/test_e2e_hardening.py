@@ -428,3 +428,26 @@ async def test_a_supergroup_desk_chat_id_is_accepted_at_start(api, tmp_path: Pat
     finally:
         process.kill()  # no graceful stop needed: this only checks the start
         await process.communicate()
+
+
+async def test_an_edited_follow_up_from_the_reporter_is_relayed_once_and_not_answered(
+    bot: Bot,
+) -> None:
+    api = bot.api
+    code = await submit_report(api, REPORTER, Answers(photo_caption=None, note=None))
+    await card_of(api, code)
+    await settle(bot)
+    received = next(m for m in api.messages_to(REPORTER) if code in m.get("text", ""))
+    sent = await api.send_text(REPORTER, "Mobilnya Avanza hitam", reply_to=received["message_id"])
+    await api.next_message(REPORTER)  # "passed on"
+    before = len(api.messages_to(REPORTER))
+    await api.edit_text(REPORTER, sent["message_id"], "Mobilnya Avanza hitam, plat B")
+    await asyncio.sleep(0.5)
+    await settle(bot)
+    assert len([m for m in api.messages_to(DESK) if "Avanza" in m.get("text", "")]) == 1
+    replies = api.messages_to(REPORTER)[before:]  # one truthful note, not an FAQ answer
+    note = bot.services.i18n.translator("id")(
+        "Changes to a message are not passed on: the desk has what you sent first. To "
+        "correct or add something, reply again with a new message."
+    )
+    assert [m["text"] for m in replies] == [note]

@@ -202,6 +202,26 @@ async def reporter_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     raise ApplicationHandlerStop
 
 
+async def reporter_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An edit of a message that answered the desk: it was passed on already, and passing it
+    on again would look like a second message. Say so, instead of reading it as a question."""
+    message = update.effective_message
+    target = message.reply_to_message
+    if target is None or target.from_user is None or target.from_user.id != context.bot.id:
+        return
+    svc = services(context)
+    if svc.reporters.case_of_reply(update.effective_user.id, target.message_id) is None:
+        return
+    _ = translator(update, context)
+    await message.reply_text(
+        _(
+            "Changes to a message are not passed on: the desk has what you sent first. To "
+            "correct or add something, reply again with a new message."
+        )
+    )
+    raise ApplicationHandlerStop
+
+
 def _reporter_case(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
     """The case this message answers: a reply to our message about a case, or else the
     case of the last "Reply to the desk" pressed (a reply names its case more surely)."""
@@ -259,6 +279,8 @@ def register(application: Application) -> None:
         CallbackQueryHandler(reply_button, pattern=rf"^{RELAY_PREFIX}(:|$)"), group=RELAY_GROUP
     )
     application.add_handler(MessageHandler(private, reporter_message), group=RELAY_GROUP)
+    edits = filters.ChatType.PRIVATE & filters.UpdateType.EDITED_MESSAGE & filters.REPLY
+    application.add_handler(MessageHandler(edits, reporter_edit), group=RELAY_GROUP)
     if services(application).settings.desk_chat_id is not None:
         # Any group: the desk may have become a supergroup with a new id (desk_reply checks).
         groups = filters.ChatType.GROUPS & filters.UpdateType.MESSAGE
