@@ -42,13 +42,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _configure_logging(level: str) -> None:
-    logging.basicConfig(
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=getattr(logging, level)
-    )
-    # httpx logs full request URLs, and a Bot API URL contains the token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    """Redacted and quiet (no token, no update contents) before anything is built."""
+    from bot import logsafe
+
+    logsafe.configure(level)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -151,6 +148,9 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         run_bot(settings)
+    except ConfigError as exc:  # e.g. a token Telegram rejects, a DESK_CHAT_ID that is no group
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
     except ContentError as exc:
         print(f"Content errors, the bot cannot start:\n{exc}", file=sys.stderr)
         return 1

@@ -23,7 +23,7 @@ from bot.telegram.server import BotServer, ServerOptions
 from bot.telegram.startup import TokenRejected, initialize_when_reachable
 from bot.testing.fake_api import FakeBotAPI
 from bot.testing.harness import emulator_settings
-from tests.conftest import Bot
+from tests.conftest import DESK_CHAT_ID, Bot
 
 ROOT = Path(__file__).resolve().parents[1]
 USER = 4242
@@ -185,6 +185,7 @@ async def test_webhook_mode_serves_updates_health_and_metrics_on_one_port(
         )
         app = build_application(services, base_url=api.base_url, rate_limiter=False)
         api.private_chat(USER, language_code="en")
+        api.group_chat(DESK_CHAT_ID, "Desk")  # checked at start: it must be a group
         stop = asyncio.Event()
         running = asyncio.create_task(serve(app, services.settings, stop))
         try:

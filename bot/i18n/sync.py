@@ -1,9 +1,10 @@
 """`python -m bot i18n sync`: extract messages from the code into the .po catalogs.
 
-One domain per handler module (`bot/telegram/handlers/reports.py` → `reports.po`), everything
-else under `common`. English is the source language, so English msgstrs are filled with the
-msgid; other languages keep their translations and get empty entries for new messages,
-which the i18n test then refuses until someone translates them.
+One domain per handler module (`bot/telegram/handlers/faq.py` → `faq.po`) or handler
+package (`bot/telegram/handlers/report_form/*.py` → `report_form.po`), everything else under
+`common`. English is the source language, so English msgstrs are filled with the msgid;
+other languages keep their translations and get empty entries for new messages, which the
+i18n test then refuses until someone translates them.
 """
 
 from __future__ import annotations
@@ -25,7 +26,11 @@ PROJECT_ROOT = LOCALES_DIR.parent
 
 def domain_of(path: Path) -> str:
     """The catalog a source file's messages belong to."""
-    return path.stem if path.parent.name == "handlers" else "common"
+    if path.parent.name == "handlers":
+        return path.stem
+    if path.parent.parent.name == "handlers":
+        return path.parent.name  # a handler split into a package keeps one catalog
+    return "common"
 
 
 def extract(root: Path = PROJECT_ROOT) -> dict[str, Catalog]:

@@ -16,6 +16,7 @@ from bot.core.cekdulu.agencies import Agency, Batch, Register
 from bot.core.clock import Clock, to_text
 from bot.core.reports.identifiers import Identifier
 from bot.storage.database import Database
+from bot.storage.pseudonyms import SeenChecks
 
 BUCKETS_PER_WINDOW = 6
 MIN_BUCKET_SECONDS = 60
@@ -146,6 +147,14 @@ class CheckCounts:
                 surges.append(Surge(item.kind.value, item.value, item.display, int(total[0])))
         self._purge(now)
         return surges
+
+    def first_time(self, user_id: int, identifiers: Sequence[Identifier]) -> list[Identifier]:
+        """The identifiers this person was not counted for in the window: remembered as
+        pseudonymous tags (bot/storage/pseudonyms.py) that survive /hapusdata, so nobody can
+        check, delete their data and check again to forge an early warning."""
+        seen = SeenChecks(self.db, self.clock, int(self.window.total_seconds()))
+        unique = {(i.kind.value, i.value): i for i in identifiers}
+        return [i for key, i in unique.items() if seen.first_time(user_id, *key)]
 
     def claim_alert(self, surge: Surge) -> bool:
         """True once per window per identifier: the caller then sends the early warning."""

@@ -33,6 +33,9 @@ class Database:
         self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.execute("PRAGMA foreign_keys=ON")
         self.conn.execute("PRAGMA busy_timeout=30000")
+        # Deleted rows are overwritten with zeros, not merely marked free: /hapusdata and
+        # retention promise that a name or a phone number is gone from the disk too.
+        self.conn.execute("PRAGMA secure_delete=ON")
         self._depth = 0
 
     @classmethod
@@ -44,6 +47,14 @@ class Database:
 
     def close(self) -> None:
         self.conn.close()
+
+    def scrub(self) -> None:
+        """After deleting personal data: copy the write-ahead log into the database and
+        truncate it, so the old page images that still held the data leave the -wal file
+        too (secure_delete only clears the database pages themselves)."""
+        if self._depth or str(self.path) == ":memory:":
+            return
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def migrate(self) -> list[str]:
         """Apply every migration not applied yet; returns their names."""

@@ -20,8 +20,10 @@ from bot.core.reports.case_status import DeadlineRules, Outcome, Status, can_cha
 from bot.core.reports.draft import Draft, ShownIdentity, new_code
 from bot.core.reports.identifiers import Identifier, extract
 from bot.storage.database import Database
+from bot.storage.pseudonyms import ReportQuota
 
 CODE_ATTEMPTS = 20
+RECEIVED = "received"  # the outbox job that tells a reporter their case code
 
 
 # -- views -----------------------------------------------------------------------------------
@@ -157,16 +159,17 @@ class ReportOutbox:
         return int(cursor.lastrowid)
 
     def due(self, limit: int = 50) -> list[OutboxJob]:
-        """Pending jobs whose time has come: urgent reports first, then oldest first. A job
+        """Pending jobs whose time has come: reporters' confirmations first (a person is
+        waiting for their case code), then urgent reports, then oldest first. A job
         waits for every earlier pending job of the same report (a relay must not overtake
         its card)."""
         rows = self.db.all(
             "SELECT * FROM report_outbox AS o WHERE o.state = 'pending' AND o.due_at <= ? "
             "AND NOT EXISTS (SELECT 1 FROM report_outbox AS p WHERE p.state = 'pending' "
-            "AND p.report_id = o.report_id AND p.id < o.id) ORDER BY COALESCE(("
-            "SELECT r.urgent FROM reports AS r WHERE r.id = o.report_id), 0) DESC, o.id "
-            "LIMIT ?",
-            (self.clock.timestamp(), limit),
+            "AND p.report_id = o.report_id AND p.id < o.id) ORDER BY o.kind = ? DESC, "
+            "COALESCE((SELECT r.urgent FROM reports AS r WHERE r.id = o.report_id), 0) DESC, "
+            "o.id LIMIT ?",
+            (self.clock.timestamp(), RECEIVED, limit),
         )
         return [
             OutboxJob(r["id"], r["kind"], r["report_id"], json.loads(r["payload"]), r["attempts"])
@@ -239,8 +242,12 @@ class Reports:
                 "VALUES (?, ?, ?, ?)",
                 (report_id, user_id, language, to_text(now)),
             )
+            ReportQuota(self.db, self.clock).add(user_id, to_text(now))
             self._insert_evidence(report_id, draft)
             self._link_identifiers(report_id, extract(draft.all_text()), now)
+            # The reporter's confirmation (with the case code) is owed as surely as the card,
+            # and goes first; without a report_id, so it never waits behind the desk.
+            self.outbox.enqueue(RECEIVED, None, {"report": report_id})
             self.outbox.enqueue("card", report_id)
             self.db.execute("DELETE FROM report_drafts WHERE user_id = ?", (user_id,))
         report = self.get(report_id)
@@ -401,12 +408,26 @@ class Reports:
         )
 
     def card_sent(self, report_id: int, chat_id: int, message_id: int) -> None:
+        """Record a card copy (sent without a shown name); a shown name is added by a
+        refresh queued in the same transaction, now that the copy is known."""
         with self.db.transaction():
             self.db.execute(
                 "UPDATE reports SET desk_chat_id = ?, card_message_id = ? WHERE id = ?",
                 (chat_id, message_id, report_id),
             )
             add_desk_message(self.db, chat_id, message_id, report_id, "card")
+            shown = self.db.one("SELECT shown_identity FROM reports WHERE id = ?", (report_id,))
+            if shown is not None and shown[0]:
+                self.outbox.enqueue("card_refresh", report_id)
+
+    def card_copies(self, report_id: int) -> list[tuple[int, int]]:
+        """(chat, message) of every card copy of a case the bot knows of, oldest first."""
+        rows = self.db.all(
+            "SELECT chat_id, message_id FROM report_desk_messages WHERE report_id = ? "
+            "AND kind = 'card' ORDER BY rowid",
+            (report_id,),
+        )
+        return [(r["chat_id"], r["message_id"]) for r in rows]
 
     def evidence_copied(
         self, evidence_id: int, report_id: int, chat_id: int, message_id: int | None
@@ -487,6 +508,11 @@ class Reporters:
             row["report_id"], row["user_id"], row["language"], bool(row["forget_after_delivery"])
         )
 
+    def latest_case(self, user_id: int, since: dt.datetime) -> Report | None:
+        """The person's newest case created after `since`, if any."""
+        cases = [c for c in self.cases_of(user_id) if c.created_at >= since]
+        return cases[0] if cases else None
+
     def cases_of(self, user_id: int) -> list[Report]:
         rows = self.db.all(
             "SELECT r.* FROM reports AS r JOIN report_reporters AS l ON l.report_id = r.id "
@@ -496,11 +522,9 @@ class Reporters:
         return [_report(r) for r in rows]
 
     def count_since(self, user_id: int, since: dt.datetime) -> int:
-        row = self.db.one(
-            "SELECT COUNT(*) FROM report_reporters WHERE user_id = ? AND created_at > ?",
-            (user_id, to_text(since)),
-        )
-        return int(row[0])
+        """Reports sent since `since` (at most a day back), counted from pseudonymous tags
+        that /hapusdata does not delete: deleting one's data must not reset the limit."""
+        return ReportQuota(self.db, self.outbox.clock).count_since(user_id, to_text(since))
 
     # -- relays ------------------------------------------------------------------------------
     def desk_message(self, chat_id: int, message_id: int) -> tuple[int, str] | None:
@@ -639,3 +663,36 @@ class ReportDrafts:
             "DELETE FROM report_drafts WHERE updated_at < ?", (to_text(before),)
         )
         return cursor.rowcount
+
+
+# -- the desk chat ---------------------------------------------------------------------------
+@dataclass
+class DeskChats:
+    """Where a desk chat id leads now: a group upgraded to a supergroup changes its id."""
+
+    db: Database
+    clock: Clock
+
+    MAX_HOPS = 5  # a group migrates once; a chain is only possible by a mistake
+
+    def follow(self, chat_id: int) -> int:
+        for _hop in range(self.MAX_HOPS):
+            row = self.db.one(
+                "SELECT new_chat_id FROM desk_chat_migrations WHERE old_chat_id = ?", (chat_id,)
+            )
+            if row is None or row[0] == chat_id:
+                break
+            chat_id = int(row[0])
+        return chat_id
+
+    def migrated(self, old_chat_id: int, new_chat_id: int) -> bool:
+        """Record a migration; False if it was known already."""
+        if old_chat_id == new_chat_id or self.follow(old_chat_id) == new_chat_id:
+            return False
+        self.db.execute(
+            "INSERT INTO desk_chat_migrations (old_chat_id, new_chat_id, migrated_at) "
+            "VALUES (?, ?, ?) ON CONFLICT (old_chat_id) DO UPDATE SET "
+            "new_chat_id = excluded.new_chat_id, migrated_at = excluded.migrated_at",
+            (old_chat_id, new_chat_id, to_text(self.clock.now())),
+        )
+        return True

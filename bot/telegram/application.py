@@ -12,12 +12,13 @@ import logging
 import signal
 
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
-from telegram.error import TelegramError
+from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.ext import Application, ApplicationBuilder, Defaults
 
+from bot import logsafe
 from bot.config import Settings
 from bot.services import Services
-from bot.telegram import errors, flood, outbox, report_jobs
+from bot.telegram import desk_chat, errors, flood, outbox, report_jobs
 from bot.telegram.commands import COMMANDS, STAFF_COMMANDS, CommandSpec
 from bot.telegram.handlers import (
     broadcasts,
@@ -25,11 +26,12 @@ from bot.telegram.handlers import (
     contacts,
     desk,
     faq,
+    groups,
     media,
     menu,
     privacy,
     relay,
-    reports,
+    report_form,
     start,
     stats,
     status,
@@ -53,6 +55,7 @@ def build_application(
     rate_limiter: bool = True,
 ) -> Application:
     settings = services.settings
+    logsafe.protect(settings.bot_token)  # before the Bot object logs its API URL
     builder = (
         ApplicationBuilder()
         .application_class(BotApplication)
@@ -75,9 +78,10 @@ def build_application(
 
 def register_features(application: Application) -> None:
     flood.register(application)
+    groups.register(application)  # private-only buttons pressed in a group
     outbox.register(application)
     relay.register(application)  # its own early group: replies to the desk go first
-    for feature in (start, menu, contacts, subscriptions, broadcasts, reports, status, privacy):
+    for feature in (start, menu, contacts, subscriptions, broadcasts, report_form, status, privacy):
         feature.register(application)
     cekdulu.register(application)  # after the tip-off form, before the FAQ and media
     desk.register(application)
@@ -143,6 +147,7 @@ async def serve(
     await initialize_when_reachable(application)
     server = _server(application, settings)
     try:
+        await _check_desk(application)
         await _post_init(application)
         await application.start()
         if server:  # before setWebhook, so Telegram's first POST finds it listening
@@ -157,6 +162,14 @@ async def serve(
         if application.running:
             await application.stop()
         await application.shutdown()
+
+
+async def _check_desk(application: Application) -> None:
+    """Refuse a DESK_CHAT_ID that is no group (ConfigError); a network error only warns."""
+    try:
+        await desk_chat.check_desk(application.bot, application.bot_data["services"])
+    except (NetworkError, TimedOut) as exc:
+        log.warning("could not check DESK_CHAT_ID now (%s); will use it as set", type(exc).__name__)
 
 
 def _server(application: Application, settings: Settings) -> BotServer | None:

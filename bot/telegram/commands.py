@@ -50,6 +50,7 @@ STAFF_COMMANDS = [
     CommandSpec({"id": "broadcasts", "en": "broadcasts"}, N_("Recent broadcasts")),
     CommandSpec({"id": "statistik", "en": "stats"}, N_("Charts of tip-offs and checks")),
     CommandSpec({"id": "ekspor", "en": "export"}, N_("Export cases as a spreadsheet")),
+    CommandSpec({"id": "chatid", "en": "chatid"}, N_("Show this chat's id (for DESK_CHAT_ID)")),
 ]
 
 

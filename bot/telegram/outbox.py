@@ -40,6 +40,7 @@ from telegram.ext import Application, ContextTypes
 from bot.config import Settings
 from bot.services import Services
 from bot.storage.reports import OutboxJob
+from bot.telegram.desk_chat import current_desk, record_migration
 from bot.telegram.lifecycle import on_start_stop
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ RETENTION_EVERY = 3600.0
 DRAFT_TTL = dt.timedelta(days=3)
 OUTBOX_KEEP = dt.timedelta(days=7)
 
+REPORTER_ONLY = ("received", "notify")  # jobs that send nothing to the desk chat
 JobHandler = Callable[["Delivery", OutboxJob], Awaitable[None]]
 
 
@@ -64,10 +66,10 @@ class Delivery:
     worker: OutboxWorker
 
     def desk(self, chat_id: int | None = None) -> int:
-        chat = chat_id if chat_id is not None else self.services.settings.desk_chat_id
+        chat = current_desk(self.services, chat_id)
         if chat is None:
             raise BadRequest("DESK_CHAT_ID is not set")
-        return self.worker.migrated.get(chat, chat)
+        return chat
 
 
 class OutboxWorker:
@@ -75,7 +77,6 @@ class OutboxWorker:
         self.application = application
         self.services: Services = application.bot_data["services"]
         self.handlers: dict[str, JobHandler] = {}
-        self.migrated: dict[int, int] = {}
         self.task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._stopping = False
@@ -179,7 +180,8 @@ class OutboxWorker:
             outbox.retry(job.id, self.backoff(job.attempts + 1, permanent=True), repr(exc))
         else:
             outbox.done(job.id)
-            await self._recovered()
+            if job.kind not in REPORTER_ONLY:  # a reporter's message says nothing of the desk
+                await self._recovered()
 
     def backoff(self, attempt: int, permanent: bool = False) -> float:
         """Exponential from OUTBOX_RETRY_SECONDS up to OUTBOX_RETRY_MAX_SECONDS, ±20%."""
@@ -189,13 +191,19 @@ class OutboxWorker:
         return seconds * random.uniform(0.8, 1.2)
 
     async def _migrated(self, job: OutboxJob, exc: ChatMigrated) -> None:
-        old = self.settings.desk_chat_id
-        if old is not None:
-            self.migrated[old] = exc.new_chat_id
-        await self._alert_once(
-            f"migrated:{exc.new_chat_id}",
-            f"the desk group became a supergroup; set DESK_CHAT_ID={exc.new_chat_id}",
-        )
+        """The desk group became a supergroup: record it (kept across restarts), tell the
+        admins once, and send the job again to the new chat right away."""
+        old = current_desk(self.services)
+        if old is not None and record_migration(self.services, old, exc.new_chat_id):
+            _ = self.services.i18n.translator(self.settings.default_language)
+            await self._tell_admins(
+                _(
+                    "ℹ️ The desk group was upgraded to a supergroup, with the new id "
+                    "<code>{new}</code>. Reports now go there; nothing else is needed. When "
+                    "convenient, set DESK_CHAT_ID={new}.",
+                    new=exc.new_chat_id,
+                )
+            )
         self.services.report_outbox.retry(job.id, 0.0, str(exc))
 
     # -- admins ------------------------------------------------------------------------------
@@ -245,6 +253,8 @@ class OutboxWorker:
         unlinked = svc.reporters.forget_finished(cutoff)
         drafts = svc.report_drafts.purge(now - DRAFT_TTL)
         rows = svc.report_outbox.purge(now - OUTBOX_KEEP)
+        if unlinked or drafts:
+            svc.db.scrub()
         if unlinked or drafts or rows:
             log.info("retention: %d links, %d drafts, %d outbox rows", unlinked, drafts, rows)
 

@@ -86,3 +86,47 @@ def clip(text: str, limit: int) -> str:
             break
         kept.append(char)
     return "".join(kept).rstrip() + "…"
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Plain text in pieces of at most `limit` UTF-16 code units, cut at a line break or a
+    space where one is near, never inside a character. Nothing is left out: joining the
+    pieces (with the whitespace at the cuts) gives the text back."""
+    pieces: list[str] = []
+    rest = text
+    while utf16_len(rest) > limit:
+        cut = _fit(rest, limit)
+        for separator in ("\n", " "):
+            at = rest.rfind(separator, 0, cut)
+            if at > cut // 2:
+                cut = at + 1
+                break
+        pieces.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip("\n ")
+    if rest or not pieces:
+        pieces.append(rest)
+    return pieces
+
+
+def _fit(text: str, limit: int) -> int:
+    """How many characters of `text` fit in `limit` UTF-16 code units."""
+    used = 0
+    for index, char in enumerate(text):
+        used += 2 if ord(char) > 0xFFFF else 1
+        if used > limit:
+            return max(index, 1)
+    return len(text)
+
+
+def pack(sections: list[str], limit: int) -> list[str]:
+    """Plain-text sections joined by blank lines into as few pieces of at most `limit`
+    UTF-16 code units as possible; a section too long for one piece is split."""
+    pieces: list[str] = []
+    for section in sections:
+        for part in split_text(section, limit):
+            joined = f"{pieces[-1]}\n\n{part}" if pieces else part
+            if pieces and utf16_len(joined) <= limit:
+                pieces[-1] = joined
+            else:
+                pieces.append(part)
+    return pieces

@@ -9,15 +9,17 @@ reporter deleted) are handled here; anything else goes back to the worker to ret
 
 from __future__ import annotations
 
-from telegram import Message, MessageId, ReplyParameters
+from telegram import MessageId, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application
 
 from bot.core.reports.case_status import Status, outcome_of, status_of
 from bot.core.reports.draft import COPY_ONLY_KINDS, NOTE
-from bot.storage.reports import OutboxJob, Report, StoredEvidence
+from bot.i18n import Translator
+from bot.storage.reports import RECEIVED, OutboxJob, Report, StoredEvidence
 from bot.telegram.handlers import desk, relay, status
+from bot.telegram.handlers.report_form import summary
 from bot.telegram.outbox import Delivery, worker
 
 SOURCE_GONE = ("message to copy not found", "message_id_invalid")
@@ -45,6 +47,7 @@ async def deliver_card(d: Delivery, job: OutboxJob) -> None:
         return
     if report.card_message_id is None:
         report = await _send_card(d, report)
+    await _continue_card(d, report, job)
     if await _copy_evidence(d, report):
         d.services.report_outbox.enqueue("card_refresh", report.id)  # show what is missing
     d.services.reporters.delivered(report.id)
@@ -54,12 +57,32 @@ async def _send_card(d: Delivery, report: Report) -> Report:
     chat = d.desk()
     message = await d.bot.send_message(
         chat,
-        desk.card_text(d.services, report),
+        desk.card_text(d.services, report, identity=False),  # a name only by a later edit
         parse_mode=ParseMode.HTML,
         reply_markup=desk.card_markup(d.services, report),
     )
     d.services.reports.card_sent(report.id, chat, message.message_id)
     return d.services.reports.get(report.id) or report
+
+
+async def _continue_card(d: Delivery, report: Report, job: OutboxJob) -> None:
+    """A report too long for its card: the whole text follows under it, part by part
+    (progress kept in the job, so a restart sends only what is missing)."""
+    if desk.card_is_complete(d.services, report):
+        return
+    chat = d.desk(report.desk_chat_id)
+    parts = desk.continuation_texts(d.services, report)
+    for number in range(job.payload.get("continued", 0), len(parts)):
+        message = await d.bot.send_message(
+            chat,
+            parts[number],
+            parse_mode=ParseMode.HTML,
+            reply_parameters=_reply_to(report.card_message_id),
+            disable_notification=True,
+        )
+        d.services.reporters.add_desk_message(chat, message.message_id, report.id, "full_text")
+        job.payload["continued"] = number + 1
+        d.services.report_outbox.save_payload(job.id, job.payload)
 
 
 async def _copy_evidence(d: Delivery, report: Report) -> int:
@@ -108,24 +131,27 @@ async def _copy_one(
 
 
 async def refresh_card(d: Delivery, job: OutboxJob) -> None:
-    """Show a new status (or a removed name) on the card; a deleted card is sent again."""
+    """Show a new status (or a shown name, or its removal) on every known copy of the card.
+    Only the current copy carries a shown name; if it was deleted, it is sent again."""
     report = d.services.reports.get(job.report_id)
     if report is None or report.card_message_id is None:
         return
-    try:
-        await d.bot.edit_message_text(
-            desk.card_text(d.services, report),
-            chat_id=d.desk(report.desk_chat_id),
-            message_id=report.card_message_id,
-            parse_mode=ParseMode.HTML,
-            reply_markup=desk.card_markup(d.services, report),
-        )
-    except BadRequest as exc:
-        if _says(exc, NOT_MODIFIED):
-            return
-        if not _says(exc, CARD_GONE):
-            raise
-        await _send_card(d, report)
+    for chat, message_id in d.services.reports.card_copies(report.id):
+        current = message_id == report.card_message_id
+        try:
+            await d.bot.edit_message_text(
+                desk.card_text(d.services, report, identity=current),
+                chat_id=d.desk(chat),
+                message_id=message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=desk.card_markup(d.services, report),
+            )
+        except BadRequest as exc:
+            if _says(exc, NOT_MODIFIED) or (_says(exc, CARD_GONE) and not current):
+                continue
+            if not _says(exc, CARD_GONE):
+                raise
+            await _send_card(d, report)
 
 
 async def remind(d: Delivery, job: OutboxJob) -> None:
@@ -149,6 +175,33 @@ def _reporter(d: Delivery, report_id: int) -> tuple[int, str] | None:
     if link is None or link.forget_after_delivery:
         return None
     return link.user_id, d.services.users.language(link.user_id) or link.language
+
+
+async def confirm_received(d: Delivery, job: OutboxJob) -> None:
+    """ "Received, your case code is …": sent by the outbox, so it survives a crash between
+    saving the report and telling the reporter. A reporter who left is not chased."""
+    report_id = job.payload.get("report")
+    report = d.services.reports.get(report_id) if isinstance(report_id, int) else None
+    reporter = _reporter(d, report.id) if report else None
+    if report is None or reporter is None:
+        return
+    chat, lang = reporter
+    _ = d.services.i18n.translator(lang)
+    try:
+        message = await d.bot.send_message(
+            chat,
+            summary.received_text(_, report),
+            parse_mode=ParseMode.HTML,
+            reply_markup=status.reply_markup(_, report),
+        )
+    except Forbidden:
+        return
+    except BadRequest as exc:
+        if not _says(exc, REPORTER_GONE):
+            raise
+        return
+    # Something remembered later: a reply to this message (or its button) reaches the desk.
+    d.services.reporters.add_reporter_message(report.id, message.message_id)
 
 
 async def notify(d: Delivery, job: OutboxJob) -> None:
@@ -196,22 +249,24 @@ async def _send_to_reporter(d: Delivery, report: Report, job: OutboxJob) -> int 
         return None
     chat, lang = reporter
     _ = d.services.i18n.translator(lang)
-    text = relay.to_reporter_text(_, report, job.payload.get("text", ""))
+    words = job.payload.get("text", "")
     markup = status.reply_markup(_, report)
     try:
         if job.payload["kind"] == "text":
-            sent: Message | MessageId = await d.bot.send_message(
-                chat, text, parse_mode=ParseMode.HTML, reply_markup=markup
-            )
-        else:
-            sent = await d.bot.copy_message(
-                chat_id=chat,
-                from_chat_id=job.payload["chat_id"],
-                message_id=job.payload["message_id"],
-                caption=text,
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup,
-            )
+            return await _text_to_reporter(d, chat, _, report, words)
+        caption = relay.to_reporter_text(_, report, words)
+        long = not relay.fits_caption(caption)
+        sent = await d.bot.copy_message(
+            chat_id=chat,
+            from_chat_id=job.payload["chat_id"],
+            message_id=job.payload["message_id"],
+            caption=relay.to_reporter_text(_, report, "") if long else caption,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+        )
+        if long:  # the desk's caption, whole, as text after the file
+            d.services.reporters.add_reporter_message(report.id, sent.message_id)
+            return await _text_to_reporter(d, chat, _, report, words)
     except Forbidden:
         return None
     except BadRequest as exc:
@@ -219,6 +274,22 @@ async def _send_to_reporter(d: Delivery, report: Report, job: OutboxJob) -> int 
             raise
         return None
     return sent.message_id
+
+
+async def _text_to_reporter(
+    d: Delivery, chat: int, _: Translator, report: Report, words: str
+) -> int:
+    """Every part of a desk message; the last carries the reply button. A reply to any
+    part goes back to the desk."""
+    parts = relay.to_reporter_parts(_, report, words)
+    last = 0
+    for number, part in enumerate(parts, start=1):
+        markup = status.reply_markup(_, report) if number == len(parts) else None
+        sent = await d.bot.send_message(chat, part, parse_mode=ParseMode.HTML, reply_markup=markup)
+        if number < len(parts):
+            d.services.reporters.add_reporter_message(report.id, sent.message_id)
+        last = sent.message_id
+    return last
 
 
 async def _desk_note(d: Delivery, chat: int, reply_to: int, text: str) -> None:
@@ -237,27 +308,49 @@ async def relay_to_desk(d: Delivery, job: OutboxJob) -> None:
         return
     _ = desk.desk_translator(d.services)
     chat = d.desk(report.desk_chat_id)
-    text = relay.to_desk_text(_, report, job.payload.get("text", ""))
-    link = d.services.reporters.link(report.id)
+    words = job.payload.get("text", "")
     if job.payload["kind"] == "text":
-        sent: Message | MessageId | None = await d.bot.send_message(
+        await _parts_to_desk(d, chat, report, job, relay.to_desk_parts(_, report, words))
+        return
+    link = d.services.reporters.link(report.id)
+    caption = relay.to_desk_text(_, report, words)
+    long = not relay.fits_caption(caption)
+    if not job.payload.get("copied"):
+        if link is None:
+            return  # the reporter was forgotten before their file could be copied
+        head = relay.to_desk_text(_, report, "") if long else caption
+        sent = await _copy_to_desk(d, report, job, link.user_id, head)
+        if sent is None:
+            return  # deleted, or the reporter blocked the bot: the file is gone
+        d.services.reporters.add_desk_message(chat, sent.message_id, report.id, "reporter")
+        job.payload["copied"] = True
+        d.services.report_outbox.save_payload(job.id, job.payload)
+    if long:  # the caption, whole, as text under the card
+        await _parts_to_desk(d, chat, report, job, relay.to_desk_parts(_, report, words))
+
+
+async def _parts_to_desk(
+    d: Delivery, chat: int, report: Report, job: OutboxJob, parts: list[str]
+) -> None:
+    """Send each part not sent yet (progress in the job), each under the card."""
+    for number in range(job.payload.get("parts_sent", 0), len(parts)):
+        sent = await d.bot.send_message(
             chat,
-            text,
+            parts[number],
             parse_mode=ParseMode.HTML,
             reply_parameters=_reply_to(report.card_message_id),
         )
-    elif link is None:
-        return  # the reporter was forgotten before their file could be copied
-    else:
-        sent = await _copy_to_desk(d, report, job, link.user_id, text)
-    if sent is not None:
         d.services.reporters.add_desk_message(chat, sent.message_id, report.id, "reporter")
+        job.payload["parts_sent"] = number + 1
+        d.services.report_outbox.save_payload(job.id, job.payload)
 
 
 async def _copy_to_desk(
     d: Delivery, report: Report, job: OutboxJob, reporter: int, caption: str
 ) -> MessageId | None:
-    """The reporter's file under the card; None if they deleted it in the meantime."""
+    """The reporter's file under the card; None if they deleted it or blocked the bot in
+    the meantime (their chat cannot be copied from: like the evidence, that file is gone,
+    and the case's later messages must not queue behind it)."""
     try:
         return await d.bot.copy_message(
             chat_id=d.desk(report.desk_chat_id),
@@ -271,9 +364,14 @@ async def _copy_to_desk(
         if not _says(exc, SOURCE_GONE):
             raise
         return None
+    except Forbidden as exc:
+        if not _says(exc, SOURCE_USER_GONE):
+            raise  # "kicked from the group chat" is a desk problem and is retried
+        return None
 
 
 JOBS = {
+    RECEIVED: confirm_received,
     "card": deliver_card,
     "card_refresh": refresh_card,
     "reminder": remind,

@@ -156,6 +156,12 @@ class BotMethods:
                 raise APIError(403, "Forbidden: bot can't initiate conversation with a user")
             raise bad_request("chat not found")
         if write:
+            if chat.migrated_to is not None:
+                raise APIError(
+                    400,
+                    "Bad Request: group chat was upgraded to a supergroup chat",
+                    {"migrate_to_chat_id": chat.migrated_to},
+                )
             if chat.is_private and chat.blocked:
                 raise APIError(403, "Forbidden: bot was blocked by the user")
             if not chat.is_private and not chat.bot_is_member:

@@ -116,6 +116,7 @@ class Chat:
     user: JSONDict | None = None  # the other party of a private chat
     blocked: bool = False  # private chat: the user blocked the bot
     bot_is_member: bool = True  # groups: False after leaveChat
+    migrated_to: int | None = None  # a group upgraded to this supergroup
     members: dict[int, str] = field(default_factory=dict)  # user id -> member status
     messages: dict[int, JSONDict] = field(default_factory=dict)
     bot_sent: list[JSONDict] = field(default_factory=list)  # bot messages in send order

@@ -370,6 +370,17 @@ class SimulatedUsers:
         self._set_blocked(chat, False)
         self._user_acted()
 
+    def migrate_group(self, user_id: int, group_id: int, supergroup_id: int) -> JSONDict:
+        """``user_id`` upgrades a group to a supergroup, as Telegram does: the group gets a
+        ``migrate_to_chat_id`` service message, and sends to it fail with 400 and
+        ``parameters.migrate_to_chat_id`` from then on."""
+        old = self.state.chats[group_id]
+        self.state.group_chat(supergroup_id, old.title or "", "supergroup")
+        self.state.chats[supergroup_id].members.update(old.members)
+        message = self._user_message(user_id, {"migrate_to_chat_id": supergroup_id}, group_id, None)
+        old.migrated_to = supergroup_id
+        return message
+
     def inject_update(self, kind: str, payload: Any) -> JSONDict:
         """Queue any raw update (for update kinds the helpers above do not cover)."""
         update = self.state.queue_update(kind, payload)

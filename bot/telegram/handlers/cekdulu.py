@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import time
 import warnings
 
 from babel.dates import format_date
@@ -52,7 +51,6 @@ from bot.telegram.outbox import Delivery
 PREFIX = keyboards.CHECK
 WAITING = "waiting"
 WAIT_SECONDS = 600  # after /cek without text, the next message within this time is checked
-COUNTED_KEY = "cek_counted"  # in memory only: identifiers this user was already counted for
 ALERT_JOB = "check_alert"
 MAX_REASONS = 12
 MAX_ANSWER = 4000
@@ -161,7 +159,7 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) 
         await message.reply_text(
             part, parse_mode=ParseMode.HTML, reply_markup=markup, do_quote=True
         )
-    await _count(context, result)
+    await _count(context, result, update.effective_user.id if update.effective_user else None)
 
 
 def _has_media(message: Message) -> bool:
@@ -449,11 +447,11 @@ def _date(_: Translator, value: dt.date) -> str:
 
 
 # -- counting checks and the early warning ---------------------------------------------------
-async def _count(context: ContextTypes.DEFAULT_TYPE, result: Result) -> None:
-    """Count the identifiers (once per person per window, kept in memory only) and queue
+async def _count(context: ContextTypes.DEFAULT_TYPE, result: Result, user_id: int | None) -> None:
+    """Count the identifiers (once per person per window, as pseudonymous tags) and queue
     an early warning to the desk for any checked by many people."""
     svc = services(context)
-    fresh = _not_counted_recently(context, result.identifiers)
+    fresh = _not_counted_recently(context, result.identifiers, user_id)
     if not fresh:
         return
     surges = svc.check_counts.record(fresh)
@@ -466,18 +464,12 @@ async def _count(context: ContextTypes.DEFAULT_TYPE, result: Result) -> None:
 
 
 def _not_counted_recently(
-    context: ContextTypes.DEFAULT_TYPE, identifiers: list[Identifier]
+    context: ContextTypes.DEFAULT_TYPE, identifiers: list[Identifier], user_id: int | None
 ) -> list[Identifier]:
-    if context.user_data is None:
+    """Kept as pseudonymous tags in the database (not in user_data, which /hapusdata clears)."""
+    if user_id is None:
         return list(identifiers)
-    window = services(context).check_counts.window.total_seconds()
-    now = time.monotonic()
-    counted: dict[tuple[str, str], float] = context.user_data.setdefault(COUNTED_KEY, {})
-    for key in [k for k, at in counted.items() if now - at > window]:
-        del counted[key]
-    fresh = [i for i in identifiers if (i.kind.value, i.value) not in counted]
-    counted.update({(i.kind.value, i.value): now for i in fresh})
-    return fresh
+    return services(context).check_counts.first_time(user_id, identifiers)
 
 
 def _reported_counts(result: Result) -> dict[str, int]:

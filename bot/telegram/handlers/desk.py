@@ -8,6 +8,7 @@ chose to be shown.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import logging
 from dataclasses import dataclass
@@ -15,7 +16,14 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 from bot.core.reports.case_status import (
     OUTCOME_LABELS,
@@ -34,11 +42,14 @@ from bot.i18n import Translator
 from bot.services import Services
 from bot.storage.reports import CardIdentifier, Report, StoredEvidence
 from bot.telegram import keyboards, outbox
+from bot.telegram.commands import names
 from bot.telegram.common import services
+from bot.telegram.desk_chat import current_desk, record_migration
 from bot.telegram.report_format import (
     category_text,
     clip,
     occurred_text,
+    pack,
     place_text,
     status_text,
     when_text,
@@ -52,6 +63,7 @@ MAX_CARD = 4096
 MAX_IDENTIFIERS_SHOWN = 12
 MIN_CARD_DETAILS = 100  # UTF-16 code units of the details kept however long the rest is
 MIN_CARD_NOTE = 60
+CONTINUATION_BODY = 3900  # UTF-16 units of report text per continuation message
 CASES_LISTED = 30
 IDENTIFIER_ICONS = {
     Kind.PHONE: "📞",
@@ -70,19 +82,62 @@ def desk_translator(svc: Services) -> Translator:
 
 
 # -- the card --------------------------------------------------------------------------------
-def card_text(svc: Services, report: Report) -> str:
+def card_text(svc: Services, report: Report, identity: bool = True) -> str:
     """The whole card in one message. Telegram counts its length in UTF-16 code units after
     the HTML is parsed; what does not fit is cut, the details first (down to a few lines),
-    then the reporter's notes, then the identifiers shown."""
+    then the reporter's notes, then the identifiers shown.
+
+    `identity=False` leaves a shown name out: a card is always sent that way first, and the
+    name is added by an edit once the card's message id is recorded, so a copy the bot
+    never heard back about (a timeout, a crash) can never carry it."""
     _ = desk_translator(svc)
+    if not identity and report.shown_identity is not None:
+        report = dataclasses.replace(report, shown_identity=None)
+        pending = True
+    else:
+        pending = False
     evidence = svc.reports.evidence(report.id)
     identifiers = svc.reports.identifiers(report.id)
     fit = _Fit(report.details, MAX_NOTE, MAX_IDENTIFIERS_SHOWN)
     while True:
-        text = _card_text(_, svc, report, evidence, identifiers, fit)
+        text = _card_text(_, svc, report, evidence, identifiers, fit, pending)
         excess = rendered_length(text, strict_ampersand=False) - MAX_CARD
         if excess <= 0 or not fit.shorten(excess):
             return text
+
+
+def card_is_complete(svc: Services, report: Report) -> bool:
+    """Whether the card shows the whole report, nothing cut to fit one message."""
+    _ = desk_translator(svc)
+    evidence = svc.reports.evidence(report.id)
+    identifiers = svc.reports.identifiers(report.id)
+    fit = _Fit(report.details, MAX_NOTE, MAX_IDENTIFIERS_SHOWN)
+    text = _card_text(_, svc, report, evidence, identifiers, fit)
+    return rendered_length(text, strict_ampersand=False) <= MAX_CARD
+
+
+def continuation_texts(svc: Services, report: Report) -> list[str]:
+    """The whole text of a report that did not fit on its card (details, then every note
+    and link), in as many messages as it takes: the desk always sees everything."""
+    _ = desk_translator(svc)
+    notes = [e.text for e in svc.reports.evidence(report.id) if e.kind == "note" and e.text]
+    sections = [_("Details:") + "\n" + report.details]
+    if notes:
+        sections.append(
+            _("Notes and links from the reporter:") + "\n" + "\n".join(f"• {n}" for n in notes)
+        )
+    pieces = pack(sections, CONTINUATION_BODY)
+    return [
+        _(
+            "📄 Full text of <code>{code}</code> ({n}/{total})",
+            code=report.code,
+            n=number,
+            total=len(pieces),
+        )
+        + "\n\n"
+        + html.escape(piece)
+        for number, piece in enumerate(pieces, start=1)
+    ]
 
 
 @dataclass
@@ -114,6 +169,7 @@ def _card_text(
     evidence: list[StoredEvidence],
     identifiers: list[CardIdentifier],
     fit: _Fit,
+    pending: bool = False,
 ) -> str:
     head = _("🚨 <b>URGENT</b> report") if report.urgent else _("📋 Report")
     lines = [
@@ -132,7 +188,8 @@ def _card_text(
     ]
     lines += _evidence_lines(_, evidence, fit.note_limit)
     lines += _identifier_lines(_, identifiers, fit.identifiers)
-    lines += ["", _reporter_line(_, report.shown_identity), _status_line(_, report)]
+    reporter = _pending_line(_) if pending else _reporter_line(_, report.shown_identity)
+    lines += ["", reporter, _status_line(_, report)]
     return "\n".join(lines)
 
 
@@ -190,6 +247,10 @@ def _reporter_line(_: Translator, shown: ShownIdentity | None) -> str:
     if shown.phone:
         who += ", " + html.escape(shown.phone)
     return _("<b>Reporter</b> (chose to be shown): {who}", who=who)
+
+
+def _pending_line(_: Translator) -> str:
+    return _("<b>Reporter</b> (chose to be shown): the name follows in a moment")
 
 
 def _status_line(_: Translator, report: Report) -> str:
@@ -271,7 +332,7 @@ def reminder_text(svc: Services, report: Report) -> str:
 
 # -- presses ---------------------------------------------------------------------------------
 def in_desk(svc: Services, chat_id: int | None) -> bool:
-    desk = svc.settings.desk_chat_id
+    desk = current_desk(svc)  # DESK_CHAT_ID, or the supergroup it became
     return desk is not None and chat_id is not None and chat_id == desk
 
 
@@ -382,6 +443,44 @@ def _case_line(_: Translator, case: Report, overdue: bool) -> str:
     )
 
 
+# -- the desk chat moves, /chatid ------------------------------------------------------------
+async def chat_migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The desk group was upgraded to a supergroup: follow it (the old group's service
+    message names the new id; the new one's names the old)."""
+    message = update.effective_message
+    if message is None:
+        return
+    if message.migrate_to_chat_id:
+        old, new = message.chat.id, message.migrate_to_chat_id
+    elif message.migrate_from_chat_id:
+        old, new = message.migrate_from_chat_id, message.chat.id
+    else:
+        return
+    if record_migration(services(context), old, new):
+        outbox.wake(context)
+
+
+async def chat_id_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/chatid, for ADMIN_IDS only: the id and type of the chat it is sent in, so nobody
+    needs DEBUG logs to find the desk group's DESK_CHAT_ID."""
+    svc = services(context)
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None or user.id not in svc.settings.admin_ids:
+        return
+    _ = desk_translator(svc)
+    await update.effective_message.reply_text(
+        _(
+            "This chat's id is <code>{id}</code> (type: {type}). To make it the desk, set "
+            "DESK_CHAT_ID={id} and restart the bot.",
+            id=chat.id,
+            type=chat.type,
+        ),
+        parse_mode=ParseMode.HTML,
+    )
+
+
 def register(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(desk_pressed, pattern=rf"^{PREFIX}(:|$)"))
+    application.add_handler(CommandHandler(names("chatid"), chat_id_command))
+    application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, chat_migrated))
     application.add_handler(CommandHandler("cases", cases_command, filters=filters.ChatType.GROUPS))

@@ -107,6 +107,7 @@ def erase(svc: Services, user_id: int, context: ContextTypes.DEFAULT_TYPE) -> No
     svc.users.delete(user_id)
     for eraser in context.bot_data.get(ERASERS_KEY, []):
         eraser(svc, user_id)
+    svc.db.scrub()
     if context.user_data is not None:
         context.user_data.clear()
 

@@ -25,6 +25,7 @@ from telegram.ext import (
 )
 
 from bot.core.reports.draft import normalise_code
+from bot.core.tghtml import rendered_length
 from bot.i18n import Translator
 from bot.storage.reports import Report
 from bot.telegram import keyboards, outbox
@@ -32,42 +33,86 @@ from bot.telegram.commands import is_command
 from bot.telegram.common import services, translator
 from bot.telegram.handlers.desk import desk_translator, in_desk
 from bot.telegram.handlers.status import RELAY_PREFIX
-from bot.telegram.report_format import clip
+from bot.telegram.report_format import split_text
 
 RELAY_GROUP = -1  # before the report form and the FAQ, which would take the text otherwise
 RELAY_KEY = "relay_to_case"
 RELAYED_KINDS = ("photo", "document", "video", "voice", "audio", "animation")
 INTERNAL_NOTE = "#"
-MAX_RELAY_TEXT = 3500
-MAX_RELAY_CAPTION = 700
+MAX_PART = 3800  # UTF-16 units of relayed text per message, leaving room for the header
+MAX_CAPTION = 1024
 TO_DESK, TO_REPORTER = "to_desk", "to_reporter"
 RELAYABLE_DESK_MESSAGES = ("card", "reporter")
 
 
 def relay_content(message: Message) -> dict[str, str] | None:
-    """What to pass on: {"kind", "text"} for text or a captionable file, else None."""
+    """What to pass on, whole: {"kind", "text"} for text or a captionable file, else None."""
     if message.text:
-        return {"kind": "text", "text": clip(message.text, MAX_RELAY_TEXT)}
+        return {"kind": "text", "text": message.text}
     kind = next((k for k in RELAYED_KINDS if getattr(message, k, None)), None)
     if kind is None:
         return None
-    return {"kind": kind, "text": clip(message.caption or "", MAX_RELAY_CAPTION)}
+    return {"kind": kind, "text": message.caption or ""}
+
+
+def _parts(head: str, text: str, tail: str = "") -> list[str]:
+    """`head`, the text (escaped, split so every message fits) and `tail` on the last one.
+    Several parts are numbered, so the reader knows none is missing."""
+    pieces = split_text(text, MAX_PART) if text else [""]
+    parts = []
+    for number, piece in enumerate(pieces, start=1):
+        counter = f" ({number}/{len(pieces)})" if len(pieces) > 1 else ""
+        body = f"\n\n{html.escape(piece)}" if piece else ""
+        end = f"\n\n{tail}" if tail and number == len(pieces) else ""
+        parts.append(f"{head}{counter}{body}{end}")
+    return parts
+
+
+def fits_caption(text: str) -> bool:
+    return rendered_length(text, strict_ampersand=False) <= MAX_CAPTION
 
 
 # -- texts -----------------------------------------------------------------------------------
-def to_reporter_text(_: Translator, report: Report, text: str) -> str:
-    head = _(
+def _reporter_head(_: Translator, report: Report) -> str:
+    return _(
         "💬 <b>Message from the coordination desk</b> about your report <code>{code}</code>:",
         code=report.code,
     )
-    tail = _("<i>Reply to this message, or tap the button, to answer the desk.</i>")
+
+
+def _reporter_tail(_: Translator) -> str:
+    return _("<i>Reply to this message, or tap the button, to answer the desk.</i>")
+
+
+def to_reporter_text(_: Translator, report: Report, text: str) -> str:
     body = f"\n\n{html.escape(text)}" if text else ""
-    return f"{head}{body}\n\n{tail}"
+    return f"{_reporter_head(_, report)}{body}\n\n{_reporter_tail(_)}"
+
+
+def to_reporter_parts(_: Translator, report: Report, text: str) -> list[str]:
+    return _parts(_reporter_head(_, report), text, _reporter_tail(_))
+
+
+def _desk_head(_: Translator, report: Report) -> str:
+    return _("💬 <b>The reporter of <code>{code}</code> writes:</b>", code=report.code)
 
 
 def to_desk_text(_: Translator, report: Report, text: str) -> str:
-    head = _("💬 <b>The reporter of <code>{code}</code> writes:</b>", code=report.code)
+    head = _desk_head(_, report)
     return f"{head}\n\n{html.escape(text)}" if text else head
+
+
+def to_desk_parts(_: Translator, report: Report, text: str) -> list[str]:
+    return _parts(_desk_head(_, report), text)
+
+
+def desk_messages(_: Translator, report: Report, content: dict[str, str]) -> int:
+    """How many desk messages a relay becomes (told to the reporter truthfully)."""
+    if content["kind"] == "text":
+        return len(to_desk_parts(_, report, content["text"]))
+    if fits_caption(to_desk_text(_, report, content["text"])):
+        return 1
+    return 1 + len(to_desk_parts(_, report, content["text"]))
 
 
 def delivered_note(_: Translator) -> str:
@@ -78,6 +123,15 @@ def unreachable_note(_: Translator, report: Report) -> str:
     return _(
         "⚠️ Not delivered: the reporter of <code>{code}</code> can no longer be reached (they "
         "blocked the bot or deleted their data, or the case was closed long ago).",
+        code=report.code,
+    )
+
+
+def finished_text(_: Translator, report: Report) -> str:
+    return _(
+        "Your report <code>{code}</code> is finished, so messages about it no longer go to "
+        "the desk. Thank you for your help! If you have something new, send a new report "
+        "with /report. If someone is in danger right now, call the police on <b>110</b>.",
         code=report.code,
     )
 
@@ -93,6 +147,10 @@ async def reply_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     case = next((c for c in cases if c.code == code), None)
     if case is None:
         await query.answer(_("This button is out of date."))
+        return
+    if case.finished:
+        await query.answer()
+        await query.message.reply_text(finished_text(_, case), parse_mode=ParseMode.HTML)
         return
     context.user_data[RELAY_KEY] = case.id
     await query.answer()
@@ -124,12 +182,44 @@ async def reporter_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         )
         raise ApplicationHandlerStop
     svc = services(context)
+    case = svc.reports.get(report_id)
+    if case is not None and case.finished:
+        await message.reply_text(finished_text(_, case), parse_mode=ParseMode.HTML)
+        raise ApplicationHandlerStop
     svc.reporters.relay(TO_DESK, report_id, {"message_id": message.message_id, **content})
     outbox.wake(context)
     report = svc.reports.get(report_id)
+    code = report.code if report else ""
+    messages = desk_messages(desk_translator(svc), report, content) if report else 1
+    if messages > 1:
+        text = _.plural(
+            "✅ Passed on to the desk (<code>{code}</code>), all of it, in {n} message.",
+            "✅ Passed on to the desk (<code>{code}</code>), all of it, in {n} messages.",
+            messages,
+            code=code,
+        )
+    else:
+        text = _("✅ Passed on to the desk (<code>{code}</code>).", code=code)
+    await message.reply_text(text, parse_mode=ParseMode.HTML)
+    raise ApplicationHandlerStop
+
+
+async def reporter_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An edit of a message that answered the desk: it was passed on already, and passing it
+    on again would look like a second message. Say so, instead of reading it as a question."""
+    message = update.effective_message
+    target = message.reply_to_message
+    if target is None or target.from_user is None or target.from_user.id != context.bot.id:
+        return
+    svc = services(context)
+    if svc.reporters.case_of_reply(update.effective_user.id, target.message_id) is None:
+        return
+    _ = translator(update, context)
     await message.reply_text(
-        _("✅ Passed on to the desk (<code>{code}</code>).", code=report.code if report else ""),
-        parse_mode=ParseMode.HTML,
+        _(
+            "Changes to a message are not passed on: the desk has what you sent first. To "
+            "correct or add something, reply again with a new message."
+        )
     )
     raise ApplicationHandlerStop
 
@@ -185,12 +275,16 @@ async def _relay_to_reporter(
 
 
 def register(application: Application) -> None:
-    private = filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL
+    # New messages only: an edit of a message already passed on would arrive twice.
+    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & ~filters.StatusUpdate.ALL
     application.add_handler(
         CallbackQueryHandler(reply_button, pattern=rf"^{RELAY_PREFIX}(:|$)"), group=RELAY_GROUP
     )
     application.add_handler(MessageHandler(private, reporter_message), group=RELAY_GROUP)
-    desk = services(application).settings.desk_chat_id
-    if desk is not None:
-        replies = filters.Chat(desk) & filters.REPLY & ~filters.COMMAND
+    edits = filters.ChatType.PRIVATE & filters.UpdateType.EDITED_MESSAGE & filters.REPLY
+    application.add_handler(MessageHandler(edits, reporter_edit), group=RELAY_GROUP)
+    if services(application).settings.desk_chat_id is not None:
+        # Any group: the desk may have become a supergroup with a new id (desk_reply checks).
+        groups = filters.ChatType.GROUPS & filters.UpdateType.MESSAGE
+        replies = groups & filters.REPLY & ~filters.COMMAND
         application.add_handler(MessageHandler(replies, desk_reply), group=RELAY_GROUP)

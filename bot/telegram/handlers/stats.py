@@ -27,6 +27,7 @@ from bot.i18n import Translator
 from bot.services import Services
 from bot.storage.reports import OutboxJob
 from bot.telegram import outbox
+from bot.telegram.commands import names
 from bot.telegram.common import services
 from bot.telegram.handlers.desk import desk_translator, in_desk
 from bot.telegram.outbox import Delivery
@@ -224,8 +225,8 @@ async def deliver_digest(d: Delivery, job: OutboxJob) -> None:
 
 
 def register(application: Application) -> None:
-    application.add_handler(CommandHandler(["stats", "statistik"], stats_command))
-    application.add_handler(CommandHandler(["export", "ekspor"], export_command))
+    application.add_handler(CommandHandler(names("stats"), stats_command))
+    application.add_handler(CommandHandler(names("export"), export_command))
     application.add_handler(CallbackQueryHandler(export_pressed, pattern=rf"^{PREFIX}:"))
     worker = outbox.worker(application)
     worker.register(DIGEST_JOB, deliver_digest)
