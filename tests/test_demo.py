@@ -42,8 +42,8 @@ def test_transcript_of_a_newcomers_first_five_minutes(tmp_path: Path) -> None:
     kept so that `content inbox` shows the feedback afterwards."""
     entry = load_content(ROOT / "content").entries["verify-agency"]
     related = [r for r in entry.related if r in load_content(ROOT / "content").entries]
-    thumbs_up = f"5.{len(related) + 1}"  # keyboards: 1 four buttons, 2 language, 3 four
-    # buttons again in English, 4 the topics, 5 the answer
+    thumbs_up = f"5.{len(related) + 2}"  # keyboards: 1 four buttons, 2 language, 3 four
+    # buttons again in English, 4 the topics, 5 the answer (📖 More, related topics, 👍)
     question = "how can I check that an agency is licensed?"
     database = tmp_path / "demo.sqlite3"
     script = "\n".join(
