@@ -149,6 +149,7 @@ class Action:
     text: str = ""
     entities: tuple[tuple[str, int, int], ...] = ()
     number: int = 0
+    steps: tuple[int | str, ...] = ()  # a walk: button indexes and typed texts
 
 
 def _text() -> st.SearchStrategy[str]:
@@ -215,6 +216,8 @@ def action(draw: st.DrawFn) -> Action:
                 "forward",
                 "channel_post",
                 "block",
+                "walk",
+                "walk",
             )
         )
     )
@@ -229,6 +232,10 @@ def action(draw: st.DrawFn) -> Action:
         return Action(kind, user, chat, draw(st.sampled_from(COMMANDS)) + suffix)
     if kind == "press_garbage":
         return Action(kind, user, chat, draw(_callback_data()))
+    if kind == "walk":  # into the middle of a conversation: a flow, then steps through it
+        flows = ("/lapor", "/cek", "/langganan", "/siaran", "/hapusdata", "/bahasa", "/menu")
+        steps = draw(st.lists(st.one_of(st.integers(0, 30), _text()), max_size=10))
+        return Action(kind, user, chat, draw(st.sampled_from(flows)), steps=tuple(steps))
     if kind == "media":
         caption = draw(st.one_of(st.just(""), _text().map(lambda t: t[:1024])))
         medium = ("photo", "document", "voice", "sticker", "location")
@@ -359,7 +366,7 @@ class FuzzWorld:
                 await self.settle()
         self._check_calls()
 
-    async def settle(self, quiet: float = 0.03, longest: float = 10.0) -> None:
+    async def settle(self, quiet: float = 0.01, longest: float = 10.0) -> None:
         """Wait until every update was fetched and handled and no request came for `quiet`
         seconds (album answers and outbox jobs may still come later: checked then)."""
         deadline = time.monotonic() + longest
@@ -397,6 +404,8 @@ class FuzzWorld:
             return 1
         if step.kind == "media":
             return await self._media(step)
+        if step.kind == "walk":
+            return await self._walk(step)
         if step.kind == "album":
             await api.send_album(user, 2 + step.number % 9, step.text or None, chat_id=chat)
             return 2 + step.number % 9
@@ -418,6 +427,19 @@ class FuzzWorld:
             api.unblock(user) if api.state.chats[user].blocked else api.block(user)
             return 1
         return 0
+
+    async def _walk(self, step: Action) -> int:
+        """A flow's command, then each step: press a button of the latest keyboard (an int)
+        or type a text, settling in between, as a person going through the flow would."""
+        sent = await self._do(Action("command", step.user, step.chat, step.text))
+        for move in step.steps:
+            await self.settle()
+            if isinstance(move, int):
+                press = Action("press", step.user, step.chat, number=move)
+                sent += await self._press(press)
+            else:
+                sent += await self._do(Action("text", step.user, step.chat, move or "."))
+        return sent
 
     async def _media(self, step: Action) -> int:
         api, user, chat, caption = self.api, step.user, step.chat, step.text or None
