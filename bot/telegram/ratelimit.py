@@ -11,7 +11,8 @@ apply to every message this bot sends:
   small margin for network jitter);
 * **429**: `retry_after` is honoured for every request, retries included: the chat is held for
   that long and the retry queues again behind the limits above;
-* **patience**: a request is retried after 429s until it is `patience` seconds old (one
+* **patience**: a request is retried after 429s until it is `patience` seconds old, counted
+  from its first attempt (one
   minute), then given up; so a reply younger than a minute is never abandoned.
 """
 
@@ -112,11 +113,12 @@ class InteractiveRateLimiter(BaseRateLimiter[int]):
     ) -> Any:
         chat_id = _chat_id(data.get("chat_id"))
         messages = _message_count(endpoint, data)
-        started = self.clock()
+        started: float | None = None  # the first attempt: time queued behind limits is free
         while True:
             await self._wait_hold(chat_id)
             if messages and chat_id is not None:
                 await self._take_turn(chat_id, messages)
+            started = self.clock() if started is None else started
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
