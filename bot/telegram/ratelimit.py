@@ -11,9 +11,8 @@ apply to every message this bot sends:
   small margin for network jitter);
 * **429**: `retry_after` is honoured for every request, retries included: the chat is held for
   that long and the retry queues again behind the limits above;
-* **patience**: a request is retried after 429s until it is `patience` seconds old, counted
-  from its first attempt (one
-  minute), then given up; so a reply younger than a minute is never abandoned.
+* **patience**: a request is retried after 429s until it is `patience` seconds (one minute)
+  past its first attempt, then given up; so a reply younger than a minute is never abandoned.
 """
 
 from __future__ import annotations
