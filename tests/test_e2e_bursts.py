@@ -5,6 +5,7 @@ emulator enforcing Telegram's flood limits (bulk 30/s, 1/s per chat with short b
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -73,3 +74,19 @@ async def test_200_people_starting_a_report_at_once_get_no_error(
         texts = [m.get("text", "") for user in users for m in bot.api.messages_to(user)]
         assert not [text for text in texts if TROUBLE in text]
         assert not [c for c in bot.api.calls if not c.ok]
+
+
+async def test_a_reply_that_draws_several_429s_in_a_row_still_arrives(
+    base_settings: Settings, tmp_path: Path
+) -> None:
+    """Four 429s in a row (retry_after 1 s): the reply waits each one out and arrives; the
+    old limiter gave up after three retries and the person got nothing."""
+    user = FIRST_USER
+    async with limited_bot(base_settings, tmp_path / "bot.sqlite3") as bot:
+        bot.api.private_chat(user)
+        bot.api.fail("sendMessage", 429, retry_after=1, count=4, chat_id=user)
+        await bot.api.send_text(user, "/langganan")
+        await bot.api.wait_until(lambda: bot.api.messages_to(user), 30)
+        attempts = [c for c in bot.api.calls if c.method == "sendMessage" and c.chat_id == user]
+        assert [c.status for c in attempts] == [429, 429, 429, 429, 200]
+        assert all(b.time - a.time >= 1.0 for a, b in itertools.pairwise(attempts))
