@@ -6,8 +6,8 @@ per chat. Answers to people who just wrote are not bulk: the Application's rate 
 nothing from the bulk budget. Three pieces keep a broadcast inside the bulk limit:
 
 * `SharedBudget` is the bot's bulk limit, which broadcast sends (and progress edits) share.
-* `Pacer` is the broadcast's own, lower limit (25/s by default), so ~5/s always stay free
-  for replies. A 429 pauses it for `retry_after` and slows it down; it recovers gradually.
+* `Pacer` is the broadcast's own, lower limit (25/s by default), a little under Telegram's
+  30/s so timer jitter never crosses it. A 429 pauses it for `retry_after` and slows it down; it recovers gradually.
 * `ChatClock` remembers when a chat last got a message, for the one-per-second rule.
 
 Slots are computed with GCRA (a token bucket as "theoretical arrival time"), so a bucket is
