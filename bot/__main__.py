@@ -9,10 +9,13 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from bot.cli_errors import CliError, check_encoding, open_database
+from bot.cli_errors import reason as _reason
 from bot.config import ConfigError, Settings, load_dotenv_file
 
 NO_TOKEN = (
@@ -23,22 +26,34 @@ NO_TOKEN = (
 )
 
 Command = Callable[[argparse.Namespace, Settings], int]
+log = logging.getLogger("bot.cli")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    load_dotenv_file()
     try:
+        load_dotenv_file()
         settings = Settings.from_env()
     except ConfigError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return 2
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"Configuration error: cannot read .env: {_reason(exc)}", file=sys.stderr)
+        return 2
     _configure_logging(settings.log_level)
     command: Command = args.handler
     try:
-        return command(args, settings)
+        code = command(args, settings)
+        sys.stdout.flush()  # a closed pipe shows up here, not at interpreter exit
+        return code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return _stdout_closed()
+    except Exception as exc:  # never a traceback for a person's mistake; one line instead
+        print(_one_line(exc, settings), file=sys.stderr)
+        log.debug("details", exc_info=True)
+        return exc.code if isinstance(exc, CliError) else _exit_code(exc)
 
 
 def _configure_logging(level: str) -> None:
@@ -46,6 +61,38 @@ def _configure_logging(level: str) -> None:
     from bot import logsafe
 
     logsafe.configure(level)
+
+
+def _one_line(exc: Exception, settings: Settings) -> str:
+    from bot.core.content import ContentError
+
+    if isinstance(exc, CliError):
+        return str(exc)
+    if isinstance(exc, ContentError):
+        return f"Content errors:\n{exc}"
+    if isinstance(exc, UnicodeDecodeError):
+        from bot.core.content import undecodable_files
+
+        named = undecodable_files(Path(settings.content_dir))
+        return named[0] if named else f"A file is not UTF-8 text ({exc.reason}); save it as UTF-8"
+    text = f"{type(exc).__name__}: {_reason(exc)}"
+    if settings.bot_token:
+        text = text.replace(settings.bot_token, "<token>")
+    return f"Error: {text} (LOG_LEVEL=DEBUG shows where)"
+
+
+def _exit_code(exc: Exception) -> int:
+    from bot.core.content import ContentError
+
+    return 1 if isinstance(exc, ContentError) else 2
+
+
+def _stdout_closed() -> int:
+    """The reader went away (`python -m bot ... | head`): stop quietly. Point stdout at
+    /dev/null so the interpreter's final flush does not fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 1
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -146,6 +193,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.telegram.application import run_bot
     from bot.telegram.startup import TokenRejected
 
+    open_database(settings).close()  # an unusable DATABASE_URL: one line, before anything
     try:
         run_bot(settings)
     except ConfigError as exc:  # e.g. a token Telegram rejects, a DESK_CHAT_ID that is no group
@@ -174,6 +222,7 @@ def _load_matcher(settings: Settings):
     from bot.core.content import ContentError, load_valid_content
     from bot.services import build_matcher
 
+    check_encoding(settings)
     try:
         content = load_valid_content(settings.content_dir)
     except ContentError as exc:
@@ -233,20 +282,46 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     if not args.file.is_file():
         print(f"No such file: {args.file}", file=sys.stderr)
         return 2
+    questions = _labelled(args.file, read_labelled)
     _content, matcher = _load_matcher(settings)
     if matcher is None:
         return 1
-    report = evaluate(matcher, read_labelled(args.file))
+    report = evaluate(matcher, questions)
     if args.quiet:
         report.misses.clear()
     print(format_report(report))
     return 0
 
 
+LABELLED_FORMAT = "a tab-separated file with the header: expected, lang, style, question"
+
+
+def _labelled(path: Path, read: Callable[[Path], list]) -> list:
+    """The labelled questions of `path`, or a CliError saying what is wrong with the file."""
+    import csv
+
+    try:
+        questions = read(path)
+    except UnicodeDecodeError:
+        raise CliError(f"{path}: not UTF-8 text; save it as UTF-8") from None
+    except (KeyError, AttributeError, TypeError, csv.Error) as exc:
+        raise CliError(f"{path}: not {LABELLED_FORMAT} ({_reason(exc)})") from None
+    except OSError as exc:
+        raise CliError(f"Cannot read {path}: {_reason(exc)}") from None
+    if not questions:
+        raise CliError(f"{path}: no questions found; expected {LABELLED_FORMAT}")
+    return questions
+
+
 def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
     from bot.core.checks import check_content
-    from bot.core.content import load_content
+    from bot.core.content import load_content, undecodable_files
 
+    unreadable = undecodable_files(Path(settings.content_dir))
+    if unreadable:
+        print("\n".join(unreadable))
+        print(f"{len(unreadable)} problem(s) in {settings.content_dir}", file=sys.stderr)
+        return 1
     content = load_content(settings.content_dir)
     problems = check_content(content)
     for problem in problems:
@@ -293,6 +368,7 @@ def _iso_date(value: str):
 def cmd_content_list(args: argparse.Namespace, settings: Settings) -> int:
     from bot.core.content import load_content
 
+    check_encoding(settings)
     content = load_content(settings.content_dir)
     if args.markdown:
         print(sources_table(content))
@@ -322,13 +398,12 @@ def cmd_content_list(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_content_inbox(args: argparse.Namespace, settings: Settings) -> int:
     """What users asked that the bot did not answer, grouped, and how answers were rated."""
     from bot.core.faq.inbox import Question, draft_phrasings, group
-    from bot.storage import Database
     from bot.storage.repositories import Feedback, Unanswered
 
     if not settings.database_path.exists():
         print(f"No database yet at {settings.database_path}", file=sys.stderr)
         return 2
-    db = Database.open(settings.database_path)
+    db = open_database(settings)
     try:
         rated = Feedback(db).summary()
         rows = Unanswered(db).recent(args.recent)
@@ -375,8 +450,11 @@ def sources_table(content) -> str:
 
 
 def cmd_i18n_sync(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.i18n.sync import sync
+    from bot.i18n.sync import PROJECT_ROOT, extract, sync
 
+    unknown = sorted(set(args.domains) - set(extract(PROJECT_ROOT)))
+    if unknown:
+        raise CliError(f"Unknown catalog(s): {', '.join(unknown)} (one per handler module)")
     for path in sync(domains=args.domains or None):
         print(path)
     return 0

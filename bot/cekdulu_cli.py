@@ -44,10 +44,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 def _checker(settings: Settings):
     """The checker, with the register and tip-off counts when the database exists."""
+    from bot.cli_errors import check_encoding
     from bot.core.cekdulu.checker import Checker
     from bot.core.cekdulu.reasons import RulesError
     from bot.core.content import ContentError, load_valid_content
 
+    check_encoding(settings)
     try:
         content = load_valid_content(settings.content_dir)
         checker = Checker.load(settings.content_dir, content.language_codes)
@@ -64,9 +66,9 @@ def _checker(settings: Settings):
 
 
 def _database(settings: Settings):
-    from bot.storage import Database
+    from bot.cli_errors import open_database
 
-    return Database.open(settings.database_path)
+    return open_database(settings)
 
 
 def _register(database):
@@ -128,6 +130,7 @@ def describe(result, lang: str) -> str:
 
 
 def cmd_eval_check(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli_errors import check_encoding
     from bot.core.cekdulu.checker import Checker
     from bot.core.cekdulu.evaluate import evaluate, format_report, read_labelled
     from bot.core.content import load_valid_content
@@ -137,9 +140,13 @@ def cmd_eval_check(args: argparse.Namespace, settings: Settings) -> int:
         return USAGE_ERROR
     try:
         items = read_labelled(args.file)
-    except (ValueError, KeyError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         print(f"Cannot read {args.file}: {exc}", file=sys.stderr)
         return USAGE_ERROR
+    if not items:
+        print(f"{args.file}: no labelled offers found", file=sys.stderr)
+        return USAGE_ERROR
+    check_encoding(settings)
     content = load_valid_content(settings.content_dir)
     checker = Checker.load(settings.content_dir, content.language_codes)
     print(format_report(evaluate(checker, items), details=not args.quiet))

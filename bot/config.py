@@ -7,6 +7,7 @@ deep inside the first request that needs it.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -160,18 +161,32 @@ def _language(value: str) -> str:
 
 
 def _int(name: str, value: str | None) -> int | None:
+    """A whole number in plain ASCII digits, a leading minus allowed (group and channel ids
+    are negative). `int()` alone would also take '1_000', '+7' and full-width digits."""
     if value is None:
         return None
-    try:
-        return int(value)
-    except ValueError:
-        raise ConfigError(name, f"must be a whole number, got {value!r}") from None
+    if not re.fullmatch(r"-?[0-9]+", value):
+        raise ConfigError(name, f"must be a whole number, got {value!r}")
+    return int(value)
 
 
 def _int_list(name: str, value: str | None) -> list[int]:
+    """Telegram user ids separated by commas: plain ASCII digits only. A person's id is
+    positive; a leading minus (a group) or plus is refused rather than guessed at."""
     if value is None:
         return []
-    return [_int(name, part.strip()) for part in value.split(",") if part.strip()]  # type: ignore[misc]
+    ids = []
+    for part in (p.strip() for p in value.split(",")):
+        if not part:
+            continue
+        if not re.fullmatch(r"[0-9]+", part):
+            raise ConfigError(
+                name,
+                f"must be Telegram user ids in plain digits 0-9, separated by commas "
+                f"(e.g. 12345,67890), got {part!r}",
+            )
+        ids.append(int(part))
+    return ids
 
 
 def _positive(name: str, value: str | None, default: int) -> int:

@@ -303,23 +303,61 @@ async def test_slow_response_hides_a_success(api: FakeBotAPI, app: Application) 
     assert [m["text"] for m in api.messages_to(USER)] == ["slow"]
 
 
-async def test_flood_limits(api: FakeBotAPI, app: Application) -> None:
-    api.enforce_flood_limits(global_per_second=30, per_chat_per_second=1)
-    await app.bot.send_message(USER, "one")
+async def test_flood_limits_per_chat_allow_a_short_burst(api: FakeBotAPI, app: Application) -> None:
+    api.enforce_flood_limits(per_chat_burst=3)
+    for text in ("one", "two", "three"):
+        await app.bot.send_message(USER, text)
     with pytest.raises(RetryAfter) as excinfo:
-        await app.bot.send_message(USER, "two")
+        await app.bot.send_message(USER, "four")
     assert retry_seconds(excinfo.value) == 1
     assert api.stats["flood_429"] == 1
+    assert [m["text"] for m in api.messages_to(USER)] == ["one", "two", "three"]
 
-    api.enforce_flood_limits(global_per_second=3, per_chat_per_second=None)
-    for user_id in range(5001, 5005):
+
+async def test_bulk_limit_applies_to_chats_that_did_not_write(
+    api: FakeBotAPI, app: Application
+) -> None:
+    """A send to a chat with no update in the last minute is bulk (a broadcast); a reply to
+    a chat that just wrote is not, and is not counted against the bulk limit."""
+    api.enforce_flood_limits(bulk_per_second=3, per_chat_per_second=None)
+    quiet = range(5001, 5005)
+    talking = range(6001, 6011)
+    for user_id in [*quiet, *talking]:
+        api.private_chat(user_id)
+    for user_id in talking:
+        await api.send_text(user_id, "hi bot")
+    replies = await asyncio.gather(
+        *(app.bot.send_message(user_id, "hi") for user_id in talking), return_exceptions=True
+    )
+    assert not any(isinstance(r, Exception) for r in replies)
+    bulk = await asyncio.gather(
+        *(app.bot.send_message(user_id, "news") for user_id in quiet), return_exceptions=True
+    )
+    assert sum(isinstance(r, RetryAfter) for r in bulk) == 1
+    assert api.stats["flood_429"] == 1
+
+
+async def test_paid_broadcasts_get_a_higher_limit(api: FakeBotAPI, app: Application) -> None:
+    api.enforce_flood_limits(bulk_per_second=2, per_chat_per_second=None, paid_per_second=5)
+    users = range(5001, 5008)
+    for user_id in users:
         api.private_chat(user_id)
     results = await asyncio.gather(
-        *(app.bot.send_message(user_id, "hi") for user_id in range(5001, 5005)),
+        *(app.bot.send_message(u, "paid", allow_paid_broadcast=True) for u in users),
         return_exceptions=True,
     )
-    assert sum(isinstance(r, RetryAfter) for r in results) == 1
-    assert api.stats["flood_429"] == 2
+    assert sum(isinstance(r, RetryAfter) for r in results) == 2
+
+
+async def test_groups_get_twenty_messages_a_minute(api: FakeBotAPI, app: Application) -> None:
+    api.group_chat(DESK, "Desk", members=[STAFF])
+    api.enforce_flood_limits(per_chat_per_second=None)
+    for number in range(20):
+        await app.bot.send_message(DESK, f"card {number}")
+    with pytest.raises(RetryAfter) as excinfo:
+        await app.bot.send_message(DESK, "one too many")
+    assert retry_seconds(excinfo.value) > 50
+    assert len(api.messages_to(DESK)) == 20
 
 
 async def test_random_failures_are_reproducible() -> None:

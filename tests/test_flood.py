@@ -1,4 +1,4 @@
-"""The per-user flood guard: a sliding minute, one warning, albums counted once."""
+"""The per-user flood guard: a sliding minute, one warning, every album photo counted."""
 
 from __future__ import annotations
 
@@ -31,8 +31,19 @@ def test_warns_once_per_window() -> None:
     assert guard.should_warn(1)
 
 
-def test_an_album_counts_once() -> None:
-    guard = FloodGuard(2, clock=Clock())
-    assert all(guard.allow(1, album="A") for _ in range(10))
-    assert guard.allow(1)
+def test_every_photo_of_an_album_counts() -> None:
+    guard = FloodGuard(5, clock=Clock())
+    allowed = [guard.allow(1, album="A", message_id=n) for n in range(10)]
+    assert allowed == [True] * 5 + [False] * 5
     assert not guard.allow(1)
+
+
+def test_only_the_first_message_of_an_album_is_answered() -> None:
+    guard = FloodGuard(100, clock=Clock())
+    for n in range(1, 4):
+        guard.allow(1, album="A", message_id=n)
+    assert [guard.album_repeat(1, "A", n) for n in range(1, 4)] == [False, True, True]
+    assert not guard.album_repeat(1, None, 9)
+    guard.allow(1, album="B", message_id=7)
+    assert not guard.album_repeat(1, "B", 7)
+    assert not guard.album_repeat(2, "A", 2)  # another user's album

@@ -148,6 +148,22 @@ def load_content(directory: Path) -> Content:
     return Content(languages, categories, entries, contacts, directory, problems)
 
 
+def undecodable_files(directory: Path) -> list[str]:
+    """One line for each content file (YAML, CSV) that is not UTF-8 text: an editor that
+    saved a file as Latin-1 or cp1252 gets told which file, not a UnicodeDecodeError."""
+    lines = []
+    for path in sorted(directory.rglob("*")):
+        if path.suffix not in (".yaml", ".yml", ".csv") or not path.is_file():
+            continue
+        try:
+            path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            lines.append(f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8")
+        except OSError as exc:
+            lines.append(f"{path}: cannot read: {exc.strerror or exc}")
+    return lines
+
+
 def load_valid_content(directory: Path) -> Content:
     """Load and fully check content; raise ContentError if anything is wrong."""
     from bot.core.checks import check_content
@@ -164,6 +180,9 @@ def _read_yaml(path: Path, problems: list[Problem]) -> Any:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         problems.append(Problem(str(path), None, None, "file is missing"))
+    except UnicodeDecodeError as exc:
+        reason = f"not UTF-8 text (byte {exc.start}); save the file as UTF-8"
+        problems.append(Problem(str(path), None, None, reason))
     except yaml.YAMLError as exc:
         problems.append(Problem(str(path), None, None, f"not valid YAML: {exc}".replace("\n", " ")))
     return None

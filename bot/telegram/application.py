@@ -68,7 +68,7 @@ def build_application(
     if base_file_url:
         builder = builder.base_file_url(base_file_url)
     if rate_limiter:
-        builder = builder.rate_limiter(InteractiveRateLimiter(services.pacing, max_retries=3))
+        builder = builder.rate_limiter(InteractiveRateLimiter(services.pacing))
     application = builder.build()
     application.bot_data["services"] = services
     install_metrics(application, services.db, services.report_outbox.clock.now)

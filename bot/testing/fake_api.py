@@ -256,8 +256,9 @@ class FakeBotAPI(SimulatedUsers):
             return self._error(method, recorded, fault)
         flood = self.faults.flood if method in SEND_METHODS else None
         is_group = isinstance(chat_id, int) and chat_id < 0
+        paid = params.get("allow_paid_broadcast") in (True, "true", "True")
         if flood is not None:
-            retry_after = flood.check(chat_id, is_group)
+            retry_after = flood.check(chat_id, is_group, paid)
             if retry_after is not None:
                 return self._error(
                     method, recorded, make_fault(429, retry_after=retry_after, source="flood")
@@ -269,7 +270,7 @@ class FakeBotAPI(SimulatedUsers):
         except APIError as exc:
             return self._error(method, recorded, exc)
         if flood is not None:
-            flood.record(chat_id, is_group, len(result) if isinstance(result, list) else 1)
+            flood.record(chat_id, is_group, len(result) if isinstance(result, list) else 1, paid)
         if fault is not None:  # delivered, but the bot is told it failed
             self.stats["delivered_despite_error"] += 1
             return self._error(method, recorded, fault, result=result)
@@ -535,15 +536,33 @@ class FakeBotAPI(SimulatedUsers):
 
     def enforce_flood_limits(
         self,
-        global_per_second: int | None = 30,
-        per_chat_per_second: int | None = 1,
+        bulk_per_second: int | None = 30,
+        per_chat_per_second: float | None = 1,
         group_per_minute: int | None = 20,
+        *,
+        per_chat_burst: int = 3,
+        paid_per_second: int | None = 1000,
+        reply_window: float = 60.0,
     ) -> None:
-        """Reject sends beyond Telegram's limits with 429 + retry_after (sliding windows).
+        """Reject sends beyond Telegram's limits with 429 + retry_after.
 
+        A send to a chat that has not written to the bot in the last ``reply_window`` seconds
+        is *bulk* (a broadcast) and counts against ``bulk_per_second``; replies to people who
+        just wrote do not. Per-chat (a token bucket: ``per_chat_burst`` at once, then
+        ``per_chat_per_second``) and per-group (a sliding minute) limits apply to every send;
+        ``allow_paid_broadcast=True`` sends get ``paid_per_second`` instead of the bulk limit.
         Rejections are counted in ``stats["flood_429"]``; pass None to disable one limit.
+        See :class:`bot.testing.faults.FloodLimiter`.
         """
-        self.faults.flood = FloodLimiter(global_per_second, per_chat_per_second, group_per_minute)
+        self.faults.flood = FloodLimiter(
+            bulk_per_second,
+            per_chat_per_second,
+            group_per_minute,
+            per_chat_burst=per_chat_burst,
+            paid_per_second=paid_per_second,
+            reply_window=reply_window,
+            last_inbound=lambda chat_id: self.state.last_inbound.get(chat_id),  # type: ignore[arg-type]
+        )
 
     def clear_faults(self) -> None:
         """Remove scripted failures, delays, random failures and flood limits."""

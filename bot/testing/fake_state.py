@@ -184,6 +184,8 @@ class FakeState:
         self._file_ids = itertools.count(1)
         self._query_ids = itertools.count(1)
         self.message_listeners: list[Callable[[JSONDict, bool], None]] = []
+        # chat id -> time.monotonic() of its latest update: tells replies from bulk sends
+        self.last_inbound: dict[int, float] = {}
 
     # -- people and chats ------------------------------------------------------------------
     def add_user(
@@ -352,6 +354,9 @@ class FakeState:
     # -- updates -----------------------------------------------------------------------------
     def queue_update(self, kind: str, payload: JSONDict) -> JSONDict:
         update = {"update_id": next(self._update_ids), kind: copy.deepcopy(payload)}
+        chat_id = _update_chat_id(payload)
+        if chat_id is not None:
+            self.last_inbound[chat_id] = time.monotonic()
         self.updates.append(update)
         self.updates_changed.fire()
         return update
@@ -418,3 +423,11 @@ class FakeState:
             return []
         token = text.split(maxsplit=1)[0]
         return [{"type": "bot_command", "offset": 0, "length": utf16_len(token)}]
+
+
+def _update_chat_id(payload: JSONDict) -> int | None:
+    """The chat an update comes from (a callback query's: its message's chat)."""
+    chat = payload.get("chat") or (payload.get("message") or {}).get("chat")
+    if isinstance(chat, dict) and isinstance(chat.get("id"), int):
+        return chat["id"]
+    return None

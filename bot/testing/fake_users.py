@@ -24,6 +24,7 @@ class SimulatedUsers:
 
     state: FakeState
     callback_query_ttl: float | None = None  # seconds a query stays answerable; None = forever
+    _albums: int = 0  # albums sent so far (for unique media_group_ids)
 
     def _user_acted(self) -> None:
         """Hook: remember where the bot's reactions to this action start (see wait_for)."""
@@ -160,6 +161,23 @@ class SimulatedUsers:
             chat_id=chat_id,
             reply_to=reply_to,
         )
+
+    async def send_album(
+        self, user_id: int, count: int, caption: str | None = None, *, chat_id: int | None = None
+    ) -> list[JSONDict]:
+        """An album: ``count`` photos arriving as separate messages with one media_group_id
+        (the caption, as in Telegram, on the first)."""
+        self._albums += 1
+        album = f"album-{user_id}-{self._albums}"
+        sent = []
+        for number in range(count):
+            stored = self.state.store_file(FAKE_JPEG, "photo", "image/jpeg")
+            content = {**self.state.media_fields("photo", stored), "media_group_id": album}
+            if caption and number == 0:
+                content["caption"] = caption
+            sent.append(self._user_message(user_id, content, chat_id, None))
+        await asyncio.sleep(0)
+        return sent
 
     async def send_document(
         self,

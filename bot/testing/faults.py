@@ -110,21 +110,44 @@ class RandomFailures:
 
 
 class FloodLimiter:
-    """Sliding-window limits like Telegram's: overall, per chat, and per group per minute."""
+    """Telegram's flood limits as the Bots FAQ describes them, with 429 + retry_after.
+
+    * **Bulk** sends (``bulk_per_second``, ~30/s): a send is bulk when its chat has not written
+      to the bot (no update from that chat) in the last ``reply_window`` seconds, like a
+      broadcast to subscribers. Answers to people who just wrote are not bulk and share no
+      overall budget (Telegram documents none for them).
+    * **Paid** sends (``allow_paid_broadcast=True``): up to ``paid_per_second`` (1,000/s)
+      instead of the bulk limit.
+    * **Per chat**: about one message a second with short bursts, as a token bucket of
+      ``per_chat_burst`` messages refilled at ``per_chat_per_second``.
+    * **Per group**: ``group_per_minute`` (20) messages in any sliding minute.
+
+    Every accepted send counts (bulk, paid or reply); a rejected one does not.
+    """
 
     def __init__(
         self,
-        global_per_second: int | None = 30,
-        per_chat_per_second: int | None = 1,
+        bulk_per_second: int | None = 30,
+        per_chat_per_second: float | None = 1,
         group_per_minute: int | None = 20,
+        *,
+        per_chat_burst: int = 3,
+        paid_per_second: int | None = 1000,
+        reply_window: float = 60.0,
+        last_inbound: Callable[[object], float | None] = lambda chat_id: None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.global_per_second = global_per_second
+        self.bulk_per_second = bulk_per_second
         self.per_chat_per_second = per_chat_per_second
         self.group_per_minute = group_per_minute
+        self.per_chat_burst = per_chat_burst
+        self.paid_per_second = paid_per_second
+        self.reply_window = reply_window
+        self.last_inbound = last_inbound
         self.clock = clock
-        self._global: deque[float] = deque()
-        self._per_chat: dict[object, deque[float]] = {}
+        self._bulk: deque[float] = deque()
+        self._paid: deque[float] = deque()
+        self._per_chat: dict[object, float] = {}  # GCRA "theoretical arrival time"
         self._per_group: dict[object, deque[float]] = {}
 
     @staticmethod
@@ -135,26 +158,49 @@ class FloodLimiter:
             return 0.0
         return window[-limit] + span - now
 
-    def check(self, chat_id: object, is_group: bool) -> int | None:
+    def is_bulk(self, chat_id: object) -> bool:
+        """True when the chat has not written to the bot within ``reply_window`` seconds."""
+        wrote = self.last_inbound(chat_id)
+        return wrote is None or self.clock() - wrote > self.reply_window
+
+    def _chat_wait(self, chat_id: object, now: float, messages: int) -> float:
+        if self.per_chat_per_second is None:
+            return 0.0
+        interval = 1.0 / self.per_chat_per_second
+        tat = max(self._per_chat.get(chat_id, now), now) + interval * (messages - 1)
+        return max(0.0, tat - (self.per_chat_burst - 1) * interval - now)
+
+    def check(
+        self, chat_id: object, is_group: bool, paid: bool = False, messages: int = 1
+    ) -> int | None:
         """Seconds to wait (Telegram rounds up, minimum 1) or None if the send may go."""
         now = self.clock()
-        chat_window = self._per_chat.setdefault(chat_id, deque())
-        wait = max(
-            self._wait(self._global, self.global_per_second, 1.0, now),
-            self._wait(chat_window, self.per_chat_per_second, 1.0, now),
-        )
+        wait = self._chat_wait(chat_id, now, messages)
+        if paid:
+            wait = max(wait, self._wait(self._paid, self.paid_per_second, 1.0, now))
+        elif self.is_bulk(chat_id):
+            wait = max(wait, self._wait(self._bulk, self.bulk_per_second, 1.0, now))
         if is_group:
             group_window = self._per_group.setdefault(chat_id, deque())
             wait = max(wait, self._wait(group_window, self.group_per_minute, 60.0, now))
         return max(1, math.ceil(wait)) if wait > 0 else None
 
-    def record(self, chat_id: object, is_group: bool, messages: int = 1) -> None:
+    def record(
+        self, chat_id: object, is_group: bool, messages: int = 1, paid: bool = False
+    ) -> None:
         now = self.clock()
+        bulk = not paid and self.is_bulk(chat_id)
         for _ in range(messages):
-            self._global.append(now)
-            self._per_chat.setdefault(chat_id, deque()).append(now)
+            if paid:
+                self._paid.append(now)
+            elif bulk:
+                self._bulk.append(now)
             if is_group:
                 self._per_group.setdefault(chat_id, deque()).append(now)
+        if self.per_chat_per_second is not None:
+            interval = 1.0 / self.per_chat_per_second
+            tat = max(self._per_chat.get(chat_id, now), now)
+            self._per_chat[chat_id] = tat + interval * messages
 
 
 class FaultInjector:

@@ -1,12 +1,14 @@
 """Pacing sends under Telegram's flood limits, with interactive replies first.
 
-Telegram allows a bot about 30 messages a second overall and about one a second per chat.
-Three pieces keep a broadcast inside that without making anyone wait for an answer:
+Telegram allows a bot about 30 *bulk* messages a second (broadcasts) and about one a second
+per chat. Answers to people who just wrote are not bulk: the Application's rate limiter
+(bot/telegram/ratelimit.py) keeps them to the per-chat and per-group rules only and takes
+nothing from the bulk budget. Three pieces keep a broadcast inside the bulk limit:
 
-* `SharedBudget` is the bot's overall limit. Replies take from it with priority (they never
-  queue behind a broadcast); a broadcast only takes a slot nobody else has claimed.
-* `Pacer` is the broadcast's own, lower limit (25/s by default), so ~5/s always stay free
-  for replies. A 429 pauses it for `retry_after` and slows it down; it recovers gradually.
+* `SharedBudget` is the bot's bulk limit, which broadcast sends (and progress edits) share.
+* `Pacer` is the broadcast's own, lower limit (25/s by default), a little under Telegram's
+  30/s so timer jitter never crosses it. A 429 pauses it for `retry_after` and slows it
+  down; it recovers gradually.
 * `ChatClock` remembers when a chat last got a message, for the one-per-second rule.
 
 Slots are computed with GCRA (a token bucket as "theoretical arrival time"), so a bucket is
@@ -48,6 +50,11 @@ class Bucket:
             raise ValueError("rate must be positive")
         self.rate = rate
         self.interval = 1.0 / rate
+
+    @property
+    def busy_until(self) -> float:
+        """When the bucket is full again (a quiet bucket can be forgotten after this)."""
+        return self._tat
 
     def delay(self) -> float:
         """Seconds until a send would conform (0: now)."""

@@ -17,9 +17,12 @@ from telegram.ext import (
 
 from bot.telegram.commands import names, slash
 from bot.telegram.common import translator
+from bot.telegram.flood import album_repeat
 
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if album_repeat(update, context):
+        return  # an album is answered once, at its first photo
     _ = translator(update, context)
     if update.effective_message:
         await update.effective_message.reply_text(

@@ -147,11 +147,11 @@ async def reply_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     case = next((c for c in cases if c.code == code), None)
     if case is None:
         await query.answer(_("This button is out of date."))
-        return
+        raise ApplicationHandlerStop  # answered: later groups must not answer again
     if case.finished:
         await query.answer()
         await query.message.reply_text(finished_text(_, case), parse_mode=ParseMode.HTML)
-        return
+        raise ApplicationHandlerStop
     context.user_data[RELAY_KEY] = case.id
     await query.answer()
     await query.message.reply_text(
@@ -162,6 +162,7 @@ async def reply_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         ),
         parse_mode=ParseMode.HTML,
     )
+    raise ApplicationHandlerStop
 
 
 async def reporter_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
