@@ -94,6 +94,9 @@ def _parser() -> argparse.ArgumentParser:
     from bot.cekdulu_cli import add_commands as add_cekdulu_commands
 
     add_cekdulu_commands(sub)
+    from bot.offices_cli import add_commands as add_offices_commands
+
+    add_offices_commands(sub)
 
     i18n = sub.add_parser("i18n", help="translation catalogs")
     i18n_sub = i18n.add_subparsers(title="i18n commands", required=True)

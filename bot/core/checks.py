@@ -8,6 +8,7 @@ that Telegram refuses, answers too long to send, and one phrasing claimed by two
 from __future__ import annotations
 
 from bot.core.content import Content, FaqEntry, Problem
+from bot.core.offices import check_offices
 from bot.core.tghtml import HTMLError, parse_html, rendered_length
 
 MAX_MESSAGE = 4096
@@ -24,6 +25,7 @@ def check_content(content: Content) -> list[Problem]:
     problems.extend(_duplicate_phrasings(content))
     problems.extend(_check_topic_order(content))
     problems.extend(_check_contacts(content))
+    problems.extend(check_offices(content.directory))
     return problems
 
 

@@ -24,6 +24,7 @@ from bot.telegram.handlers import (
     faq,
     media,
     menu,
+    offices,
     privacy,
     relay,
     reports,
@@ -71,6 +72,7 @@ def register_features(application: Application) -> None:
     relay.register(application)  # its own early group: replies to the desk go first
     for feature in (start, menu, contacts, subscriptions, broadcasts, reports, status, privacy):
         feature.register(application)
+    offices.register(application)  # /kantor: before the FAQ reads a typed province
     cekdulu.register(application)  # after the tip-off form, before the FAQ and media
     desk.register(application)
     report_jobs.register(application)
