@@ -14,7 +14,7 @@ import csv
 import datetime as dt
 import io
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,6 +55,9 @@ class Offices:
 
     def __len__(self) -> int:
         return len(self.all)
+
+    def __iter__(self) -> Iterator[Office]:
+        return iter(self.all)
 
     def for_province(self, province_id: str) -> list[Office]:
         """The offices serving a province, BP3MI first, then P4MI, LTSA, Disnaker, help desks."""
