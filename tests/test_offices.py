@@ -76,10 +76,11 @@ def test_offices_for_a_province_list_the_bp3mi_first() -> None:
         (lambda r: r.update(kind="kantor"), "kind", "must be one of"),
         (lambda r: r.update(provinces="jawa-timur"), "provinces", "must be a list"),
         (lambda r: r.update(fax="123"), "fax", "unknown field"),
+        (lambda r: r["source"].update({"26 Sep 2024": None}), "source", "only name and url"),
     ],
 )
 def test_content_check_reports_a_broken_office(content_dir: Path, change, field, message) -> None:
-    row = dict(GOOD_ROW)
+    row = dict(GOOD_ROW, source=dict(GOOD_ROW["source"]))
     change(row)
     _write_rows(content_dir, [GOOD_ROW, row])
     problems = check_content(load_content(content_dir))

@@ -145,6 +145,11 @@ def _source(value: Any) -> Source:
     """A source needs a name; its url, when given, must be a web address."""
     if not isinstance(value, dict) or not value.get("name"):
         raise OfficeError("source", "needs a name (and the url of the page, when there is one)")
+    extra = sorted(str(key) for key in set(value) - {"name", "url"})
+    if extra:
+        raise OfficeError(
+            "source", f"only name and url, not: {', '.join(extra)} (quote a name with commas)"
+        )
     url = str(value.get("url") or "")
     if url and not url.startswith(("http://", "https://")):
         raise OfficeError("source", f"url must start with http:// or https://, got {url!r}")

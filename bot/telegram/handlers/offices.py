@@ -129,7 +129,7 @@ def _footer(_: Translator, content: Content) -> str:
         "check before you go."
     )
     if numbers:
-        text += "\n" + _("Not sure? Ask KP2MI: {numbers}.", numbers=numbers)
+        text += "\n" + _("Not sure? Ask: {numbers}.", numbers=numbers)
     return text
 
 
