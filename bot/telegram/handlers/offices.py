@@ -36,6 +36,7 @@ PROVINCES_PER_PAGE = 8
 WAIT_SECONDS = 600  # after this, typed text is a question for the FAQ again
 END = ConversationHandler.END
 MAX_TYPED = 60  # longer text is not a province name: show it back shortened
+OFFICES_KEY = "offices"  # bot_data: the Offices loaded at start-up
 
 KIND_TEXT = {
     "bp3mi": N_(
@@ -56,6 +57,12 @@ KIND_TEXT = {
     ),
     "helpdesk": N_("Help desk for migrant workers at the airport."),
 }
+
+
+def offices(context: ContextTypes.DEFAULT_TYPE | Application) -> Offices:
+    """The office list loaded when the feature was registered."""
+    application = context if isinstance(context, Application) else context.application
+    return application.bot_data[OFFICES_KEY]
 
 
 def _button(label: str, *values: str) -> InlineKeyboardButton:
@@ -226,14 +233,6 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     _ = translator(update, context)
     await update.effective_message.reply_text(_("OK. Send /kantor when you need it."))
     return END
-
-
-OFFICES_KEY = "offices"
-
-
-def offices(context: ContextTypes.DEFAULT_TYPE | Application) -> Offices:
-    application = context if isinstance(context, Application) else context.application
-    return application.bot_data[OFFICES_KEY]
 
 
 def build_conversation() -> ConversationHandler:
