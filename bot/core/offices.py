@@ -138,7 +138,10 @@ def _text(value: Any) -> str:
 
 
 def _optional(value: Any) -> str | None:
-    return _text(value) or None if value not in (None, "") else None
+    """An optional text field: None when absent or blank."""
+    if value is None:
+        return None
+    return _text(value) or None
 
 
 def _source(value: Any) -> Source:
