@@ -166,6 +166,9 @@ def _parser() -> argparse.ArgumentParser:
     from bot.cekdulu_cli import add_commands as add_cekdulu_commands
 
     add_cekdulu_commands(sub)
+    from bot.offices_cli import add_commands as add_offices_commands
+
+    add_offices_commands(sub)
 
     from bot.desk_cli import add_commands as add_desk_commands
 

@@ -19,6 +19,7 @@ from bot.core.plain import (
     unexpanded,
     uses_formal_you,
 )
+from bot.core.offices import check_offices
 from bot.core.tghtml import HTMLError, parse_html, rendered_length
 
 MAX_MESSAGE = 4096
@@ -42,6 +43,7 @@ def check_content(content: Content) -> list[Problem]:
     problems.extend(_check_topic_order(content))
     problems.extend(_check_contacts(content))
     problems.extend(_check_voice_outside_entries(content))
+    problems.extend(check_offices(content.directory))
     return problems
 
 

@@ -29,6 +29,7 @@ from bot.telegram.handlers import (
     groups,
     media,
     menu,
+    offices,
     privacy,
     relay,
     report_form,
@@ -83,6 +84,7 @@ def register_features(application: Application) -> None:
     relay.register(application)  # its own early group: replies to the desk go first
     for feature in (start, menu, contacts, subscriptions, broadcasts, report_form, status, privacy):
         feature.register(application)
+    offices.register(application)  # /kantor: before the FAQ reads a typed province
     cekdulu.register(application)  # after the tip-off form, before the FAQ and media
     desk.register(application)
     stats.register(application)

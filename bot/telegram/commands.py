@@ -28,6 +28,7 @@ COMMANDS = [
     CommandSpec({"id": "darurat", "en": "emergency"}, N_("Official contacts for emergencies")),
     CommandSpec({"id": "cek", "en": "check"}, N_("Check a job offer or a recruiter")),
     CommandSpec({"id": "lapor", "en": "report"}, N_("Report a recruiter or trafficking")),
+    CommandSpec({"id": "kantor", "en": "office"}, N_("Find the offices in your province")),
     CommandSpec({"id": "status", "en": "status"}, N_("Your reports and their status")),
     CommandSpec({"id": "bahasa", "en": "language"}, N_("Choose the language")),
     CommandSpec({"id": "langganan", "en": "subscribe"}, N_("Get warnings about scams")),

@@ -21,6 +21,7 @@ CONTACTS = "contacts"
 SUBSCRIPTION = "sub"
 REPORT = "rp"  # the tip-off form (handlers/report_form/)
 CHECK = "ck"  # Cek Dulu (handlers/cekdulu.py)
+OFFICES = "of"  # the office finder (handlers/offices.py)
 NONE_OF_THESE = "none"
 MORE = "more"  # an answer's details and sources (handlers/faq.py)
 MAX_CALLBACK_BYTES = 64
@@ -57,6 +58,7 @@ def main_menu(_: Translator, content: Content) -> InlineKeyboardMarkup:
     rows.append([_button(_("🔎 Cek Dulu: check a job offer"), CHECK, "start")])
     rows.append([report_button(_)])
     rows.append([_button(_("🆘 Emergency contacts"), CONTACTS)])
+    rows.append([_button(_("🏢 Offices in your province"), OFFICES, "ask")])
     rows.append([_button(_("🔔 Scam warnings"), SUBSCRIPTION)])
     rows.append([_button(_("🌐 Language"), LANGUAGE)])
     return InlineKeyboardMarkup(rows)
