@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from bot.core.content import Content, FaqEntry, Problem
+from bot.core.offices import check_offices
 from bot.core.plain import (
     DESK_NAME_PLACEHOLDER,
     Acronym,
@@ -19,7 +20,6 @@ from bot.core.plain import (
     unexpanded,
     uses_formal_you,
 )
-from bot.core.offices import check_offices
 from bot.core.tghtml import HTMLError, parse_html, rendered_length
 
 MAX_MESSAGE = 4096
