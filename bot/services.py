@@ -16,8 +16,11 @@ from bot.core.broadcasts.pacing import Pacing
 from bot.core.cekdulu.checker import Checker
 from bot.core.clock import Clock
 from bot.core.content import Content, load_valid_content
+from bot.core.faq.ensemble import Ensemble
+from bot.core.faq.learned import Learned
 from bot.core.faq.match import Matcher
 from bot.core.faq.normalise import Glossary, Normaliser
+from bot.core.faq.smalltalk import SmallTalk
 from bot.core.provinces import Provinces
 from bot.core.reports.case_status import DeadlineRules
 from bot.i18n import I18n
@@ -35,11 +38,30 @@ def build_matcher(content: Content) -> Matcher:
     return Matcher.from_content(content, Normaliser(glossary, stemmers=stemmers))
 
 
+def training_examples(content: Content, smalltalk: SmallTalk) -> list[tuple[str, str]]:
+    """What the learned model is trained on: every phrasing and title, and small talk."""
+    faq = [
+        (text, entry.id)
+        for entry in content.entries.values()
+        for lang in content.language_codes
+        for text in (*entry.questions[lang], entry.title[lang])
+    ]
+    return faq + smalltalk.examples()
+
+
+def build_ensemble(content: Content) -> Ensemble:
+    """The matcher users meet: lexical + learned + small talk (docs/matching.md)."""
+    lexical = build_matcher(content)
+    smalltalk = SmallTalk.load(content.directory)
+    learned = Learned(training_examples(content, smalltalk), lexical.normaliser)
+    return Ensemble(lexical, learned, smalltalk)
+
+
 @dataclass
 class Services:
     settings: Settings
     content: Content
-    matcher: Matcher
+    matcher: Ensemble
     i18n: I18n
     db: Database
 
@@ -49,7 +71,7 @@ class Services:
         return cls(
             settings=settings,
             content=content,
-            matcher=build_matcher(content),
+            matcher=build_ensemble(content),
             i18n=I18n(default=settings.default_language),
             db=database or Database.open(settings.database_path),
         )
