@@ -63,7 +63,9 @@ class Item:
     ruled: str | None = None  # "smalltalk" / "decline" when a rule decides before the models
 
 
-def folds_of(content: Content, smalltalk: SmallTalk, folds: int) -> list[list[tuple[str, str, str]]]:
+def folds_of(
+    content: Content, smalltalk: SmallTalk, folds: int
+) -> list[list[tuple[str, str, str]]]:
     """(lang, text, label) per fold, round robin within each label."""
     out: list[list[tuple[str, str, str]]] = [[] for _ in range(folds)]
     counter: dict[str, int] = defaultdict(int)
@@ -183,7 +185,14 @@ def search(items: list[Item], limits: argparse.Namespace) -> tuple[Calibration, 
             goal = 100.0 * right.sum(-1) / max(faq.sum(), 1)
             ok = (wrong_dev <= limits.max_wrong) & (declined >= limits.min_declined)
             if limits.verbose:
-                print(weight, agreement, cut, f"talk {handled:.1f}", f"best-wrong {wrong_dev.min():.2f}", f"best-declined {declined.max():.1f}")
+                print(
+                    weight,
+                    agreement,
+                    cut,
+                    f"talk {handled:.1f}",
+                    f"best-wrong {wrong_dev.min():.2f}",
+                    f"best-declined {declined.max():.1f}",
+                )
             if handled < limits.min_smalltalk or not ok.any():
                 continue
             score = np.where(ok, goal, -1.0)

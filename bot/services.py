@@ -11,12 +11,15 @@ from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
 
+import yaml
+
 from bot.config import Settings
 from bot.core.broadcasts.pacing import Pacing
 from bot.core.cekdulu.checker import Checker
 from bot.core.clock import Clock
 from bot.core.content import Content, load_valid_content
 from bot.core.faq.ensemble import Ensemble
+from bot.core.faq.followup import FollowUps, LanguageGuess
 from bot.core.faq.learned import Learned
 from bot.core.faq.match import Matcher
 from bot.core.faq.normalise import Glossary, Normaliser
@@ -49,12 +52,22 @@ def training_examples(content: Content, smalltalk: SmallTalk) -> list[tuple[str,
     return faq + smalltalk.examples()
 
 
+def _stopwords(content: Content) -> dict[str, list[str]]:
+    """Per-language stopwords of the glossary: words that say which language a text is in."""
+    path = content.directory / "glossary.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+    return (data or {}).get("stopwords") or {}
+
+
 def build_ensemble(content: Content) -> Ensemble:
     """The matcher users meet: lexical + learned + small talk (docs/matching.md)."""
     lexical = build_matcher(content)
     smalltalk = SmallTalk.load(content.directory)
     learned = Learned(training_examples(content, smalltalk), lexical.normaliser)
-    return Ensemble(lexical, learned, smalltalk)
+    ensemble = Ensemble(lexical, learned, smalltalk)
+    ensemble.followups = FollowUps.load(content.directory)
+    ensemble.language = LanguageGuess.from_content(content, _stopwords(content))
+    return ensemble
 
 
 @dataclass

@@ -24,7 +24,18 @@ def check_content(content: Content) -> list[Problem]:
     problems.extend(_duplicate_phrasings(content))
     problems.extend(_check_topic_order(content))
     problems.extend(_check_contacts(content))
+    problems.extend(_check_smalltalk(content))
     return problems
+
+
+def _check_smalltalk(content: Content) -> list[Problem]:
+    """content/smalltalk.yaml (bot/core/faq/smalltalk.py): intents, languages, numbers."""
+    from bot.core.faq.smalltalk import check_smalltalk
+
+    if content.directory is None:
+        return []
+    numbers = {c.value for c in content.contacts if c.kind in ("phone", "whatsapp")}
+    return check_smalltalk(content.directory, content.language_codes, numbers)
 
 
 def _check_entry(entry: FaqEntry, content: Content, categories: set[str]) -> list[Problem]:

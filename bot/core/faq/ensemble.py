@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core.faq.followup import FollowUps, LanguageGuess
 from bot.core.faq.learned import Learned
 from bot.core.faq.match import Candidate, Decision, Kind, Matcher
 from bot.core.faq.normalise import is_blank
@@ -63,6 +64,8 @@ class Ensemble:
         self.smalltalk = smalltalk
         self.calibration = calibration or Calibration()
         self.normaliser = lexical.normaliser
+        self.followups = FollowUps()
+        self.language = LanguageGuess({})
 
     @property
     def size(self) -> int:

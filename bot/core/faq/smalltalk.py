@@ -92,8 +92,11 @@ class SmallTalk:
             name: sum(w in intent.words for w in words) for name, intent in self.intents.items()
         }
         known = set().union(*(i.words for i in self.intents.values())) | self.fillers
-        if not all(w in known for w in words) or max(counts.values(), default=0) == 0:
+        if not all(w in known for w in words):
             return None
+        if max(counts.values(), default=0) == 0:
+            # Only address words ("min", "kak"): someone calling for attention.
+            return "greeting" if "greeting" in self.intents and len(words) <= 2 else None
         order = {name: n for n, name in enumerate(INTENTS)}
         return max(counts, key=lambda n: (counts[n], -order.get(n, len(order))))
 
@@ -108,7 +111,7 @@ def _words(text: str) -> list[str]:
 
 
 def is_arithmetic(text: str) -> bool:
-    """"12 x 8", "berapa 15+27?", "what is 3 times 4": a sum, not a question for the FAQ."""
+    """ "12 x 8", "berapa 15+27?", "what is 3 times 4": a sum, not a question for the FAQ."""
     lowered = unicodedata.normalize("NFKC", text).casefold()
     if not _ARITHMETIC.search(lowered) and not re.search(
         r"\d+\s+(times|plus|minus|divided)\s+(by\s+)?\d", lowered
@@ -157,9 +160,22 @@ def _check_intent(name: str, spec: Any, languages: list[str], digits: set[str]) 
         for number in _NUMBER.findall(str(text)):
             if re.sub(r"\D", "", number) not in digits:
                 found.append(
-                    Problem(FILE, name, f"reply.{lang}", f"number {number.strip()} is not in contacts.yaml")
+                    Problem(
+                        FILE,
+                        name,
+                        f"reply.{lang}",
+                        f"number {number.strip()} is not in contacts.yaml",
+                    )
                 )
     return found
 
 
-__all__ = ["INTENTS", "PREFIX", "Intent", "SmallTalk", "check_smalltalk", "intent_label", "is_arithmetic"]
+__all__ = [
+    "INTENTS",
+    "PREFIX",
+    "Intent",
+    "SmallTalk",
+    "check_smalltalk",
+    "intent_label",
+    "is_arithmetic",
+]
