@@ -35,9 +35,9 @@ class Calibration:
 
     lexical_weight: float = 0.7
     agreement: float = 0.0
-    answer: float = 0.47
+    answer: float = 0.49
     margin: float = 0.0
-    suggest: float = 0.12
+    suggest: float = 0.13
     smalltalk: float = 0.15
 
 
