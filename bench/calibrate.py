@@ -33,14 +33,14 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # this worktree's bot package, not an installed one
 
-from bot.core.content import Content, load_valid_content
-from bot.core.faq.ensemble import Calibration, Ensemble, Evidence, best_smalltalk, combine
-from bot.core.faq.evaluate import Labelled, evaluate, format_report, read_labelled
-from bot.core.faq.learned import Learned
-from bot.core.faq.match import Indexable, Matcher
-from bot.core.faq.smalltalk import PREFIX, SmallTalk
-from bot.core.tghtml import parse_html
-from bot.services import build_ensemble, build_matcher
+from bot.core.content import Content, load_valid_content  # noqa: E402
+from bot.core.faq.ensemble import Calibration, Ensemble, Evidence, best_smalltalk, combine  # noqa: E402
+from bot.core.faq.evaluate import Labelled, evaluate, format_report, read_labelled  # noqa: E402
+from bot.core.faq.learned import Learned  # noqa: E402
+from bot.core.faq.match import Indexable, Matcher  # noqa: E402
+from bot.core.faq.smalltalk import PREFIX, SmallTalk  # noqa: E402
+from bot.core.tghtml import parse_html  # noqa: E402
+from bot.services import build_ensemble, build_matcher  # noqa: E402
 
 DEV = (ROOT / "tests/data/devset.tsv", ROOT / "tests/data/blind_dev.tsv")
 TEST = (ROOT / "tests/data/testset.tsv", ROOT / "tests/data/blind_test.tsv")

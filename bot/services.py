@@ -6,6 +6,7 @@ the terminal sees exactly the decisions users get.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cached_property
@@ -59,8 +60,33 @@ def _stopwords(content: Content) -> dict[str, list[str]]:
     return (data or {}).get("stopwords") or {}
 
 
-def build_ensemble(content: Content) -> Ensemble:
-    """The matcher users meet: lexical + learned + small talk (docs/matching.md)."""
+_BUILT: dict[str, Ensemble] = {}
+
+
+def _content_key(content: Content) -> str:
+    """A digest of every content file: equal content, equal models."""
+    digest = hashlib.sha256(str(content.directory).encode())
+    for path in sorted(content.directory.rglob("*.yaml")):
+        digest.update(str(path).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def build_ensemble(content: Content, cached: bool = True) -> Ensemble:
+    """The matcher users meet: lexical + learned + small talk (docs/matching.md).
+
+    Training takes about a second; within one process the result is reused for identical
+    content files (the test suite starts the bot many times). The models are read-only."""
+    key = _content_key(content) if cached else ""
+    if key and key in _BUILT:
+        return _BUILT[key]
+    ensemble = _train_ensemble(content)
+    if key:
+        _BUILT.clear()  # keep one: content changes replace it
+        _BUILT[key] = ensemble
+    return ensemble
+
+
+def _train_ensemble(content: Content) -> Ensemble:
     lexical = build_matcher(content)
     smalltalk = SmallTalk.load(content.directory)
     learned = Learned(training_examples(content, smalltalk), lexical.normaliser)

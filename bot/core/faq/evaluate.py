@@ -99,10 +99,14 @@ def evaluate(
     """Score every line; `known` (the loaded entry ids) skips lines about other topics."""
     report = Report()
     for item in questions:
-        if item.expected and item.smalltalk is None and known is not None:
-            if item.expected not in known:
-                report.skipped += 1
-                continue
+        if (
+            item.expected
+            and item.smalltalk is None
+            and known is not None
+            and (item.expected not in known)
+        ):
+            report.skipped += 1
+            continue
         score(report, item, matcher.decide(item.question))
     return report
 

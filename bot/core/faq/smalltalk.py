@@ -32,8 +32,11 @@ _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 _ELONGATION = re.compile(r"([^\W\d_])\1{2,}")
 _ARITHMETIC = re.compile(r"\d\s*([-+*/x×÷:^=]|\bkali\b|\btambah\b|\bkurang\b|\bbagi\b)\s*\d")
 _ARITHMETIC_WORDS = frozenset(
-    "berapa brp hasil hasilnya hitung hitungin tolong kali tambah kurang bagi dibagi plus "
-    "minus times divided by what is whats what's equals sama dengan jawab jawabannya x".split()
+    {
+        *("berapa", "brp", "hasil", "hasilnya", "hitung", "hitungin", "tolong", "jawab"),
+        *("kali", "tambah", "kurang", "bagi", "dibagi", "sama", "dengan", "jawabannya", "x"),
+        *("plus", "minus", "times", "divided", "by", "what", "is", "whats", "what's", "equals"),
+    }
 )
 _NUMBER = re.compile(r"(?<![\w+])[+]?\d[\d\s().-]{5,}\d")
 
