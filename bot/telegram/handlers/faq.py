@@ -68,6 +68,8 @@ async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     _ = reply_translator(message.text, chosen, svc)
     asked = with_previous_topic(message.text, context, svc)
     decision = svc.matcher.decide(asked)
+    if asked != message.text and decision.kind is not Kind.ANSWER:
+        asked, decision = message.text, svc.matcher.decide(message.text)  # read it alone
     if decision.kind is not Kind.ANSWER and looks_like_a_pasted_offer(message.text, svc):
         await cekdulu.answer(update, context, message.text)
         return
