@@ -2,17 +2,24 @@
 
     python bench/matcher_bench.py [--quick] [--repeat N]
 
-Systems: our matcher as shipped (build_matcher + decide); baseline A, rapidfuzz WRatio over
-every phrasing; baseline B, BM25Okapi (rank-bm25) over phrasings split on \\w+. Each baseline
-answers when its best score reaches a threshold calibrated on the dev set by the rule the
-matcher was held to: most answered-right with answered-wrong at or under 2% of all
-questions; failing that, least answered-wrong. Our matcher is not re-tuned here.
+Systems: our matcher as shipped (build_ensemble + decide: lexical + learned + small talk);
+baseline A, rapidfuzz WRatio over every phrasing; baseline B, BM25Okapi (rank-bm25) over
+phrasings split on \\w+; baseline C, TF-IDF (char_wb 1–4 + word 1–2 of the lower-cased text)
+with logistic regression (lbfgs), trained only on the shipped phrasings. Each baseline answers
+when its best score reaches a threshold calibrated on the dev sets (old dev + blind dev): most
+answered-right with answered-wrong at or under 2% of all questions; failing that, least
+answered-wrong. Our matcher is not re-tuned here (bench/calibrate.py did that, on dev only).
 
-Accuracy is reported on the dev and held-out test sets for the shipped content, and on the
-dev set at synthetic scales, where generated entries act as distractors around the real
-ones. Latency is per question, on one pinned core, after a warm-up pass; the warm-up pass
-itself is reported too, because the matcher caches word look-ups and a question full of
-unseen typos costs more than a repeated one. Results go to stdout and bench/results/matcher.md.
+Accuracy is reported on the old dev/test sets and the blind dev/test sets for the shipped
+content (lines about topics the content lacks are skipped and counted), and on the old dev
+set at synthetic scales, where generated entries act as distractors around the real ones.
+Operating points sweep each system's score as a threshold on each set and report answered-
+right at ≤ 1% and ≤ 5% answered-wrong: they describe how well a score separates right from
+wrong answers, not a shipped setting.
+
+Latency is per question, on one pinned core, after a warm-up pass; the warm-up pass itself
+is reported too, because the matcher caches word look-ups and a question full of unseen
+typos costs more than a repeated one. Results go to stdout and bench/results/matcher.md.
 """
 
 from __future__ import annotations
@@ -26,11 +33,13 @@ import os
 import platform
 import random
 import re
+import subprocess
 import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from importlib import metadata
 from pathlib import Path
 from typing import TypeVar
@@ -38,23 +47,39 @@ from typing import TypeVar
 import numpy as np
 from rank_bm25 import BM25Okapi
 from rapidfuzz import fuzz, process, utils
-
-from bot.core.content import Content, load_valid_content
-from bot.core.faq.evaluate import Labelled, Report, evaluate, read_labelled
-from bot.core.faq.match import Indexable, Matcher
-from bot.core.faq.normalise import load_lexicon
-from bot.services import build_matcher
+from scipy.sparse import hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # this worktree's bot package, not an installed one
+
+from bot.core.content import Content, load_valid_content  # noqa: E402
+from bot.core.faq.ensemble import Ensemble  # noqa: E402
+from bot.core.faq.evaluate import Labelled, Report, evaluate, read_labelled  # noqa: E402
+from bot.core.faq.learned import Learned  # noqa: E402
+from bot.core.faq.match import Indexable, Kind, Matcher  # noqa: E402
+from bot.core.faq.normalise import load_lexicon  # noqa: E402
+from bot.core.faq.smalltalk import SmallTalk  # noqa: E402
+from bot.services import build_ensemble, build_matcher  # noqa: E402
+
 DEV = ROOT / "tests/data/devset.tsv"
 TEST = ROOT / "tests/data/testset.tsv"
+BLIND_DEV = ROOT / "tests/data/blind_dev.tsv"
+BLIND_TEST = ROOT / "tests/data/blind_test.tsv"
+BUDGETS = (1.0, 5.0)  # answered-wrong budgets (% of all) for the operating points
 RESULTS = ROOT / "bench/results/matcher.md"
 SCALES = (300, 1_000, 3_000)
 REPEAT, QUICK_REPEAT = 8, 2  # timed passes over the 480 questions
 MAX_WRONG = 2.0  # % of all questions: the answered-wrong budget for baseline thresholds
 SEED = 20_240_601
-TARGETS = {"top1": 95.0, "answered_wrong": 2.0, "out_of_scope_declined": 90.0}
-TARGET_MEDIAN_MS, TARGET_P99_MS, TARGET_SCALE = 0.3, 1.0, 3_000
+TARGETS = {
+    "answered_right": 95.0,
+    "answered_wrong": 1.5,
+    "out_of_scope_declined": 97.0,
+    "smalltalk_handled": 100.0,
+}
+TARGET_P99_MS, TARGET_SCALE, TARGET_STARTUP_S = 2.0, 3_000, 3.0
 T = TypeVar("T")
 WORD = re.compile(r"\w+")
 LETTERS = re.compile(r"[^\W\d_]{2,}")
@@ -111,7 +136,28 @@ class Bm25Baseline:
         return Reply(self.owner[doc], float(scores[doc]))
 
 
-Baseline = FuzzBaseline | Bm25Baseline
+class TfidfLrBaseline:
+    """Baseline C: the plain supervised classifier the issue measured against."""
+
+    name = "C: TF-IDF + LR"
+
+    def __init__(self, entries: Sequence[Indexable]) -> None:
+        texts = [text.lower() for e in entries for _, text in e.phrasings]
+        labels = [e.entry_id for e in entries for _ in e.phrasings]
+        self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True)
+        self.words = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True)
+        features = hstack([self.chars.fit_transform(texts), self.words.fit_transform(texts)])
+        self.model = LogisticRegression(C=20.0, max_iter=1000).fit(features.tocsr(), labels)
+
+    def best(self, question: str) -> Reply:
+        text = [question.lower()]
+        features = hstack([self.chars.transform(text), self.words.transform(text)]).tocsr()
+        row = self.model.predict_proba(features)[0]
+        top = int(np.argmax(row))
+        return Reply(str(self.model.classes_[top]), float(row[top]))
+
+
+Baseline = FuzzBaseline | Bm25Baseline | TfidfLrBaseline
 
 
 # --- accuracy ------------------------------------------------------------------------------
@@ -130,6 +176,10 @@ def baseline_report(replies: Sequence[Reply], questions: Sequence[Labelled], cut
     report = Report()
     for reply, item in zip(replies, questions, strict=True):
         answered = reply.entry_id if reply.score >= cut else None
+        if item.smalltalk is not None:  # a baseline has no small talk: it must not answer
+            report.total_smalltalk += 1
+            report.answered_wrong += answered is not None
+            continue
         if item.expected is None:
             report.total_out_of_scope += 1
             report.declined_out_of_scope += answered is None
@@ -568,30 +618,70 @@ class Row:
     threshold: str
     rates: dict[str, dict[str, float]]
     latency: Latency
+    points: dict[str, list[float]] = field(default_factory=dict)
+
+
+def ensemble_for(entries: list[Indexable], content: Content) -> Ensemble:
+    """Our ensemble over these entries, as build_ensemble makes it, with a fresh normaliser
+    so its caches start cold at every scale."""
+    lexical = Matcher(entries, build_matcher(content).normaliser)
+    smalltalk = SmallTalk.load(content.directory)
+    examples = [(text, e.entry_id) for e in entries for _, text in e.phrasings]
+    learned = Learned(examples + smalltalk.examples(), lexical.normaliser)
+    return Ensemble(lexical, learned, smalltalk)
+
+
+def swept_reply(ensemble: Ensemble, question: str) -> Reply:
+    """Our decision with the answer threshold left open: the best entry and its score, or
+    nothing when a rule or small talk settles the message (no threshold would answer it)."""
+    decision = ensemble.decide(question)
+    if decision.kind in (Kind.BLANK, Kind.SMALLTALK) or not decision.candidates:
+        return Reply(None, -1.0)
+    ranked = decision.candidates
+    runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+    if ranked[0].score - runner_up < ensemble.calibration.margin:
+        return Reply(None, -1.0)
+    return Reply(ranked[0].entry_id, ranked[0].score)
 
 
 def run_matcher(
     entries: list[Indexable], content: Content, sets: dict[str, list[Labelled]], repeat: int
-) -> tuple[dict[str, dict[str, float]], Latency]:
-    """Our matcher, with a fresh normaliser so its caches start cold at every scale."""
-    matcher = Matcher(entries, build_matcher(content).normaliser)
+) -> tuple[dict[str, dict[str, float]], Latency, dict[str, list[Reply]]]:
+    """Our ensemble: timed decisions, its accuracy as shipped, and its replies for sweeping."""
+    ensemble = ensemble_for(entries, content)
     questions = [q.question for qs in sets.values() for q in qs]
-    _, latency = measure(matcher.decide, questions, repeat)
-    return {name: evaluate(matcher, qs).rates() for name, qs in sets.items()}, latency
+    _, latency = measure(ensemble.decide, questions, repeat)
+    rates = {name: evaluate(ensemble, qs).rates() for name, qs in sets.items()}
+    replies = {name: [swept_reply(ensemble, q.question) for q in qs] for name, qs in sets.items()}
+    return rates, latency, replies
+
+
+def operating_points(replies: Sequence[Reply], questions: Sequence[Labelled]) -> list[float]:
+    """Answered-right (% of in-scope) at the best cut within each answered-wrong budget."""
+    scores = sorted({r.score for r in replies if r.entry_id is not None})
+    reports = [baseline_report(replies, questions, cut) for cut in [*scores, math.inf]]
+    rated = [r.rates() for r in reports]
+    return [
+        max((r["answered_right"] for r in rated if r["answered_wrong"] <= budget), default=0.0)
+        for budget in BUDGETS
+    ]
 
 
 def run_baseline(
     system: Baseline, sets: dict[str, list[Labelled]], repeat: int
-) -> tuple[dict[str, dict[str, float]], Latency, Calibrated]:
+) -> tuple[dict[str, dict[str, float]], Latency, Calibrated, dict[str, list[Reply]]]:
     """Timed passes; the warm-up pass's replies give the dev threshold and the accuracy."""
     questions = [q.question for qs in sets.values() for q in qs]
     flat, latency = measure(system.best, questions, repeat)
     replies, start = {}, 0
     for name, qs in sets.items():
         replies[name], start = flat[start : start + len(qs)], start + len(qs)
-    cal = calibrate(replies["dev"], sets["dev"])
+    dev_names = [n for n in sets if n in ("dev", "blind dev")]
+    cal = calibrate(
+        [r for n in dev_names for r in replies[n]], [q for n in dev_names for q in sets[n]]
+    )
     rates = {n: baseline_report(replies[n], sets[n], cal.threshold).rates() for n in sets}
-    return rates, latency, cal
+    return rates, latency, cal, replies
 
 
 def run_scale(
@@ -605,7 +695,8 @@ def run_scale(
     every real entry is in the index: otherwise the labels no longer describe it."""
     real = {e.entry_id for e in entries} >= set(content.entries)
     size, words = sum(len(e.phrasings) for e in entries), vocabulary(entries)
-    rates, latency = run_matcher(entries, content, sets, repeat)
+    rates, latency, replies = run_matcher(entries, content, sets, repeat)
+    points = {n: operating_points(replies[n], sets[n]) for n in sets} if real else {}
     yield Row(
         label,
         size,
@@ -615,12 +706,25 @@ def run_scale(
         "as shipped",
         rates if real else {},
         latency,
+        points,
     )
-    for system in (FuzzBaseline(entries), Bm25Baseline(entries)):
-        rates, latency, cal = run_baseline(system, sets, repeat)
+    systems: list[Baseline] = [FuzzBaseline(entries), Bm25Baseline(entries)]
+    if real:  # C is an accuracy baseline; at synthetic scales it would only add minutes
+        systems.append(TfidfLrBaseline(entries))
+    for system in systems:
+        rates, latency, cal, flat = run_baseline(system, sets, repeat)
         cut = f"{cal.threshold:.4g} ({cal.rule})" if real else "n/a"
+        points = {n: operating_points(flat[n], sets[n]) for n in sets} if real else {}
         yield Row(
-            label, size, len(entries), words, system.name, cut, rates if real else {}, latency
+            label,
+            size,
+            len(entries),
+            words,
+            system.name,
+            cut,
+            rates if real else {},
+            latency,
+            points,
         )
     print(f"  {label} phrasings: done", file=sys.stderr)
 
@@ -628,8 +732,35 @@ def run_scale(
 # --- report --------------------------------------------------------------------------------
 
 
-def machine(matcher: Matcher) -> list[str]:
-    """Enough to tell whether two runs are comparable: hardware, versions, matcher settings."""
+def tree_hash(paths: Sequence[Path]) -> str:
+    """sha256 over files (name and bytes), so a result names exactly what was measured."""
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def git_commit() -> str:
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(ROOT), "status", "--porcelain"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + (" (with uncommitted changes)" if dirty else "")
+
+
+def machine(ensemble: Ensemble) -> list[str]:
+    """Enough to tell whether two runs are comparable: hardware, versions, code and content."""
     cpu = next(
         (
             line.split(":", 1)[1].strip()
@@ -638,13 +769,17 @@ def machine(matcher: Matcher) -> list[str]:
         ),
         platform.processor() or "unknown",
     )
-    versions = ", ".join(f"{p} {metadata.version(p)}" for p in ("numpy", "rapidfuzz", "rank-bm25"))
-    digest = hashlib.sha256((ROOT / "bot/core/faq/match.py").read_bytes()).hexdigest()[:12]
+    packages = ("numpy", "rapidfuzz", "rank-bm25", "scikit-learn")
+    versions = ", ".join(f"{p} {metadata.version(p)}" for p in packages)
+    code = tree_hash([*(ROOT / "bot/core/faq").glob("*.py"), ROOT / "bot/services.py"])
+    content = tree_hash(list((ROOT / "content").rglob("*.yaml")))
     return [
         f"- date: {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
+        f"- git commit {git_commit()}; code hash {code} (bot/core/faq/*.py, bot/services.py); "
+        f"content hash {content} (content/**/*.yaml)",
         f"- Python {platform.python_version()} ({platform.python_implementation()}), {versions}",
         f"- CPU: {cpu}; {os.cpu_count()} cores visible",
-        f"- bot/core/faq/match.py sha256 {digest}: `{matcher.thresholds}`, `{matcher.weights}`",
+        f"- calibration: `{ensemble.calibration}`",
     ]
 
 
@@ -655,22 +790,37 @@ def pct(rates: dict[str, dict[str, float]], name: str, key: str) -> str:
 def accuracy_table(rows: Sequence[Row], names: Sequence[str]) -> list[str]:
     out = [
         "| index | system | set | threshold | top-1 % | answered right % "
-        "| answered wrong % | out-of-scope declined % |",
-        "|---|---|---|---|--:|--:|--:|--:|",
+        "| answered wrong % | out-of-scope declined % | small talk handled % |",
+        "|---|---|---|---|--:|--:|--:|--:|--:|",
     ]
+    keys = (
+        "top1",
+        "answered_right",
+        "answered_wrong",
+        "out_of_scope_declined",
+        "smalltalk_handled",
+    )
     for row in rows:
         for name in names:
             if name not in row.rates:
                 continue
-            cells = [
-                pct(row.rates, name, k)
-                for k in ("top1", "answered_right", "answered_wrong", "out_of_scope_declined")
-            ]
+            cells = [pct(row.rates, name, k) for k in keys]
             out.append(
                 f"| {row.scale} | {row.system} | {name} | {row.threshold} | "
                 + " | ".join(cells)
                 + " |"
             )
+    return out
+
+
+def points_table(rows: Sequence[Row], names: Sequence[str]) -> list[str]:
+    head = " | ".join(f"{n}: right at ≤{b:g}% wrong" for n in names for b in BUDGETS)
+    out = [f"| system | {head} |", "|---|" + "--:|" * (len(names) * len(BUDGETS))]
+    for row in rows:
+        if not row.points:
+            continue
+        cells = [f"{row.points[n][i]:.1f}" for n in names for i in range(len(BUDGETS))]
+        out.append(f"| {row.system} | " + " | ".join(cells) + " |")
     return out
 
 
@@ -694,42 +844,58 @@ def verdict(ok: bool) -> str:
     return "met" if ok else "**not met**"
 
 
-def targets_table(rows: Sequence[Row]) -> list[str]:
-    """The acceptance targets, judged from this run's numbers, so the verdict is regenerated."""
+def targets_table(rows: Sequence[Row], startup: dict[str, float]) -> list[str]:
+    """The acceptance targets (issue 9, blind test set), judged from this run's numbers."""
     shipped = [r for r in rows if r.scale == "shipped"]
-    ours = next(r for r in shipped if r.system.startswith("ours")).rates["dev"]
-    bases = [r.rates["dev"] for r in shipped if not r.system.startswith("ours")]
-    big = next(r for r in rows if r.phrasings == TARGET_SCALE and r.system.startswith("ours"))
-    ahead = all(
-        ours["top1"] > b["top1"] and ours["answered_right"] > b["answered_right"] for b in bases
-    )
+    ours_row = next(r for r in shipped if r.system.startswith("ours"))
+    ours = ours_row.rates["blind test"]
+    base = next(r for r in shipped if r.system.startswith("C:"))
+    big = next(r for r in rows if r.phrasings >= TARGET_SCALE and r.system.startswith("ours"))
+    extra = startup["ensemble"] - startup["lexical"]
+    extra_cpu = startup["ensemble cpu"] - startup["lexical cpu"]
     checks = [
-        ("dev top-1 ≥ 95%", f"{ours['top1']:.1f}%", ours["top1"] >= TARGETS["top1"]),
         (
-            "dev answered-wrong ≤ 2%",
+            f"blind test answered right ≥ {TARGETS['answered_right']:g}% of in-scope",
+            f"{ours['answered_right']:.1f}%",
+            ours["answered_right"] >= TARGETS["answered_right"],
+        ),
+        (
+            f"blind test answered wrong ≤ {TARGETS['answered_wrong']:g}% of all",
             f"{ours['answered_wrong']:.1f}%",
             ours["answered_wrong"] <= TARGETS["answered_wrong"],
         ),
         (
-            "dev out-of-scope declined ≥ 90%",
+            f"blind test out-of-scope declined ≥ {TARGETS['out_of_scope_declined']:g}%",
             f"{ours['out_of_scope_declined']:.1f}%",
             ours["out_of_scope_declined"] >= TARGETS["out_of_scope_declined"],
         ),
         (
-            "dev top-1 and answered-right above both baselines",
-            f"top-1 {ours['top1']:.1f} vs {max(b['top1'] for b in bases):.1f}; "
-            f"right {ours['answered_right']:.1f} vs {max(b['answered_right'] for b in bases):.1f}",
-            ahead,
+            "blind test small talk handled 100%",
+            f"{ours['smalltalk_handled']:.1f}%",
+            ours["smalltalk_handled"] >= TARGETS["smalltalk_handled"],
+        ),
+    ]
+    for i, budget in enumerate(BUDGETS):
+        mine, theirs = ours_row.points["blind test"][i], base.points["blind test"][i]
+        checks.append(
+            (
+                f"ahead of TF-IDF + LR at ≤ {budget:g}% wrong (blind test)",
+                f"{mine:.1f}% vs {theirs:.1f}% right",
+                mine > theirs,
+            )
+        )
+    checks += [
+        (
+            f"p99 decision ≤ {TARGET_P99_MS:g} ms at {big.phrasings:,} phrasings, one core "
+            "(judged on CPU time: see the load average)",
+            f"{big.latency.cpu_p99:.3f} ms CPU ({big.latency.p99:.3f} ms wall)",
+            big.latency.cpu_p99 <= TARGET_P99_MS,
         ),
         (
-            f"median ≤ {TARGET_MEDIAN_MS} ms at {TARGET_SCALE:,} phrasings",
-            f"{big.latency.median:.3f} ms",
-            big.latency.median <= TARGET_MEDIAN_MS,
-        ),
-        (
-            f"p99 ≤ {TARGET_P99_MS:g} ms at {TARGET_SCALE:,} phrasings",
-            f"{big.latency.p99:.3f} ms wall ({big.latency.cpu_p99:.3f} ms CPU)",
-            big.latency.p99 <= TARGET_P99_MS,
+            f"start-up ≤ {TARGET_STARTUP_S:g} s longer than the lexical matcher alone "
+            "(judged on CPU time)",
+            f"+{extra_cpu:.2f} s CPU (+{extra:.2f} s wall)",
+            extra_cpu <= TARGET_STARTUP_S,
         ),
     ]
     out = ["| target | this run | verdict |", "|---|---|---|"]
@@ -737,10 +903,13 @@ def targets_table(rows: Sequence[Row]) -> list[str]:
     return out
 
 
-def render(rows: Sequence[Row], header: list[str], notes: dict[str, str]) -> str:
+def render(
+    rows: Sequence[Row], header: list[str], notes: dict[str, str], startup: dict[str, float]
+) -> str:
     """The whole report; the same text goes to stdout and bench/results/matcher.md."""
     shipped = [r for r in rows if r.scale == "shipped"]
     synthetic = [r for r in rows if r.scale != "shipped"]
+    names = ("dev", "test", "blind dev", "blind test")
     parts = [
         "# Matcher benchmark",
         "",
@@ -748,11 +917,21 @@ def render(rows: Sequence[Row], header: list[str], notes: dict[str, str]) -> str
         "",
         "## Accuracy, shipped content",
         "",
-        *accuracy_table(shipped, ("dev", "test")),
+        notes["skipped"],
+        "",
+        *accuracy_table(shipped, names),
         "",
         notes["ties"],
         "",
-        "## Accuracy at synthetic scales (dev set; generated entries are distractors)",
+        "## Operating points (threshold swept on each set)",
+        "",
+        "Answered right (% of in-scope) at the best threshold whose answered-wrong stays within "
+        "1% / 5% of all lines. Ours: the ensemble's best score, with the rules and small talk "
+        "as shipped; baselines: their best score.",
+        "",
+        *points_table(shipped, names),
+        "",
+        "## Accuracy at synthetic scales (old dev set; generated entries are distractors)",
         "",
         "Below the shipped size the index keeps only the first shipped entries, so accuracy "
         "is not measured there.",
@@ -765,9 +944,16 @@ def render(rows: Sequence[Row], header: list[str], notes: dict[str, str]) -> str
         "",
         notes["heaps"],
         "",
+        "## Start-up (content loaded; median of 3 builds; wall clock and CPU time)",
+        "",
+        f"- lexical matcher alone: {startup['lexical']:.2f} s wall, "
+        f"{startup['lexical cpu']:.2f} s CPU",
+        f"- ensemble (lexical + learned model + small talk): {startup['ensemble']:.2f} s wall, "
+        f"{startup['ensemble cpu']:.2f} s CPU",
+        "",
         "## Targets",
         "",
-        *targets_table(rows),
+        *targets_table(rows, startup),
         "",
     ]
     return "\n".join(parts)
@@ -776,6 +962,42 @@ def render(rows: Sequence[Row], header: list[str], notes: dict[str, str]) -> str
 def load() -> str:
     """Other processes on the machine skew latency even on a pinned core: record the load."""
     return " / ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def startup_times(content: Content) -> dict[str, float]:
+    """Seconds to build the lexical matcher alone and the whole ensemble: wall clock, and
+    this process's CPU time (on a shared machine the wall clock also counts waiting)."""
+    out = {}
+    builds = (("lexical", build_matcher), ("ensemble", partial(build_ensemble, cached=False)))
+    for name, build in builds:
+        wall, cpu = [], []
+        for _ in range(3):
+            start, start_cpu = time.perf_counter(), time.process_time()
+            build(content)
+            wall.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
+        out[name], out[f"{name} cpu"] = sorted(wall)[1], sorted(cpu)[1]
+    return out
+
+
+def labelled_sets(content: Content) -> tuple[dict[str, list[Labelled]], str]:
+    """The four sets, without lines about topics the content lacks (counted in the note)."""
+    sets, skipped = {}, []
+    for name, path in (
+        ("dev", DEV),
+        ("test", TEST),
+        ("blind dev", BLIND_DEV),
+        ("blind test", BLIND_TEST),
+    ):
+        lines = read_labelled(path)
+        kept = [
+            q
+            for q in lines
+            if q.expected is None or q.smalltalk is not None or q.expected in content.entries
+        ]
+        sets[name] = kept
+        skipped.append(f"{name} {len(kept)} scored, {len(lines) - len(kept)} skipped")
+    return sets, "Lines per set (skipped: topic not in content): " + "; ".join(skipped) + "."
 
 
 def main() -> None:
@@ -788,10 +1010,11 @@ def main() -> None:
     repeat = args.repeat or (QUICK_REPEAT if args.quick else REPEAT)
     pinned, load_before, started = pin_one_core(), load(), time.perf_counter()
     content = load_valid_content(ROOT / "content")
-    matcher = build_matcher(content)
-    sets = {"dev": read_labelled(DEV), "test": read_labelled(TEST)}
+    startup = startup_times(content)
+    ensemble = build_ensemble(content)
+    sets, skipped_note = labelled_sets(content)
     shipped = shipped_entries(content)
-    assert sum(len(e.phrasings) for e in shipped) == matcher.size, "out of step with from_content"
+    assert sum(len(e.phrasings) for e in shipped) == ensemble.size, "out of step with from_content"
     pools = word_pools(shipped)
     rows = list(run_scale("shipped", shipped, content, sets, repeat))
     for total in SCALES:
@@ -800,14 +1023,18 @@ def main() -> None:
     header = [
         f"Command: `python bench/matcher_bench.py{flags}`",
         "",
-        *machine(matcher),
-        f"- latency: {pinned}; {sum(map(len, sets.values()))} questions (dev + test), "
+        *machine(ensemble),
+        f"- latency: {pinned}; {sum(map(len, sets.values()))} questions (all four sets), "
         f'1 warm-up pass ("first pass"), then {repeat} timed passes; '
         "time.perf_counter_ns around each call",
         f"- load average (1/5/15 min) before: {load_before}; after: {load()}",
     ]
-    notes = {"ties": wratio_ties(shipped, sets["dev"]), "heaps": heaps_note(shipped, rows)}
-    report = render(rows, header, notes)
+    notes = {
+        "ties": wratio_ties(shipped, sets["dev"]),
+        "heaps": heaps_note(shipped, rows),
+        "skipped": skipped_note,
+    }
+    report = render(rows, header, notes, startup)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(report + "\n", encoding="utf-8")
     print(report)

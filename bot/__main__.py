@@ -223,7 +223,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 def _load_matcher(settings: Settings):
     from bot.core.content import ContentError, load_valid_content
-    from bot.services import build_matcher
+    from bot.services import build_ensemble
 
     check_encoding(settings)
     try:
@@ -231,7 +231,7 @@ def _load_matcher(settings: Settings):
     except ContentError as exc:
         print(f"Content errors:\n{exc}", file=sys.stderr)
         return None, None
-    return content, build_matcher(content)
+    return content, build_ensemble(content)
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -254,6 +254,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
                         "score": round(decision.score, 4),
                         "suggestions": decision.suggestions,
                         "lang": lang,
+                        "kind": decision.kind.value,
+                        **({"smalltalk": decision.intent} if decision.intent else {}),
                     },
                     ensure_ascii=False,
                 )
@@ -276,7 +278,15 @@ def _describe(decision, content, lang: str, question: str) -> str:
         return f"{head}: {entry.id}\n\n{parse_html(entry.answer[lang])}\n"
     if decision.suggestions:
         return f"{head}: did you mean {', '.join(decision.suggestions)}?"
+    if decision.intent:
+        return f"{head}: {decision.intent}\n\n{matcher_reply(content, decision.intent, lang)}\n"
     return head
+
+
+def matcher_reply(content, intent: str, lang: str) -> str:
+    from bot.core.faq.smalltalk import SmallTalk
+
+    return SmallTalk.load(content.directory).reply(intent, lang)
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
@@ -289,7 +299,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     _content, matcher = _load_matcher(settings)
     if matcher is None:
         return 1
-    report = evaluate(matcher, questions)
+    report = evaluate(matcher, questions, known=_content.entries.keys())
     if args.quiet:
         report.misses.clear()
     print(format_report(report))

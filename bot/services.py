@@ -6,18 +6,25 @@ the terminal sees exactly the decisions users get.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
+
+import yaml
 
 from bot.config import Settings
 from bot.core.broadcasts.pacing import Pacing
 from bot.core.cekdulu.checker import Checker
 from bot.core.clock import Clock
 from bot.core.content import Content, load_valid_content
+from bot.core.faq.ensemble import Ensemble
+from bot.core.faq.followup import FollowUps, LanguageGuess
+from bot.core.faq.learned import Learned
 from bot.core.faq.match import Matcher
 from bot.core.faq.normalise import Glossary, Normaliser
+from bot.core.faq.smalltalk import SmallTalk
 from bot.core.provinces import Provinces
 from bot.core.reports.case_status import DeadlineRules
 from bot.i18n import I18n
@@ -36,11 +43,65 @@ def build_matcher(content: Content) -> Matcher:
     return Matcher.from_content(content, Normaliser(glossary, stemmers=stemmers))
 
 
+def training_examples(content: Content, smalltalk: SmallTalk) -> list[tuple[str, str]]:
+    """What the learned model is trained on: every phrasing and title, and small talk."""
+    faq = [
+        (text, entry.id)
+        for entry in content.entries.values()
+        for lang in content.language_codes
+        for text in (*entry.questions[lang], entry.title[lang])
+    ]
+    return faq + smalltalk.examples()
+
+
+def _stopwords(content: Content) -> dict[str, list[str]]:
+    """Per-language stopwords of the glossary: words that say which language a text is in."""
+    path = content.directory / "glossary.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+    return (data or {}).get("stopwords") or {}
+
+
+_BUILT: dict[str, Ensemble] = {}
+
+
+def _content_key(content: Content) -> str:
+    """A digest of every content file: equal content, equal models."""
+    digest = hashlib.sha256(str(content.directory).encode())
+    for path in sorted(content.directory.rglob("*.yaml")):
+        digest.update(str(path).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def build_ensemble(content: Content, cached: bool = True) -> Ensemble:
+    """The matcher users meet: lexical + learned + small talk (docs/matching.md).
+
+    Training takes about a second; within one process the result is reused for identical
+    content files (the test suite starts the bot many times). The models are read-only."""
+    key = _content_key(content) if cached else ""
+    if key and key in _BUILT:
+        return _BUILT[key]
+    ensemble = _train_ensemble(content)
+    if key:
+        _BUILT.clear()  # keep one: content changes replace it
+        _BUILT[key] = ensemble
+    return ensemble
+
+
+def _train_ensemble(content: Content) -> Ensemble:
+    lexical = build_matcher(content)
+    smalltalk = SmallTalk.load(content.directory)
+    learned = Learned(training_examples(content, smalltalk), lexical.normaliser)
+    ensemble = Ensemble(lexical, learned, smalltalk)
+    ensemble.followups = FollowUps.load(content.directory)
+    ensemble.language = LanguageGuess.from_content(content, _stopwords(content))
+    return ensemble
+
+
 @dataclass
 class Services:
     settings: Settings
     content: Content
-    matcher: Matcher
+    matcher: Ensemble
     i18n: I18n
     db: Database
 
@@ -50,7 +111,7 @@ class Services:
         return cls(
             settings=settings,
             content=content,
-            matcher=build_matcher(content),
+            matcher=build_ensemble(content),
             i18n=I18n(default=settings.default_language),
             db=database or Database.open(settings.database_path),
         )

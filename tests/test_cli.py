@@ -22,7 +22,8 @@ def _content(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_ask_json_for_one_question(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["ask", "--json", "--lang", "en", "paspor sy ditahan sponsor"]) == 0
     row = json.loads(capsys.readouterr().out)
-    assert set(row) == {"question", "faq_id", "score", "suggestions", "lang"}
+    assert set(row) == {"question", "faq_id", "score", "suggestions", "lang", "kind"}
+    assert row["kind"] == "answer"
     assert row["faq_id"] == "passport-held"
     assert row["lang"] == "en"
     assert row["suggestions"] == []
@@ -59,7 +60,7 @@ def test_eval_reports_rates_and_misses(tmp_path: Path, capsys) -> None:
     )
     assert main(["eval", str(labelled)]) == 0
     out = capsys.readouterr().out
-    assert "questions: 3 (2 in scope, 1 out of scope)" in out
+    assert "questions: 3 (2 in scope, 1 out of scope, 0 small talk)" in out
     assert "out-of-scope declined: 100.0%" in out
     assert "[costs] how do I renew my passport" in out  # listed as a miss
 

@@ -44,6 +44,7 @@ def check_content(content: Content) -> list[Problem]:
     problems.extend(_check_contacts(content))
     problems.extend(_check_voice_outside_entries(content))
     problems.extend(check_offices(content.directory))
+    problems.extend(_check_smalltalk(content))
     return problems
 
 
@@ -133,6 +134,16 @@ def _check_voice_outside_entries(content: Content) -> list[Problem]:
             if uses_formal_you(text):
                 found.append(Problem("content/contacts.yaml", contact.id, field_name, _VOICE))
     return found
+
+
+def _check_smalltalk(content: Content) -> list[Problem]:
+    """content/smalltalk.yaml (bot/core/faq/smalltalk.py): intents, languages, numbers."""
+    from bot.core.faq.smalltalk import check_smalltalk
+
+    if content.directory is None:
+        return []
+    numbers = {c.value for c in content.contacts if c.kind in ("phone", "whatsapp")}
+    return check_smalltalk(content.directory, content.language_codes, numbers)
 
 
 def _check_entry(entry: FaqEntry, content: Content, categories: set[str]) -> list[Problem]:

@@ -1,18 +1,30 @@
 """Accuracy of the matcher over a labelled question file (`python -m bot eval FILE`).
 
 The file is TSV with a header `expected	lang	style	question`; `expected` is an entry id,
-or `-` for a question the content does not cover (the bot must decline it).
+`-` for a question the content does not cover (the bot must not answer it from the FAQ), or
+`smalltalk:<intent>` for small talk (the bot must reply with small talk).
+
+Lines whose entry id is not in the loaded content are skipped and counted ("topic not in
+content"), so a set written for topics still being added can be kept and scored later.
 """
 
 from __future__ import annotations
 
 import csv
+from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
-from bot.core.faq.match import Kind, Matcher
+from bot.core.faq.match import Decision, Kind
+from bot.core.faq.smalltalk import intent_label
 
 OUT_OF_SCOPE = "-"
+
+
+class Decides(Protocol):
+    def decide(self, question: str) -> Decision: ...
 
 
 @dataclass(frozen=True)
@@ -22,33 +34,47 @@ class Labelled:
     style: str
     question: str
 
+    @property
+    def smalltalk(self) -> str | None:
+        return intent_label(self.expected) if self.expected else None
+
 
 @dataclass
 class Report:
     total_in_scope: int = 0
     total_out_of_scope: int = 0
+    total_smalltalk: int = 0
+    skipped: int = 0  # lines whose topic is not in the loaded content
     top1: int = 0
     top3: int = 0
     answered_right: int = 0
     answered_wrong: int = 0
+    suggested: int = 0  # in-scope questions that got "did you mean"
+    suggested_right: int = 0  # ... with the right entry among the buttons
     declined_out_of_scope: int = 0
+    smalltalk_handled: int = 0  # small-talk lines that got a small-talk reply
+    smalltalk_intent: int = 0  # ... of the labelled intent
     misses: list[tuple[Labelled, str]] = field(default_factory=list)
+    confusions: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     @property
     def total(self) -> int:
-        return self.total_in_scope + self.total_out_of_scope
+        return self.total_in_scope + self.total_out_of_scope + self.total_smalltalk
 
     def rates(self) -> dict[str, float]:
-        """Percentages: top-1 and top-3 of in-scope questions, answered-wrong of all questions."""
+        """Percentages: top-k, answered-right and suggested of in-scope questions;
+        answered-wrong of all questions; declined of out-of-scope; handled of small talk."""
         inscope = max(self.total_in_scope, 1)
         return {
             "top1": 100.0 * self.top1 / inscope,
             "top3": 100.0 * self.top3 / inscope,
             "answered_right": 100.0 * self.answered_right / inscope,
             "answered_wrong": 100.0 * self.answered_wrong / max(self.total, 1),
+            "suggested": 100.0 * self.suggested / inscope,
             "out_of_scope_declined": 100.0
             * self.declined_out_of_scope
             / max(self.total_out_of_scope, 1),
+            "smalltalk_handled": 100.0 * self.smalltalk_handled / max(self.total_smalltalk, 1),
         }
 
 
@@ -58,53 +84,100 @@ def read_labelled(path: Path) -> list[Labelled]:
         return [
             Labelled(
                 None if row["expected"].strip() == OUT_OF_SCOPE else row["expected"].strip(),
-                row.get("lang", "").strip(),
-                row.get("style", "").strip(),
+                (row.get("lang") or "").strip(),
+                (row.get("style") or "").strip(),
                 row["question"].strip(),
             )
             for row in rows
-            if row.get("question", "").strip()
+            if (row.get("question") or "").strip()
         ]
 
 
-def evaluate(matcher: Matcher, questions: list[Labelled]) -> Report:
+def evaluate(
+    matcher: Decides, questions: list[Labelled], known: Collection[str] | None = None
+) -> Report:
+    """Score every line; `known` (the loaded entry ids) skips lines about other topics."""
     report = Report()
     for item in questions:
-        decision = matcher.decide(item.question)
-        ranked = [c.entry_id for c in decision.candidates]
-        answered = decision.entry_id
-        if item.expected is None:
-            report.total_out_of_scope += 1
-            if answered is None:
-                report.declined_out_of_scope += 1
-            else:
-                report.answered_wrong += 1
-                report.misses.append((item, f"answered {answered} ({decision.score:.2f})"))
+        if (
+            item.expected
+            and item.smalltalk is None
+            and known is not None
+            and (item.expected not in known)
+        ):
+            report.skipped += 1
             continue
-        report.total_in_scope += 1
-        report.top1 += bool(ranked[:1] == [item.expected])
-        report.top3 += item.expected in ranked[:3]
-        if answered == item.expected:
-            report.answered_right += 1
-        elif answered is not None:
-            report.answered_wrong += 1
-            report.misses.append((item, f"answered {answered} ({decision.score:.2f})"))
-        else:
-            shown = ", ".join(f"{c.entry_id} {c.score:.2f}" for c in decision.candidates[:3])
-            report.misses.append((item, f"{decision.kind.value}: {shown or 'nothing'}"))
+        score(report, item, matcher.decide(item.question))
     return report
 
 
-def format_report(report: Report) -> str:
+def score(report: Report, item: Labelled, decision: Decision) -> None:
+    """Count one decision into the report, exactly as the bot would have replied."""
+    answered = decision.entry_id
+    ranked = [c.entry_id for c in decision.candidates]
+    what = f"answered {answered} ({decision.score:.2f})"
+    if item.expected is None or item.smalltalk is not None:
+        if item.expected is None:
+            report.total_out_of_scope += 1
+            report.declined_out_of_scope += answered is None
+        else:
+            report.total_smalltalk += 1
+            handled = decision.kind is Kind.SMALLTALK
+            report.smalltalk_handled += handled
+            report.smalltalk_intent += handled and decision.intent == item.smalltalk
+            if not handled:
+                report.misses.append((item, _shown(decision)))
+        if answered is not None:
+            report.answered_wrong += 1
+            report.confusions[(item.expected or OUT_OF_SCOPE, answered)] += 1
+            if item.expected is None:
+                report.misses.append((item, what))
+        return
+    report.total_in_scope += 1
+    report.top1 += bool(ranked[:1] == [item.expected])
+    report.top3 += item.expected in ranked[:3]
+    if answered == item.expected:
+        report.answered_right += 1
+        return
+    if answered is not None:
+        report.answered_wrong += 1
+        report.confusions[(item.expected, answered)] += 1
+        report.misses.append((item, what))
+        return
+    if decision.kind is Kind.SUGGEST:
+        report.suggested += 1
+        report.suggested_right += item.expected in decision.suggestions
+    report.misses.append((item, _shown(decision)))
+
+
+def _shown(decision: Decision) -> str:
+    if decision.kind is Kind.SMALLTALK:
+        return f"smalltalk: {decision.intent}"
+    shown = ", ".join(f"{c.entry_id} {c.score:.2f}" for c in decision.candidates[:3])
+    return f"{decision.kind.value}: {shown or 'nothing'}"
+
+
+def format_report(report: Report, confusions: int = 10) -> str:
     r = report.rates()
     lines = [
         f"questions: {report.total} ({report.total_in_scope} in scope, "
-        f"{report.total_out_of_scope} out of scope)",
-        f"top-1: {r['top1']:.1f}%   top-3: {r['top3']:.1f}%",
-        f"answered right: {r['answered_right']:.1f}% of in-scope",
+        f"{report.total_out_of_scope} out of scope, {report.total_smalltalk} small talk); "
+        f"skipped {report.skipped} (topic not in content)",
+        f"answered right: {r['answered_right']:.1f}% of in-scope ({report.answered_right})",
         f"answered wrong: {r['answered_wrong']:.1f}% of all ({report.answered_wrong})",
-        f"out-of-scope declined: {r['out_of_scope_declined']:.1f}%",
+        f"did you mean: {r['suggested']:.1f}% of in-scope ({report.suggested}, "
+        f"right entry offered {report.suggested_right})",
+        f"out-of-scope declined: {r['out_of_scope_declined']:.1f}% "
+        f"({report.declined_out_of_scope}/{report.total_out_of_scope})",
+        f"small talk handled: {r['smalltalk_handled']:.1f}% "
+        f"({report.smalltalk_handled}/{report.total_smalltalk}, "
+        f"right intent {report.smalltalk_intent})",
+        f"top-1: {r['top1']:.1f}%   top-3: {r['top3']:.1f}%",
     ]
+    if report.confusions:
+        lines.append("most frequent confusions (expected -> answered):")
+        for (expected, answered), count in report.confusions.most_common(confusions):
+            lines.append(f"  {count} × {expected} -> {answered}")
     if report.misses:
         lines.append(f"misses ({len(report.misses)}):")
         for item, what in report.misses:
@@ -120,4 +193,5 @@ __all__ = [
     "evaluate",
     "format_report",
     "read_labelled",
+    "score",
 ]

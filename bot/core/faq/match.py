@@ -46,6 +46,7 @@ class Kind(StrEnum):
     SUGGEST = "suggest"
     FALLBACK = "fallback"
     BLANK = "blank"
+    SMALLTALK = "smalltalk"
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class Candidate:
 class Decision:
     kind: Kind
     candidates: tuple[Candidate, ...] = ()
+    intent: str | None = None  # the small-talk intent when kind is SMALLTALK
 
     @property
     def entry_id(self) -> str | None:

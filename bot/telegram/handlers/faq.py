@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import html
 import logging
+import time
 
-from telegram import Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot.core.cekdulu.checker import Verdict
 from bot.core.content import Content, FaqEntry
+from bot.core.faq.followup import WINDOW_SECONDS
 from bot.core.faq.match import Decision, Kind
 from bot.core.plain import fill_desk_name
 from bot.i18n import Translator
@@ -22,6 +24,7 @@ from bot.telegram.handlers import cekdulu
 log = logging.getLogger(__name__)
 
 LAST_QUESTION = "last_question"
+LAST_TOPIC = "last_topic"  # {"question", "entry", "at"}: what a follow-up is read with
 QUOTE_LIMIT = 200
 PASTED_OFFER_LENGTH = 200
 
@@ -105,13 +108,18 @@ async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if message is None or message.text is None:
         return
     svc = services(context)
-    _ = translator(update, context)
-    decision = svc.matcher.decide(message.text)
+    chosen = translator(update, context)
+    _ = reply_translator(message.text, chosen, svc)
+    asked = with_previous_topic(message.text, context, svc)
+    decision = svc.matcher.decide(asked)
+    if asked != message.text and decision.kind is not Kind.ANSWER:
+        asked, decision = message.text, svc.matcher.decide(message.text)  # read it alone
     if decision.kind is not Kind.ANSWER and looks_like_a_pasted_offer(message.text, svc):
         await cekdulu.answer(update, context, message.text)
         return
     if context.user_data is not None:
         context.user_data[LAST_QUESTION] = message.text[:1000]
+    remember_topic(context, asked, decision)
     if decision.kind in (Kind.SUGGEST, Kind.FALLBACK):
         best = decision.candidates[0] if decision.candidates else None
         svc.unanswered.record(
@@ -122,6 +130,48 @@ async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             best.score if best else 0.0,
         )
     await reply_to_decision(message, decision, _, context)
+    if _.lang != chosen.lang and decision.kind is not Kind.BLANK:
+        await offer_language_switch(message, _, svc.content)
+
+
+def reply_translator(text: str, chosen: Translator, svc: Services) -> Translator:
+    """The chosen language, unless the question is clearly written in another one."""
+    written = svc.matcher.language.written_in(text)
+    if written is None or written == chosen.lang:
+        return chosen
+    return svc.i18n.translator(written)
+
+
+async def offer_language_switch(message: Message, _: Translator, content: Content) -> None:
+    """One tap to make the language of this answer the chat's language."""
+    name = next((lang.name for lang in content.languages if lang.code == _.lang), _.lang)
+    await message.reply_text(
+        _("I answered in the language of your question. Use it from now on?"),
+        reply_markup=InlineKeyboardMarkup(
+            [[InlineKeyboardButton(f"🌐 {name}", callback_data=f"{keyboards.LANGUAGE}:{_.lang}")]]
+        ),
+    )
+
+
+def with_previous_topic(text: str, context: ContextTypes.DEFAULT_TYPE, svc: Services) -> str:
+    """A follow-up ("kalau ke jepang?") right after an answer, read with that question."""
+    last = (context.user_data or {}).get(LAST_TOPIC)
+    if not last or time.time() - last["at"] > WINDOW_SECONDS:
+        return text
+    return svc.matcher.followups.rewrite(last["question"], text) or text
+
+
+def remember_topic(context: ContextTypes.DEFAULT_TYPE, asked: str, decision: Decision) -> None:
+    if context.user_data is None:
+        return
+    if decision.kind is Kind.ANSWER:
+        context.user_data[LAST_TOPIC] = {
+            "question": asked[:1000],
+            "entry": decision.entry_id,
+            "at": time.time(),
+        }
+    elif decision.kind is not Kind.SMALLTALK:
+        context.user_data.pop(LAST_TOPIC, None)
 
 
 def looks_like_a_pasted_offer(text: str, svc: Services) -> bool:
@@ -144,6 +194,8 @@ async def reply_to_decision(
                 "or open /menu to browse topics."
             )
         )
+    elif decision.kind is Kind.SMALLTALK and decision.intent:
+        await message.reply_text(services(context).matcher.smalltalk.reply(decision.intent, _.lang))
     elif decision.kind is Kind.ANSWER:
         entry = content.entries[decision.candidates[0].entry_id]
         await send_answer(message, entry, _, content, desk_name(_, context))

@@ -1,0 +1,127 @@
+"""The learned half of the matcher: TF-IDF features and a linear classifier.
+
+Trained at start-up from the content's own phrasings and titles (and the small-talk
+examples), so it needs no download and follows every content edit. Character n-grams
+(char_wb 1–4 over the cleaned text) survive typos and English paraphrases that share no
+whole word with a phrasing; word 1–2-grams over the normalised tokens (glossary and slang
+applied) carry the domain vocabulary. The classifier is a linear model with the logistic
+loss fitted by SGD: it gives class probabilities like logistic regression and trains in
+well under a second on a few thousand phrasings, where lbfgs logistic regression took ~5 s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse import csr_matrix, hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import SGDClassifier
+
+from bot.core.faq.normalise import Normaliser
+
+SEED = 7
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Model settings; part of the code version that the calibration is tied to."""
+
+    char_ngrams: tuple[int, int] = (1, 4)
+    word_ngrams: tuple[int, int] = (1, 2)
+    alpha: float = 1e-5
+    epochs: int = 50
+
+
+class Learned:
+    """Class probabilities for a question: FAQ entry ids and `smalltalk:<intent>` labels."""
+
+    def __init__(
+        self,
+        examples: Sequence[tuple[str, str]],
+        normaliser: Normaliser,
+        settings: Settings | None = None,
+    ) -> None:
+        self.normaliser = normaliser
+        self.settings = s = settings or Settings()
+        self._chars = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=s.char_ngrams, sublinear_tf=True, dtype=np.float32
+        )
+        self._words = TfidfVectorizer(
+            analyzer="word",
+            ngram_range=s.word_ngrams,
+            sublinear_tf=True,
+            token_pattern=r"\S+",
+            dtype=np.float32,
+        )
+        texts = [t for t, _ in examples]
+        features = hstack(
+            [
+                self._chars.fit_transform(self._clean(texts)),
+                self._words.fit_transform(self._tokens(texts)),
+            ]
+        ).tocsr()
+        self._model = SGDClassifier(
+            loss="log_loss", alpha=s.alpha, max_iter=s.epochs, tol=None, random_state=SEED
+        )
+        self._model.fit(features, [label for _, label in examples])
+        self.labels: list[str] = [str(c) for c in self._model.classes_]
+        self._fast = _FastPath(self._chars, self._words, self._model)
+
+    def _clean(self, texts: Sequence[str]) -> list[str]:
+        return [self.normaliser.clean(t) for t in texts]
+
+    def _tokens(self, texts: Sequence[str]) -> list[str]:
+        return [" ".join(self.normaliser.tokens(t)) for t in texts]
+
+    def features(self, texts: Sequence[str]) -> csr_matrix:
+        return hstack(
+            [self._chars.transform(self._clean(texts)), self._words.transform(self._tokens(texts))]
+        ).tocsr()
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        """One row per text, one column per label (self.labels), rows summing to 1."""
+        return self._model.predict_proba(self.features(texts))
+
+    def scores(self, text: str) -> dict[str, float]:
+        """Probabilities for one question, by the fast path (same numbers, ~10× quicker)."""
+        row = self._fast.probabilities(self._clean([text])[0], self._tokens([text])[0])
+        return dict(zip(self.labels, row.tolist(), strict=True))
+
+
+class _FastPath:
+    """predict_proba for a single text without sklearn's per-call overhead.
+
+    sklearn's transform + predict_proba cost ~2 ms per call, mostly input validation and
+    sparse-matrix bookkeeping; the arithmetic is tiny. This redoes exactly that arithmetic
+    (n-grams -> sublinear tf · idf -> L2 per vectoriser -> linear scores -> one-vs-rest
+    sigmoids normalised to sum 1), checked against predict_proba in tests/test_match.py.
+    """
+
+    def __init__(self, chars: TfidfVectorizer, words: TfidfVectorizer, model: SGDClassifier):
+        self.parts = [
+            (chars.build_analyzer(), chars.vocabulary_, chars.idf_, 0),
+            (words.build_analyzer(), words.vocabulary_, words.idf_, len(chars.vocabulary_)),
+        ]
+        self.coef_t = np.ascontiguousarray(model.coef_.T)  # features x classes
+        self.intercept = model.intercept_.copy()
+
+    def probabilities(self, clean: str, tokens: str) -> np.ndarray:
+        decision = self.intercept.copy()
+        for (analyse, vocab, idf, offset), text in zip(self.parts, (clean, tokens), strict=True):
+            counts: dict[int, int] = {}
+            for gram in analyse(text):
+                index = vocab.get(gram)
+                if index is not None:
+                    counts[index] = counts.get(index, 0) + 1
+            if not counts:
+                continue
+            index = np.fromiter(counts, dtype=np.int64, count=len(counts))
+            tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+            weights = (1.0 + np.log(tf)) * idf[index]
+            weights /= np.sqrt(weights @ weights)
+            decision += weights @ self.coef_t[index + offset]
+        chance = 1.0 / (1.0 + np.exp(-decision))
+        total = chance.sum()
+        return chance / total if total > 0 else np.full_like(chance, 1.0 / len(chance))

@@ -1,0 +1,184 @@
+"""Small talk (greetings, thanks, "are you a robot", insults, spam) and non-questions.
+
+Most people's first message is "halo" or "p", and their last is "makasih ya min". These are
+not FAQ questions, so they must get neither an FAQ answer nor the "I would rather not guess"
+fallback, but a short kind reply. The intents and replies are content (content/smalltalk.yaml).
+
+Two ways in. A message made only of an intent's `words` and filler words is that intent, by
+rule: it is exact and needs no training ("p", "assalamualaikum", "ok makasih ya kak"). Longer
+small talk ("kamu robot ya?", spam) is recognised by the learned model, which is trained on
+the intents' examples beside the FAQ phrasings (bot/core/faq/ensemble.py).
+
+Arithmetic and other non-questions ("12 x 8 berapa") are recognised by rule too: they must
+never get an FAQ answer.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.core.content import Problem
+
+FILE = "smalltalk.yaml"
+INTENTS = ("greeting", "thanks", "goodbye", "identity", "human", "insult", "spam")
+PREFIX = "smalltalk:"
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
+_ELONGATION = re.compile(r"([^\W\d_])\1{2,}")
+_ARITHMETIC = re.compile(r"\d\s*([-+*/x×÷:^=]|\bkali\b|\btambah\b|\bkurang\b|\bbagi\b)\s*\d")
+_ARITHMETIC_WORDS = frozenset(
+    {
+        *("berapa", "brp", "hasil", "hasilnya", "hitung", "hitungin", "tolong", "jawab"),
+        *("kali", "tambah", "kurang", "bagi", "dibagi", "sama", "dengan", "jawabannya", "x"),
+        *("plus", "minus", "times", "divided", "by", "what", "is", "whats", "what's", "equals"),
+    }
+)
+_NUMBER = re.compile(r"(?<![\w+])[+]?\d[\d\s().-]{5,}\d")
+
+
+@dataclass(frozen=True)
+class Intent:
+    name: str
+    words: frozenset[str]
+    examples: dict[str, tuple[str, ...]]
+    reply: dict[str, str]
+
+
+@dataclass(frozen=True)
+class SmallTalk:
+    """The small-talk intents of content/smalltalk.yaml (empty when the file is absent)."""
+
+    intents: dict[str, Intent] = field(default_factory=dict)
+    fillers: frozenset[str] = frozenset()
+
+    @classmethod
+    def load(cls, directory: Path) -> SmallTalk:
+        path = directory / FILE
+        if not path.exists():
+            return cls()
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        intents = {
+            name: Intent(
+                name,
+                frozenset(_words(" ".join(str(w) for w in spec.get("words") or []))),
+                {lang: tuple(str(x) for x in xs) for lang, xs in spec["examples"].items()},
+                {lang: str(text).strip() for lang, text in spec["reply"].items()},
+            )
+            for name, spec in (data.get("intents") or {}).items()
+        }
+        return cls(intents, frozenset(_words(" ".join(map(str, data.get("fillers") or [])))))
+
+    def examples(self) -> list[tuple[str, str]]:
+        """(text, label) pairs for training, label `smalltalk:<intent>`."""
+        return [
+            (text, PREFIX + intent.name)
+            for intent in self.intents.values()
+            for texts in intent.examples.values()
+            for text in texts
+        ]
+
+    def by_words(self, text: str) -> str | None:
+        """The intent of a message made only of intent words and fillers, else None.
+
+        Every word must be an intent word or a filler, and at least one an intent word; the
+        intent with the most words wins (ties: the order of INTENTS, so "ok makasih" is
+        thanks, not a greeting)."""
+        words = _words(text)
+        if not words or len(words) > 8:
+            return None
+        counts = {
+            name: sum(w in intent.words for w in words) for name, intent in self.intents.items()
+        }
+        known = set().union(*(i.words for i in self.intents.values())) | self.fillers
+        if not all(w in known for w in words):
+            return None
+        if max(counts.values(), default=0) == 0:
+            # Only address words ("min", "kak"): someone calling for attention.
+            return "greeting" if "greeting" in self.intents and len(words) <= 2 else None
+        order = {name: n for n, name in enumerate(INTENTS)}
+        return max(counts, key=lambda n: (counts[n], -order.get(n, len(order))))
+
+    def reply(self, intent: str, lang: str) -> str:
+        texts = self.intents[intent].reply
+        return texts.get(lang) or next(iter(texts.values()))
+
+
+def _words(text: str) -> list[str]:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return _WORD.findall(_ELONGATION.sub(r"\1", text))
+
+
+def is_arithmetic(text: str) -> bool:
+    """ "12 x 8", "berapa 15+27?", "what is 3 times 4": a sum, not a question for the FAQ."""
+    lowered = unicodedata.normalize("NFKC", text).casefold()
+    if not _ARITHMETIC.search(lowered) and not re.search(
+        r"\d+\s+(times|plus|minus|divided)\s+(by\s+)?\d", lowered
+    ):
+        return False
+    return all(w.isdigit() or w in _ARITHMETIC_WORDS for w in _WORD.findall(lowered))
+
+
+def intent_label(label: str) -> str | None:
+    """`smalltalk:greeting` -> `greeting`; an FAQ entry id -> None."""
+    return label.removeprefix(PREFIX) if label.startswith(PREFIX) else None
+
+
+def check_smalltalk(directory: Path, languages: list[str], numbers: set[str]) -> list[Problem]:
+    """What `content check` enforces on smalltalk.yaml: known intents, every language, and
+    no contact number that contacts.yaml does not list (scammers spread fake ones)."""
+    path = directory / FILE
+    if not path.exists():
+        return []
+    problems: list[Problem] = []
+    try:
+        data: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        return [Problem(FILE, None, None, f"not valid YAML: {exc}")]
+    intents = data.get("intents")
+    if not isinstance(intents, dict):
+        return [Problem(FILE, None, "intents", "must be a mapping of intent name to intent")]
+    digits = {re.sub(r"\D", "", n) for n in numbers}
+    for name, spec in intents.items():
+        problems.extend(_check_intent(str(name), spec, languages, digits))
+    return problems
+
+
+def _check_intent(name: str, spec: Any, languages: list[str], digits: set[str]) -> list[Problem]:
+    found: list[Problem] = []
+    if name not in INTENTS:
+        found.append(Problem(FILE, name, None, f"unknown intent; use one of {', '.join(INTENTS)}"))
+    if not isinstance(spec, dict):
+        return [*found, Problem(FILE, name, None, "must be a mapping")]
+    for part in ("examples", "reply"):
+        value = spec.get(part)
+        for lang in languages:
+            if not isinstance(value, dict) or not value.get(lang):
+                found.append(Problem(FILE, name, f"{part}.{lang}", "missing"))
+    for lang, text in (spec.get("reply") or {}).items():
+        for number in _NUMBER.findall(str(text)):
+            if re.sub(r"\D", "", number) not in digits:
+                found.append(
+                    Problem(
+                        FILE,
+                        name,
+                        f"reply.{lang}",
+                        f"number {number.strip()} is not in contacts.yaml",
+                    )
+                )
+    return found
+
+
+__all__ = [
+    "INTENTS",
+    "PREFIX",
+    "Intent",
+    "SmallTalk",
+    "check_smalltalk",
+    "intent_label",
+    "is_arithmetic",
+]

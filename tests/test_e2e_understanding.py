@@ -1,0 +1,84 @@
+"""End to end: small talk, follow-ups and answer language through the Bot API emulator."""
+
+from __future__ import annotations
+
+from tests.conftest import Bot
+
+USER = 5151
+
+
+def _text(message: dict) -> str:
+    return message.get("text") or message.get("caption") or ""
+
+
+async def test_greetings_and_thanks_get_small_talk_not_a_fallback(bot: Bot) -> None:
+    bot.api.private_chat(USER, language_code="id")
+    for greeting in ("assalamualaikum", "p", "halo kak", "min"):
+        await bot.api.send_text(USER, greeting)
+        reply = _text(await bot.api.next_message(USER))
+        assert "salam kenal" in reply, greeting
+        assert "tidak mau menebak" not in reply
+    await bot.api.send_text(USER, "makasih ya min")
+    assert "Sama-sama" in _text(await bot.api.next_message(USER))
+    assert bot.services.unanswered.recent() == []  # small talk is not an unanswered question
+
+
+async def test_identity_and_human_point_to_the_hotline(bot: Bot) -> None:
+    bot.api.private_chat(USER, language_code="id")
+    await bot.api.send_text(USER, "kamu robot ya?")
+    identity = _text(await bot.api.next_message(USER))
+    assert "bot informasi" in identity and "bukan perekrut" in identity
+    await bot.api.send_text(USER, "bisa bicara sama petugas?")
+    human = _text(await bot.api.next_message(USER))
+    assert "0-800-1000" in human and "/lapor" in human
+
+
+async def test_arithmetic_never_gets_an_faq_answer(bot: Bot) -> None:
+    bot.api.private_chat(USER, language_code="id")
+    await bot.api.send_text(USER, "12 x 8 berapa")
+    reply = _text(await bot.api.next_message(USER))
+    assert "tidak mau menebak" in reply
+
+
+async def test_follow_up_names_a_country_after_an_answer(bot: Bot) -> None:
+    entries = bot.services.content.entries
+    bot.api.private_chat(USER, language_code="id")
+    await bot.api.send_text(USER, "cara kerja ke taiwan yang resmi")
+    assert entries["country-taiwan"].title["id"] in _text(await bot.api.next_message(USER))
+    await bot.api.send_text(USER, "kalau ke jepang?")
+    assert entries["country-japan"].title["id"] in _text(await bot.api.next_message(USER))
+    await bot.api.send_text(USER, "klo korea?")
+    assert entries["country-korea"].title["id"] in _text(await bot.api.next_message(USER))
+
+
+async def test_follow_up_without_a_previous_answer_is_not_rewritten(bot: Bot) -> None:
+    bot.api.private_chat(USER, language_code="en")
+    await bot.api.send_text(USER, "how about taiwan")
+    reply = await bot.api.next_message(USER)
+    taiwan = bot.services.content.entries["country-taiwan"].title["en"]
+    japan = bot.services.content.entries["country-japan"].title["en"]
+    assert japan not in _text(reply)
+    assert taiwan in _text(reply) or any(taiwan in label for label, _ in bot.buttons(reply))
+
+
+async def test_english_question_in_an_indonesian_chat_is_answered_in_english(bot: Bot) -> None:
+    api = bot.api
+    api.private_chat(USER, language_code="id")
+    await api.send_text(USER, "how much does it cost to work abroad as a migrant worker")
+    answer = await api.next_message(USER)
+    assert bot.services.content.entries["costs"].title["en"] in _text(answer)
+    offer = await api.next_message(USER)
+    assert "language of your question" in _text(offer)
+    assert bot.buttons(offer) == [("🌐 English", "lang:en")]
+    await api.press(USER, offer["message_id"], "lang:en")
+    assert "Type your question" in _text(await api.next_message(USER))
+    assert bot.services.users.language(USER) == "en"
+
+
+async def test_short_or_mixed_text_keeps_the_chosen_language(bot: Bot) -> None:
+    api = bot.api
+    api.private_chat(USER, language_code="id")
+    await api.send_text(USER, "paspor saya ditahan agent")
+    answer = await api.next_message(USER)
+    assert bot.services.content.entries["passport-held"].title["id"] in _text(answer)
+    assert bot.services.users.language(USER) is None  # nothing changed

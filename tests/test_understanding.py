@@ -1,0 +1,138 @@
+"""The parts around the ensemble: learned fast path, small talk content, follow-ups, answer
+language, the `ask --json` kinds, `eval` counting, and the blind split."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.__main__ import main
+from bot.core.content import load_valid_content
+from bot.core.faq.evaluate import Labelled, evaluate, format_report, read_labelled
+from bot.core.faq.followup import FollowUps
+from bot.core.faq.smalltalk import check_smalltalk
+from bot.services import build_ensemble
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def ensemble():
+    return build_ensemble(load_valid_content(ROOT / "content"))
+
+
+@pytest.fixture(autouse=True)
+def _content(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONTENT_DIR", str(ROOT / "content"))
+    monkeypatch.delenv("BOT_TOKEN", raising=False)
+
+
+def test_fast_path_gives_sklearns_probabilities(ensemble) -> None:
+    texts = ["agen minta uang 20jt", "how do i check an agency", "halo", "zzzz qqq", ""]
+    slow = ensemble.learned.probabilities(texts)
+    fast = np.array([list(ensemble.learned.scores(t).values()) for t in texts])
+    assert np.allclose(slow, fast, atol=1e-5)
+
+
+def test_smalltalk_replies_may_only_carry_known_numbers(tmp_path: Path) -> None:
+    shutil.copy(ROOT / "content" / "smalltalk.yaml", tmp_path / "smalltalk.yaml")
+    assert check_smalltalk(tmp_path, ["id", "en"], {"0-800-1000", "0811-8080-141"}) == []
+    text = (tmp_path / "smalltalk.yaml").read_text(encoding="utf-8")
+    (tmp_path / "smalltalk.yaml").write_text(
+        text.replace("WhatsApp 0811-8080-141", "WhatsApp 0812-3456-7890", 1), encoding="utf-8"
+    )
+    problems = check_smalltalk(tmp_path, ["id", "en"], {"0-800-1000", "0811-8080-141"})
+    assert [p.message for p in problems] == ["number 0812-3456-7890 is not in contacts.yaml"]
+
+
+def test_smalltalk_needs_every_language(tmp_path: Path) -> None:
+    (tmp_path / "smalltalk.yaml").write_text(
+        "intents:\n  greeting:\n    examples: {id: [halo]}\n    reply: {id: Halo}\n"
+        "  chitchat:\n    examples: {id: [x], en: [x]}\n    reply: {id: x, en: x}\n",
+        encoding="utf-8",
+    )
+    fields = {(p.entry, p.field) for p in check_smalltalk(tmp_path, ["id", "en"], set())}
+    assert ("greeting", "examples.en") in fields and ("greeting", "reply.en") in fields
+    assert ("chitchat", None) in fields  # unknown intent
+
+
+@pytest.mark.parametrize(
+    ("previous", "text", "expected"),
+    [
+        ("berapa gaji di taiwan", "kalau ke jepang?", "berapa gaji di jepang"),
+        ("berapa biaya jadi pmi", "klo pabrik?", "berapa biaya jadi pmi pabrik"),
+        ("how much is the salary in korea", "how about taiwan", "how much is the salary in taiwan"),
+        ("berapa gaji di taiwan", "kalau ke jepang bayar berapa", None),  # a question of its own
+        ("berapa gaji di taiwan", "kalau gitu makasih", None),  # names no place or job
+    ],
+)
+def test_follow_up_rewrite(previous: str, text: str, expected: str | None) -> None:
+    assert FollowUps.load(ROOT / "content").rewrite(previous, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("how much does it cost to work in taiwan", "en"),
+        ("my agent is keeping my passport, what should i do", "en"),
+        ("berapa biaya kerja ke taiwan sekarang", "id"),
+        ("halo", None),  # too short
+        ("my paspor ditahan agent, what should i do", None),  # mixed
+    ],
+)
+def test_answer_language(ensemble, text: str, lang: str | None) -> None:
+    assert ensemble.language.written_in(text) == lang
+
+
+def test_ask_json_kinds(capsys: pytest.CaptureFixture[str]) -> None:
+    questions = ["paspor sy ditahan sponsor", "assalamualaikum", "🙏", "12 x 8"]
+    for question in questions:
+        assert main(["ask", "--json", question]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["kind"] for r in rows] == ["answer", "smalltalk", "blank", "fallback"]
+    assert rows[1]["smalltalk"] == "greeting" and rows[1]["faq_id"] is None
+    assert all("smalltalk" not in r for r in rows if r["kind"] != "smalltalk")
+    assert all({"question", "faq_id", "score", "suggestions", "lang"} <= set(r) for r in rows)
+
+
+def test_eval_counts_skipped_small_talk_and_confusions(ensemble) -> None:
+    lines = [
+        Labelled("passport-held", "id", "informal", "paspor sy ditahan sponsor"),
+        Labelled("no-such-topic-yet", "id", "informal", "kerja di kapal pesiar gimana"),
+        Labelled("smalltalk:thanks", "id", "smalltalk", "makasih ya min"),
+        Labelled(None, "en", "oos", "12 x 8"),
+        Labelled("costs", "id", "informal", "paspor sy ditahan sponsor"),  # a wrong label
+    ]
+    report = evaluate(ensemble, lines, known=load_valid_content(ROOT / "content").entries)
+    assert report.skipped == 1
+    assert (report.total_in_scope, report.total_out_of_scope, report.total_smalltalk) == (2, 1, 1)
+    assert report.smalltalk_handled == 1 and report.smalltalk_intent == 1
+    assert report.declined_out_of_scope == 1
+    assert report.confusions == {("costs", "passport-held"): 1}
+    text = format_report(report)
+    assert "skipped 1 (topic not in content)" in text
+    assert "1 × costs -> passport-held" in text
+
+
+def test_blind_split_is_reproducible(tmp_path: Path) -> None:
+    import runpy
+
+    split = runpy.run_path(str(ROOT / "bench" / "blind_split.py"))
+    parts = [ROOT / "tests/data/blind_part1.tsv", ROOT / "tests/data/blind_part2.tsv"]
+    dev, test = [], []
+    seen: set[str] = set()
+    for part in parts:
+        rows = [r for r in split["read_rows"](part) if not (r[3] in seen or seen.add(r[3]))]
+        d, t = split["split"](rows)
+        dev += d
+        test += t
+    assert [r[3] for r in dev] == [
+        q.question for q in read_labelled(ROOT / "tests/data/blind_dev.tsv")
+    ]
+    assert [r[3] for r in test] == [
+        q.question for q in read_labelled(ROOT / "tests/data/blind_test.tsv")
+    ]
