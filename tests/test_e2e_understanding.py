@@ -71,7 +71,7 @@ async def test_english_question_in_an_indonesian_chat_is_answered_in_english(bot
     assert "language of your question" in _text(offer)
     assert bot.buttons(offer) == [("🌐 English", "lang:en")]
     await api.press(USER, offer["message_id"], "lang:en")
-    assert "Type your question" in _text(await api.next_message(USER))
+    assert "type your question" in _text(await api.next_message(USER))
     assert bot.services.users.language(USER) == "en"
 
 

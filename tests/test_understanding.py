@@ -40,12 +40,13 @@ def test_fast_path_gives_sklearns_probabilities(ensemble) -> None:
 
 def test_smalltalk_replies_may_only_carry_known_numbers(tmp_path: Path) -> None:
     shutil.copy(ROOT / "content" / "smalltalk.yaml", tmp_path / "smalltalk.yaml")
-    assert check_smalltalk(tmp_path, ["id", "en"], {"0-800-1000", "0811-8080-141"}) == []
+    known = {"0-800-1000", "+62 811-8080-141"}
+    assert check_smalltalk(tmp_path, ["id", "en"], known) == []
     text = (tmp_path / "smalltalk.yaml").read_text(encoding="utf-8")
     (tmp_path / "smalltalk.yaml").write_text(
-        text.replace("WhatsApp 0811-8080-141", "WhatsApp 0812-3456-7890", 1), encoding="utf-8"
+        text.replace("WhatsApp +62 811-8080-141", "WhatsApp 0812-3456-7890", 1), encoding="utf-8"
     )
-    problems = check_smalltalk(tmp_path, ["id", "en"], {"0-800-1000", "0811-8080-141"})
+    problems = check_smalltalk(tmp_path, ["id", "en"], known)
     assert [p.message for p in problems] == ["number 0812-3456-7890 is not in contacts.yaml"]
 
 

@@ -33,11 +33,11 @@ MAX_SUGGESTIONS = 3
 class Calibration:
     """Ensemble weights and decision thresholds, from `python bench/calibrate.py`."""
 
-    lexical_weight: float = 0.7
-    agreement: float = 0.0
-    answer: float = 0.49
-    margin: float = 0.0
-    suggest: float = 0.13
+    lexical_weight: float = 0.6
+    agreement: float = 0.05
+    answer: float = 0.56
+    margin: float = 0.38
+    suggest: float = 0.08
     smalltalk: float = 0.15
 
 
