@@ -2,7 +2,7 @@
 
 The file holds labelled texts, one JSON object per line (`{"id", "label", "text", ...}`,
 label "fraudulent" or "genuine"), or a TSV with the columns label and text. An *alarm* is
-any verdict other than "none": recall is the share of fraudulent texts that raise one, the
+"danger" or "needs checking" ("advice", a text that reads as a warning, is not one): recall is the share of fraudulent texts that raise one, the
 false-alarm rate the share of genuine texts that do. Both are also given for "danger" alone.
 """
 
@@ -76,7 +76,7 @@ def evaluate(checker: Checker, items: Sequence[Labelled]) -> Report:
     report = Report()
     for item in items:
         result = checker.check(item.text)
-        alarm = result.verdict is not Verdict.NONE
+        alarm = result.verdict.flagged
         danger = result.verdict is Verdict.DANGER
         if item.label == FRAUDULENT:
             report.fraudulent += 1
