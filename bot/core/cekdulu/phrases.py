@@ -23,6 +23,7 @@ from bot.core.faq.normalise import Glossary, Normaliser
 
 GAP_WORDS = 4
 NEGATION_WINDOW = 3  # words before a match in which a negation cancels it
+AFTER_WINDOW = 8  # words after a match searched for "… adalah ilegal", "… is a scam"
 _GAP = re.compile(r"\s*(?:…|\.\.\.)\s*")
 _STAR = re.compile(r"(?<=\w)\*")
 _SPACES = re.compile(r" +")
@@ -158,6 +159,7 @@ class Negation:
 
     words: frozenset[str] = frozenset()
     scopes: tuple[re.Pattern[str], ...] = ()
+    after: tuple[re.Pattern[str], ...] = ()  # just after it: "… untuk bekerja adalah ilegal"
 
 
 def find(
@@ -177,12 +179,24 @@ def find(
         for match in pattern.finditer(cleaned.text):
             start = match.start()
             hit = Hit(start, match.end(), match.group(0))
-            if negated(cleaned, start, negation) or warned(cleaned.text, start, warnings):
+            if (
+                negated(cleaned, start, negation)
+                or warned(cleaned.text, start, warnings)
+                or judged_after(cleaned.text, match.end(), negation.after)
+            ):
                 if cancelled is not None:
                     cancelled.append(hit)
                 continue
             return hit
     return None
+
+
+def judged_after(text: str, end: int, patterns: Iterable[re.Pattern[str]]) -> bool:
+    """A judgement right after the match in its sentence ("visa kunjungan untuk bekerja
+    adalah ilegal", "… is a scam") makes the sentence a warning about it."""
+    rest = text[end:].split(BOUNDARY, 1)[0].split()[:AFTER_WINDOW]
+    window = " ".join(rest)
+    return bool(window) and any(p.search(window) for p in patterns)
 
 
 def warned(text: str, position: int, warnings: Iterable[re.Pattern[str]]) -> bool:

@@ -215,14 +215,20 @@ def _negation(data: dict[str, Any], where: str) -> phrases.Negation:
         scopes = phrases.compile_all(
             string_list(data.get("negation_scopes"), f"{where}: negation_scopes")
         )
+        after = phrases.compile_all(
+            string_list(data.get("negations_after"), f"{where}: negations_after")
+        )
     except phrases.PatternError as exc:
-        raise RulesError(f"{where}: negation_scopes: {exc}") from None
-    return phrases.Negation(words, scopes)
+        raise RulesError(f"{where}: negation_scopes or negations_after: {exc}") from None
+    return phrases.Negation(words, scopes, after)
 
 
 def _with_negation(rule: Rule, negation: phrases.Negation) -> Rule:
     return dataclasses.replace(
-        rule, negation=phrases.Negation(rule.negations | negation.words, negation.scopes)
+        rule,
+        negation=phrases.Negation(
+            rule.negations | negation.words, negation.scopes, negation.after
+        ),
     )
 
 
