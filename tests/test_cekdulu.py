@@ -49,7 +49,8 @@ def test_three_levels_never_safe(checker: Checker) -> None:
     assert checker.check("Kerja CS di Kamboja gaji 20jt").verdict is Verdict.DANGER
     assert checker.check("Lowongan hotel, berangkat minggu depan").verdict is Verdict.CHECK
     assert checker.check("Lowongan kasir di Sleman, gaji UMK").verdict is Verdict.NONE
-    assert {v.value for v in Verdict} == {"danger", "check", "none"}
+    assert {v.value for v in Verdict} == {"danger", "check", "advice", "none"}
+    assert [v for v in Verdict if v.flagged] == [Verdict.DANGER, Verdict.CHECK]
 
 
 def test_reasons_come_most_serious_first(checker: Checker) -> None:
@@ -60,8 +61,8 @@ def test_reasons_come_most_serious_first(checker: Checker) -> None:
 
 def test_json_shape(checker: Checker) -> None:
     data = checker.check("Admin online Kamboja, WA 0812-0000-1234").to_dict()
-    assert set(data) == {"verdict", "reasons", "identifiers", "agency"}
-    assert data["verdict"] == "danger"
+    assert set(data) == {"verdict", "flagged", "reasons", "identifiers", "agency"}
+    assert data["verdict"] == "danger" and data["flagged"] is True
     assert "online-job-scam-country" in data["reasons"]
     assert data["identifiers"] == [
         {"kind": "phone", "value": "+6281200001234", "display": "+6281200001234"}
@@ -85,8 +86,20 @@ def test_an_agency_not_in_the_register_needs_checking(checker: Checker) -> None:
     assert result.verdict is Verdict.CHECK
 
 
-def test_text_length_is_capped(checker: Checker) -> None:
-    assert len(checker.check("a " * 10_000).text) <= 4096
+def test_a_red_flag_past_4096_characters_is_found(checker: Checker) -> None:
+    """Issue 10: input past 4,096 characters was silently cut."""
+    text = "Lowongan kerja pabrik, syarat sehat. " * 111 + "Berangkat pakai visa umroh dulu."
+    assert text.index("visa umroh") > 4100
+    result = checker.check(text)
+    assert "tourist-visa" in result.reason_ids
+    assert result.verdict is Verdict.DANGER
+
+
+def test_quotes_are_the_users_own_words(checker: Checker) -> None:
+    """Issue 10: the quote was the normalised text ("rekening bca 8820123456 a n")."""
+    result = checker.check("Transfer DP ke Rekening BCA 8820123456 a.n. Rudi ya")
+    reason = next(r for r in result.reasons if r.id == "fee-personal-account")
+    assert reason.found == "Rekening BCA 8820123456 a.n."
 
 
 def _register():

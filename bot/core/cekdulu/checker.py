@@ -158,7 +158,9 @@ class Checker:
         return [Reason("reported-before", ReasonKind.REPORTED, Severity.CHECK, data=data)]
 
 
-def reads_as_advice(redflags: RedFlags, context: Context, identifiers: Sequence[Identifier]) -> bool:
+def reads_as_advice(
+    redflags: RedFlags, context: Context, identifiers: Sequence[Identifier]
+) -> bool:
     """Whether the text reads as a warning, advice or news rather than an offer.
 
     Points for advice: each warning or news phrase of redflags.yaml's `advice` found, and

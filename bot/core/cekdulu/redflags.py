@@ -103,8 +103,10 @@ class Rule:
         if not self.patterns:
             return Found("")  # the conditions alone make the rule
         mapped = context.mapped
-        negation = self.negation if (self.negation.words or self.negation.scopes) else (
-            phrases.Negation(self.negations)
+        negation = (
+            self.negation
+            if (self.negation.words or self.negation.scopes)
+            else (phrases.Negation(self.negations))
         )
         hit = phrases.find(mapped, self.patterns, negation, context.warnings, context.cancelled)
         return Found(mapped.original(hit.start, hit.end)) if hit else None
@@ -226,9 +228,7 @@ def _negation(data: dict[str, Any], where: str) -> phrases.Negation:
 def _with_negation(rule: Rule, negation: phrases.Negation) -> Rule:
     return dataclasses.replace(
         rule,
-        negation=phrases.Negation(
-            rule.negations | negation.words, negation.scopes, negation.after
-        ),
+        negation=phrases.Negation(rule.negations | negation.words, negation.scopes, negation.after),
     )
 
 
