@@ -40,7 +40,7 @@ from bot.core.reports.draft import Draft  # noqa: E402
 from bot.core.reports.identifiers import extract  # noqa: E402
 from bot.services import Services  # noqa: E402
 from bot.storage import Database  # noqa: E402
-from bot.telegram.handlers.cekdulu import answer_parts  # noqa: E402
+from bot.telegram.handlers.cekdulu import answer_text  # noqa: E402
 
 ADS = ROOT / "tests/data/ads.jsonl"
 RESULTS = ROOT / "bench/results/check.md"
@@ -122,7 +122,7 @@ def measure(services: Services, texts: list[str], repeat: int) -> dict[str, tupl
     def full(text: str) -> None:
         result = checker.check(text, register=services.agency_register.current())
         services.check_counts.record(result.identifiers)
-        answer_parts(_, result, content)
+        answer_text(_, result, content)
 
     parts: dict[str, Callable[[str], object]] = {
         "whole check, as the bot runs it": full,
