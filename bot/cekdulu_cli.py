@@ -103,7 +103,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     if lang not in content.language_codes:
         print(f"--lang must be one of {', '.join(content.language_codes)}", file=sys.stderr)
         return USAGE_ERROR
-    text, ocr_text = _input(args)
+    text, ocr_text = _input(args, checker.lexicon)
     if text is None:
         return USAGE_ERROR
     result = checker.check(text)
@@ -119,7 +119,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _input(args: argparse.Namespace) -> tuple[str | None, str | None]:
+def _input(args: argparse.Namespace, lexicon: frozenset[str]) -> tuple[str | None, str | None]:
     """(text to check, text read by OCR or None); (None, None) after printing why not.
 
     The positional argument is always text: "check ad.txt" checks the words "ad.txt". Files
@@ -130,7 +130,7 @@ def _input(args: argparse.Namespace) -> tuple[str | None, str | None]:
         return None, None
     ocr_text = None
     if args.image is not None:
-        ocr_text = _read_image(args.image)
+        ocr_text = _read_image(args.image, lexicon)
         if ocr_text is None:
             return None, None
         text = ocr_text
@@ -142,7 +142,7 @@ def _input(args: argparse.Namespace) -> tuple[str | None, str | None]:
             return None, None
     elif args.text is not None:
         text = args.text
-        if Path(text).is_file():
+        if _names_a_file(text):
             print(
                 f"Note: checking the words {text!r}; to check the file, use --file.",
                 file=sys.stderr,
@@ -156,12 +156,19 @@ def _input(args: argparse.Namespace) -> tuple[str | None, str | None]:
     return text, ocr_text
 
 
-def _read_image(path: Path) -> str | None:
+def _names_a_file(text: str) -> bool:
+    try:
+        return len(text) < 4096 and "\n" not in text and Path(text).is_file()
+    except (OSError, ValueError):  # too long for a name, or a NUL byte
+        return False
+
+
+def _read_image(path: Path, lexicon: frozenset[str]) -> str | None:
     from bot.core.cekdulu import ocr
 
     try:
         data = path.read_bytes()
-        return ocr.read_text(data).text
+        return ocr.read_text(data, lexicon).text
     except OSError as exc:
         print(f"Cannot read {path}: {exc}", file=sys.stderr)
     except ocr.UnreadableImage:

@@ -25,7 +25,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from bot.core.cekdulu import agencies
+from bot.core.cekdulu import agencies, ocr
 from bot.core.cekdulu.agencies import AgencyMatch, Register, Standing
 from bot.core.cekdulu.destinations import Country, Destinations, JobType
 from bot.core.cekdulu.reasons import Kind as ReasonKind
@@ -95,6 +95,7 @@ class Checker:
     register: Register | None = None  # None: skip the agency check (evaluation of texts)
     count_reports: ReportCounter | None = None
     wages: Wages = field(default_factory=lambda: Wages(()))
+    lexicon: frozenset[str] = frozenset()  # words of the content files, for OCR (ocr.py)
 
     @classmethod
     def load(cls, content_dir: Path, languages: Iterable[str]) -> Checker:
@@ -103,6 +104,7 @@ class Checker:
             RedFlags.load(content_dir, languages),
             Destinations.load(content_dir, languages),
             wages=Wages.load(content_dir, languages),
+            lexicon=ocr.lexicon_from(Path(content_dir)),
         )
 
     def check(self, text: str, register: Register | None = None) -> Result:

@@ -8,14 +8,23 @@ and calls are serialised by a lock; the Telegram layer runs `read_text` in a wor
 
 When the package is missing or cannot load, `available()` is False and `read_text` raises
 `OcrUnavailable`: the bot then says kindly that it cannot read pictures right now.
+
+The packaged recognition model (PP-OCRv4, trained mostly on Chinese) often drops the spaces
+between Latin words at small sizes ("LOKERADMINONLINEKAMBOJA"). `split_glued` puts them
+back with a word list: every word of the content files (the rules, destinations, FAQ), so
+words that matter to the check are always known.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
+import re
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -71,16 +80,71 @@ def available() -> bool:
     return True
 
 
-def read_text(data: bytes) -> OcrText:
-    """The text in the picture, lines in reading order. Blocking: call it off the event loop."""
+def read_text(data: bytes, lexicon: frozenset[str] = frozenset()) -> OcrText:
+    """The text in the picture, lines in reading order, glued words split with `lexicon`
+    (see `lexicon_from`). Blocking: call it off the event loop."""
     image = _decode(data)
     with _lock:
         engine = _load()
         result, _ = engine(image, use_cls=False)
-    lines = [(box, text) for box, text, score in (result or []) if float(score) >= MIN_SCORE]
-    lines.sort(key=lambda item: (_top(item[0]), _left(item[0])))
-    texts = [" ".join(str(text).split()) for _, text in lines if str(text).strip()]
+    pieces = [(box, str(text)) for box, text, score in (result or []) if float(score) >= MIN_SCORE]
+    texts = [" ".join(" ".join(text.split()) for _, text in row) for row in _rows(pieces)]
+    texts = [t for t in texts if t.strip()]
+    if lexicon:
+        texts = [split_glued(text, lexicon) for text in texts]
     return OcrText("\n".join(texts), len(texts))
+
+
+# -- putting spaces back ------------------------------------------------------------------------
+_WORD = re.compile(r"[A-Za-z]+")
+_LETTER_DIGIT = re.compile(r"(?<=[A-Za-z])(?=\d)")
+MIN_GLUED = 6  # shorter runs are left alone
+MAX_WORD = 20
+UNKNOWN_COST = 4.0  # per unknown run, plus one per letter in it: known words win
+
+
+@functools.lru_cache(maxsize=4)
+def lexicon_from(directory: Path) -> frozenset[str]:
+    """Every word (two letters or more) in the content files under `directory`."""
+    words: set[str] = set()
+    for path in sorted(Path(directory).rglob("*.yaml")):
+        words |= _words(path.read_text(encoding="utf-8", errors="ignore"))
+    return frozenset(words)
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]{2,}", text.lower()) if len(w) <= MAX_WORD}
+
+
+def split_glued(line: str, lexicon: frozenset[str] | Iterable[str]) -> str:
+    """ "LOKERADMINONLINEKAMBOJA" → "LOKER ADMIN ONLINE KAMBOJA", "WA0812" → "WA 0812";
+    runs of letters the word list already knows, or cannot split into known words, stay."""
+    known = lexicon if isinstance(lexicon, frozenset) else frozenset(lexicon)
+    line = _LETTER_DIGIT.sub(" ", line)
+    return _WORD.sub(lambda m: _split_run(m.group(0), known), line)
+
+
+def _split_run(run: str, known: frozenset[str]) -> str:
+    lower = run.lower()
+    if len(run) < MIN_GLUED or lower in known:
+        return run
+    best: list[tuple[float, int]] = [(0.0, 0)] + [(float("inf"), 0)] * len(lower)
+    for end in range(1, len(lower) + 1):
+        for start in range(max(0, end - MAX_WORD), end):
+            piece = lower[start:end]
+            cost = 1.0 if piece in known else UNKNOWN_COST + len(piece)
+            if best[start][0] + cost < best[end][0]:
+                best[end] = (best[start][0] + cost, start)
+    cuts = []
+    end = len(lower)
+    while end > 0:
+        start = best[end][1]
+        cuts.append((start, end))
+        end = start
+    pieces = [run[a:b] for a, b in reversed(cuts)]
+    if any(p.lower() not in known for p in pieces):
+        return run  # not every piece is a word: leave the run as it was read
+    return " ".join(pieces)
 
 
 def _decode(data: bytes) -> Any:
@@ -102,10 +166,22 @@ def _decode(data: bytes) -> Any:
     return np.asarray(picture)[:, :, ::-1].copy()
 
 
-def _top(box: Any) -> float:
-    """Lines on about the same row (within a few pixels) read left to right."""
-    return round(min(point[1] for point in box) / 12)
+def _rows(pieces: list[tuple[Any, str]]) -> list[list[tuple[Any, str]]]:
+    """Pieces of text on the same row (their vertical centres within half a line height,
+    even on a slightly rotated picture), rows top to bottom, pieces left to right."""
+    rows: list[list[tuple[Any, str]]] = []
+    for piece in sorted(pieces, key=lambda p: _centre(p[0])):
+        if rows and abs(_centre(piece[0]) - _centre(rows[-1][0][0])) < _height(rows[-1][0][0]) / 2:
+            rows[-1].append(piece)
+        else:
+            rows.append([piece])
+    return [sorted(row, key=lambda p: min(point[0] for point in p[0])) for row in rows]
 
 
-def _left(box: Any) -> float:
-    return min(point[0] for point in box)
+def _centre(box: Any) -> float:
+    return sum(point[1] for point in box) / len(box)
+
+
+def _height(box: Any) -> float:
+    ys = [point[1] for point in box]
+    return max(max(ys) - min(ys), 1.0)

@@ -209,7 +209,8 @@ async def _read_picture(context: ContextTypes.DEFAULT_TYPE, picture) -> ocr.OcrT
     try:
         file = await picture.get_file()
         data = bytes(await file.download_as_bytearray())
-        return await asyncio.to_thread(ocr.read_text, data)
+        lexicon = services(context).checker.lexicon
+        return await asyncio.to_thread(ocr.read_text, data, lexicon)
     except (ocr.OcrUnavailable, ocr.UnreadableImage) as exc:
         log.info("picture not read: %s", type(exc).__name__)
         return None
