@@ -183,36 +183,38 @@ async def check_picture(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     """Read the text in a photo (off the event loop) and check it with its caption."""
     _ = translator(update, context)
     message = update.effective_message
-    caption = message.caption or ""
+    caption = (message.caption or "").strip()
     picture = _picture(message)
-    read = await _read_picture(context, picture) if picture is not None else None
-    if read is None:  # OCR unavailable or the file unreadable: the caption alone, said kindly
-        if caption.strip():
+    read = await _read_picture(context, picture) if picture is not None else ocr.OcrText("", 0)
+    if read is None and not caption:  # OCR unavailable: say so kindly
+        await message.reply_text(_ocr_unavailable(_))
+    elif read is None or not read.text.strip():  # nothing read: the caption alone, if any
+        if caption:
             await answer(update, context, caption, source=Source.CAPTION_ONLY)
         else:
-            await message.reply_text(_ocr_unavailable(_))
-        return
-    text = "\n".join(t for t in (caption.strip(), read.text) if t)
-    if not read.text.strip() and not caption.strip():
-        await message.reply_text(
-            _(
-                "I could not find any text in this picture. If it is a job offer, type or "
-                "paste its main points (agency name, phone number, country, salary, costs)."
+            await message.reply_text(
+                _(
+                    "I could not find any text in this picture. If it is a job offer, type or "
+                    "paste its main points (agency name, phone number, country, salary, costs)."
+                )
             )
-        )
-        return
-    _remember_ocr(context, message.message_id, read.text)
-    await answer(update, context, text, source=Source.PICTURE)
+    else:
+        _remember_ocr(context, message.message_id, read.text)
+        text = "\n".join(t for t in (caption, read.text) if t)
+        await answer(update, context, text, source=Source.PICTURE)
 
 
 async def _read_picture(context: ContextTypes.DEFAULT_TYPE, picture) -> ocr.OcrText | None:
+    """The text in the picture; empty when the file is not a picture that opens; None
+    when OCR is not available here."""
     try:
         file = await picture.get_file()
         data = bytes(await file.download_as_bytearray())
         lexicon = services(context).checker.lexicon
         return await asyncio.to_thread(ocr.read_text, data, lexicon)
-    except (ocr.OcrUnavailable, ocr.UnreadableImage) as exc:
-        log.info("picture not read: %s", type(exc).__name__)
+    except ocr.UnreadableImage:
+        return ocr.OcrText("", 0)
+    except ocr.OcrUnavailable:
         return None
 
 
@@ -309,7 +311,7 @@ def _screen(
         blocks.append(_("🖼 I read this text from the picture; reading can make mistakes."))
     elif source is Source.CAPTION_ONLY:
         blocks.append(_caption_only_note(_))
-    shown = _counted(result) if result.verdict is not Verdict.ADVICE else []
+    shown = list(result.reasons) if result.verdict is not Verdict.ADVICE else []
     if reasons and shown:
         lines = [_reason_line(_, r, found_limit) for r in shown[:TOP_REASONS]]
         if len(shown) > TOP_REASONS:
@@ -321,13 +323,6 @@ def _screen(
         blocks.append("\n".join(lines))
     blocks.append(_next_steps(_, result.verdict, content))
     return "\n\n".join(blocks)
-
-
-def _counted(result: Result) -> list[Reason]:
-    """Reasons that explain the verdict (info reasons, such as a licence found, included
-    when nothing else was found, so "licensed" is said on the first screen)."""
-    counted = [r for r in result.reasons if r.severity is not Severity.INFO]
-    return counted or list(result.reasons)
 
 
 def _reason_line(_: Translator, reason: Reason, found_limit: int) -> str:
