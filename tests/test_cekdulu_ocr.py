@@ -116,3 +116,18 @@ def test_cli_check_image_json_adds_the_ocr_text(tmp_path: Path, monkeypatch, cap
     not_a_picture = tmp_path / "note.png"
     not_a_picture.write_bytes(b"hello")
     assert main(["check", "--image", str(not_a_picture)]) == 2
+
+
+def test_ocr_loads_and_reads_without_any_network(monkeypatch) -> None:
+    """The models ship inside the package: a fresh engine must load and read with every
+    network connection refused."""
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise OSError("network disabled in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(ocr, "_engine", None)
+    read = ocr.read_text(render(["Tanpa tes"], FONTS[1], 36))
+    assert "tanpa" in read.text.lower()
