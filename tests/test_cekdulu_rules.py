@@ -90,6 +90,18 @@ def test_an_offer_dressed_as_a_warning_stays_danger(checker: Checker) -> None:
     assert checker.check(text).verdict is Verdict.DANGER
 
 
+def test_a_phone_number_is_not_a_fee_amount(checker: Checker) -> None:
+    text = "Lowongan pabrik, biaya tidak ada, WA 0812-3456-7890"
+    assert "fee-upfront" not in ids(checker, text)
+    assert "fee-upfront" in ids(checker, "Biaya RM3.500, proses cepat")
+
+
+def test_wages_cut_after_the_fact_and_recruiter_loans(checker: Checker) -> None:
+    assert "fee-from-salary" in ids(checker, "paspor dipegang agen, gaji dipotong 7 bulan")
+    text = "Kamu bisa pinjam uang dari kami untuk biaya, nanti cicil dari gaji di Hongkong"
+    assert "recruiter-loan" in ids(checker, text)
+
+
 def test_a_negation_does_not_reach_across_a_comma(checker: Checker) -> None:
     text = "Tidak usah takut, biaya admin 2 juta transfer dulu ya"
     assert "fee-upfront" in ids(checker, text)
