@@ -265,6 +265,7 @@ def measure_ocr(checker, count: int) -> dict[str, object]:
         "p95": percentile(seconds, 0.95),
         "max": max(seconds),
         "cpu_median": statistics.median(cpu),
+        "cpu_p95": percentile(cpu, 0.95),
     }
 
 
@@ -321,8 +322,9 @@ def report(args, pinned: str, results, slow, texts: list[str], checker, ocr_resu
             f"({o['same']}/{o['items']}); fraudulent flyers flagged: "
             f"{o['fraud_flagged']}/{o['fraud']}.",
             f"- Seconds per image: median {o['median']:.2f}, p95 {o['p95']:.2f}, max "
-            f"{o['max']:.2f} (CPU median {o['cpu_median']:.2f}). Target ≤ {TARGET_OCR_S} s: "
-            f"**{met}** (p95).",
+            f"{o['max']:.2f}; CPU time median {o['cpu_median']:.2f}, p95 {o['cpu_p95']:.2f}. "
+            f"Target ≤ {TARGET_OCR_S} s: **{met}** (wall p95); CPU p95 "
+            f"{'within' if o['cpu_p95'] <= TARGET_OCR_S else 'over'} it.",
         ]
     return "\n".join(lines)
 

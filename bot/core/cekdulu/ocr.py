@@ -30,6 +30,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 MAX_SIDE = 1600  # larger pictures are scaled down first: enough for flyer text, much faster
+DETECT_SIDE = 960  # the text detector sees at most this many pixels a side
 MIN_SCORE = 0.5  # lines recognised with less confidence are dropped
 MAX_PIXELS = 40_000_000  # refuse decompression bombs before decoding
 
@@ -62,7 +63,14 @@ def _load() -> Any:
         from rapidocr_onnxruntime import RapidOCR
 
         # One thread per call: the bot shares its cores, and the benchmark measures one core.
-        _engine = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)
+        # Detection at most 960 pixels a side and never scaled up ("max"; the package default
+        # scales the short side up to 736): about 2.5 times less CPU on flyers, same text.
+        _engine = RapidOCR(
+            intra_op_num_threads=1,
+            inter_op_num_threads=1,
+            det_limit_side_len=DETECT_SIDE,
+            det_limit_type="max",
+        )
     except Exception as exc:  # ImportError, onnxruntime errors, missing model files
         _failed = f"{type(exc).__name__}: {exc}"
         log.warning("OCR is not available: %s", _failed)
