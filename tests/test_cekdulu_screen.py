@@ -134,3 +134,15 @@ def test_advice_lists_no_danger_reasons(services: Services, checker: Checker) ->
     text = answer_text(_, result, services.content)
     assert text.startswith("ℹ️ <b>This reads like a warning or advice, not an offer</b>")
     assert "🔴" not in text
+
+
+def test_emoji_are_two_units_each_when_packing(services: Services) -> None:
+    """Issue 13 item 11: packing by characters let a part reach 4,653 UTF-16 units. Forty
+    reported identifiers quoted as 120 emoji each are about 10,000 units."""
+    _ = services.i18n.translator("id")
+    items = [{"kind": "handle", "display": "😀" * 200, "reports": 3}] * 40
+    reason = Reason("reported-before", Kind.REPORTED, Severity.CHECK, data={"items": items})
+    parts = detail_parts(_, Result("x", Verdict.CHECK, [reason], []))
+    assert len(parts) >= 3
+    assert all(rendered_length(part) <= MAX_ANSWER for part in parts)
+    assert sum(part.count("<code>") for part in parts) == 40  # nothing dropped

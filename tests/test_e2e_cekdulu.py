@@ -373,6 +373,21 @@ async def test_a_forwarded_photo_is_read_and_checked(bot: Bot) -> None:
     assert reply["text"].startswith("🚨 Danger signs found")
 
 
+@needs_ocr
+async def test_a_screenshot_sent_as_a_file_is_read_too(bot: Bot) -> None:
+    await bot.api.send_document(USER, flyer(FLYER), file_name="loker.png", mime_type="image/png")
+    reply = await bot.api.next_message(USER, timeout=60)
+    assert reply["text"].startswith("🚨 Ada tanda bahaya")
+
+
+@needs_ocr
+async def test_cek_then_a_photo_checks_the_photo(bot: Bot) -> None:
+    await say(bot, USER, "/cek")
+    await bot.api.send_photo(USER, data=flyer(FLYER))
+    reply = await bot.api.next_message(USER, timeout=60)
+    assert reply["text"].startswith("🚨 Ada tanda bahaya")
+
+
 async def test_when_pictures_cannot_be_read_the_bot_says_so_kindly(bot: Bot, monkeypatch) -> None:
     from bot.core.cekdulu import ocr
 
