@@ -214,8 +214,15 @@ def cmd_eval_check(args: argparse.Namespace, settings: Settings) -> int:
     except (ValueError, KeyError) as exc:
         print(f"Cannot read {args.file}: {exc}", file=sys.stderr)
         return USAGE_ERROR
-    content = load_valid_content(settings.content_dir)
-    checker = Checker.load(settings.content_dir, content.language_codes)
+    from bot.core.cekdulu.reasons import RulesError
+    from bot.core.content import ContentError
+
+    try:
+        content = load_valid_content(settings.content_dir)
+        checker = Checker.load(settings.content_dir, content.language_codes)
+    except (ContentError, RulesError, OSError) as exc:
+        print(f"Content errors:\n{exc}", file=sys.stderr)
+        return CONTENT_ERROR
     print(format_report(evaluate(checker, items), details=not args.quiet))
     return 0
 

@@ -134,6 +134,9 @@ ENGLISH_EXAMPLES = {
     "drug-courier": ("Please carry this package for my friend", "Luggage allowance is 30 kg."),
     "account-renting": ("Rent your bank account to us", "Your salary goes to your account."),
     "bride-offer": ("Marry a rich Chinese husband, dowry paid", "Marriage registered at KUA."),
+    "ransom": ("Pay the ransom today or he stays", "The government flew them home."),
+    "working-holiday-fee": ("WHV guaranteed, pay our fee", "Apply for the SDUWHV online."),
+    "fake-amnesty": ("Amnesty work permit through us, fee RM3,000", "Repatriation at Immigration."),
 }
 
 
