@@ -20,7 +20,12 @@ USAGE_ERROR = 2
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
     check = sub.add_parser("check", help="Cek Dulu: check a job offer, agency, number or link")
-    check.add_argument("text", nargs="?", help="the text; omit to read all of stdin as one text")
+    check.add_argument(
+        "text", nargs="?", help="the text itself (never a file name: use --file or --image)"
+    )
+    source = check.add_mutually_exclusive_group()
+    source.add_argument("--file", type=Path, help="check the text in this UTF-8 text file")
+    source.add_argument("--image", type=Path, help="read the text in this picture (OCR), check it")
     check.add_argument("--json", action="store_true", help="print the result as JSON")
     check.add_argument("--lang", help="language of explanations (default: DEFAULT_LANGUAGE)")
     check.set_defaults(handler=cmd_check)
@@ -100,13 +105,79 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     if lang not in content.language_codes:
         print(f"--lang must be one of {', '.join(content.language_codes)}", file=sys.stderr)
         return USAGE_ERROR
-    text = args.text if args.text is not None else sys.stdin.read()
+    text, ocr_text = _input(args, checker.lexicon)
+    if text is None:
+        return USAGE_ERROR
     result = checker.check(text)
     if args.json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False))
+        data = result.to_dict()
+        if ocr_text is not None:
+            data["ocr_text"] = ocr_text
+        print(json.dumps(data, ensure_ascii=False))
     else:
+        if ocr_text is not None:
+            print("text read from the picture:\n" + ocr_text + "\n")
         print(describe(result, lang))
     return 0
+
+
+def _input(args: argparse.Namespace, lexicon: frozenset[str]) -> tuple[str | None, str | None]:
+    """(text to check, text read by OCR or None); (None, None) after printing why not.
+
+    The positional argument is always text: "check ad.txt" checks the words "ad.txt". Files
+    are read only with --file (text) or --image (a picture). Empty input is an error, never
+    a silent "none"."""
+    if args.text is not None and (args.file or args.image):
+        print("Give the text or --file or --image, not two of them.", file=sys.stderr)
+        return None, None
+    ocr_text = None
+    if args.image is not None:
+        ocr_text = _read_image(args.image, lexicon)
+        if ocr_text is None:
+            return None, None
+        text = ocr_text
+    elif args.file is not None:
+        try:
+            text = args.file.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            print(f"Cannot read {args.file}: {exc}", file=sys.stderr)
+            return None, None
+    elif args.text is not None:
+        text = args.text
+        if _names_a_file(text):
+            print(
+                f"Note: checking the words {text!r}; to check the file, use --file.",
+                file=sys.stderr,
+            )
+    else:
+        text = sys.stdin.read()
+    if not text.strip():
+        where = "the picture has no readable text" if args.image else "the text is empty"
+        print(f"Nothing to check: {where}.", file=sys.stderr)
+        return None, None
+    return text, ocr_text
+
+
+def _names_a_file(text: str) -> bool:
+    try:
+        return len(text) < 4096 and "\n" not in text and Path(text).is_file()
+    except (OSError, ValueError):  # too long for a name, or a NUL byte
+        return False
+
+
+def _read_image(path: Path, lexicon: frozenset[str]) -> str | None:
+    from bot.core.cekdulu import ocr
+
+    try:
+        data = path.read_bytes()
+        return ocr.read_text(data, lexicon).text
+    except OSError as exc:
+        print(f"Cannot read {path}: {exc}", file=sys.stderr)
+    except ocr.UnreadableImage:
+        print(f"{path} is not a picture I can open.", file=sys.stderr)
+    except ocr.OcrUnavailable as exc:
+        print(f"Reading pictures is not available here ({exc}).", file=sys.stderr)
+    return None
 
 
 def describe(result, lang: str) -> str:
@@ -115,6 +186,9 @@ def describe(result, lang: str) -> str:
     for reason in result.reasons:
         title = reason.title.get(lang) or reason.id
         found = f' ("{reason.found}")' if reason.found else ""
+        if reason.data.get("wage"):
+            wage = reason.data["wage"]
+            found += f" [compared with {wage.display()} ({wage.country}/{wage.job}, {wage.as_of})]"
         lines.append(f"- [{reason.severity.value}] {reason.id}: {title}{found}")
         if reason.explanation:
             lines.append(f"    {reason.explanation[lang]}")
@@ -147,8 +221,15 @@ def cmd_eval_check(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{args.file}: no labelled offers found", file=sys.stderr)
         return USAGE_ERROR
     check_encoding(settings)
-    content = load_valid_content(settings.content_dir)
-    checker = Checker.load(settings.content_dir, content.language_codes)
+    from bot.core.cekdulu.reasons import RulesError
+    from bot.core.content import ContentError
+
+    try:
+        content = load_valid_content(settings.content_dir)
+        checker = Checker.load(settings.content_dir, content.language_codes)
+    except (ContentError, RulesError, OSError) as exc:
+        print(f"Content errors:\n{exc}", file=sys.stderr)
+        return CONTENT_ERROR
     print(format_report(evaluate(checker, items), details=not args.quiet))
     return 0
 

@@ -94,7 +94,7 @@ def test_eval_check(tmp_path: Path, capsys) -> None:
 
 def test_content_check_validates_the_rule_files(tmp_path: Path, monkeypatch, capsys) -> None:
     assert main(["content", "check"]) == 0
-    assert "Cek Dulu 16 red flags" in capsys.readouterr().out
+    assert "Cek Dulu 29 red flags" in capsys.readouterr().out
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     rules = content / "redflags.yaml"
@@ -102,3 +102,35 @@ def test_content_check_validates_the_rule_files(tmp_path: Path, monkeypatch, cap
     monkeypatch.setenv("CONTENT_DIR", str(content))
     assert main(["content", "check"]) == 1
     assert "severity" in capsys.readouterr().out
+
+
+# -- robust input (issue 10) -------------------------------------------------------------------
+@pytest.mark.parametrize("text", ["", "   \n "])
+def test_check_refuses_empty_text(text: str, capsys) -> None:
+    assert main(["check", text]) == 2
+    assert "Nothing to check" in capsys.readouterr().err
+
+
+def test_check_refuses_empty_stdin(monkeypatch, capsys) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert main(["check", "--json"]) == 2
+    assert "Nothing to check" in capsys.readouterr().err
+
+
+def test_check_file_reads_the_file_and_text_is_never_a_file(tmp_path: Path, capsys) -> None:
+    ad = tmp_path / "ad.txt"
+    ad.write_text("Berangkat pakai visa umroh dulu, gaji 20jt", encoding="utf-8")
+    assert main(["check", "--json", "--file", str(ad)]) == 0
+    assert "tourist-visa" in json.loads(capsys.readouterr().out)["reasons"]
+    assert main(["check", "--json", str(ad)]) == 0  # the words, not the file
+    captured = capsys.readouterr()
+    assert "tourist-visa" not in json.loads(captured.out)["reasons"]
+    assert "use --file" in captured.err
+    assert main(["check", "--file", str(tmp_path / "missing.txt")]) == 2
+
+
+def test_check_a_long_text_whole(capsys) -> None:
+    text = "Lowongan pabrik, syarat sehat dan jujur. " * 110 + "Paspor nanti saya yang pegang."
+    assert len(text) > 4100
+    assert main(["check", "--json", text]) == 0
+    assert "documents-held" in json.loads(capsys.readouterr().out)["reasons"]

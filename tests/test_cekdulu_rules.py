@@ -42,6 +42,71 @@ def test_rule_ignores_its_negative_example(checker: Checker, rule: dict) -> None
     assert rule["id"] not in ids(checker, rule["examples"]["no_match"])
 
 
+@pytest.mark.parametrize("rule", RULES, ids=[r["id"] for r in RULES])
+def test_a_warning_against_the_red_flag_is_never_danger(checker: Checker, rule: dict) -> None:
+    """Every rule has a negated or warning form of its red flag (issue 10): the engine,
+    not the rule, must read it as advice, so it neither triggers the rule as an offer
+    nor gets "danger"."""
+    result = checker.check(rule["examples"]["negated"])
+    assert result.verdict is not Verdict.DANGER, result.reason_ids
+    assert rule["id"] not in result.reason_ids or result.verdict is Verdict.ADVICE
+
+
+ISSUE_EXAMPLES = [
+    "Himbauan: sebelum daftar, cek dulu perusahaannya di SISKOP2MI, jangan berangkat dengan visa "
+    "kunjungan, dan jangan mau paspormu dipegang calo.",
+    "Tidak ada pembayaran apa pun ke rekening pribadi dalam proses resmi.",
+    "Kabar baik: pekerja rumah tangga dibebaskan dari biaya penempatan, jadi tidak perlu bayar "
+    "apa pun di muka.",
+    "Waspada modus tawaran kerja admin di Kamboja dengan gaji tinggi, itu penipuan. Tidak ada "
+    "penempatan resmi ke sana.",
+    "Never pay a placement fee to a personal account. Do not hand over your passport.",
+]
+
+
+@pytest.mark.parametrize("text", ISSUE_EXAMPLES)
+def test_official_warnings_from_the_issue_are_not_danger(checker: Checker, text: str) -> None:
+    assert checker.check(text).verdict is not Verdict.DANGER
+
+
+def test_a_warning_is_called_advice(checker: Checker) -> None:
+    assert checker.check(ISSUE_EXAMPLES[0]).verdict is Verdict.ADVICE
+    assert checker.check(ISSUE_EXAMPLES[3]).verdict is Verdict.ADVICE
+
+
+def test_news_about_a_case_is_advice_not_an_offer(checker: Checker) -> None:
+    text = (
+        "Polda Riau menggagalkan penyelundupan 58 calon pekerja migran yang akan diseberangkan "
+        "ke Malaysia dengan speedboat. Para korban membayar 10-15 juta."
+    )
+    assert checker.check(text).verdict is Verdict.ADVICE
+
+
+def test_an_offer_dressed_as_a_warning_stays_danger(checker: Checker) -> None:
+    text = (
+        "Waspada penipuan! Kami resmi. Gaji 20jt, biaya admin 5jt transfer ke rekening saya "
+        "BCA 1234567890 a.n. Rudi, WA 0812-0000-1234"
+    )
+    assert checker.check(text).verdict is Verdict.DANGER
+
+
+def test_a_phone_number_is_not_a_fee_amount(checker: Checker) -> None:
+    text = "Lowongan pabrik, biaya tidak ada, WA 0812-3456-7890"
+    assert "fee-upfront" not in ids(checker, text)
+    assert "fee-upfront" in ids(checker, "Biaya RM3.500, proses cepat")
+
+
+def test_wages_cut_after_the_fact_and_recruiter_loans(checker: Checker) -> None:
+    assert "fee-from-salary" in ids(checker, "paspor dipegang agen, gaji dipotong 7 bulan")
+    text = "Kamu bisa pinjam uang dari kami untuk biaya, nanti cicil dari gaji di Hongkong"
+    assert "recruiter-loan" in ids(checker, text)
+
+
+def test_a_negation_does_not_reach_across_a_comma(checker: Checker) -> None:
+    text = "Tidak usah takut, biaya admin 2 juta transfer dulu ya"
+    assert "fee-upfront" in ids(checker, text)
+
+
 ENGLISH_EXAMPLES = {
     "fee-personal-account": ("Send the fee to my DANA account", "Pay only at the office."),
     "fee-upfront": ("Registration fee 500 USD first", "No registration fee at all."),
@@ -59,6 +124,19 @@ ENGLISH_EXAMPLES = {
     "job-buying": ("You must buy the job for NT$60,000", "Renewal: ARC and medical only."),
     "individual-recruiter": ("I am a recruiter, DM me", "Apply at our licensed office."),
     "hidden-details": ("Location is confidential", "Factory in Taichung, Taiwan."),
+    "direct-hire-fee": ("Direct hire, pay me a service fee", "Apply through a licensed agency."),
+    "sexual-exploitation": ("Young women, must be beautiful", "Nurses, men or women, 21-40."),
+    "entertainment-abroad": ("Karaoke hostess in Tokyo", "Hotel front desk in Tokyo."),
+    "europe-fee": ("Poland factory job, fee 3000 EUR", "Poland factory job via KP2MI."),
+    "cruise-fee": ("Cruise ship job, pay a deposit first", "Cruise ship job, licensed agency."),
+    "recruiter-loan": ("We give a loan, repay from your salary", "Salary paid in full to you."),
+    "permit-after-arrival": ("Work permit arranged after arrival", "Work visa before departure."),
+    "drug-courier": ("Please carry this package for my friend", "Luggage allowance is 30 kg."),
+    "account-renting": ("Rent your bank account to us", "Your salary goes to your account."),
+    "bride-offer": ("Marry a rich Chinese husband, dowry paid", "Marriage registered at KUA."),
+    "ransom": ("Pay the ransom today or he stays", "The government flew them home."),
+    "working-holiday-fee": ("WHV guaranteed, pay our fee", "Apply for the SDUWHV online."),
+    "fake-amnesty": ("Amnesty work permit through us, fee RM3,000", "Repatriation at Immigration."),
 }
 
 
@@ -201,19 +279,40 @@ def test_a_bad_pattern_is_reported_by_name() -> None:
 )
 def test_salary_reader(checker: Checker, text: str, rupiah: float) -> None:
     rule = checker.redflags.get("salary-too-high")
-    reader = rule.salary[0]
+    reader = rule.salary
     assert reader.highest(text).idr == pytest.approx(rupiah)
 
 
 @pytest.mark.parametrize("text", ["biaya 60jt", "gaji UMR", "gaji 300rb per hari", "2025-2027"])
 def test_salary_reader_ignores_fees_days_and_plain_numbers(checker: Checker, text: str) -> None:
-    reader = checker.redflags.get("salary-too-high").salary[0]
+    reader = checker.redflags.get("salary-too-high").salary
     assert reader.highest(text) is None
 
 
-def test_salary_ceiling_depends_on_destination(checker: Checker) -> None:
+def test_salary_is_compared_like_with_like(checker: Checker) -> None:
+    """Same country AND job only (issue 10: a Cambodian office job was compared with the
+    Hong Kong domestic-worker minimum)."""
     assert "salary-too-high" not in ids(checker, "Pabrik di Korea, gaji 30 juta, lulus EPS-TOPIK")
     assert "salary-too-high" in ids(checker, "Pabrik di Malaysia, gaji 30 juta")
+    assert "salary-too-high" in ids(checker, "PRT Hong Kong gaji 20 juta sebulan")
+    assert "salary-too-high" not in ids(checker, "Admin online di Kamboja gaji 45 juta")
+    assert "salary-too-high" not in ids(checker, "Kerja di Hong Kong gaji 20 juta")  # no job
+
+
+def test_the_pay_reason_names_the_dated_level_it_used(checker: Checker) -> None:
+    reason = next(
+        r for r in checker.check("PRT Hong Kong gaji 20 juta").reasons if r.id == "salary-too-high"
+    )
+    wage = reason.data["wage"]
+    assert (wage.country, wage.job, wage.display()) == ("hk", "domestic", "HK$4,990")
+    assert wage.as_of.isoformat() == "2024-09-28"
+    assert wage.source.url.startswith("https://")
+
+
+def test_the_hong_kong_minimum_lives_only_in_wages_yaml() -> None:
+    assert "4990" not in (CONTENT / "redflags.yaml").read_text(encoding="utf-8")
+    assert "4,990" not in (CONTENT / "redflags.yaml").read_text(encoding="utf-8")
+    assert "amount: 4990" in (CONTENT / "wages.yaml").read_text(encoding="utf-8")
 
 
 # -- validation ------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import pytest
 
 from bot.config import Settings
 from bot.core.cekdulu.agencies import read_csv
+from bot.core.tghtml import utf16_len
 from bot.testing.fake_api import FakeBotAPI
 from bot.testing.harness import running_bot
 from tests.conftest import Bot
@@ -86,18 +87,23 @@ def load_register(bot: Bot) -> None:
 
 
 # -- the three ways in -----------------------------------------------------------------------
-async def test_cek_with_an_ad_gives_danger_and_explains_each_reason(bot: Bot) -> None:
+async def test_cek_with_an_ad_gives_one_screen_then_all_reasons_on_request(bot: Bot) -> None:
     sent = await bot.api.send_text(USER, "/cek " + DANGER_AD)
     reply = await bot.api.next_message(USER)
     text = reply["text"]
     assert text.startswith("🚨 Ada tanda bahaya")
+    assert '🔴 Tanpa tes, tanpa pelatihan, atau "dijamin berangkat": “tanpa tes”' in text
     assert "Negara tanpa skema penempatan pekerja migran" in text
-    assert "Tanpa tes, tanpa pelatihan" in text
-    assert "Sumber:" in text and "Wamen P2MI Christina Aryani" in text
-    assert "Ditemukan dalam teks: “tanpa tes”" in text
+    assert "Sumber:" not in text  # sources are one tap away (📋), not on the first screen
     assert "110" in text and "0-800-1000" in text  # what to do next, from contacts.yaml
+    assert "🟢" not in text and "🟡" not in text
     assert reply["reply_to_message"]["message_id"] == sent["message_id"]
-    assert buttons(reply) == ["rp:msg:fake_job", "ck:start"]
+    assert buttons(reply) == ["rp:msg:fake_job", "ck:all", "ck:start"]
+    assert bot.api.messages_to(USER)[-1]["message_id"] == reply["message_id"]  # one message
+    details = await press(bot, USER, reply, "ck:all")
+    assert "Semua alasan" in details["text"]
+    assert "Sumber:" in details["text"] and "Wamen P2MI Christina Aryani" in details["text"]
+    assert "Ditemukan dalam teks: “tanpa tes”" in details["text"]
 
 
 async def test_a_genuine_ad_gets_no_danger_signs_but_never_safe(bot: Bot) -> None:
@@ -132,24 +138,24 @@ async def test_a_forwarded_ad_is_checked_not_answered_as_a_question(bot: Bot) ->
     assert reply["reply_to_message"]["message_id"] == forwarded["message_id"]
 
 
-async def test_a_photo_with_a_caption_is_checked_and_says_what_it_read(bot: Bot) -> None:
+async def test_a_photo_that_cannot_be_read_is_checked_by_its_caption(bot: Bot) -> None:
     await bot.api.send_photo(ENGLISH_USER, caption="Housemaid for Kuwait, visit visa provided")
     reply = await bot.api.next_message(ENGLISH_USER)
     assert reply["text"].startswith("🚨 Danger signs found")
-    assert "I cannot read text inside pictures" in reply["text"]
+    assert "could not read the text inside the picture" in reply["text"]
 
 
-async def test_a_photo_without_words_still_gets_the_media_answer(bot: Bot) -> None:
-    await bot.api.send_photo(ENGLISH_USER)
+async def test_a_photo_without_any_text_says_so(bot: Bot) -> None:
+    await bot.api.send_photo(ENGLISH_USER)  # bytes that are not a real picture
     reply = await bot.api.next_message(ENGLISH_USER)
-    assert "typed text" in reply["text"]
+    assert "could not find any text in this picture" in reply["text"]
 
 
-async def test_a_picture_while_waiting_asks_for_the_words(bot: Bot) -> None:
+async def test_a_voice_note_while_waiting_asks_for_the_words(bot: Bot) -> None:
     await say(bot, ENGLISH_USER, "/check")
-    await bot.api.send_photo(ENGLISH_USER)
+    await bot.api.send_voice(ENGLISH_USER)
     reply = await bot.api.next_message(ENGLISH_USER)
-    assert "cannot read text inside pictures" in reply["text"]
+    assert "cannot read videos or voice notes" in reply["text"]
 
 
 # -- the register ------------------------------------------------------------------------------
@@ -157,17 +163,21 @@ async def test_agency_found_gives_licence_facts_and_the_job_order_reminder(bot: 
     load_register(bot)
     reply = await say(bot, USER, "/cek PT. Contoh Maju Bersma")
     text = reply["text"]
-    assert "PT Contoh Maju Bersama ada di daftar perusahaan penempatan berizin" in text
-    assert "FIKTIF-001/2024" in text and "31 Desember 2029" in text and "1 Juni 2025" in text
-    assert "tidak membuktikan bahwa lowongan ini asli" in text
     assert text.startswith("🔎 Tidak ditemukan tanda bahaya")
+    assert "⚪" in text and "PT. Contoh Maju Bersma" in text
+    details = (await press(bot, USER, reply, "ck:all"))["text"]
+    assert "PT Contoh Maju Bersama ada di daftar perusahaan penempatan berizin" in details
+    assert "FIKTIF-001/2024" in details and "31 Desember 2029" in details
+    assert "1 Juni 2025" in details
+    assert "tidak membuktikan bahwa lowongan ini asli" in details
 
 
 async def test_agency_not_found_is_never_called_illegal(bot: Bot) -> None:
     load_register(bot)
     reply = await say(bot, ENGLISH_USER, "/check PT Fiktif Sentosa Kerja")
-    text = reply["text"]
-    assert text.startswith("⚠️ Needs checking")
+    assert reply["text"].startswith("⚠️ Needs checking")
+    assert "🟠 Not in the register of licensed agencies" in reply["text"]
+    text = (await press(bot, ENGLISH_USER, reply, "ck:all"))["text"]
     assert "is not in the register of licensed placement agencies as of 1 June 2025" in text
     assert "does not make it illegal" in text
     assert "is illegal" not in text
@@ -175,7 +185,9 @@ async def test_agency_not_found_is_never_called_illegal(bot: Bot) -> None:
 
 async def test_agency_check_without_a_register_says_so(bot: Bot) -> None:
     reply = await say(bot, ENGLISH_USER, "/check PT Contoh Maju Bersama")
-    assert "not loaded in this bot yet" in reply["text"]
+    assert "⚪ Agency not checked" in reply["text"]
+    details = await press(bot, ENGLISH_USER, reply, "ck:all")
+    assert "not loaded in this bot yet" in details["text"]
 
 
 async def test_html_in_the_checked_text_is_escaped(bot: Bot) -> None:
@@ -250,21 +262,29 @@ async def test_photos_inside_the_tip_off_form_stay_evidence(bot: Bot) -> None:
     assert "tanda bahaya" not in reply["text"]
 
 
-async def test_a_long_answer_is_split_and_nothing_is_cut(bot: Bot) -> None:
+async def test_a_long_answer_is_one_screen_and_all_reasons_are_one_tap_away(bot: Bot) -> None:
+    """Issue 10: 8 reasons with sources were split into two messages. Now: one screen with
+    the top three, the rest behind 📋, every message within 4,096 UTF-16 units."""
     ad = (
         "Info loker: operator komputer di Myawaddy (perbatasan Thailand). Gaji 20jt, kontrak "
         "nanti di sana. Berangkat rombongan dari Jakarta ke Bangkok pakai bebas visa, lanjut "
         "jalan darat ke Mae Sot. Biaya ditalangin dulu, potong gaji bulan pertama."
     )
     sent = await bot.api.send_text(USER, "/cek " + ad)
-    first = await bot.api.next_message(USER)
-    second = await bot.api.next_message(USER)
-    assert buttons(first) == [] and buttons(second) == ["rp:msg:fake_job", "ck:start"]
-    for part in (first, second):
-        assert len(part["text"]) <= 4096
-        assert part["reply_to_message"]["message_id"] == sent["message_id"]
-    both = first["text"] + second["text"]
-    assert both.count("Sumber:") >= 6 and "Yang perlu dilakukan sekarang" in second["text"]
+    reply = await bot.api.next_message(USER)
+    assert buttons(reply) == ["rp:msg:fake_job", "ck:all", "ck:start"]
+    assert reply["reply_to_message"]["message_id"] == sent["message_id"]
+    assert utf16_len(reply["text"]) <= 4096
+    assert reply["text"].count("\n🔴") + reply["text"].count("\n🟠") == 3
+    assert "lainnya: tekan 📋" in reply["text"]
+    await bot.api.press(USER, reply["message_id"], "ck:all")
+    details = [await bot.api.next_message(USER)]
+    while (
+        details[-1]["text"].count("Sumber:") + sum(d["text"].count("Sumber:") for d in details[:-1])
+        < 6
+    ):
+        details.append(await bot.api.next_message(USER))
+    assert all(utf16_len(d["text"]) <= 4096 for d in details)
 
 
 async def test_cek_followed_by_a_new_line_keeps_the_whole_ad(bot: Bot) -> None:
@@ -288,9 +308,118 @@ async def test_a_very_long_name_is_quoted_short_and_the_answer_still_arrives(bot
 async def test_a_very_long_name_without_a_register_or_with_tip_offs(bot: Bot) -> None:
     bot.services.checker.count_reports = lambda ids: {(i.kind.value, i.value): 2 for i in ids}
     reply = await say(bot, ENGLISH_USER, "/check maju jaya " + "a" * 4050)
-    texts = [reply["text"]]
-    if not reply.get("reply_markup"):
-        texts.append((await bot.api.next_message(ENGLISH_USER))["text"])
-    both = "\n".join(texts)
-    assert "Agency not checked" in both and "in 2 tip-offs" in both
-    assert "Sorry" not in both
+    assert reply.get("reply_markup")  # one message, with its buttons
+    assert "Agency not checked" in reply["text"] and "Reported to the desk before" in reply["text"]
+    details = await press(bot, ENGLISH_USER, reply, "ck:all")
+    assert "in 2 tip-offs" in details["text"]
+    assert "Sorry" not in reply["text"] + details["text"]
+
+
+# -- pictures, warnings, one screen (issue 10) -------------------------------------------------
+def flyer(lines: list[str], size: int = 34) -> bytes:
+    """A flyer the test renders itself (DejaVu when present, else Pillow's own font)."""
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    path = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
+    face = ImageFont.truetype(str(path), size) if path.exists() else ImageFont.load_default(size)
+    image = Image.new("RGB", (size * 20, size * 2 * (len(lines) + 1)), "white")
+    draw = ImageDraw.Draw(image)
+    for number, line in enumerate(lines):
+        draw.text((size, size + number * size * 2), line, fill="black", font=face)
+    buffer = io.BytesIO()
+    image.rotate(1.5, expand=True, fillcolor="white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+FLYER = ["LOKER ADMIN ONLINE KAMBOJA", "Gaji 20jt, tanpa tes", "WA 0812-0000-1234"]
+needs_ocr = pytest.mark.skipif(
+    not __import__("bot.core.cekdulu.ocr", fromlist=["available"]).available(),
+    reason="rapidocr-onnxruntime not installed",
+)
+
+
+@needs_ocr
+async def test_a_photo_of_a_flyer_is_read_and_checked(bot: Bot) -> None:
+    sent = await bot.api.send_photo(USER, data=flyer(FLYER))
+    reply = await bot.api.next_message(USER, timeout=60)
+    assert reply["text"].startswith("🚨 Ada tanda bahaya")
+    assert "aku baca dari gambar" in reply["text"]
+    assert reply["reply_to_message"]["message_id"] == sent["message_id"]
+    details = await press(bot, USER, reply, "ck:all")  # the text read is remembered
+    assert "Kamboja" in details["text"] and "Sumber:" in details["text"]
+
+
+@needs_ocr
+async def test_a_photo_with_a_caption_checks_both(bot: Bot) -> None:
+    await bot.api.send_photo(
+        ENGLISH_USER, caption="Paspor nanti saya yang pegang", data=flyer(FLYER[:1])
+    )
+    reply = await bot.api.next_message(ENGLISH_USER, timeout=60)
+    assert reply["text"].startswith("🚨 Danger signs found")
+    assert "read this text from the picture" in reply["text"]
+    assert "passport" in reply["text"].lower()
+
+
+@needs_ocr
+async def test_a_forwarded_photo_is_read_and_checked(bot: Bot) -> None:
+    state = bot.api.state
+    stored = state.store_file(flyer(FLYER), "photo", "image/png", None)
+    content = state.media_fields("photo", stored, 1)
+    content["forward_origin"] = {"type": "hidden_user", "sender_user_name": "Loker", "date": 0}
+    bot.api._user_message(ENGLISH_USER, content, None, None)
+    reply = await bot.api.next_message(ENGLISH_USER, timeout=60)
+    assert reply["text"].startswith("🚨 Danger signs found")
+
+
+@needs_ocr
+async def test_a_screenshot_sent_as_a_file_is_read_too(bot: Bot) -> None:
+    await bot.api.send_document(USER, flyer(FLYER), file_name="loker.png", mime_type="image/png")
+    reply = await bot.api.next_message(USER, timeout=60)
+    assert reply["text"].startswith("🚨 Ada tanda bahaya")
+
+
+@needs_ocr
+async def test_cek_then_a_photo_checks_the_photo(bot: Bot) -> None:
+    await say(bot, USER, "/cek")
+    await bot.api.send_photo(USER, data=flyer(FLYER))
+    reply = await bot.api.next_message(USER, timeout=60)
+    assert reply["text"].startswith("🚨 Ada tanda bahaya")
+
+
+async def test_when_pictures_cannot_be_read_the_bot_says_so_kindly(bot: Bot, monkeypatch) -> None:
+    from bot.core.cekdulu import ocr
+
+    def unavailable(data: bytes, lexicon: frozenset[str]) -> ocr.OcrText:
+        raise ocr.OcrUnavailable("not installed")
+
+    monkeypatch.setattr(ocr, "read_text", unavailable)
+    await bot.api.send_photo(ENGLISH_USER, data=b"\x89PNG")
+    reply = await bot.api.next_message(ENGLISH_USER)
+    assert "cannot read the text in pictures right now" in reply["text"]
+    assert "Sorry" in reply["text"]
+
+
+async def test_a_forwarded_official_warning_is_advice_not_danger(bot: Bot) -> None:
+    warning = (
+        "Himbauan: sebelum daftar, cek dulu perusahaannya di SISKOP2MI, jangan berangkat dengan "
+        "visa kunjungan, dan jangan mau paspormu dipegang calo."
+    )
+    await bot.api.forward_text(USER, warning, sender_name="BP3MI")
+    reply = await bot.api.next_message(USER)
+    assert reply["text"].startswith("ℹ️ Ini terbaca seperti peringatan atau imbauan")
+    assert "Ada tanda bahaya" not in reply["text"] and "🔴" not in reply["text"]
+    assert buttons(reply) == ["rp:msg:fake_job", "ck:all", "ck:start"]
+
+
+async def test_emoji_heavy_input_still_fits_one_message(bot: Bot) -> None:
+    """Issue 13 item 11: sizes were counted in characters; an emoji is two UTF-16 units."""
+    ad = (
+        "🔥" * 1500
+        + " Paspor nanti saya yang pegang, biaya 5jt transfer ke rekening saya "
+        + ("💰" * 1500)
+    )
+    reply = await say(bot, USER, "/cek " + ad)
+    assert reply.get("reply_markup") and utf16_len(reply["text"]) <= 4096
+    assert reply["text"].startswith("🚨 Ada tanda bahaya")

@@ -6,6 +6,12 @@ reason: any danger sign â†’ "danger signs found"; otherwise anything to verify â
 checking"; otherwise "no danger signs found". There is deliberately no "safe": the check
 only sees what is written.
 
+A text that reads as a warning, advice or news about a case (an official announcement that
+says "jangan berangkat dengan visa kunjungan", a police report about a speedboat crossing)
+gets its own verdict, "advice", and never "danger": negated red flags are cancelled where
+they are matched (bot/core/cekdulu/phrases.py), and `reads_as_advice` weighs the words of
+warnings and news against the words and contacts of an offer.
+
 No Telegram and no database here: the register and the tip-off counts come in as objects
 and a function, so the CLI, the bot and the benchmark run exactly the same check.
 """
@@ -19,15 +25,16 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from bot.core.cekdulu import agencies
+from bot.core.cekdulu import agencies, ocr
 from bot.core.cekdulu.agencies import AgencyMatch, Register, Standing
 from bot.core.cekdulu.destinations import Country, Destinations, JobType
 from bot.core.cekdulu.reasons import Kind as ReasonKind
 from bot.core.cekdulu.reasons import Reason, Severity, strongest
-from bot.core.cekdulu.redflags import RedFlags
+from bot.core.cekdulu.redflags import Context, RedFlags
+from bot.core.cekdulu.wages import Wages
 from bot.core.reports.identifiers import Identifier, Kind, extract
 
-MAX_TEXT = 4096  # a Telegram message; longer input is cut, not refused
+MAX_TEXT = 4096  # a Telegram message; longer input is still checked whole
 MAX_AGENCIES = 3
 AGENCY_PREFIXES = ("PT", "CV", "LPK", "YAYASAN")
 TRAINING_PREFIXES = ("LPK",)
@@ -39,7 +46,18 @@ ReportCounter = Callable[[Sequence[Identifier]], dict[tuple[str, str], int]]
 class Verdict(StrEnum):
     DANGER = "danger"
     CHECK = "check"
+    ADVICE = "advice"  # reads as a warning, advice or news, not an offer: never "danger"
     NONE = "none"
+
+    @property
+    def flagged(self) -> bool:
+        """What the evaluation counts as an alarm."""
+        return self in (Verdict.DANGER, Verdict.CHECK)
+
+
+OFFER_CONTACTS = {Kind.PHONE: 1, Kind.WHATSAPP: 1, Kind.HANDLE: 1, Kind.EMAIL: 1}
+BANK_POINTS = 2  # a bank account in a text is almost always a request to pay
+OFFICIAL_DOMAIN = ".go.id"
 
 
 @dataclass(frozen=True)
@@ -60,6 +78,7 @@ class Result:
         """The `python -m bot check --json` shape."""
         return {
             "verdict": self.verdict.value,
+            "flagged": self.verdict.flagged,
             "reasons": self.reason_ids,
             "identifiers": [
                 {"kind": i.kind.value, "value": i.value, "display": i.display}
@@ -75,21 +94,33 @@ class Checker:
     destinations: Destinations
     register: Register | None = None  # None: skip the agency check (evaluation of texts)
     count_reports: ReportCounter | None = None
+    wages: Wages = field(default_factory=lambda: Wages(()))
+    lexicon: frozenset[str] = frozenset()  # words of the content files, for OCR (ocr.py)
 
     @classmethod
     def load(cls, content_dir: Path, languages: Iterable[str]) -> Checker:
         languages = list(languages)
-        return cls(RedFlags.load(content_dir, languages), Destinations.load(content_dir, languages))
+        return cls(
+            RedFlags.load(content_dir, languages),
+            Destinations.load(content_dir, languages),
+            wages=Wages.load(content_dir, languages),
+            lexicon=ocr.lexicon_from(Path(content_dir)),
+        )
 
     def check(self, text: str, register: Register | None = None) -> Result:
-        text = (text or "").strip()[:MAX_TEXT]
-        clean = self.redflags.clean(text)
+        """Check the whole text, however long: nothing is cut (a red flag at character
+        4,100 counts like one at the start)."""
+        text = (text or "").strip()
+        cleaned = self.redflags.clean_mapped(text)
+        clean = cleaned.text
         countries = self.destinations.countries_in(clean)
         jobs = self.destinations.jobs_in(clean)
-        context = self.redflags.context(text, clean, countries, jobs)
+        wages = self.wages.for_offer(countries, jobs)
+        context = self.redflags.context(text, cleaned, countries, jobs, wages)
         found = extract(text)
         reasons = self.redflags.reasons(context)
         reasons += self.destinations.reasons(clean, countries, jobs)
+        advice = reads_as_advice(self.redflags, context, found)
         # A short text that names a country, a job or a danger sign is an ad, not a name.
         bare = found or countries or jobs or reasons
         identifiers = found if bare else found + _bare_name_identifiers(text, found)
@@ -98,7 +129,8 @@ class Checker:
         reasons += [agency_reason(m) for m in matches]
         reasons += self._reported(identifiers)
         reasons.sort(key=lambda r: -r.severity.rank)
-        return Result(text, verdict_of(reasons), reasons, identifiers, matches, countries, jobs)
+        verdict = Verdict.ADVICE if advice else verdict_of(reasons)
+        return Result(text, verdict, reasons, identifiers, matches, countries, jobs)
 
     def _agencies(
         self,
@@ -126,6 +158,29 @@ class Checker:
             return []
         data = {"items": items}
         return [Reason("reported-before", ReasonKind.REPORTED, Severity.CHECK, data=data)]
+
+
+def reads_as_advice(
+    redflags: RedFlags, context: Context, identifiers: Sequence[Identifier]
+) -> bool:
+    """Whether the text reads as a warning, advice or news rather than an offer.
+
+    Points for advice: each warning or news phrase of redflags.yaml's `advice` found, and
+    one when a negation or a warning cancelled a red flag ("jangan mau paspormu dipegang").
+    Points for an offer: each offer phrase, each kind of contact (a phone number, an
+    account; two for a bank account), since a warning rarely asks to be contacted privately.
+    Advice needs at least `min_points` and more points than the offer."""
+    advice = redflags.advice
+    clean = context.clean
+    points = sum(1 for p in (*advice.warning, *advice.news) if p.search(clean))
+    if points == 0:
+        return False
+    points += 1 if context.cancelled else 0
+    offer = sum(1 for p in advice.offer if p.search(clean))
+    kinds = {i.kind for i in identifiers if not i.value.lower().endswith(OFFICIAL_DOMAIN)}
+    offer += sum(OFFER_CONTACTS.get(k, 0) for k in kinds)
+    offer += BANK_POINTS if Kind.BANK_ACCOUNT in kinds else 0
+    return points >= advice.min_points and points > offer
 
 
 def verdict_of(reasons: Iterable[Reason]) -> Verdict:

@@ -2,8 +2,10 @@
 
 The file holds labelled texts, one JSON object per line (`{"id", "label", "text", ...}`,
 label "fraudulent" or "genuine"), or a TSV with the columns label and text. An *alarm* is
-any verdict other than "none": recall is the share of fraudulent texts that raise one, the
-false-alarm rate the share of genuine texts that do. Both are also given for "danger" alone.
+"danger" or "needs checking" ("advice", a text that reads as a warning, is not one):
+recall is the share of fraudulent texts that raise one, the false-alarm rate the share of
+genuine texts that do. Both are also given for "danger" alone, and per `kind` when the file
+has one (official warnings called "danger" must be zero).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ class Labelled:
     label: str
     text: str
     lang: str = ""
+    kind: str = ""
 
 
 @dataclass
@@ -38,6 +41,7 @@ class Report:
     false_danger: int = 0
     misses: list[tuple[Labelled, Result]] = field(default_factory=list)
     alarms: list[tuple[Labelled, Result]] = field(default_factory=list)
+    by_kind: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # n, flagged, danger
 
     @property
     def recall(self) -> float:
@@ -68,7 +72,9 @@ def read_labelled(path: Path) -> list[Labelled]:
         if label not in (FRAUDULENT, GENUINE):
             raise ValueError(f"{path}:{number}: label must be {FRAUDULENT} or {GENUINE}")
         item_id = str(row.get("id") or number)
-        items.append(Labelled(item_id, label, row["text"], row.get("lang", "")))
+        items.append(
+            Labelled(item_id, label, row["text"], row.get("lang", ""), row.get("kind") or "")
+        )
     return items
 
 
@@ -76,8 +82,12 @@ def evaluate(checker: Checker, items: Sequence[Labelled]) -> Report:
     report = Report()
     for item in items:
         result = checker.check(item.text)
-        alarm = result.verdict is not Verdict.NONE
+        alarm = result.verdict.flagged
         danger = result.verdict is Verdict.DANGER
+        counts = report.by_kind.setdefault((item.label, item.kind or "-"), [0, 0, 0])
+        counts[0] += 1
+        counts[1] += alarm
+        counts[2] += danger
         if item.label == FRAUDULENT:
             report.fraudulent += 1
             report.caught += alarm
@@ -104,6 +114,12 @@ def format_report(report: Report, details: bool = True) -> str:
         f"false alarms (danger only):     {report.false_danger_rate:.1%} "
         f"({report.false_danger}/{report.genuine})",
     ]
+    if len(report.by_kind) > 1:
+        lines += ["", "by kind (label, kind: texts, flagged, danger):"]
+        lines += [
+            f"  {label} {kind}: {n}, {flagged}, {danger}"
+            for (label, kind), (n, flagged, danger) in sorted(report.by_kind.items())
+        ]
     if details and report.misses:
         lines += ["", "missed fraudulent texts:"]
         lines += [_line(item, result) for item, result in report.misses]

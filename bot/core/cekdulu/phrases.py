@@ -13,18 +13,24 @@ expression over that text with three conveniences, so most patterns read like ph
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.core.faq.normalise import Glossary, Normaliser
 
 GAP_WORDS = 4
 NEGATION_WINDOW = 3  # words before a match in which a negation cancels it
+AFTER_WINDOW = 8  # words after a match searched for "… adalah ilegal", "… is a scam"
 _GAP = re.compile(r"\s*(?:…|\.\.\.)\s*")
 _STAR = re.compile(r"(?<=\w)\*")
 _SPACES = re.compile(r" +")
 _SENTENCE_END = re.compile(r"[.!?;]+(?=\s|$)|\n+")
+_TOKEN = re.compile(r"\S+")
+_ENDS_SENTENCE = re.compile(r"[.!?;]$")
+_ENDS_CLAUSE = re.compile(r"[,:(\-–—]$")
 BOUNDARY = "|"  # stands where a sentence or line ended, so a negation does not reach across
 _CLEANER = Normaliser(Glossary(), lexicon={}, stemmers={})
 
@@ -35,14 +41,80 @@ class PatternError(ValueError):
 
 def clean(text: str, aliases: Mapping[str, str] | None = None) -> str:
     """Text as patterns see it (see the module docstring), sentences separated by "|"."""
-    sentences = []
-    for part in _SENTENCE_END.split(text or ""):
-        words = _CLEANER.clean(part).split()
+    return clean_mapped(text, aliases).text
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """Clean text that remembers where each of its words came from in the raw text, so a
+    match can be quoted in the user's own words ("rekening BCA 8820123456 a.n." rather than
+    "rekening bca 8820123456 a n"), and where each clause starts (after a comma or colon), so
+    a negation does not reach across clauses ("tidak usah takut, biaya admin 2 juta")."""
+
+    text: str
+    raw: str = ""
+    starts: tuple[int, ...] = ()  # clean offset of each word
+    spans: tuple[tuple[int, int], ...] = ()  # raw span of each word
+    clauses: tuple[int, ...] = field(default=())  # clean offsets where a clause starts
+
+    def original(self, start: int, end: int) -> str:
+        """The raw text behind clean text[start:end], whole raw words, one space apart."""
+        if not self.starts:
+            return self.text[start:end]
+        first = max(0, bisect.bisect_right(self.starts, start) - 1)
+        last = max(first, bisect.bisect_left(self.starts, end) - 1)
+        raw_start, raw_end = self.spans[first][0], self.spans[last][1]
+        words = self.raw[raw_start:raw_end]
+        return " ".join(words.split()).strip(",;:!?()[]\"'“”")
+
+    def clause_start(self, position: int) -> int:
+        """Offset where the clause holding `position` starts (0 when no comma before it)."""
+        index = bisect.bisect_right(self.clauses, position) - 1
+        return self.clauses[index] if index >= 0 else 0
+
+
+@functools.lru_cache(maxsize=16384)
+def _clean_token(token: str) -> tuple[str, ...]:
+    return tuple(_CLEANER.clean(token).split())
+
+
+def clean_mapped(text: str, aliases: Mapping[str, str] | None = None) -> Cleaned:
+    """Clean `text` word by word, keeping each clean word's raw span (see `Cleaned`).
+
+    Cleaning one raw word at a time gives the same words as cleaning a sentence: every step
+    of the normaliser works inside a word."""
+    text = text or ""
+    parts: list[str] = []
+    starts: list[int] = []
+    spans: list[tuple[int, int]] = []
+    clauses: list[int] = []
+    length = 0
+    boundary = False  # a sentence ended before the next word
+    previous_end = 0
+    for match in _TOKEN.finditer(text):
+        token = match.group(0)
+        if "\n" in text[previous_end : match.start()]:
+            boundary = True
+        previous_end = match.end()
+        words = _clean_token(token)
         if aliases:
-            words = [aliases.get(word, word) for word in words]
-        if words:
-            sentences.append(" ".join(words))
-    return f" {BOUNDARY} ".join(sentences)
+            words = tuple(w for word in words for w in aliases.get(word, word).split())
+        for word in words:
+            if parts:
+                if boundary:
+                    parts.append(BOUNDARY)
+                    length += len(BOUNDARY) + 1
+                length += 1
+            boundary = False
+            starts.append(length)
+            spans.append(match.span())
+            parts.append(word)
+            length += len(word)
+        if words and _ENDS_SENTENCE.search(token):
+            boundary = True
+        elif words and _ENDS_CLAUSE.search(token):
+            clauses.append(length + 1)
+    return Cleaned(" ".join(parts), text, tuple(starts), tuple(spans), tuple(clauses))
 
 
 def compile_pattern(pattern: str) -> re.Pattern[str]:
@@ -80,21 +152,51 @@ class Hit:
     words: str
 
 
+@dataclass(frozen=True)
+class Negation:
+    """What cancels a match: single words just before it (within NEGATION_WINDOW words of
+    the same clause), and patterns anywhere earlier in its clause ("tidak ada ... apa pun")."""
+
+    words: frozenset[str] = frozenset()
+    scopes: tuple[re.Pattern[str], ...] = ()
+    after: tuple[re.Pattern[str], ...] = ()  # just after it: "… untuk bekerja adalah ilegal"
+
+
 def find(
-    text: str,
+    text: str | Cleaned,
     patterns: Iterable[re.Pattern[str]],
-    negations: frozenset[str] = frozenset(),
+    negations: frozenset[str] | Negation = frozenset(),
     warnings: Iterable[re.Pattern[str]] = (),
+    cancelled: list[Hit] | None = None,
 ) -> Hit | None:
     """The first match of any pattern that is not cancelled by a negation just before it
     ("tanpa biaya", "bukan visa turis") or by a warning earlier in its sentence ("jangan
-    percaya yang bilang bisa berangkat tanpa tes")."""
+    percaya yang bilang bisa berangkat tanpa tes"). Cancelled matches are added to
+    `cancelled` when given: a text full of them reads like advice."""
+    cleaned = text if isinstance(text, Cleaned) else Cleaned(text)
+    negation = negations if isinstance(negations, Negation) else Negation(negations)
     for pattern in patterns:
-        for match in pattern.finditer(text):
+        for match in pattern.finditer(cleaned.text):
             start = match.start()
-            if not negated(text, start, negations) and not warned(text, start, warnings):
-                return Hit(start, match.end(), match.group(0))
+            hit = Hit(start, match.end(), match.group(0))
+            if (
+                negated(cleaned, start, negation)
+                or warned(cleaned.text, start, warnings)
+                or judged_after(cleaned.text, match.end(), negation.after)
+            ):
+                if cancelled is not None:
+                    cancelled.append(hit)
+                continue
+            return hit
     return None
+
+
+def judged_after(text: str, end: int, patterns: Iterable[re.Pattern[str]]) -> bool:
+    """A judgement right after the match in its sentence ("visa kunjungan untuk bekerja
+    adalah ilegal", "… is a scam") makes the sentence a warning about it."""
+    rest = text[end:].split(BOUNDARY, 1)[0].split()[:AFTER_WINDOW]
+    window = " ".join(rest)
+    return bool(window) and any(p.search(window) for p in patterns)
 
 
 def warned(text: str, position: int, warnings: Iterable[re.Pattern[str]]) -> bool:
@@ -102,8 +204,13 @@ def warned(text: str, position: int, warnings: Iterable[re.Pattern[str]]) -> boo
     return any(w.search(sentence) for w in warnings)
 
 
-def negated(text: str, position: int, negations: frozenset[str]) -> bool:
-    if not negations:
+def negated(text: str | Cleaned, position: int, negations: frozenset[str] | Negation) -> bool:
+    cleaned = text if isinstance(text, Cleaned) else Cleaned(text)
+    negation = negations if isinstance(negations, Negation) else Negation(negations)
+    if not negation.words and not negation.scopes:
         return False
-    sentence = text[:position].rsplit(BOUNDARY, 1)[-1]
-    return any(word in negations for word in sentence.split()[-NEGATION_WINDOW:])
+    before = cleaned.text[cleaned.clause_start(position) : position]
+    clause = before.rsplit(BOUNDARY, 1)[-1]
+    if any(word in negation.words for word in clause.split()[-NEGATION_WINDOW:]):
+        return True
+    return any(scope.search(clause) for scope in negation.scopes)

@@ -9,10 +9,11 @@ the promised salary and compares it with a ceiling for the destination and job.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from bot.core.cekdulu.reasons import (
     texts,
 )
 from bot.core.cekdulu.salary import SalaryReader
+from bot.core.cekdulu.wages import Wage
 
 FILE_NAME = "redflags.yaml"
 SALARY = "salary"
@@ -39,32 +41,41 @@ SALARY = "salary"
 
 @dataclass(frozen=True)
 class Context:
-    """What a rule may look at: the clean text, the raw text (for money), and what the
-    destination file found in it."""
+    """What a rule may look at: the clean text (with the way back to the user's words), the
+    raw text (for money), what the destination file found in it, and the official wage
+    levels that fit the offer's country and job."""
 
     clean: str
     raw: str
     countries: Sequence[Country]
     jobs: Sequence[JobType]
     warnings: Sequence[re.Pattern[str]] = ()
+    cleaned: phrases.Cleaned | None = None
+    wages: Sequence[Wage] = ()
+    cancelled: list[phrases.Hit] = field(default_factory=list)  # matches a negation undid
+
+    @property
+    def mapped(self) -> phrases.Cleaned:
+        return self.cleaned if self.cleaned is not None else phrases.Cleaned(self.clean)
 
 
 @dataclass(frozen=True)
-class Ceilings:
-    """The highest plausible monthly salary (rupiah) per country, country group and job;
-    the lowest that applies is used. Editorial thresholds, not facts: never shown."""
+class Found:
+    """What triggered a rule: the user's own words, and data for the answer (a wage)."""
 
-    default: float
-    countries: Mapping[str, float]
-    groups: Mapping[str, float]
-    jobs: Mapping[str, float]
+    words: str
+    data: Mapping[str, Any] = field(default_factory=dict)
 
-    def for_offer(self, countries: Sequence[Country], jobs: Sequence[JobType]) -> float:
-        found = [self.default]
-        found += [self.countries[c.id] for c in countries if c.id in self.countries]
-        found += [self.groups[g] for c in countries for g in c.groups if g in self.groups]
-        found += [self.jobs[j.id] for j in jobs if j.id in self.jobs]
-        return min(found)
+
+@dataclass(frozen=True)
+class Advice:
+    """Words that make a text read as a warning, advice or news rather than an offer, and
+    words that make it read as an offer (see checker.reads_as_advice)."""
+
+    warning: tuple[re.Pattern[str], ...] = ()
+    news: tuple[re.Pattern[str], ...] = ()
+    offer: tuple[re.Pattern[str], ...] = ()
+    min_points: int = 2
 
 
 @dataclass(frozen=True)
@@ -77,20 +88,28 @@ class Rule:
     as_of: dt.date
     patterns: tuple[re.Pattern[str], ...] = ()
     negations: frozenset[str] = frozenset()
+    negation: phrases.Negation = field(default_factory=phrases.Negation)  # + the file's
     needs_groups: frozenset[str] = frozenset()  # a mentioned country must be in one
     needs_jobs: frozenset[str] = frozenset()  # one of these jobs must be mentioned
-    salary: tuple[SalaryReader, Ceilings] | None = None
+    salary: SalaryReader | None = None
 
-    def match(self, context: Context) -> str | None:
-        """The words that trigger the rule ("" for a rule of conditions only), or None."""
+    def match(self, context: Context) -> Found | None:
+        """The user's words that trigger the rule ("" for a rule of conditions only), or
+        None."""
         if not self._condition_met(context):
             return None
         if self.salary is not None:
             return self._salary_match(context)
         if not self.patterns:
-            return ""  # the conditions alone make the rule
-        hit = phrases.find(context.clean, self.patterns, self.negations, context.warnings)
-        return hit.words if hit else None
+            return Found("")  # the conditions alone make the rule
+        mapped = context.mapped
+        negation = (
+            self.negation
+            if (self.negation.words or self.negation.scopes)
+            else (phrases.Negation(self.negations))
+        )
+        hit = phrases.find(mapped, self.patterns, negation, context.warnings, context.cancelled)
+        return Found(mapped.original(hit.start, hit.end)) if hit else None
 
     def _condition_met(self, context: Context) -> bool:
         if self.needs_groups:
@@ -101,14 +120,28 @@ class Rule:
                 return False
         return not self.needs_jobs or any(j.id in self.needs_jobs for j in context.jobs)
 
-    def _salary_match(self, context: Context) -> str | None:
-        reader, ceilings = self.salary  # type: ignore[misc]
-        found = reader.highest(context.raw)
-        if found is None or found.idr <= ceilings.for_offer(context.countries, context.jobs):
+    def _salary_match(self, context: Context) -> Found | None:
+        """Far above the official level for the same country and job; no level, no word
+        about pay."""
+        reader = self.salary
+        if reader is None or not context.wages:
             return None
-        return found.text
+        found = reader.highest(context.raw)
+        if found is None:
+            return None
+        limits = [
+            (w.amount * reader.rates_idr[w.currency] * w.flag_above, w)
+            for w in context.wages
+            if w.currency in reader.rates_idr
+        ]
+        if not limits:
+            return None
+        limit, wage = max(limits, key=lambda pair: pair[0])
+        return Found(found.text, {"wage": wage}) if found.idr > limit else None
 
-    def reason(self, found: str) -> Reason:
+    def reason(self, found: Found | str) -> Reason:
+        if isinstance(found, str):
+            found = Found(found)
         return Reason(
             id=self.id,
             kind=Kind.RULE,
@@ -117,7 +150,8 @@ class Rule:
             explanation=self.explanation,
             source=self.source,
             as_of=self.as_of,
-            found=found,
+            found=found.words,
+            data=found.data,
         )
 
 
@@ -126,6 +160,7 @@ class RedFlags:
     rules: tuple[Rule, ...]
     aliases: Mapping[str, str]
     warnings: tuple[re.Pattern[str], ...] = ()
+    advice: Advice = field(default_factory=Advice)
 
     @classmethod
     def load(cls, directory: Path, languages: Iterable[str]) -> RedFlags:
@@ -136,8 +171,14 @@ class RedFlags:
     def clean(self, text: str) -> str:
         return phrases.clean(text, self.aliases)
 
-    def context(self, text: str, clean: str, countries, jobs) -> Context:
-        return Context(clean, text, countries, jobs, self.warnings)
+    def clean_mapped(self, text: str) -> phrases.Cleaned:
+        return phrases.clean_mapped(text, self.aliases)
+
+    def context(self, text: str, clean, countries, jobs, wages: Sequence[Wage] = ()) -> Context:
+        """`clean` may be the clean string or a `phrases.Cleaned` (which can quote back)."""
+        if isinstance(clean, phrases.Cleaned):
+            return Context(clean.text, text, countries, jobs, self.warnings, clean, wages)
+        return Context(clean, text, countries, jobs, self.warnings, None, wages)
 
     def reasons(self, context: Context) -> list[Reason]:
         found = ((rule, rule.match(context)) for rule in self.rules)
@@ -163,7 +204,51 @@ def parse(data: Any, languages: list[str], where: str) -> RedFlags:
     except phrases.PatternError as exc:
         raise RulesError(f"{where}: warnings: {exc}") from None
     aliases = {str(k).lower(): str(v).lower() for k, v in aliases.items()}
-    return RedFlags(tuple(rules), aliases, warnings)
+    negation = _negation(data, where)
+    rules = [_with_negation(rule, negation) for rule in rules]
+    return RedFlags(tuple(rules), aliases, warnings, _advice(data.get("advice"), where))
+
+
+def _negation(data: dict[str, Any], where: str) -> phrases.Negation:
+    """The file's `negations` (words just before a match) and `negation_scopes` (patterns
+    earlier in the clause) that cancel a match of every rule."""
+    words = frozenset(w.lower() for w in string_list(data.get("negations"), f"{where}: negations"))
+    try:
+        scopes = phrases.compile_all(
+            string_list(data.get("negation_scopes"), f"{where}: negation_scopes")
+        )
+        after = phrases.compile_all(
+            string_list(data.get("negations_after"), f"{where}: negations_after")
+        )
+    except phrases.PatternError as exc:
+        raise RulesError(f"{where}: negation_scopes or negations_after: {exc}") from None
+    return phrases.Negation(words, scopes, after)
+
+
+def _with_negation(rule: Rule, negation: phrases.Negation) -> Rule:
+    return dataclasses.replace(
+        rule,
+        negation=phrases.Negation(rule.negations | negation.words, negation.scopes, negation.after),
+    )
+
+
+def _advice(value: Any, where: str) -> Advice:
+    if value is None:
+        return Advice()
+    if not isinstance(value, dict):
+        raise RulesError(f"{where}: advice must be a mapping of warning, news and offer words")
+    found = {}
+    for key in ("warning", "news", "offer"):
+        items = string_list(value.get(key), f"{where}: advice.{key}")
+        try:
+            found[key] = tuple(phrases.compile_pattern(p) for p in items)
+        except phrases.PatternError as exc:
+            raise RulesError(f"{where}: advice.{key}: {exc}") from None
+    try:
+        points = int(value.get("min_points", 2))
+    except (TypeError, ValueError):
+        raise RulesError(f"{where}: advice.min_points must be a whole number") from None
+    return Advice(found["warning"], found["news"], found["offer"], points)
 
 
 def _rule(item: Any, languages: list[str], where: str) -> Rule:
@@ -207,7 +292,7 @@ def _patterns(item: dict[str, Any], languages: list[str], where: str) -> tuple[r
         raise RulesError(f"{where}: {exc}") from None
 
 
-def _salary(data: Any, where: str) -> tuple[SalaryReader, Ceilings]:
+def _salary(data: Any, where: str) -> SalaryReader:
     where = f"{where}.salary"
     if not isinstance(data, dict):
         raise RulesError(f"{where}: must be a mapping")
@@ -218,19 +303,8 @@ def _salary(data: Any, where: str) -> tuple[SalaryReader, Ceilings]:
             salary_words=tuple(string_list(data["salary_words"], f"{where}.salary_words")),
             fee_words=tuple(string_list(data["fee_words"], f"{where}.fee_words")),
         )
-        limits = data["ceilings_idr"]
-        ceilings = Ceilings(
-            default=float(limits["default"]),
-            countries=_amounts(limits.get("countries")),
-            groups=_amounts(limits.get("groups")),
-            jobs=_amounts(limits.get("jobs")),
-        )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise RulesError(f"{where}: incomplete or invalid ({exc})") from None
     if unknown := set(reader.currencies.values()) - set(reader.rates_idr):
         raise RulesError(f"{where}: no rate for {sorted(unknown)}")
-    return reader, ceilings
-
-
-def _amounts(value: Any) -> dict[str, float]:
-    return {str(k): float(v) for k, v in (value or {}).items()}
+    return reader

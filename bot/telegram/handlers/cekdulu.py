@@ -14,9 +14,12 @@ one early warning per window, through the report outbox so it survives restarts.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import html
+import logging
 import warnings
+from enum import StrEnum
 
 from babel.dates import format_date
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -32,12 +35,14 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from bot.core.cekdulu import ocr
 from bot.core.cekdulu.agencies import AgencyMatch, Standing
 from bot.core.cekdulu.checker import Result, Verdict
 from bot.core.cekdulu.reasons import Kind, Reason, Severity
 from bot.core.content import Content
 from bot.core.reports.draft import Category
 from bot.core.reports.identifiers import Identifier
+from bot.core.tghtml import rendered_length
 from bot.i18n import N_, Translator
 from bot.services import Services
 from bot.storage.checks import Surge
@@ -52,19 +57,26 @@ PREFIX = keyboards.CHECK
 WAITING = "waiting"
 WAIT_SECONDS = 600  # after /cek without text, the next message within this time is checked
 ALERT_JOB = "check_alert"
-MAX_REASONS = 12
-MAX_ANSWER = 4000
+TOP_REASONS = 3  # on the first screen; 📋 shows all of them with their sources
+MAX_ANSWER = 4096  # Telegram's limit, in UTF-16 units of the rendered text
 MAX_FOUND = 80
 MAX_QUOTED = 120  # characters of a name or identifier from the user's text quoted back
+MAX_PICTURE_BYTES = 10 * 1024 * 1024
+OCR_KEY = "cek_ocr"  # in memory only: text read from the user's last few pictures
+KEEP_OCR = 5
+log = logging.getLogger(__name__)
 SISKOP2MI = "siskop2mi.bp2mi.go.id"
 END = ConversationHandler.END
 
 VERDICT_HEADINGS = {
     Verdict.DANGER: N_("🚨 <b>Danger signs found</b>"),
     Verdict.CHECK: N_("⚠️ <b>Needs checking</b>"),
+    Verdict.ADVICE: N_("ℹ️ <b>This reads like a warning or advice, not an offer</b>"),
     Verdict.NONE: N_("🔎 <b>No danger signs found</b>"),
 }
-SEVERITY_ICONS = {Severity.DANGER: "🔴", Severity.CHECK: "🟡", Severity.INFO: "🟢"}
+# One meaning each (issue 10): 🔴 danger, 🟠 needs checking, ⚪ could not check or only a
+# fact (a licence found, a register not loaded). No 🟢: nothing here means "safe".
+SEVERITY_ICONS = {Severity.DANGER: "🔴", Severity.CHECK: "🟠", Severity.INFO: "⚪"}
 IDENTIFIER_KINDS = {
     "phone": N_("Phone number"),
     "whatsapp": N_("WhatsApp group"),
@@ -97,8 +109,9 @@ async def _ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     await update.effective_message.reply_text(
         _(
             "🔎 <b>Cek Dulu: check before you pay or leave</b>\n\n"
-            "Send me what you were offered: paste or forward the job ad or the chat, or send "
-            "the agency name, the phone number, the link or the account of the recruiter.\n\n"
+            "Send me what you were offered: paste or forward the job ad or the chat, send a "
+            "photo or screenshot of the flyer, or send the agency name, the phone number, the "
+            "link or the account of the recruiter.\n\n"
             "Send /cancel to stop."
         ),
         parse_mode=ParseMode.HTML,
@@ -108,18 +121,21 @@ async def _ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
 
 async def waiting_input(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     message = update.effective_message
-    await answer(update, context, message.text or message.caption or "")
+    if _picture(message) is not None:
+        await check_picture(update, context)
+    else:
+        await answer(update, context, message.text or message.caption or "")
     return END
 
 
 async def unreadable(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A picture or voice note without words: explain how to send something checkable."""
+    """A video or voice note without words: explain how to send something checkable."""
     _ = translator(update, context)
     await update.effective_message.reply_text(
         _(
-            "I cannot read text inside pictures, videos or voice notes. Please type or paste "
-            "the words of the offer (agency name, phone number, country, salary, costs), or "
-            "send the picture again with the text as its caption."
+            "I cannot read videos or voice notes. Please type or paste the words of the offer "
+            "(agency name, phone number, country, salary, costs), or send a photo or "
+            "screenshot of it."
         )
     )
 
@@ -135,6 +151,9 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 async def check_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A forwarded message, or a photo/video/document with a caption, outside other flows."""
     message = update.effective_message
+    if _picture(message) is not None:
+        await check_picture(update, context)
+        return
     await answer(update, context, message.text or message.caption or "")
 
 
@@ -146,19 +165,101 @@ def _without_command(text: str) -> str:
     return text.strip()
 
 
+# -- pictures --------------------------------------------------------------------------------
+def _picture(message: Message):
+    """The file to read: the largest photo size, or a document that is an image."""
+    if message.photo:
+        fitting = [p for p in message.photo if (p.file_size or 0) <= MAX_PICTURE_BYTES]
+        return max(fitting or message.photo[:1], key=lambda p: p.width * p.height)
+    document = message.document
+    is_image = document is not None and (document.mime_type or "").startswith("image/")
+    if is_image and (document.file_size or 0) <= MAX_PICTURE_BYTES:
+        return document
+    return None
+
+
+async def check_picture(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Read the text in a photo (off the event loop) and check it with its caption."""
+    _ = translator(update, context)
+    message = update.effective_message
+    caption = (message.caption or "").strip()
+    picture = _picture(message)
+    read = await _read_picture(context, picture) if picture is not None else ocr.OcrText("", 0)
+    if read is None and not caption:  # OCR unavailable: say so kindly
+        await message.reply_text(_ocr_unavailable(_))
+    elif read is None or not read.text.strip():  # nothing read: the caption alone, if any
+        if caption:
+            await answer(update, context, caption, source=Source.CAPTION_ONLY)
+        else:
+            await message.reply_text(
+                _(
+                    "I could not find any text in this picture. If it is a job offer, type or "
+                    "paste its main points (agency name, phone number, country, salary, costs)."
+                )
+            )
+    else:
+        _remember_ocr(context, message.message_id, read.text)
+        text = "\n".join(t for t in (caption, read.text) if t)
+        await answer(update, context, text, source=Source.PICTURE)
+
+
+async def _read_picture(context: ContextTypes.DEFAULT_TYPE, picture) -> ocr.OcrText | None:
+    """The text in the picture; empty when the file is not a picture that opens; None
+    when OCR is not available here."""
+    try:
+        file = await picture.get_file()
+        data = bytes(await file.download_as_bytearray())
+        lexicon = services(context).checker.lexicon
+        return await asyncio.to_thread(ocr.read_text, data, lexicon)
+    except ocr.UnreadableImage:
+        return ocr.OcrText("", 0)
+    except ocr.OcrUnavailable:
+        return None
+
+
+def _remember_ocr(context: ContextTypes.DEFAULT_TYPE, message_id: int, text: str) -> None:
+    """The text read from a picture, for the 📋 button (in memory, the last few only)."""
+    if context.user_data is None:
+        return
+    read: dict[int, str] = context.user_data.setdefault(OCR_KEY, {})
+    read[message_id] = text
+    for old in sorted(read)[:-KEEP_OCR]:
+        del read[old]
+
+
+def _ocr_unavailable(_: Translator) -> str:
+    return _(
+        "Sorry, I cannot read the text in pictures right now. Please type or paste the main "
+        "points of the offer (agency name, phone number, country, salary, costs) and I will "
+        "check them."
+    )
+
+
 # -- the answer ------------------------------------------------------------------------------
-async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
-    """Check `text` and reply to the message it came from (the report button reads it)."""
+class Source(StrEnum):
+    TEXT = "text"
+    PICTURE = "picture"  # the text was read from a picture (with its caption, if any)
+    CAPTION_ONLY = "caption"  # a picture whose text could not be read: its caption only
+
+
+async def answer(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    text: str,
+    source: Source = Source.TEXT,
+) -> None:
+    """Check `text` and reply, in ONE message, to the message it came from (the report
+    button and the 📋 button read it)."""
     _ = translator(update, context)
     message = update.effective_message
     svc = services(context)
     result = svc.checker.check(text, register=svc.agency_register.current())
-    parts = answer_parts(_, result, svc.content, has_media=_has_media(message))
-    for number, part in enumerate(parts, start=1):
-        markup = answer_markup(_) if number == len(parts) else None
-        await message.reply_text(
-            part, parse_mode=ParseMode.HTML, reply_markup=markup, do_quote=True
-        )
+    if source is Source.TEXT and _has_media(message):
+        source = Source.CAPTION_ONLY
+    screen = answer_text(_, result, svc.content, source)
+    await message.reply_text(
+        screen, parse_mode=ParseMode.HTML, reply_markup=answer_markup(_), do_quote=True
+    )
     await _count(context, result, update.effective_user.id if update.effective_user else None)
 
 
@@ -171,7 +272,10 @@ def answer_markup(_: Translator) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [InlineKeyboardButton(_("📣 Report this"), callback_data=report)],
-            [InlineKeyboardButton(_("🔎 Check something else"), callback_data=_data("start"))],
+            [
+                InlineKeyboardButton(_("📋 All reasons"), callback_data=_data("all")),
+                InlineKeyboardButton(_("🔎 Check another"), callback_data=_data("start")),
+            ],
         ]
     )
 
@@ -180,50 +284,66 @@ def _data(*values: str) -> str:
     return keyboards.data(PREFIX, *values)
 
 
-def answer_parts(
-    _: Translator, result: Result, content: Content, has_media: bool = False
-) -> list[str]:
-    """The answer as one message, or several when every reason with its explanation would
-    not fit in one (Telegram allows 4096 characters): nothing is cut."""
-    blocks = [f"{_(VERDICT_HEADINGS[result.verdict])}\n\n{_summary(_, result)}"]
-    blocks += [_reason_text(_, r) for r in result.reasons[:MAX_REASONS]]
-    if len(result.reasons) > MAX_REASONS:
-        hidden = len(result.reasons) - MAX_REASONS
-        blocks.append(_.plural("…and {n} more sign.", "…and {n} more signs.", hidden))
-    if has_media:
-        blocks.append(_media_note(_))
+def answer_text(
+    _: Translator, result: Result, content: Content, source: Source = Source.TEXT
+) -> str:
+    """One screen: the verdict, the top reasons one line each, what to do next. Always
+    one message: sized in UTF-16 units as Telegram counts them, with quotes shortened
+    until it fits (issue 13, item 11)."""
+    for limit in (MAX_FOUND, 40, 20, 0):
+        text = _screen(_, result, content, source, limit)
+        if rendered_length(text) <= MAX_ANSWER:
+            return text
+    return _screen(_, result, content, source, 0, reasons=False)
+
+
+def _screen(
+    _: Translator,
+    result: Result,
+    content: Content,
+    source: Source,
+    found_limit: int,
+    reasons: bool = True,
+) -> str:
+    blocks = [f"{_(VERDICT_HEADINGS[result.verdict])}\n{_summary(_, result)}"]
+    if source is Source.PICTURE:
+        blocks.append(_("🖼 I read this text from the picture; reading can make mistakes."))
+    elif source is Source.CAPTION_ONLY:
+        blocks.append(_caption_only_note(_))
+    shown = list(result.reasons) if result.verdict is not Verdict.ADVICE else []
+    if reasons and shown:
+        lines = [_reason_line(_, r, found_limit) for r in shown[:TOP_REASONS]]
+        if len(shown) > TOP_REASONS:
+            lines.append(
+                _.plural(
+                    "…and {n} more: press 📋.", "…and {n} more: press 📋.", len(shown) - TOP_REASONS
+                )
+            )
+        blocks.append("\n".join(lines))
     blocks.append(_next_steps(_, result.verdict, content))
-    return _pack(blocks)
+    return "\n\n".join(blocks)
 
 
-def _pack(blocks: list[str]) -> list[str]:
-    parts: list[str] = []
-    for block in blocks:
-        for piece in _lines_that_fit(block):
-            if parts and len(parts[-1]) + 2 + len(piece) <= MAX_ANSWER:
-                parts[-1] += "\n\n" + piece
-            else:
-                parts.append(piece)
-    return parts
+def _reason_line(_: Translator, reason: Reason, found_limit: int) -> str:
+    line = f"{SEVERITY_ICONS[reason.severity]} <b>{_title(_, reason)}</b>"
+    found = _found_words(reason)
+    if found and found_limit:
+        line += f": “{quoted(found, found_limit)}”"
+    return line
 
 
-def _lines_that_fit(block: str) -> list[str]:
-    """A block too long for one message (many reported identifiers), split between its
-    lines: every line is whole HTML, and none is long once quoted words are bounded."""
-    pieces: list[str] = []
-    for line in block.split("\n"):
-        if pieces and len(pieces[-1]) + 1 + len(line) <= MAX_ANSWER:
-            pieces[-1] += "\n" + line
-        else:
-            pieces.append(line)
-    return pieces
+def _found_words(reason: Reason) -> str:
+    if reason.kind is Kind.AGENCY:
+        return reason.data["match"].query
+    return reason.found
 
 
-def quoted(text: str) -> str:
+def quoted(text: str, limit: int = MAX_QUOTED) -> str:
     """Words from the user's text (an agency name, an identifier) as shown in HTML: escaped,
     and shortened, so a huge input cannot make a block too long for a message."""
-    if len(text) > MAX_QUOTED:
-        text = text[: MAX_QUOTED - 1] + "…"
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
     return html.escape(text)
 
 
@@ -235,10 +355,86 @@ def _summary(_: Translator, result: Result) -> str:
         )
     if result.verdict is Verdict.CHECK:
         return _("Some things need checking before you pay anything or leave.")
+    if result.verdict is Verdict.ADVICE:
+        return _(
+            "This reads like a warning or advice (or news about a case), not an offer. If "
+            "someone sent you an offer, send me the offer itself and I will check it."
+        )
     return _(
         "I found no danger signs in what you sent. That does not mean it is safe: I can only "
         "read what is written."
     )
+
+
+def _caption_only_note(_: Translator) -> str:
+    return _(
+        "⚪ I could not read the text inside the picture, so I checked only the words sent "
+        "with it. If the offer is in the picture, type its main points and send them."
+    )
+
+
+# -- 📋 all reasons with sources --------------------------------------------------------------
+async def all_reasons(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every reason with its explanation and source, for the message the answer replied to
+    (checked again: the checked text itself is never stored)."""
+    query = update.callback_query
+    _ = translator(update, context)
+    source = getattr(query.message, "reply_to_message", None)
+    text = _source_text(context, source) if source is not None else ""
+    if not text:
+        await query.answer(
+            _("I cannot find the checked message any more. Please send it again."),
+            show_alert=True,
+        )
+        return
+    await query.answer()
+    svc = services(context)
+    result = svc.checker.check(text, register=svc.agency_register.current())
+    for part in detail_parts(_, result):
+        await query.message.reply_text(part, parse_mode=ParseMode.HTML, do_quote=False)
+
+
+def _source_text(context: ContextTypes.DEFAULT_TYPE, message: Message) -> str:
+    words = _without_command(message.text or message.caption or "")
+    read = (context.user_data or {}).get(OCR_KEY, {}).get(message.message_id, "")
+    return "\n".join(t for t in (words, read) if t)
+
+
+def detail_parts(_: Translator, result: Result) -> list[str]:
+    """All reasons, each with its explanation, the user's words and the source, packed into
+    as few messages as fit (UTF-16 units, as Telegram counts)."""
+    if not result.reasons:
+        return [_("No reasons to list: I found no danger signs in the text.")]
+    blocks = [_("📋 <b>All reasons, with their sources</b>")]
+    if result.verdict is Verdict.ADVICE:
+        blocks.append(_("The text reads like a warning; these are the signs it talks about."))
+    blocks += [_reason_text(_, r) for r in result.reasons]
+    return _pack(blocks)
+
+
+def _pack(blocks: list[str]) -> list[str]:
+    parts: list[str] = []
+    for block in blocks:
+        for piece in _lines_that_fit(block):
+            joined = parts[-1] + "\n\n" + piece if parts else ""
+            if parts and rendered_length(joined) <= MAX_ANSWER:
+                parts[-1] = joined
+            else:
+                parts.append(piece)
+    return parts
+
+
+def _lines_that_fit(block: str) -> list[str]:
+    """A block too long for one message (many reported identifiers), split between its
+    lines: every line is whole HTML, and none is long once quoted words are bounded."""
+    pieces: list[str] = []
+    for line in block.split("\n"):
+        joined = pieces[-1] + "\n" + line if pieces else ""
+        if pieces and rendered_length(joined) <= MAX_ANSWER:
+            pieces[-1] = joined
+        else:
+            pieces.append(line)
+    return pieces
 
 
 def _reason_text(_: Translator, reason: Reason) -> str:
@@ -261,26 +457,32 @@ def _body(_: Translator, reason: Reason) -> str:
     if reason.kind is Kind.REPORTED:
         return reported_text(_, reason.data["items"])
     lines = [html.escape(reason.explanation.get(_.lang, ""))]
+    if reason.data.get("wage"):
+        lines.append(_wage_line(_, reason.data["wage"]))
     if reason.found:
-        found = html.escape(reason.found[:MAX_FOUND])
-        lines.append(_("<i>Found in the text: “{words}”</i>", words=found))
+        lines.append(
+            _("<i>Found in the text: “{words}”</i>", words=quoted(reason.found, MAX_FOUND))
+        )
     if reason.source:
         lines.append(_source_line(_, reason))
     return "\n".join(lines)
+
+
+def _wage_line(_: Translator, wage) -> str:
+    link = f'<a href="{html.escape(wage.source.url)}">{html.escape(wage.source.name)}</a>'
+    return _(
+        "Compared with: {label}, {amount} a month (as of {as_of}; source: {source}).",
+        label=html.escape(wage.label.get(_.lang, "")),
+        amount=html.escape(wage.display()),
+        as_of=_date(_, wage.as_of),
+        source=link,
+    )
 
 
 def _source_line(_: Translator, reason: Reason) -> str:
     assert reason.source is not None
     link = f'<a href="{html.escape(reason.source.url)}">{html.escape(reason.source.name)}</a>'
     return _("Source: {source}", source=link)
-
-
-def _media_note(_: Translator) -> str:
-    return _(
-        "ℹ️ I cannot read text inside pictures or videos, so I checked only the words sent "
-        "with it. If the offer is in the picture, type its main points (agency name, phone "
-        "number, country, salary, costs) and send them with /check."
-    )
 
 
 def _next_steps(_: Translator, verdict: Verdict, content: Content) -> str:
@@ -302,6 +504,13 @@ def _next_steps(_: Translator, verdict: Verdict, content: Content) -> str:
             "order are registered, or look them up on {siskop2mi}.\n"
             "• Ask KP2MI: {contacts}.",
             siskop2mi=SISKOP2MI,
+            contacts=contacts,
+        )
+    elif verdict is Verdict.ADVICE:
+        steps = _(
+            "<b>Good to know</b>\n"
+            "Official warnings come from KP2MI, BP3MI, the Disnaker, embassies and the police. "
+            "If you are unsure whether a warning is real, ask KP2MI: {contacts}.",
             contacts=contacts,
         )
     else:
@@ -524,7 +733,10 @@ async def deliver_alert(d: Delivery, job: OutboxJob) -> None:
 def build_conversation() -> ConversationHandler:
     private = filters.ChatType.PRIVATE
     words = (filters.TEXT | filters.CAPTION) & ~filters.COMMAND
-    no_words = ~filters.TEXT & ~filters.CAPTION & ~filters.COMMAND & ~filters.StatusUpdate.ALL
+    pictures = filters.PHOTO | filters.Document.IMAGE
+    no_words = (
+        ~filters.TEXT & ~filters.CAPTION & ~pictures & ~filters.COMMAND & ~filters.StatusUpdate.ALL
+    )
     pressed = CallbackQueryHandler(cek_pressed, pattern=rf"^{PREFIX}:start$")
     command = CommandHandler(names("check"), cek_command, filters=private)
     with warnings.catch_warnings():
@@ -534,7 +746,7 @@ def build_conversation() -> ConversationHandler:
             entry_points=[command, pressed],
             states={
                 WAITING: [
-                    MessageHandler(private & words, waiting_input),
+                    MessageHandler(private & (words | pictures), waiting_input),
                     MessageHandler(private & no_words, unreadable),
                 ]
             },
@@ -551,6 +763,9 @@ def register(application: Application) -> None:
     forwarded = private & filters.FORWARDED
     application.add_handler(build_conversation())
     words = filters.TEXT | filters.CAPTION
+    pictures = filters.PHOTO | filters.Document.IMAGE
+    application.add_handler(CallbackQueryHandler(all_reasons, pattern=rf"^{PREFIX}:all$"))
+    application.add_handler(MessageHandler(private & pictures, check_picture))
     application.add_handler(MessageHandler(forwarded & words, check_message))
     application.add_handler(MessageHandler(private & filters.CAPTION, check_message))
     application.add_handler(MessageHandler(forwarded & ~filters.TEXT, unreadable))

@@ -28,6 +28,7 @@ from bot.core.offices import Office, Offices, resolve_province
 from bot.core.provinces import Province, Provinces
 from bot.i18n import N_, Translator
 from bot.telegram import keyboards
+from bot.telegram.commands import names
 from bot.telegram.common import services, translator
 
 PREFIX = keyboards.OFFICES
@@ -199,7 +200,7 @@ async def province_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     province = services(context).provinces.get(values[1] if len(values) > 1 else None)
     if province is None:
         _ = translator(update, context)
-        await query.answer(_("This button is out of date. Please send /kantor again."))
+        await query.answer(_("This button is out of date. Please send /office again."))
         return END
     await query.answer()
     await _answer(update, context, province)
@@ -231,13 +232,13 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, province: 
 
 async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     _ = translator(update, context)
-    await update.effective_message.reply_text(_("OK. Send /kantor when you need it."))
+    await update.effective_message.reply_text(_("OK. Send /office when you need it."))
     return END
 
 
 def build_conversation() -> ConversationHandler:
     private = filters.ChatType.PRIVATE
-    command = CommandHandler(["kantor", "office"], office_command, filters=private)
+    command = CommandHandler(names("office"), office_command, filters=private)
     pressed = CallbackQueryHandler(office_pressed, pattern=rf"^{PREFIX}:ask$")
     chosen = CallbackQueryHandler(province_chosen, pattern=rf"^{PREFIX}:pv:")
     paged = CallbackQueryHandler(province_page, pattern=rf"^{PREFIX}:pg:")
@@ -253,7 +254,7 @@ def build_conversation() -> ConversationHandler:
                     MessageHandler(private & filters.TEXT & ~filters.COMMAND, province_typed),
                 ]
             },
-            fallbacks=[CommandHandler("cancel", cancel), command, pressed],
+            fallbacks=[CommandHandler(names("cancel"), cancel), command, pressed],
             conversation_timeout=WAIT_SECONDS,
         )
 
