@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 from bench._provenance import provenance  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "mutation.md"
-NOTES = ROOT / "bench" / "mutation_notes.md"
+NOTES = ROOT / "bench" / "results" / "mutation-notes.md"  # by hand: each survivor
 COPY = ("bot", "tests", "content", "locales", "pyproject.toml")
 SEED = 17
 
@@ -148,7 +148,7 @@ def render(outcomes: list[Outcome], sample: int) -> str:
     lines = [
         "## Mutation testing",
         "",
-        f"<!-- {provenance(code=['bot/core', 'bot/telegram'])} -->",
+        provenance(code=sorted({src for o in outcomes for src in o.target.sources})),
         "",
         "`python3 bench/mutation_bench.py` (mutmut "
         f"{mutmut_version()}, seed {SEED}, "
@@ -156,8 +156,9 @@ def render(outcomes: list[Outcome], sample: int) -> str:
         + "). Killed includes timeouts; a survivor is a one-line bug the selected tests let "
         "through.",
         "",
-        "| target | tests | mutants | sampled | killed | survived | no tests | survival | time |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| target | tests | mutants | sampled | killed | timeout | survived | no tests "
+        "| survival | time |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for o in outcomes:
         sampled = len(o.statuses)
@@ -165,8 +166,9 @@ def render(outcomes: list[Outcome], sample: int) -> str:
         rate = f"{survived / sampled:.0%}" if sampled else "n/a"
         tests = ", ".join(Path(t).name for t in o.target.tests)
         lines.append(
-            f"| {o.target.name} | {tests} | {o.population} | {sampled} | {o.count(*KILLED)} "
-            f"| {o.count('survived')} | {o.count('no tests')} | {rate} | {o.seconds:.0f} s |"
+            f"| {o.target.name} | {tests} | {o.population} | {sampled} | {o.count('killed')} "
+            f"| {o.count('timeout')} | {o.count('survived')} | {o.count('no tests')} | {rate} "
+            f"| {o.seconds:.0f} s |"
         )
     total = sum(len(o.statuses) for o in outcomes)
     killed = sum(o.count(*KILLED) for o in outcomes)
@@ -180,8 +182,6 @@ def render(outcomes: list[Outcome], sample: int) -> str:
     for o in outcomes:
         for name, diff in o.diffs.items():
             lines += [f"`{name}` ({o.statuses[name]})", "", "```diff", diff, "```", ""]
-    if NOTES.exists():
-        lines += [NOTES.read_text(encoding="utf-8").strip(), ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
