@@ -8,13 +8,15 @@ cannot show uncommitted edits; a report records all three. Use it in one line:
 
 which gives, for example,
 ``Provenance: commit 662bfd6 (clean), code sha256 1a2b3c4d5e6f (bot/core/faq),
-content sha256 0f9e8d7c6b5a (content/), Python 3.11.7, 2026-12-04 17:20 UTC``.
+content sha256 0f9e8d7c6b5a (content/), Python 3.11.7, load average 0.5/0.6/0.7,
+2026-12-04 17:20 UTC``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import platform
 import subprocess
 from collections.abc import Iterable
@@ -44,11 +46,12 @@ def _files(paths: Iterable[str], root: Path) -> list[Path]:
     return found
 
 
-def commit(root: Path = ROOT) -> str:
-    """Short HEAD commit, and whether the tree had uncommitted changes when measured."""
+def commit(root: Path = ROOT, paths: Iterable[str] = ()) -> str:
+    """Short HEAD commit, and whether `paths` (default: the whole tree) had uncommitted
+    changes when measured."""
     try:
         head = _git(root, "rev-parse", "--short", "HEAD")
-        dirty = _git(root, "status", "--porcelain", "--untracked-files=no")
+        dirty = _git(root, "status", "--porcelain", "--untracked-files=no", "--", *paths)
     except (OSError, subprocess.CalledProcessError):
         return "unknown (not a git checkout)"
     return f"{head} ({'uncommitted changes' if dirty else 'clean'})"
@@ -65,11 +68,12 @@ def provenance(code: Iterable[str], *, content: bool = True, root: Path = ROOT) 
     """One Markdown-safe line naming the commit, code hash, content hash, Python and time."""
     code = list(code)
     parts = [
-        f"commit {commit(root)}",
+        f"commit {commit(root, [*code, CONTENT] if content else code)}",
         f"code sha256 {tree_hash(code, root)} ({', '.join(code)})",
     ]
     if content:
         parts.append(f"content sha256 {tree_hash([CONTENT], root)} ({CONTENT}/)")
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    parts += [f"Python {platform.python_version()}", now]
+    load = "/".join(f"{x:.1f}" for x in os.getloadavg())
+    parts += [f"Python {platform.python_version()}", f"load average {load}", now]
     return "Provenance: " + ", ".join(parts)

@@ -6,7 +6,7 @@ on a small shared machine. Writes bench/results/mutation.md: survival rate per t
 the diff of every surviving mutant (each one is then killed by a test or explained there,
 in the "Survivors" notes kept in bench/mutation_notes.md).
 
-    pip install mutmut            # test-only tool, not a runtime dependency
+    pip install -e ".[bench]"     # mutmut: a benchmark-only tool, not a runtime dependency
     python3 bench/mutation_bench.py                      # every target, 12 mutants each
     python3 bench/mutation_bench.py --only flood --sample 0   # one target, all its mutants
 
@@ -17,6 +17,7 @@ bug hangs the code). "No tests" means no selected test reaches the mutated funct
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import re
 import shutil
@@ -33,8 +34,9 @@ sys.path.insert(0, str(ROOT))
 from bench._provenance import provenance  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "mutation.md"
+RAW = ROOT / "bench" / "results" / "mutation.json"  # per-mutant outcomes, for --only merges
 NOTES = ROOT / "bench" / "results" / "mutation-notes.md"  # by hand: each survivor
-COPY = ("bot", "tests", "content", "locales", "pyproject.toml")
+COPY = ("bot", "tests", "content", "locales", "docs", "README.md", "pyproject.toml")
 SEED = 17
 
 
@@ -95,7 +97,7 @@ def scratch_copy(target: Target, where: Path) -> Path:
             "\n[tool.mutmut]\n"
             f"source_paths = [{sources}]\n"
             f"pytest_add_cli_args_test_selection = [{quoted}]\n"
-            'also_copy = ["bot", "tests", "content", "locales"]\n'
+            'also_copy = ["bot", "tests", "content", "locales", "docs", "README.md"]\n'
         )
     return where
 
@@ -209,7 +211,43 @@ def main() -> None:
             flush=True,
         )
         outcomes.append(outcome)
+    if args.only:  # keep the other targets' last results
+        previous = load_raw()
+        fresh = {o.target.name for o in outcomes}
+        outcomes = [
+            next((o for o in outcomes if o.target.name == t.name), previous.get(t.name))
+            for t in TARGETS
+            if t.name in fresh or t.name in previous
+        ]
+    RAW.write_text(json.dumps([dump(o) for o in outcomes], indent=1) + "\n", encoding="utf-8")
     args.out.write_text(render(outcomes, args.sample), encoding="utf-8")
+
+
+def dump(outcome: Outcome) -> dict:
+    return {
+        "target": outcome.target.name,
+        "population": outcome.population,
+        "seconds": round(outcome.seconds, 1),
+        "statuses": outcome.statuses,
+        "diffs": outcome.diffs,
+    }
+
+
+def load_raw() -> dict[str, Outcome]:
+    if not RAW.exists():
+        return {}
+    targets = {t.name: t for t in TARGETS}
+    found = {}
+    for item in json.loads(RAW.read_text(encoding="utf-8")):
+        if item["target"] in targets:
+            found[item["target"]] = Outcome(
+                targets[item["target"]],
+                item["population"],
+                item["statuses"],
+                item["diffs"],
+                item["seconds"],
+            )
+    return found
 
 
 if __name__ == "__main__":
