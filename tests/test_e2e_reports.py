@@ -372,6 +372,8 @@ async def test_a_429_holds_back_every_other_desk_message_too(bot: Bot) -> None:
     refused = next(c for c in sends if c.status == 429)
     later = [c for c in sends if c.time > refused.time]
     assert len(later) >= 2 and min(c.time for c in later) - refused.time >= 0.95
+    rows = bot.services.db.all("SELECT attempts FROM report_outbox WHERE kind = 'card' ORDER BY id")
+    assert rows[0]["attempts"] == 2  # the refused try and the sent one, counted on the job
 
 
 async def test_killed_while_sending_then_restarted_the_report_arrives(
