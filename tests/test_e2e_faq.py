@@ -185,6 +185,24 @@ async def test_flood_gets_one_polite_slow_down(bot: Bot) -> None:
     assert len(messages) <= limit + 1
 
 
+async def test_the_flood_limit_is_per_person_and_private_chats_only(bot: Bot) -> None:
+    """Two people each under the limit are never slowed down, even if together they are
+    over it; messages in a group (the desk) are never counted."""
+    limit = bot.services.settings.flood_limit_per_minute
+    other, group = USER + 1, -100555
+    for user in (USER, other):
+        bot.api.private_chat(user, language_code="en")
+    bot.api.group_chat(group, "Desk", members=[USER])
+    for n in range(limit - 2):
+        await bot.api.send_text(USER, f"visa {n}")
+        await bot.api.send_text(other, f"visa {n}")
+    for n in range(limit + 2):
+        await bot.api.send_text(USER, f"halo {n}", chat_id=group)
+    await bot.api.wait_quiet()
+    for chat in (USER, other, group):
+        assert not [m for m in bot.api.messages_to(chat) if "very quickly" in _text(m)]
+
+
 async def test_error_handler_tells_the_user(bot: Bot, monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(question: str) -> None:
         raise RuntimeError("matcher exploded")
