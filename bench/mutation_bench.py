@@ -61,7 +61,7 @@ TARGETS = (
     Target(
         "privacy",
         ("bot/telegram/handlers/privacy.py",),
-        ("tests/test_erasure.py", "tests/test_e2e_reports.py"),
+        ("tests/test_erasure.py", "tests/test_e2e_privacy.py", "tests/test_e2e_reports.py"),
     ),
     Target("faq-normalise", ("bot/core/faq/normalise.py",), ("tests/test_normalise.py",)),
 )
@@ -211,21 +211,24 @@ def main() -> None:
             flush=True,
         )
         outcomes.append(outcome)
-    if args.only:  # keep the other targets' last results
+    kept = outcomes
+    if args.only:  # the raw file keeps the other targets' last results
         previous = load_raw()
         fresh = {o.target.name for o in outcomes}
-        outcomes = [
+        kept = [
             next((o for o in outcomes if o.target.name == t.name), previous.get(t.name))
             for t in TARGETS
             if t.name in fresh or t.name in previous
         ]
-    RAW.write_text(json.dumps([dump(o) for o in outcomes], indent=1) + "\n", encoding="utf-8")
-    args.out.write_text(render(outcomes, args.sample), encoding="utf-8")
+    RAW.write_text(json.dumps([dump(o) for o in kept], indent=1) + "\n", encoding="utf-8")
+    args.out.write_text(render(outcomes, args.sample), encoding="utf-8")  # this run only
 
 
 def dump(outcome: Outcome) -> dict:
     return {
         "target": outcome.target.name,
+        "sources": list(outcome.target.sources),
+        "tests": list(outcome.target.tests),
         "population": outcome.population,
         "seconds": round(outcome.seconds, 1),
         "statuses": outcome.statuses,
@@ -240,8 +243,9 @@ def load_raw() -> dict[str, Outcome]:
     found = {}
     for item in json.loads(RAW.read_text(encoding="utf-8")):
         if item["target"] in targets:
+            ran = Target(item["target"], tuple(item["sources"]), tuple(item["tests"]))
             found[item["target"]] = Outcome(
-                targets[item["target"]],
+                ran,
                 item["population"],
                 item["statuses"],
                 item["diffs"],
