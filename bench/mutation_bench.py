@@ -152,7 +152,7 @@ def render(outcomes: list[Outcome], sample: int) -> str:
         "",
         provenance(code=sorted({src for o in outcomes for src in o.target.sources})),
         "",
-        "`python3 bench/mutation_bench.py` (mutmut "
+        f"`{' '.join(['python3 bench/mutation_bench.py', *sys.argv[1:]])}` (mutmut "
         f"{mutmut_version()}, seed {SEED}, "
         + (f"a sample of {sample} mutants per target" if sample else "every mutant")
         + "). Killed includes timeouts; a survivor is a one-line bug the selected tests let "
