@@ -10,6 +10,8 @@ from telegram.error import RetryAfter
 
 from bot.telegram.outbox import retry_seconds
 
+pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning")
+
 
 @pytest.mark.parametrize("timedelta_mode", ["", "1"])
 def test_retry_after_is_read_as_seconds_in_both_ptb_forms(
