@@ -23,6 +23,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from bench._provenance import provenance
 from bot.config import Settings
 from bot.core.broadcasts.model import BroadcastState
 from bot.services import Services
@@ -31,6 +32,7 @@ from bot.testing.fake_api import Call, FakeBotAPI
 from bot.testing.harness import emulator_settings, running_application
 
 ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results" / "broadcast.md"
 STAFF = 1
 FIRST_SUBSCRIBER = 1_000_000
 FIRST_ASKER = 10
@@ -184,7 +186,7 @@ async def wait_done(services: Services, timeout: float) -> None:
             await asyncio.sleep(0.5)
 
 
-def report(result: Result) -> bool:
+def report(result: Result) -> tuple[bool, list[tuple[str, str]], dict[str, bool]]:
     lat = result.latencies
     checks = {
         "rate": result.rate >= TARGETS["rate"],
@@ -211,7 +213,26 @@ def report(result: Result) -> bool:
         print(f"{name.ljust(width)}  {value}")
     for name, ok in checks.items():
         print(f"{'PASS' if ok else 'FAIL'}  {name}")
-    return all(checks.values())
+    return all(checks.values()), rows, checks
+
+
+def markdown(command: str, rows: list[tuple[str, str]], checks: dict[str, bool]) -> str:
+    """The run as bench/results/broadcast.md: command, provenance, the table, the verdicts."""
+    code = ["bot/telegram/delivery.py", "bot/core/broadcasts", "bot/storage/broadcasts.py"]
+    lines = [
+        f"`{command}`",
+        "",
+        provenance(code=code),
+        "",
+        "| measure | result |",
+        "|---|---|",
+        *(f"| {name} | {value} |" for name, value in rows),
+        "",
+        "Targets: "
+        + ", ".join(f"{name} {'met' if ok else 'NOT met'}" for name, ok in checks.items())
+        + ".",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -223,11 +244,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--question-interval", type=float, default=0.5, help="seconds")
     parser.add_argument("--timeout", type=float, default=None, help="give up after (s)")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="Markdown result file")
     args = parser.parse_args(argv)
     args.timeout = args.timeout or args.subscribers / args.rate * 2 + 120
     logging.basicConfig(level=logging.WARNING)
     result = asyncio.run(run(args))
-    return 0 if report(result) else 1
+    ok, rows, checks = report(result)
+    command = "python -m bench.broadcast_bench " + " ".join(
+        argv if argv is not None else sys.argv[1:]
+    )
+    args.out.write_text(markdown(command.strip(), rows, checks), encoding="utf-8")
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

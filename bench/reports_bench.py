@@ -29,8 +29,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results" / "reports.md"
 sys.path.insert(0, str(ROOT))
 
+from bench._provenance import provenance  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.services import Services  # noqa: E402
 from bot.storage import Database  # noqa: E402
@@ -247,6 +249,7 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=25, help="reporters typing at once")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--time-limit", type=float, default=900.0, help="give up after (s)")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="Markdown result file")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("telegram").setLevel(logging.ERROR)
@@ -259,8 +262,18 @@ def main() -> int:
         f"of sends ({args.statuses}), concurrency {args.concurrency}, seed {args.seed}"
     )
     print(text)
-    print("result: " + ("OK, every confirmed report reached the desk" if ok else "FAILED"))
+    verdict = "result: " + ("OK, every confirmed report reached the desk" if ok else "FAILED")
+    print(verdict)
+    args.out.write_text(markdown(text, verdict), encoding="utf-8")
     return 0 if ok else 1
+
+
+def markdown(text: str, verdict: str) -> str:
+    """The run as a result file: the command, provenance, and the printed summary."""
+    code = ["bot/telegram/outbox.py", "bot/storage/reports.py", "bot/core/reports"]
+    command = " ".join(["python bench/reports_bench.py", *sys.argv[1:]])
+    body = [f"`{command}`", "", provenance(code=code), "", "```", text, verdict, "```"]
+    return "\n".join(body) + "\n"
 
 
 async def _bounded(args: argparse.Namespace, run: Run) -> FakeBotAPI:

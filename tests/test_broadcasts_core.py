@@ -16,6 +16,7 @@ from bot.core.broadcasts.model import (
     Counts,
     MessageContent,
     ScheduleError,
+    duration_parts,
     eta_seconds,
     jakarta_label,
     parse_schedule,
@@ -254,3 +255,18 @@ def test_scheduled_broadcasts_wait_for_their_time(db: Database) -> None:
     assert broadcasts.next_due(NOW) is None
     assert broadcasts.next_scheduled_time() == later
     assert broadcasts.next_due(later) is not None
+
+
+def test_duration_parts_are_whole_minutes_and_seconds() -> None:
+    assert duration_parts(125) == (2, 5)
+    assert duration_parts(0.2) == (0, 1)  # rounded up: "about 1 s", never "0 s"
+    assert all(isinstance(part, int) for part in duration_parts(3599.5))
+
+
+def test_a_broadcast_pacer_shares_the_bots_budget_and_clock() -> None:
+    def clock() -> float:
+        return 42.0
+
+    pacing = Pacing(10, clock=clock)
+    pacer = pacing.pacer()
+    assert (pacer.nominal, pacer.budget, pacer.clock) == (10, pacing.budget, clock)

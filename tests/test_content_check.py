@@ -357,3 +357,31 @@ def test_months_before_clamps_to_the_end_of_the_month() -> None:
 
     assert months_before(dt.date(2026, 3, 31), 1) == dt.date(2026, 2, 28)
     assert months_before(dt.date(2026, 1, 15), 12) == dt.date(2025, 1, 15)
+
+
+@pytest.mark.parametrize(
+    ("file", "change", "where", "message"),
+    [
+        (
+            "contacts.yaml",
+            lambda d: d[0].pop("value"),
+            "entry 'hotline', field 'value'",
+            "is missing",
+        ),
+        (
+            "categories.yaml",
+            lambda d: d[0]["title"].pop("en"),
+            "entry 'basics', field 'title'",
+            "en",
+        ),
+    ],
+)
+def test_broken_contact_or_category_names_file_item_and_field(
+    content_dir: Path, file: str, change: Callable[[list], None], where: str, message: str
+) -> None:
+    path = content_dir / file
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    problems = [str(p) for p in check_content(load_content(content_dir))]
+    assert any(file in p and where in p and message in p for p in problems), problems

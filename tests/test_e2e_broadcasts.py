@@ -463,9 +463,10 @@ async def test_deleting_my_data_forgets_my_deliveries_and_stops_the_running_one(
             await api.press(user_id, question["message_id"], "del:yes")
             await api.wait_for("editMessageText", chat_id=user_id)
         await finished(bot, broadcast_id)
-        assert received(api, last) == []  # /hapusdata also ends a subscription in progress
+        assert received(api, last) == []  # /hapusdata also stops a delivery in progress
         for user_id in (first, last):
             assert bot.services.broadcasts.received(broadcast_id, user_id) is None
+            assert bot.services.subscribers.get(user_id) is None  # and ends the subscription
         assert bot.services.broadcasts.counts(broadcast_id).sent == len(users) - 2
 
 

@@ -185,9 +185,29 @@ async def test_flood_gets_one_polite_slow_down(bot: Bot) -> None:
         lambda: any("very quickly" in _text(m) for m in bot.api.messages_to(USER))
     )
     await bot.api.send_text(USER, "/help")  # still over the limit: dropped silently
+    await bot.api.wait_quiet()  # count only once every message has been handled
     messages = bot.api.messages_to(USER)
     assert sum("very quickly" in _text(m) for m in messages) == 1
+    assert "very quickly" in _text(messages[-1])  # nothing after the slow-down: all dropped
     assert len(messages) <= limit + 1
+
+
+async def test_the_flood_limit_is_per_person_and_private_chats_only(bot: Bot) -> None:
+    """Two people each under the limit are never slowed down, even if together they are
+    over it; messages in a group (the desk) are never counted."""
+    limit = bot.services.settings.flood_limit_per_minute
+    other, group = USER + 1, -100555
+    for user in (USER, other):
+        bot.api.private_chat(user, language_code="en")
+    bot.api.group_chat(group, "Desk", members=[USER])
+    for n in range(limit - 2):
+        await bot.api.send_text(USER, f"visa {n}")
+        await bot.api.send_text(other, f"visa {n}")
+    for n in range(limit + 2):
+        await bot.api.send_text(USER, f"halo {n}", chat_id=group)
+    await bot.api.wait_quiet()
+    for chat in (USER, other, group):
+        assert not [m for m in bot.api.messages_to(chat) if "very quickly" in _text(m)]
 
 
 async def test_error_handler_tells_the_user(bot: Bot, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -360,6 +360,24 @@ async def test_a_429_is_honoured_before_the_next_attempt(bot: Bot) -> None:
     assert attempts[1].time - attempts[0].time >= 0.95
 
 
+async def test_a_429_holds_back_every_other_desk_message_too(bot: Bot) -> None:
+    """The pause after a 429 is global: the next case's card waits too, not only the job
+    that was refused (Telegram counts the bot's requests, not one job's)."""
+    api = bot.api
+    await worker(bot).stop()  # two cards owed at once when the worker starts again
+    codes = [await submit_report(api, REPORTER, Answers(photo_caption=None)) for _ in range(2)]
+    api.fail("sendMessage", 429, chat_id=DESK, retry_after=1)
+    await worker(bot).start()
+    for code in codes:
+        await card_of(api, code, timeout=5)
+    sends = [c for c in api.calls if c.method == "sendMessage" and c.chat_id == DESK]
+    refused = next(c for c in sends if c.status == 429)
+    later = [c for c in sends if c.time > refused.time]
+    assert len(later) >= 2 and min(c.time for c in later) - refused.time >= 0.95
+    rows = bot.services.db.all("SELECT attempts FROM report_outbox WHERE kind = 'card' ORDER BY id")
+    assert rows[0]["attempts"] == 2  # the refused try and the sent one, counted on the job
+
+
 async def test_killed_while_sending_then_restarted_the_report_arrives(
     settings: Settings, api: FakeBotAPI, tmp_path: Path
 ) -> None:

@@ -91,6 +91,15 @@ def test_handles_emails_and_telegram_links() -> None:
     }
 
 
+def test_display_keeps_what_was_written() -> None:
+    """The desk sees a handle as written and a bare account number without a bank name."""
+    items = extract("hubungi t.me/LokerLuarNegeri, transfer ke no rekening 0123456789012 ya")
+    assert [(i.kind, i.value, i.display) for i in items] == [
+        (Kind.HANDLE, "@lokerluarnegeri", "@LokerLuarNegeri"),
+        (Kind.BANK_ACCOUNT, "0123456789012", "0123456789012"),
+    ]
+
+
 def test_bank_accounts_are_not_read_as_phone_numbers() -> None:
     items = extract("transfer ke rek BCA 123 456 7890 a.n. Budi, no rekening 0123456789012 BRI")
     assert [(i.kind, i.value, i.display) for i in items] == [

@@ -107,6 +107,13 @@ def test_ampersand_inside_attribute_is_kept() -> None:
     ]
 
 
+def test_entities_inside_an_attribute_are_decoded() -> None:
+    """html.escape(url) in an href is how the bot writes links: the link must be the URL."""
+    url = "https://x.org/?a=1&b=2"
+    _, entities = parse_entities(f'<a href="{html.escape(url)}">go</a>')
+    assert entities[0]["url"] == url
+
+
 def test_html_escape_output_is_always_accepted() -> None:
     nasty = "<script>alert('x') & \"quotes\"</script> 5 < 6 > 4 &amp;"
     assert parse_html(f"<b>{html.escape(nasty)}</b>") == nasty

@@ -396,6 +396,23 @@ class FakeBotAPI(SimulatedUsers):
         """
         return await self.state.changed.wait_for(condition, timeout, poll_interval)
 
+    async def wait_quiet(self, quiet: float = 0.3, timeout: float = 10.0) -> None:
+        """Wait until the bot has taken every queued update and then made no request for
+        ``quiet`` seconds.
+
+        For tests that count what the bot did NOT do (stay silent, drop a flood): counting
+        right after the last user action sees only the work finished so far.
+        """
+
+        def idle_since() -> float:
+            last = next((c.time for c in reversed(self.calls) if c.method != "getUpdates"), 0.0)
+            return time.monotonic() - last
+
+        def settled() -> bool:
+            return not self.state.updates and idle_since() >= quiet
+
+        await self.state.changed.wait_for(settled, timeout, quiet / 4)
+
     def recent(self, limit: int = 10, include_polls: bool = False) -> list[Call]:
         """The last ``limit`` calls, skipping getUpdates unless asked; handy in assertions."""
         calls = [c for c in self.calls if include_polls or c.method != "getUpdates"]
