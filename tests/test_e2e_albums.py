@@ -42,7 +42,7 @@ async def test_an_album_of_ten_photos_gets_one_reply(bot: Bot) -> None:
     await bot.api.wait_until(lambda: len(bot.api.messages_to(FLOODER)) >= 2)
     await bot.application.update_queue.join()
     texts = [m.get("text", "") for m in bot.api.messages_to(FLOODER)]
-    assert sum("typed text" in text for text in texts) == 1
+    assert sum(_answers_a_picture(text) for text in texts) == 1
     assert len(texts) == 2
 
 
@@ -62,7 +62,12 @@ async def test_a_flood_of_albums_does_not_hold_up_someone_elses_emergency(
     # Every photo counted: the first two albums (20 photos, the limit) got one answer each,
     # then one slow-down and silence. Before, each of the 300 photos got its own answer.
     assert len(flooder) == 3, flooder
-    assert sum("typed text" in text for text in flooder) == 2
+    assert sum(_answers_a_picture(text) for text in flooder) == 2
     assert "very quickly" in flooder[-1]
     assert sends.index(OTHER) <= 3  # the emergency numbers did not queue behind the flood
     assert emergency.get("text")
+
+
+def _answers_a_picture(text: str) -> bool:
+    """Cek Dulu reads pictures (OCR); a photo without words gets its "no text found" answer."""
+    return "text in this picture" in text or "typed text" in text

@@ -22,6 +22,7 @@ import pytest
 from bot.config import Settings
 from bot.core.clock import ShiftedClock
 from bot.core.reports.case_status import Status
+from bot.core.reports.draft import Draft
 from bot.services import Services
 from bot.storage import Database
 from bot.telegram.outbox import WORKER_KEY, OutboxWorker
@@ -365,7 +366,8 @@ async def test_a_429_holds_back_every_other_desk_message_too(bot: Bot) -> None:
     that was refused (Telegram counts the bot's requests, not one job's)."""
     api = bot.api
     await worker(bot).stop()  # two cards owed at once when the worker starts again
-    codes = [await submit_report(api, REPORTER, Answers(photo_caption=None)) for _ in range(2)]
+    draft = Draft(category="recruiter", province="jawa-timur", when="today", details="calo")
+    codes = [bot.services.reports.submit(draft, REPORTER, "id", None).code for _ in range(2)]
     api.fail("sendMessage", 429, chat_id=DESK, retry_after=1)
     await worker(bot).start()
     for code in codes:

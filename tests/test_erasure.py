@@ -51,6 +51,12 @@ HOLDS_THE_PERSON = {
 # Tables that never hold who someone is, with the reason. A new table goes here or above.
 NEVER_HOLDS_THE_PERSON = {
     "schema_migrations": "bookkeeping of applied migrations",
+    "check_seen": "keyed HMAC tags under a per-window random key, never the id; kept through "
+    "/hapusdata on purpose so one person cannot forge an early warning, dropped with the window",
+    "report_quota": "keyed HMAC tags for the daily report limit, never the id; kept through "
+    "/hapusdata on purpose so deleting cannot reset the limit, dropped with the window",
+    "pseudonym_keys": "the random per-window keys of those tags; no person",
+    "desk_chat_migrations": "the desk group's old and new chat ids; no person",
     "unanswered": "question text and scores only, no user id (for content editors)",
     "report_evidence": "message ids in the reporter's chat and file ids, no user id",
     "report_identifiers": "phone numbers, links, agencies named in reports",

@@ -50,6 +50,7 @@ from bot.storage.reports import OutboxJob
 from bot.telegram import keyboards, outbox
 from bot.telegram.commands import names
 from bot.telegram.common import services, translator
+from bot.telegram.flood import album_repeat
 from bot.telegram.handlers.desk import desk_translator
 from bot.telegram.outbox import Delivery
 
@@ -179,7 +180,10 @@ def _picture(message: Message):
 
 
 async def check_picture(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Read the text in a photo (off the event loop) and check it with its caption."""
+    """Read the text in a photo (off the event loop) and check it with its caption. An album
+    is answered once, from its first picture (the flood guard counts every one)."""
+    if album_repeat(update, context):
+        return
     _ = translator(update, context)
     message = update.effective_message
     caption = (message.caption or "").strip()
