@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import datetime as dt
 import logging
 import os
 import socket
@@ -223,3 +224,23 @@ def _command_update(update_id: int, text: str) -> dict:
             "entities": [{"type": "bot_command", "offset": 0, "length": len(text)}],
         },
     }
+
+
+async def test_metrics_count_decisions_verdicts_and_stats_see_the_verdicts(bot: Bot) -> None:
+    api = bot.api
+    api.private_chat(USER, language_code="en")
+    await api.send_text(USER, "how do I check that an agency is licensed")
+    await api.next_message(USER)
+    await api.send_text(
+        USER, "/check Kerja admin di Kamboja gaji 20jt, transfer ke rekening pribadi"
+    )
+    await api.next_message(USER)
+    await _until(lambda: "bot_cekdulu_verdicts_total{" in _scrape_app(bot))
+    text = _scrape_app(bot)
+    assert 'bot_matcher_decisions_total{kind="' in text
+    assert 'bot_cekdulu_verdicts_total{verdict="danger"} 1.0' in text
+    assert bot.services.desk_data.verdicts(dt.date.today()) == [("danger", 1)]
+
+
+def _scrape_app(bot: Bot) -> str:
+    return bot.application.bot_data["metrics"].exposition().decode()

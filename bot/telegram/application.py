@@ -68,11 +68,14 @@ def build_application(
     )
     if base_file_url:
         builder = builder.base_file_url(base_file_url)
-    if rate_limiter:
-        builder = builder.rate_limiter(InteractiveRateLimiter(services.pacing))
+    limiter = InteractiveRateLimiter(services.pacing) if rate_limiter else None
+    if limiter is not None:
+        builder = builder.rate_limiter(limiter)
     application = builder.build()
     application.bot_data["services"] = services
-    install_metrics(application, services.db, services.report_outbox.clock.now)
+    metrics = install_metrics(application, services.db, services.report_outbox.clock.now)
+    if limiter is not None:
+        limiter.on_flood = metrics.flood_waits.labels("replies").inc
     register_features(application)
     return application
 

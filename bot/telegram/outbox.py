@@ -40,6 +40,7 @@ from telegram.ext import Application, ContextTypes
 from bot.config import Settings
 from bot.services import Services
 from bot.storage.reports import OutboxJob
+from bot.telegram import metrics
 from bot.telegram.desk_chat import current_desk, record_migration
 from bot.telegram.lifecycle import on_start_stop
 
@@ -163,6 +164,7 @@ class OutboxWorker:
         try:
             await handler(Delivery(self.application.bot, self.services, self), job)
         except RetryAfter as exc:
+            metrics.count(self.application, "flood_waits", "desk")
             seconds = retry_seconds(exc)
             self._paused_until = time.monotonic() + seconds
             outbox.retry(job.id, seconds, str(exc))

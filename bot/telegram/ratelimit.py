@@ -94,6 +94,7 @@ class InteractiveRateLimiter(BaseRateLimiter[int]):
         self._chats: dict[int, Bucket] = {}
         self._groups: dict[int, GroupWindow] = {}
         self._holds: dict[int | None, float] = {}  # chat (None: no chat) -> held until
+        self.on_flood: Callable[[], object] | None = None  # told of every 429 (metrics)
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -121,6 +122,8 @@ class InteractiveRateLimiter(BaseRateLimiter[int]):
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
+                if self.on_flood is not None:
+                    self.on_flood()
                 wait = retry_seconds(error)
                 if self.clock() - started >= self.patience:
                     log.warning("%s: still flood-limited after %.0f s; giving up", endpoint, wait)

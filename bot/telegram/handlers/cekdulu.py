@@ -47,7 +47,7 @@ from bot.i18n import N_, Translator
 from bot.services import Services
 from bot.storage.checks import Surge
 from bot.storage.reports import OutboxJob
-from bot.telegram import keyboards, outbox
+from bot.telegram import keyboards, metrics, outbox
 from bot.telegram.commands import names
 from bot.telegram.common import services, translator
 from bot.telegram.flood import album_repeat
@@ -258,6 +258,7 @@ async def answer(
     message = update.effective_message
     svc = services(context)
     result = svc.checker.check(text, register=svc.agency_register.current())
+    _record_verdict(context, svc, result)
     if source is Source.TEXT and _has_media(message):
         source = Source.CAPTION_ONLY
     screen = answer_text(_, result, svc.content, source)
@@ -265,6 +266,12 @@ async def answer(
         screen, parse_mode=ParseMode.HTML, reply_markup=answer_markup(_), do_quote=True
     )
     await _count(context, result, update.effective_user.id if update.effective_user else None)
+
+
+def _record_verdict(context: ContextTypes.DEFAULT_TYPE, svc: Services, result: Result) -> None:
+    """Counts only, for /stats and the metrics: never who checked or what."""
+    svc.desk_data.record_verdict(result.verdict.value)
+    metrics.count(context.application, "check_verdicts", result.verdict.value)
 
 
 def _has_media(message: Message) -> bool:

@@ -17,7 +17,7 @@ from bot.core.faq.match import Decision, Kind
 from bot.core.plain import fill_desk_name
 from bot.i18n import Translator
 from bot.services import Services
-from bot.telegram import keyboards
+from bot.telegram import keyboards, metrics
 from bot.telegram.common import services, translator
 from bot.telegram.handlers import cekdulu
 
@@ -120,6 +120,7 @@ async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if context.user_data is not None:
         context.user_data[LAST_QUESTION] = message.text[:1000]
     remember_topic(context, asked, decision)
+    metrics.count(context.application, "matcher_decisions", decision.kind.value)
     if decision.kind in (Kind.SUGGEST, Kind.FALLBACK):
         best = decision.candidates[0] if decision.candidates else None
         svc.unanswered.record(
