@@ -80,3 +80,24 @@ def test_blank_input(norm: Normaliser, text: str | None) -> None:
 def test_not_blank() -> None:
     assert not is_blank("🙏 tolong")
     assert not is_blank("110")
+
+
+# -- the glossary's lists and the informal lexicon (mutation survivors, bench/results) ------
+def test_informal_words_go_through_the_lexicon(norm: Normaliser) -> None:
+    """IndoCollex spells chat abbreviations out: without it "gmn" and "sy" stay opaque."""
+    assert norm.tokens("gmn sy mau krja") == ["bagaimana", "saya", "mau", "kerja"]
+
+
+def test_stopwords_are_loaded_and_carry_no_topic(norm: Normaliser) -> None:
+    assert {"apa", "yang"} <= norm.glossary.stopwords
+    assert norm.content_tokens("apa yang harus saya bawa") == ["bawa"]
+
+
+def test_keep_list_is_loaded_and_protects_words_from_the_lexicon(tmp_path: Path) -> None:
+    glossary = tmp_path / "glossary.yaml"
+    glossary.write_text("keep: [Bank]\nstopwords:\n  id: [yang]\n", encoding="utf-8")
+    loaded = Glossary.load(glossary)
+    assert loaded.keep == frozenset({"bank"}) and loaded.stopwords == frozenset({"yang"})
+    lexicon = {"bank": "bang", "sy": "saya"}
+    assert Normaliser(loaded, lexicon=lexicon).tokens("bank sy") == ["bank", "saya"]
+    assert Normaliser(Glossary(), lexicon=lexicon).tokens("bank sy") == ["bang", "saya"]
