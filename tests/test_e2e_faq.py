@@ -233,6 +233,26 @@ async def test_a_pasted_job_ad_is_checked_not_matched(bot: Bot) -> None:
     assert bot.services.unanswered.recent() == []  # not treated as a missed FAQ question
 
 
+async def test_a_short_ad_with_danger_signs_and_a_number_is_checked(bot: Bot) -> None:
+    """Issue 10: a short ad (passport kept, months of pay deducted, a phone number) got
+    "did you mean" buttons instead of a check."""
+    ad = (
+        "Dicari TKW Hongkong, paspor dipegang agen sampai lunas, potong gaji 7 bulan. "
+        "Hub 0812-3456-7890"
+    )
+    bot.api.private_chat(USER, language_code="en")
+    await bot.api.send_text(USER, ad)
+    assert "Danger signs found" in _text(await bot.api.next_message(USER))
+
+
+async def test_a_short_question_naming_a_number_still_goes_to_the_faq(bot: Bot) -> None:
+    question = "gaji sy dipotong 7 bulan sama agen, wajar gk min? no agen 081234567890"
+    bot.api.private_chat(USER, language_code="id")
+    await bot.api.send_text(USER, question)
+    reply = _text(await bot.api.next_message(USER))
+    assert "Tanda bahaya" not in reply and "Danger signs" not in reply
+
+
 async def test_a_long_question_without_signs_still_goes_to_the_faq(bot: Bot) -> None:
     question = (
         "Selamat siang, saya ibu dari seorang anak perempuan yang baru lulus SMA tahun ini dan "

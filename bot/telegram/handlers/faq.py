@@ -15,6 +15,7 @@ from bot.core.content import Content, FaqEntry
 from bot.core.faq.followup import WINDOW_SECONDS
 from bot.core.faq.match import Decision, Kind
 from bot.core.plain import fill_desk_name
+from bot.core.reports.identifiers import Kind as IdentifierKind
 from bot.i18n import Translator
 from bot.services import Services
 from bot.telegram import keyboards, metrics
@@ -27,6 +28,7 @@ LAST_QUESTION = "last_question"
 LAST_TOPIC = "last_topic"  # {"question", "entry", "at"}: what a follow-up is read with
 QUOTE_LIMIT = 200
 PASTED_OFFER_LENGTH = 200
+SHORT_AD_LENGTH = 60  # a short ad is checked when it has danger signs and a way to reach someone
 
 
 def answer_text(entry: FaqEntry, lang: str, desk_name: str = "") -> str:
@@ -176,12 +178,17 @@ def remember_topic(context: ContextTypes.DEFAULT_TYPE, asked: str, decision: Dec
 
 
 def looks_like_a_pasted_offer(text: str, svc: Services) -> bool:
-    """A long pasted text the FAQ cannot answer, with a danger sign or a contact in it, is
-    almost always a job ad or a recruiter's message: people expect it checked, not matched."""
-    if len(text) < PASTED_OFFER_LENGTH:
+    """A pasted text the FAQ cannot answer that reads like a job ad or a recruiter's message:
+    people expect it checked, not matched. Long texts need a danger sign or a contact; short
+    ones (from SHORT_AD_LENGTH) need both a danger sign and a phone, link or account, so a
+    question that merely names an agency still goes to the FAQ."""
+    if len(text) < SHORT_AD_LENGTH:
         return False
     result = svc.checker.check(text)
-    return result.verdict is not Verdict.NONE or bool(result.identifiers)
+    if len(text) >= PASTED_OFFER_LENGTH:
+        return result.verdict is not Verdict.NONE or bool(result.identifiers)
+    reachable = any(i.kind is not IdentifierKind.AGENCY for i in result.identifiers)
+    return result.verdict is Verdict.DANGER and reachable
 
 
 async def reply_to_decision(
