@@ -25,6 +25,8 @@ from bot.telegram.startup import TokenRejected, initialize_when_reachable
 from bot.testing.fake_api import FakeBotAPI
 from bot.testing.harness import emulator_settings
 from tests.conftest import DESK_CHAT_ID, Bot
+from tests.test_webhook import USER as WEBHOOK_USER
+from tests.test_webhook import _update
 
 ROOT = Path(__file__).resolve().parents[1]
 USER = 4242
@@ -185,7 +187,7 @@ async def test_webhook_mode_serves_updates_health_and_metrics_on_one_port(
             port=port,
         )
         app = build_application(services, base_url=api.base_url, rate_limiter=False)
-        api.private_chat(USER, language_code="en")
+        api.private_chat(WEBHOOK_USER, language_code="en")
         api.group_chat(DESK_CHAT_ID, "Desk")  # checked at start: it must be a group
         stop = asyncio.Event()
         running = asyncio.create_task(serve(app, services.settings, stop))
@@ -194,7 +196,7 @@ async def test_webhook_mode_serves_updates_health_and_metrics_on_one_port(
             assert hook[0].params["url"] == "https://bot.example.org/telegram"
             url = f"http://127.0.0.1:{port}"
             async with httpx.AsyncClient(base_url=url) as client:
-                update = _command_update(1, "/emergency")
+                update = _update(1, "/emergency")
                 wrong = {"X-Telegram-Bot-Api-Secret-Token": "wrong"}
                 right = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}
                 refused = await client.post("/telegram", json=update, headers=wrong)
@@ -202,7 +204,7 @@ async def test_webhook_mode_serves_updates_health_and_metrics_on_one_port(
                 garbled = await client.post("/telegram", content=b"{", headers=right)
                 assert (refused.status_code, accepted.status_code) == (403, 200)
                 assert garbled.status_code == 400
-                reply = await api.next_message(USER)
+                reply = await api.next_message(WEBHOOK_USER)
                 assert "0-800-1000" in reply["text"]
                 assert (await client.get("/healthz")).status_code == 200
                 assert "bot_updates_total" in (await client.get("/metrics")).text
@@ -210,20 +212,6 @@ async def test_webhook_mode_serves_updates_health_and_metrics_on_one_port(
             stop.set()
             await asyncio.wait_for(running, 30)
             services.db.close()
-
-
-def _command_update(update_id: int, text: str) -> dict:
-    return {
-        "update_id": update_id,
-        "message": {
-            "message_id": update_id,
-            "date": int(time.time()),
-            "chat": {"id": USER, "type": "private", "first_name": "Ani"},
-            "from": {"id": USER, "is_bot": False, "first_name": "Ani", "language_code": "en"},
-            "text": text,
-            "entities": [{"type": "bot_command", "offset": 0, "length": len(text)}],
-        },
-    }
 
 
 async def test_metrics_count_decisions_verdicts_and_stats_see_the_verdicts(bot: Bot) -> None:

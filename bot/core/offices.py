@@ -10,9 +10,7 @@ here; a province without a confirmed office simply shows the general advice.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -22,6 +20,7 @@ from typing import Any
 import yaml
 from rapidfuzz import fuzz, process
 
+from bot.core import csvfiles
 from bot.core.content import Problem, Source
 from bot.core.provinces import Province, Provinces
 from bot.core.reports.draft import match_province
@@ -215,7 +214,7 @@ def read_directory(text: str, provinces: Provinces, source: Source, as_of: dt.da
     """Rows for offices.yaml from an official directory saved as CSV (comma, semicolon or
     tab; a header row naming province, kind and name in Indonesian or English). Every line
     must resolve, so a half-read directory never replaces a good one."""
-    rows = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), dialect=_dialect(text))
+    rows = csvfiles.rows(text)
     columns = _columns(rows.fieldnames or [])
     found, errors = [], []
     for line, row in enumerate(rows, start=2):
@@ -233,20 +232,8 @@ def read_directory(text: str, provinces: Provinces, source: Source, as_of: dt.da
     return found
 
 
-def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
-    try:
-        return csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        return csv.excel
-
-
 def _columns(header: Iterable[str]) -> dict[str, str]:
-    by_name = {" ".join(h.strip().casefold().replace("_", " ").split()): h for h in header if h}
-    columns = {}
-    for key, names in COLUMNS.items():
-        column = next((by_name[n] for n in names if n in by_name), None)
-        if column is not None:
-            columns[key] = column
+    columns = csvfiles.match_columns(header, COLUMNS)
     missing = [key for key in ("province", "kind", "name") if key not in columns]
     if missing:
         raise DirectoryFileError(f"line 1: no {', '.join(missing)} column")

@@ -10,9 +10,7 @@ deliberately modest: found (licence valid or ended), a similar name, or not in t
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -20,6 +18,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from rapidfuzz import fuzz, process
+
+from bot.core import csvfiles
 
 # Calibrated on tests/fixtures/agencies.csv and the variants in tests/test_agencies.py:
 # typo, spelling and format variants of a registered name score 94.7 or more; the closest
@@ -255,8 +255,7 @@ class RegisterFileError(ValueError):
 def read_csv(text: str) -> list[Agency]:
     """Agencies from the official list saved as CSV (comma or semicolon, UTF-8, with a
     header row; column names in Indonesian or English, see COLUMNS)."""
-    dialect = _dialect(text)
-    rows = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), dialect=dialect)
+    rows = csvfiles.rows(text)
     columns = _columns(rows.fieldnames or [])
     agencies = [_agency(row, columns, line) for line, row in enumerate(rows, start=2)]
     found = [a for a in agencies if a is not None]
@@ -265,21 +264,8 @@ def read_csv(text: str) -> list[Agency]:
     return found
 
 
-def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
-    try:
-        return csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        return csv.excel
-
-
 def _columns(header: Iterable[str]) -> dict[str, str]:
-    by_name = {" ".join(h.strip().casefold().replace("_", " ").split()): h for h in header if h}
-    columns = {}
-    for field, names in COLUMNS.items():
-        for name in names:
-            if name.replace("_", " ") in by_name:
-                columns[field] = by_name[name.replace("_", " ")]
-                break
+    columns = csvfiles.match_columns(header, COLUMNS)
     if "name" not in columns:
         raise RegisterFileError("line 1: no name column (expected one of: nama, name, …)")
     return columns
