@@ -101,7 +101,11 @@ async def test_more_than_five_is_typed_as_a_reply_and_checked_kindly(bot: Bot) -
     before = len(api.messages_to(REPORTER))
     await desk_press(bot, code, f"dk:n:{code}")
     question = await api.wait_until(
-        lambda: [m for m in api.messages_to(DESK) if m.get("reply_markup", {}).get("force_reply")]
+        lambda: [
+            c.message
+            for c in api.calls
+            if c.method == "sendMessage" and (c.params.get("reply_markup") or {}).get("force_reply")
+        ]
     )
     asked = question[-1]
     assert code in asked["text"]
