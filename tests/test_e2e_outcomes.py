@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the e2e fixtures are imported from test_e2e_reports and used by name
 """End to end: closing a case with its outcome, and how many people did not leave.
 
 The desk's headline number is how many people a report kept from leaving illegally: it is
@@ -39,7 +40,7 @@ PLAIN = Answers(photo_caption=None)
 PREVENTED_ID = "Berkat laporanmu, 3 orang batal berangkat secara ilegal."
 
 
-def card_text(bot: Bot, code: str, message_id: int) -> str:
+def card_text(bot: Bot, message_id: int) -> str:
     return bot.api.message(DESK, message_id)["text"]
 
 
@@ -75,7 +76,7 @@ async def test_prevented_with_three_people_shows_counts_and_thanks_once(bot: Bot
 
     answer = await desk_press(bot, code, f"dk:o:{code}:prevented:3")
     assert people_on_card(bot, 3) in answer["text"]
-    await api.wait_until(lambda: people_on_card(bot, 3) in card_text(bot, code, card["message_id"]))
+    await api.wait_until(lambda: people_on_card(bot, 3) in card_text(bot, card["message_id"]))
     await api.wait_until(lambda: any(PREVENTED_ID in t for t in texts_to(bot, REPORTER)))
     await settle(bot)
     assert sum(PREVENTED_ID in t for t in texts_to(bot, REPORTER)) == 1
@@ -114,13 +115,15 @@ async def test_more_than_five_is_typed_as_a_reply_and_checked_kindly(bot: Bot) -
     for typed in ("banyak", "0", "501", "-3", "12 orang"):
         await api.send_text(STAFF, typed, chat_id=DESK, reply_to=asked["message_id"])
         await api.wait_until(
-            lambda n=typed: len([t for t in texts_to(bot, DESK) if t == kindly])
-            >= ("banyak", "0", "501", "-3", "12 orang").index(n) + 1
+            lambda n=typed: (
+                len([t for t in texts_to(bot, DESK) if t == kindly])
+                >= ("banyak", "0", "501", "-3", "12 orang").index(n) + 1
+            )
         )
     assert status_of(bot, code) is Status.NEW
 
     await api.send_text(STAFF, " 12 ", chat_id=DESK, reply_to=asked["message_id"])
-    await api.wait_until(lambda: people_on_card(bot, 12) in card_text(bot, code, card["message_id"]))
+    await api.wait_until(lambda: people_on_card(bot, 12) in card_text(bot, card["message_id"]))
     sentence = "Berkat laporanmu, 12 orang batal berangkat secara ilegal."
     await api.wait_until(lambda: any(sentence in t for t in texts_to(bot, REPORTER)))
     await settle(bot)
@@ -140,7 +143,7 @@ async def test_every_other_outcome_closes_in_plain_words_without_a_count(bot: Bo
     code = await submit_report(api, REPORTER, PLAIN)
     card = await open_count_buttons(bot, code)
     await desk_press(bot, code, f"dk:o:{code}:prevented:4")
-    await api.wait_until(lambda: people_on_card(bot, 4) in card_text(bot, code, card["message_id"]))
+    await api.wait_until(lambda: people_on_card(bot, 4) in card_text(bot, card["message_id"]))
     words = {
         "police": "The desk passed it to the police.",
         "action": "Action was taken against the recruiter or agency.",
@@ -158,7 +161,7 @@ async def test_every_other_outcome_closes_in_plain_words_without_a_count(bot: Bo
         report = bot.services.reports.by_code(code)
         assert report.outcome.value == outcome and report.outcome_people is None
     await settle(bot)
-    assert people_on_card(bot, 4) not in card_text(bot, code, card["message_id"])
+    assert people_on_card(bot, 4) not in card_text(bot, card["message_id"])
     assert snapshot(bot.services).people_prevented == 0
 
 
@@ -195,7 +198,7 @@ async def test_a_reporter_who_deleted_their_data_is_not_told(bot: Bot) -> None:
 
     card = await open_count_buttons(bot, code)
     await desk_press(bot, code, f"dk:o:{code}:prevented:3")
-    await api.wait_until(lambda: people_on_card(bot, 3) in card_text(bot, code, card["message_id"]))
+    await api.wait_until(lambda: people_on_card(bot, 3) in card_text(bot, card["message_id"]))
     await settle(bot)
     assert len(api.messages_to(REPORTER)) == before
     assert snapshot(bot.services).people_prevented == 3
