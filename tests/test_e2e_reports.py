@@ -528,7 +528,7 @@ async def test_status_changes_reach_the_reporter_in_their_language(bot: Bot) -> 
     )
     await desk_press(bot, indonesian, f"dk:o:{indonesian}:police")
     closed = await api.next_message(REPORTER)
-    outcome = bot.services.i18n.translator("id")("Passed to the police")
+    outcome = bot.services.i18n.translator("id")("The desk passed it to the police.")
     assert indonesian in closed["text"] and outcome in closed["text"]
     assert status_of(bot, indonesian) is Status.CLOSED
     await api.wait_until(

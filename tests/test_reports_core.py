@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 from bot.core.provinces import Provinces
-from bot.core.reports.case_status import DeadlineRules, Outcome, Status, can_change
+from bot.core.reports.case_status import (
+    CHOICES,
+    MAX_PEOPLE,
+    DeadlineRules,
+    Outcome,
+    Status,
+    can_change,
+    people_of,
+)
 from bot.core.reports.draft import (
     CODE_ALPHABET,
     Draft,
@@ -201,6 +209,33 @@ def test_closing_needs_an_outcome_and_only_closed_cases_reopen() -> None:
     assert not can_change(Status.IN_PROGRESS, Status.ACKNOWLEDGED)
     assert can_change(Status.CLOSED, Status.IN_PROGRESS)
     assert not can_change(Status.CLOSED, Status.NEW)
+
+
+def test_a_prevented_departure_needs_a_count_and_nothing_else_carries_one() -> None:
+    assert not can_change(Status.NEW, Status.CLOSED, Outcome.PREVENTED)
+    assert can_change(Status.NEW, Status.CLOSED, Outcome.PREVENTED, 3)
+    assert can_change(Status.NEW, Status.CLOSED, Outcome.PREVENTED, MAX_PEOPLE)
+    assert not can_change(Status.NEW, Status.CLOSED, Outcome.PREVENTED, 0)
+    assert not can_change(Status.NEW, Status.CLOSED, Outcome.PREVENTED, MAX_PEOPLE + 1)
+    assert not can_change(Status.NEW, Status.CLOSED, Outcome.POLICE, 3)
+    assert not can_change(Status.NEW, Status.IN_PROGRESS, None, 3)
+    # Outcomes shipped before stay readable on old cases but are no longer chosen.
+    assert Outcome("noinfo") is Outcome.NO_INFO and Outcome.NO_INFO not in CHOICES
+    assert not can_change(Status.NEW, Status.CLOSED, Outcome.UNFOUNDED)
+    assert [o.value for o in CHOICES] == [
+        "prevented",
+        "police",
+        "action",
+        "helped",
+        "unconfirmed",
+        "duplicate",
+    ]
+
+
+def test_a_count_of_people_is_a_plain_whole_number_in_range() -> None:
+    assert people_of("12") == 12 and people_of(" 7 ") == 7 and people_of(5) == 5
+    for bad in ("0", "-3", "501", "3.5", "tiga", "３", "", "12 orang", True, None, 2.0, 0):
+        assert people_of(bad) is None, bad
 
 
 def test_deadlines_and_reminders() -> None:

@@ -4,6 +4,7 @@ order, forgetting and retention."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -111,6 +112,19 @@ def test_status_changes_are_checked_recorded_and_announced(svc: Services) -> Non
     assert [r["status"] for r in svc.reports.history(report.id)] == ["closed"]
 
 
+def test_people_prevented_are_stored_announced_and_cleared_on_reopening(svc: Services) -> None:
+    report = svc.reports.submit(draft(), USER, "id", None)
+    change = svc.reports.change_status
+    assert change(report.id, Status.CLOSED, Outcome.PREVENTED, "Budi", 7) is None
+    assert change(report.id, Status.CLOSED, Outcome.POLICE, "Budi", 7, people=2) is None
+    closed = change(report.id, Status.CLOSED, Outcome.PREVENTED, "Budi", 7, people=3)
+    assert closed.outcome is Outcome.PREVENTED and closed.outcome_people == 3
+    notify = svc.db.one("SELECT payload FROM report_outbox WHERE kind = 'notify' ORDER BY id DESC")
+    assert json.loads(notify["payload"])["people"] == 3
+    reopened = change(report.id, Status.IN_PROGRESS, None, "Budi", 7)
+    assert reopened.outcome is None and reopened.outcome_people is None
+
+
 def test_reminders_are_queued_at_the_deadline_and_stop_once_acknowledged(svc: Services) -> None:
     urgent = Draft(**{**draft().__dict__, "category": "departure"})
     report = svc.reports.submit(urgent, USER, "id", None)
@@ -143,7 +157,7 @@ def test_forgetting_a_user_keeps_the_link_only_until_the_card_is_delivered(svc: 
 def test_retention_unlinks_reporters_from_long_closed_cases_only(svc: Services) -> None:
     closed = svc.reports.submit(draft(), USER, "id", None)
     still_open = svc.reports.submit(draft(), USER, "id", None)
-    svc.reports.change_status(closed.id, Status.CLOSED, Outcome.NO_INFO, "Budi", 7)
+    svc.reports.change_status(closed.id, Status.CLOSED, Outcome.NOT_CONFIRMED, "Budi", 7)
     clock = svc.report_outbox.clock
     assert svc.reporters.forget_finished(clock.now() - dt.timedelta(days=30)) == 0
     clock.advance(days=31)

@@ -47,6 +47,7 @@ class Report:
     reminders_sent: int
     desk_chat_id: int | None
     card_message_id: int | None
+    outcome_people: int | None = None  # people kept from leaving, for "departure prevented"
 
     @property
     def finished(self) -> bool:
@@ -115,6 +116,7 @@ def _report(row: sqlite3.Row) -> Report:
         reminders_sent=row["reminders_sent"],
         desk_chat_id=row["desk_chat_id"],
         card_message_id=row["card_message_id"],
+        outcome_people=row["outcome_people"],
     )
 
 
@@ -378,20 +380,23 @@ class Reports:
         outcome: Outcome | None,
         by_name: str,
         by_id: int | None,
+        people: int | None = None,
     ) -> Report | None:
-        """Apply a desk decision; None when the move is not allowed from the current status.
+        """Apply a desk decision; None when the move is not allowed from the current status
+        (or the outcome and the count of people do not go together).
 
-        Queues the card update and the reporter's notification with it."""
+        Queues the card update and the reporter's notification with it. Reopening clears
+        the outcome and its count, so a reopened case counts no one in the statistics."""
         now = to_text(self.clock.now())
         with self.db.transaction():
             report = self.get(report_id)
-            if report is None or not can_change(report.status, status, outcome):
+            if report is None or not can_change(report.status, status, outcome, people):
                 return None
             finished = status in (Status.CLOSED, Status.SPAM)
             self.db.execute(
-                "UPDATE reports SET status = ?, outcome = ?, status_by = ?, status_at = ?, "
-                "closed_at = ?, next_reminder_at = NULL WHERE id = ?",
-                (status.value, outcome, by_name, now, now if finished else None, report_id),
+                "UPDATE reports SET status = ?, outcome = ?, outcome_people = ?, status_by = ?, "
+                "status_at = ?, closed_at = ?, next_reminder_at = NULL WHERE id = ?",
+                (status.value, outcome, people, by_name, now, now if finished else None, report_id),
             )
             self.db.execute(
                 "INSERT INTO report_status_history (report_id, status, outcome, changed_by, "
@@ -399,7 +404,8 @@ class Reports:
                 (report_id, status.value, outcome, by_name, by_id, now),
             )
             self.outbox.enqueue("card_refresh", report_id)
-            self.outbox.enqueue("notify", report_id, {"status": status, "outcome": outcome})
+            payload = {"status": status, "outcome": outcome, "people": people}
+            self.outbox.enqueue("notify", report_id, payload)
         return self.get(report_id)
 
     def history(self, report_id: int) -> list[sqlite3.Row]:

@@ -14,7 +14,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application
 
-from bot.core.reports.case_status import Status, outcome_of, status_of
+from bot.core.reports.case_status import Status, outcome_of, people_of, status_of
 from bot.core.reports.draft import COPY_ONLY_KINDS, NOTE
 from bot.i18n import Translator
 from bot.storage.reports import RECEIVED, OutboxJob, Report, StoredEvidence
@@ -212,7 +212,9 @@ async def notify(d: Delivery, job: OutboxJob) -> None:
         return
     chat, lang = reporter
     _ = d.services.i18n.translator(lang)
-    text = status.notification_text(_, report, new_status, outcome_of(job.payload.get("outcome")))
+    outcome = outcome_of(job.payload.get("outcome"))
+    people = people_of(job.payload.get("people"))
+    text = status.notification_text(_, report, new_status, outcome, people)
     try:
         message = await d.bot.send_message(
             chat, text, parse_mode=ParseMode.HTML, reply_markup=status.reply_markup(_, report)

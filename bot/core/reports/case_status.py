@@ -58,22 +58,65 @@ TRANSITIONS: dict[Status, tuple[Status, ...]] = {
 
 
 class Outcome(StrEnum):
-    POLICE = "police"
+    """How a closed case ended. The stored values stay readable words.
+
+    The first six are what the desk chooses from today. `referred`, `noinfo` and `unfounded`
+    were offered before; closed cases keep them (they are not the same claim as "not
+    confirmed", so they are not rewritten), cards and stats still name them, and they are
+    no longer offered."""
+
     PREVENTED = "prevented"
+    POLICE = "police"
     ACTION = "action"
+    HELPED = "helped"
+    NOT_CONFIRMED = "unconfirmed"
+    DUPLICATE = "duplicate"
     REFERRED = "referred"
     NO_INFO = "noinfo"
     UNFOUNDED = "unfounded"
 
 
+# The outcomes the desk can choose when closing, in the order of the buttons.
+CHOICES = (
+    Outcome.PREVENTED,
+    Outcome.POLICE,
+    Outcome.ACTION,
+    Outcome.HELPED,
+    Outcome.NOT_CONFIRMED,
+    Outcome.DUPLICATE,
+)
+LEGACY = frozenset(set(Outcome) - set(CHOICES))
+
 OUTCOME_LABELS = {
     Outcome.POLICE: N_("Passed to the police"),
     Outcome.PREVENTED: N_("Departure prevented"),
     Outcome.ACTION: N_("Action taken against the recruiter or agency"),
+    Outcome.HELPED: N_("Person helped or brought home"),
+    Outcome.NOT_CONFIRMED: N_("Not confirmed"),
+    Outcome.DUPLICATE: N_("Duplicate of another report"),
     Outcome.REFERRED: N_("Referred to another agency"),
     Outcome.NO_INFO: N_("Not enough information to act"),
     Outcome.UNFOUNDED: N_("No violation found"),
 }
+
+# How many people one "departure prevented" may count: a typo like 3000 for 3 is refused
+# rather than inflating the desk's headline number.
+MAX_PEOPLE = 500
+
+
+def people_of(value: object) -> int | None:
+    """A count of people the desk gave (typed or from a button), or None if it is not a
+    whole number from 1 to MAX_PEOPLE."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        if not text.isascii() or not text.isdigit():
+            return None
+        value = int(text)
+    if not isinstance(value, int) or not 1 <= value <= MAX_PEOPLE:
+        return None
+    return value
 
 
 def status_of(value: str | None) -> Status | None:
@@ -90,11 +133,21 @@ def outcome_of(value: str | None) -> Outcome | None:
         return None
 
 
-def can_change(old: Status, new: Status, outcome: Outcome | None = None) -> bool:
-    """Whether the desk may move a case from `old` to `new`; closing needs an outcome."""
+def can_change(
+    old: Status, new: Status, outcome: Outcome | None = None, people: int | None = None
+) -> bool:
+    """Whether the desk may move a case from `old` to `new`. Closing needs an outcome the
+    desk can choose today; "departure prevented" also needs how many people, and nothing
+    else carries a count."""
     if new not in TRANSITIONS[old]:
         return False
-    return (new is Status.CLOSED) == (outcome is not None)
+    if new is not Status.CLOSED:
+        return outcome is None and people is None
+    if outcome is None or outcome in LEGACY:
+        return False
+    if outcome is Outcome.PREVENTED:
+        return people is not None and people_of(people) == people
+    return people is None
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,12 @@ import html
 import logging
 from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
+from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update, User
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import (
     Application,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -26,6 +27,8 @@ from telegram.ext import (
 )
 
 from bot.core.reports.case_status import (
+    CHOICES,
+    MAX_PEOPLE,
     OUTCOME_LABELS,
     STATUS_EMOJI,
     STATUS_LABELS,
@@ -33,6 +36,7 @@ from bot.core.reports.case_status import (
     Outcome,
     Status,
     outcome_of,
+    people_of,
     status_of,
 )
 from bot.core.reports.draft import MAX_NOTE, ShownIdentity, normalise_code
@@ -58,7 +62,10 @@ from bot.telegram.report_format import (
 log = logging.getLogger(__name__)
 
 PREFIX = "dk"
-SET, CLOSE, OUTCOME, BACK = "s", "c", "o", "b"
+SET, CLOSE, OUTCOME, BACK, COUNT = "s", "c", "o", "b", "n"
+COUNT_BUTTONS = 5  # "departure prevented": buttons for 1 to 5 people, then "more" to type
+COUNT_KIND = "count"  # a desk message asking how many people: a reply to it is the number
+COUNT_GROUP = -4  # before the relay (-1) and the broadcast drafts (-2) see the reply
 MAX_CARD = 4096
 MAX_IDENTIFIERS_SHOWN = 12
 MIN_CARD_DETAILS = 100  # UTF-16 code units of the details kept however long the rest is
@@ -253,8 +260,18 @@ def _pending_line(_: Translator) -> str:
     return _("<b>Reporter</b> (chose to be shown): the name follows in a moment")
 
 
+def outcome_status(
+    _: Translator, status: Status, outcome: Outcome | None, people: int | None
+) -> str:
+    """A status for the desk, with how many people a prevented departure counted."""
+    text = status_text(_, status, outcome)
+    if status is Status.CLOSED and outcome is Outcome.PREVENTED and people:
+        text += " · " + _.plural("{n} person", "{n} people", people)
+    return text
+
+
 def _status_line(_: Translator, report: Report) -> str:
-    status = status_text(_, report.status, report.outcome)
+    status = outcome_status(_, report.status, report.outcome, report.outcome_people)
     if report.status is Status.NEW:
         due = when_text(report.ack_due_at, _.lang, with_year=False)
         return _("<b>Status:</b> {status}, acknowledge by {due}", status=status, due=due)
@@ -295,10 +312,26 @@ def _action_label(_: Translator, status: Status) -> str:
 
 def _outcome_markup(_: Translator, report: Report) -> InlineKeyboardMarkup:
     rows = [
-        [_desk_button(f"🏁 {_(OUTCOME_LABELS[o])}", OUTCOME, report.code, o.value)] for o in Outcome
+        [_desk_button(f"🏁 {_(OUTCOME_LABELS[o])}", OUTCOME, report.code, o.value)] for o in CHOICES
     ]
     rows.append([_desk_button(_("⬅️ Back"), BACK, report.code)])
     return InlineKeyboardMarkup(rows)
+
+
+def _count_markup(_: Translator, report: Report) -> InlineKeyboardMarkup:
+    """How many people did not leave: 1 to 5 as buttons, more typed as a reply."""
+    prevented = Outcome.PREVENTED.value
+    numbers = [
+        _desk_button(str(n), OUTCOME, report.code, prevented, str(n))
+        for n in range(1, COUNT_BUTTONS + 1)
+    ]
+    return InlineKeyboardMarkup(
+        [
+            numbers,
+            [_desk_button(_("More than {n}…", n=COUNT_BUTTONS), COUNT, report.code)],
+            [_desk_button(_("⬅️ Back"), CLOSE, report.code)],
+        ]
+    )
 
 
 def _desk_button(label: str, *values: str) -> InlineKeyboardButton:
@@ -366,36 +399,109 @@ async def _act(
     _ = desk_translator(svc)
     query = update.callback_query
     action = values[0]
-    if action in (CLOSE, BACK) and len(values) == 2:
-        markup = _outcome_markup(_, report) if action == CLOSE else card_markup(svc, report)
+    markup = _menu(svc, _, report, values)
+    if markup is not None:
         await query.answer()
         await _swap_markup(update, markup)
         return
-    status, outcome = _decision(values)
+    if action == COUNT and len(values) == 2:
+        await query.answer()
+        await _ask_count(update, context, report)
+        return
+    status, outcome, people = _decision(values)
     if status is None:
         await query.answer(_("This button is out of date."))
         return
     changed = svc.reports.change_status(
-        report.id, status, outcome, staff_name(query.from_user), query.from_user.id
+        report.id, status, outcome, staff_name(query.from_user), query.from_user.id, people
     )
     outbox.wake(context)
     if changed is None:
         await query.answer(_("The case has moved on: the card shows its current status."))
         return
-    await query.answer(_("Status: {status}", status=status_text(_, status, outcome)))
+    text = outcome_status(_, status, outcome, people)
+    await query.answer(_("Status: {status}", status=text))
 
 
-def _decision(values: list[str]) -> tuple[Status | None, Outcome | None]:
-    """(status, outcome) from `s:CODE:status` or `o:CODE:outcome`; (None, None) if forged."""
-    if len(values) != 3:
-        return None, None
-    if values[0] == SET:
+def _menu(
+    svc: Services, _: Translator, report: Report, values: list[str]
+) -> InlineKeyboardMarkup | None:
+    """The buttons a press opens instead of deciding: the outcomes, the counts, or back."""
+    if len(values) == 2 and values[0] == CLOSE:
+        return _outcome_markup(_, report)
+    if len(values) == 2 and values[0] == BACK:
+        return card_markup(svc, report)
+    if values[0] == OUTCOME and values[2:] == [Outcome.PREVENTED.value]:
+        return _count_markup(_, report)
+    return None
+
+
+async def _ask_count(update: Update, context: ContextTypes.DEFAULT_TYPE, report: Report) -> None:
+    """ "More than 5": ask for the number as a reply. The question is recorded as a desk
+    message of its own kind, so the reply is read as the count (even after a restart) and
+    never passed on to the reporter."""
+    svc = services(context)
+    _ = desk_translator(svc)
+    chat = update.callback_query.message.chat.id
+    asked = await context.bot.send_message(
+        chat,
+        _(
+            "🏁 How many people did not leave in case <code>{code}</code>? Reply to this "
+            "message with a number from 1 to {max}.",
+            code=report.code,
+            max=MAX_PEOPLE,
+        ),
+        parse_mode=ParseMode.HTML,
+        reply_markup=ForceReply(input_field_placeholder="7"),
+    )
+    svc.reporters.add_desk_message(chat, asked.message_id, report.id, COUNT_KIND)
+
+
+async def count_typed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A reply to "how many people": close the case as prevented with that number."""
+    svc = services(context)
+    message = update.effective_message
+    target = message.reply_to_message
+    if not in_desk(svc, message.chat.id) or target is None or target.from_user is None:
+        return
+    if target.from_user.id != context.bot.id:
+        return
+    found = svc.reporters.desk_message(message.chat.id, target.message_id)
+    if found is None or found[1] != COUNT_KIND:
+        return
+    _ = desk_translator(svc)
+    people = people_of(message.text or "")
+    if people is None:
+        await message.reply_text(
+            _("Please reply with a whole number from 1 to {max}, for example 7.", max=MAX_PEOPLE)
+        )
+        raise ApplicationHandlerStop
+    who = message.from_user
+    changed = svc.reports.change_status(
+        found[0], Status.CLOSED, Outcome.PREVENTED, staff_name(who), who.id if who else None, people
+    )
+    outbox.wake(context)
+    if changed is None:
+        await message.reply_text(_("The case has moved on: the card shows its current status."))
+    else:
+        text = outcome_status(_, Status.CLOSED, Outcome.PREVENTED, people)
+        await message.reply_text(_("Status: {status}", status=text))
+    raise ApplicationHandlerStop
+
+
+def _decision(values: list[str]) -> tuple[Status | None, Outcome | None, int | None]:
+    """(status, outcome, people) from `s:CODE:status`, `o:CODE:outcome` or
+    `o:CODE:prevented:N`; all None if forged (the storage checks they go together)."""
+    if values[0] == SET and len(values) == 3:
         status = status_of(values[2])
-        return (status, None) if status is not Status.CLOSED else (None, None)
-    if values[0] == OUTCOME:
+        return (status, None, None) if status is not Status.CLOSED else (None, None, None)
+    if values[0] == OUTCOME and len(values) in (3, 4):
         outcome = outcome_of(values[2])
-        return (Status.CLOSED, outcome) if outcome else (None, None)
-    return None, None
+        people = people_of(values[3]) if len(values) == 4 else None
+        if outcome is None or (len(values) == 4 and people is None):
+            return None, None, None
+        return Status.CLOSED, outcome, people
+    return None, None, None
 
 
 async def _swap_markup(update: Update, markup: InlineKeyboardMarkup) -> None:
@@ -481,6 +587,10 @@ async def chat_id_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 def register(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(desk_pressed, pattern=rf"^{PREFIX}(:|$)"))
+    replies = filters.ChatType.GROUPS & filters.UpdateType.MESSAGE & filters.REPLY & filters.TEXT
+    application.add_handler(
+        MessageHandler(replies & ~filters.COMMAND, count_typed), group=COUNT_GROUP
+    )
     application.add_handler(CommandHandler(names("chatid"), chat_id_command))
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, chat_migrated))
     application.add_handler(CommandHandler("cases", cases_command, filters=filters.ChatType.GROUPS))

@@ -11,7 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, CommandHandler, ContextTypes, filters
 
-from bot.core.reports.case_status import OUTCOME_LABELS, Outcome, Status
+from bot.core.reports.case_status import CHOICES, OUTCOME_LABELS, Outcome, Status
 from bot.core.reports.draft import normalise_code
 from bot.i18n import Translator
 from bot.storage.reports import Report
@@ -34,7 +34,11 @@ def reporter_status(_: Translator, status: Status, outcome: Outcome | None) -> s
 
 
 def notification_text(
-    _: Translator, report: Report, status: Status, outcome: Outcome | None
+    _: Translator,
+    report: Report,
+    status: Status,
+    outcome: Outcome | None,
+    people: int | None = None,
 ) -> str:
     code = report.code
     texts = {
@@ -51,17 +55,52 @@ def notification_text(
             "questions will come here: please reply to them.",
             code=code,
         ),
-        Status.CLOSED: _(
-            "🏁 Your report <code>{code}</code> is closed: {outcome}. Thank you for speaking up.",
-            code=code,
-            outcome=_(OUTCOME_LABELS[outcome]) if outcome else "–",
-        ),
         Status.SPAM: _(
             "Your report <code>{code}</code> is closed: the desk could not act on it.",
             code=code,
         ),
     }
+    if status is Status.CLOSED:
+        return closed_text(_, code, outcome, people)
     return texts.get(status, "")
+
+
+def closed_text(_: Translator, code: str, outcome: Outcome | None, people: int | None) -> str:
+    """What a closed case came to, in plain words: the reporter hears what their report
+    did, the number of people above all."""
+    head = _("🏁 Your report <code>{code}</code> is closed.", code=code)
+    if outcome is Outcome.PREVENTED and people:
+        said = _.plural(
+            "Thanks to your report, {n} person did not leave illegally.",
+            "Thanks to your report, {n} people did not leave illegally.",
+            people,
+        )
+    elif outcome in PLAIN_OUTCOMES:
+        said = _outcome_words(_, outcome)
+    else:  # an outcome no longer offered: its label, as before
+        return _(
+            "🏁 Your report <code>{code}</code> is closed: {outcome}. Thank you for speaking up.",
+            code=code,
+            outcome=_(OUTCOME_LABELS[outcome]) if outcome else "–",
+        )
+    return f"{head} {said} " + _("Thank you for speaking up.")
+
+
+PLAIN_OUTCOMES = frozenset(CHOICES)
+
+
+def _outcome_words(_: Translator, outcome: Outcome) -> str:
+    words = {
+        Outcome.PREVENTED: _("Thanks to your report, a departure was stopped."),
+        Outcome.POLICE: _("The desk passed it to the police."),
+        Outcome.ACTION: _("Action was taken against the recruiter or agency."),
+        Outcome.HELPED: _("The person was helped or brought home."),
+        Outcome.NOT_CONFIRMED: _("The desk could not confirm what you reported."),
+        Outcome.DUPLICATE: _(
+            "Someone else reported the same thing, and the desk handled both together."
+        ),
+    }
+    return words[outcome]
 
 
 def reply_markup(_: Translator, report: Report) -> InlineKeyboardMarkup:
