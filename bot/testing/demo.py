@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.config import Settings
+from bot.core.broadcasts.model import to_db_time
+from bot.core.clock import utc_now
 from bot.services import Services
 from bot.telegram.commands import COMMANDS
 from bot.testing.fake_api import Call, FakeBotAPI
@@ -169,6 +171,25 @@ class TerminalChat:
             timeout = QUIET_SECONDS
 
 
+async def _finish_broadcasts(services: Services, terminal, limit: float = 30.0) -> None:
+    """Before quitting, let a broadcast the user just confirmed reach its subscribers and its
+    final report arrive (a piped script quits at once; a busy machine sends slowly)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limit
+    while loop.time() < deadline and _broadcasts_due(services):
+        await asyncio.sleep(0.1)
+    await terminal._wait_until_quiet()
+
+
+def _broadcasts_due(services: Services) -> int:
+    now = to_db_time(utc_now())
+    return services.db.conn.execute(
+        "SELECT COUNT(*) FROM broadcasts WHERE state = 'sending'"
+        " OR (state = 'scheduled' AND scheduled_at <= ?)",
+        (now,),
+    ).fetchone()[0]
+
+
 def demo_settings(settings: Settings, staff: bool) -> Settings:
     """An emulated desk group for tip-offs; with `staff`, the demo user may broadcast."""
     admins = settings.admin_ids | {USER_ID} if staff else settings.admin_ids
@@ -246,6 +267,7 @@ async def _converse(
                 print("\n👤 ", end="", file=out, flush=True)
             line = await loop.run_in_executor(None, stdin.readline)
             if not line or line.strip() in ("/quit", "/exit"):
+                await _finish_broadcasts(services, terminal)
                 break
             if line.strip():
                 if not stdin.isatty():
