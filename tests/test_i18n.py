@@ -8,6 +8,7 @@ import string
 import pytest
 from babel.messages.pofile import read_po
 
+from bot.core.plain import uses_formal_you
 from bot.i18n import LOCALES_DIR, I18n
 from bot.i18n.sync import extract
 
@@ -71,3 +72,35 @@ def test_no_catalog_header_is_marked_fuzzy() -> None:
     for lang in LANGUAGES:
         for path in (LOCALES_DIR / lang / "LC_MESSAGES").glob("*.po"):
             assert "#, fuzzy" not in path.read_text(encoding="utf-8"), path
+
+
+def _formal_you(domain_path) -> list[str]:
+    """Every Indonesian msgstr of one catalog that says "Anda" (the voice is "kamu")."""
+    with domain_path.open("rb") as handle:
+        catalog = read_po(handle, locale="id")
+    return [
+        f"{domain_path.name}: {form!r}"
+        for message in catalog
+        if message.id
+        for form in _forms(message.string)
+        if uses_formal_you(form)
+    ]
+
+
+def test_the_voice_check_sees_formal_you(tmp_path) -> None:
+    """The check below must be able to fail: a catalog that says "Anda" is caught."""
+    po = tmp_path / "x.po"
+    po.write_text('msgid "Your report"\nmsgstr "Laporan anda"\n', encoding="utf-8")
+    assert _formal_you(po)
+    po.write_text('msgid "Your report"\nmsgstr "Laporanmu, di Andalas"\n', encoding="utf-8")
+    assert not _formal_you(po)
+
+
+def test_indonesian_messages_say_kamu_never_anda() -> None:
+    """One voice: the bot's own Indonesian messages address the user as "kamu", like the content."""
+    problems = [
+        problem
+        for path in sorted((LOCALES_DIR / "id" / "LC_MESSAGES").glob("*.po"))
+        for problem in _formal_you(path)
+    ]
+    assert not problems, "\n".join(problems)
