@@ -385,3 +385,15 @@ def test_broken_contact_or_category_names_file_item_and_field(
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     problems = [str(p) for p in check_content(load_content(content_dir))]
     assert any(file in p and where in p and message in p for p in problems), problems
+
+
+def test_formal_you_in_cek_dulu_rules_is_reported(tmp_path: Path) -> None:
+    """Cek Dulu's reasons are sent to users too: they keep the "kamu" voice."""
+    content_dir = tmp_path / "content"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "content", content_dir)
+    assert not [p for p in check_content(load_content(content_dir)) if "Anda" in str(p)]
+    path = content_dir / "redflags.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("untuk pekerjaanmu.", "untuk pekerjaan Anda.", 1), "utf-8")
+    problems = [str(p) for p in check_content(load_content(content_dir))]
+    assert any("redflags.yaml" in p and "Anda" in p for p in problems), problems

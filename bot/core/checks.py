@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+import yaml
+
 from bot.core.content import Content, FaqEntry, Problem
 from bot.core.offices import check_offices
 from bot.core.plain import (
@@ -123,8 +125,44 @@ def _details_length(entry: FaqEntry, lang: str) -> int:
 _VOICE = 'says "Anda": Indonesian content addresses the reader as "kamu"'
 
 
-def _check_voice_outside_entries(content: Content) -> list[Problem]:
+# Other content files the bot quotes to users (Cek Dulu reasons, small talk, offices, wages):
+# every text under a language key `id` is held to the same voice.
+VOICE_FILES = ("redflags.yaml", "destinations.yaml", "smalltalk.yaml", "offices.yaml", "wages.yaml")
+
+
+def _check_voice_in_files(content: Content) -> list[Problem]:
     found = []
+    for name in VOICE_FILES:
+        path = content.directory / name
+        if not path.exists():
+            continue
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (yaml.YAMLError, UnicodeDecodeError):
+            continue  # reported by the file's own loader
+        for where in _formal_you_places(data, ""):
+            found.append(Problem(f"content/{name}", None, where, _VOICE))
+    return found
+
+
+def _formal_you_places(data: object, where: str) -> list[str]:
+    """Paths (`a.b[2].id`) of Indonesian texts that say "Anda"."""
+    if isinstance(data, dict):
+        places = []
+        for key, value in data.items():
+            inner = f"{where}.{key}" if where else str(key)
+            if key == VOICE_LANGUAGE and isinstance(value, str) and uses_formal_you(value):
+                places.append(inner)
+            else:
+                places.extend(_formal_you_places(value, inner))
+        return places
+    if isinstance(data, list):
+        return [p for n, item in enumerate(data) for p in _formal_you_places(item, f"{where}[{n}]")]
+    return []
+
+
+def _check_voice_outside_entries(content: Content) -> list[Problem]:
+    found = _check_voice_in_files(content)
     for category in content.categories:
         if uses_formal_you(category.title.get(VOICE_LANGUAGE, "")):
             found.append(Problem("content/categories.yaml", category.id, "title", _VOICE))
