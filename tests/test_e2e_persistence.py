@@ -198,3 +198,53 @@ async def test_a_conversation_whose_timeout_passed_while_down_is_not_resumed(
         await say(api, REPORTER, "Riau")
         assert bot.services.subscribers.get(REPORTER).province is None
         assert not bot.services.db.all("SELECT * FROM conversation_states")
+
+
+async def test_a_resumed_conversation_still_times_out_when_its_time_is_up(
+    settings: Settings, api: FakeBotAPI, tmp_path: Path
+) -> None:
+    database = tmp_path / "bot.sqlite3"
+    async with killed_at_exit(settings, database, api):
+        await say(api, REPORTER, "/langganan")
+    db = Database.open(database)
+    db.execute("UPDATE conversation_states SET updated_at = updated_at - 899")  # 1 s left
+    db.close()
+    async with killed_at_exit(settings, database, api) as bot:
+        await api.wait_until(lambda: not bot.services.db.all("SELECT * FROM conversation_states"))
+        await say(api, REPORTER, "Riau")
+        assert bot.services.subscribers.get(REPORTER).province is None
+
+
+async def test_a_form_that_timed_out_while_down_offers_the_saved_draft(
+    settings: Settings, api: FakeBotAPI, tmp_path: Path
+) -> None:
+    database = tmp_path / "bot.sqlite3"
+    async with killed_at_exit(settings, database, api):
+        prompt = await say(api, REPORTER, "/lapor")
+        prompt = await _category(api, prompt)
+    db = Database.open(database)
+    db.execute("UPDATE conversation_states SET updated_at = updated_at - 3601")  # > 1 hour
+    db.close()
+    async with killed_at_exit(settings, database, api):
+        offer = await press(api, REPORTER, prompt, "rp:pv:riau")  # a button from before
+        assert "rp:resume" in buttons(offer)
+        question = await press(api, REPORTER, offer, "rp:resume")
+        assert "rp:pv:riau" in buttons(question)
+
+
+async def test_deleting_my_data_in_the_middle_of_the_form_ends_it(
+    settings: Settings, api: FakeBotAPI, tmp_path: Path
+) -> None:
+    database = tmp_path / "bot.sqlite3"
+    async with killed_at_exit(settings, database, api) as bot:
+        prompt = await say(api, REPORTER, "/lapor")
+        prompt = await _category(api, prompt)
+        question = await say(api, REPORTER, "/hapusdata")
+        await api.press(REPORTER, question["message_id"], "del:yes")
+        await api.wait_for("editMessageText", chat_id=REPORTER)
+        await api.wait_quiet()
+        db = bot.services.db
+        assert not db.all("SELECT * FROM conversation_states")
+        assert not db.all("SELECT * FROM user_state")
+        reply = await say(api, REPORTER, "Jawa Timur")
+        assert FALLBACK in reply["text"]  # a question again, not the form's answer

@@ -34,6 +34,13 @@ class StateStore:
         )
         return {tuple(json.loads(r["conv_key"])): json.loads(r["state"]) for r in rows}
 
+    def conversation_times(self, name: str) -> dict[ConversationKey, float]:
+        """When each conversation of `name` last moved (unix seconds)."""
+        rows = self.db.all(
+            "SELECT conv_key, updated_at FROM conversation_states WHERE name = ?", (name,)
+        )
+        return {tuple(json.loads(r["conv_key"])): float(r["updated_at"]) for r in rows}
+
     def set_conversation(self, name: str, key: ConversationKey, state: Any) -> None:
         """Store the state, or delete the row when the conversation ended (state None)."""
         conv_key = json.dumps(list(key))

@@ -21,15 +21,22 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from telegram.ext import Application, BasePersistence, ConversationHandler, PersistenceInput
-from telegram.ext._utils.types import ConversationDict, ConversationKey
+from telegram.ext import (
+    Application,
+    BasePersistence,
+    CallbackContext,
+    ConversationHandler,
+    PersistenceInput,
+)
 
 from bot.core.reports.draft import Draft as ReportDraft
-from bot.storage.persistence import StateStore
+from bot.storage.persistence import ConversationKey, StateStore
+from bot.telegram import lifecycle
 from bot.telegram.common import LANGUAGE_KEY
 from bot.telegram.handlers import broadcasts, cekdulu
 from bot.telegram.handlers.report_form import base as report_form
@@ -120,7 +127,7 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
     async def refresh_user_data(self, user_id: int, user_data: dict[str, Any]) -> None:
         """One process owns the data; there is nothing newer to read."""
 
-    async def get_conversations(self, name: str) -> ConversationDict:
+    async def get_conversations(self, name: str) -> dict[ConversationKey, object]:
         return self.store.conversations(name, self.timeouts.get(name))
 
     async def update_conversation(
@@ -166,17 +173,59 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
 
 
 def install(application: Application, persistence: DatabasePersistence) -> None:
-    """After the handlers are registered: learn the timeouts, so a conversation that timed
-    out while the bot was down is not resumed."""
-    for handlers in application.handlers.values():
-        for handler in handlers:
-            if isinstance(handler, ConversationHandler) and handler.persistent and handler.name:
-                timeout = handler.conversation_timeout
-                if timeout is not None:
-                    seconds = (
-                        timeout if isinstance(timeout, int | float) else timeout.total_seconds()
-                    )
-                    persistence.timeouts[handler.name] = float(seconds)
+    """After the handlers are registered: learn each conversation's timeout, so one that
+    timed out while the bot was down is dropped at start-up, and one still running times
+    out when its time is up (PTB's timeout jobs live in memory and die with the process)."""
+    for handler in persistent_conversations(application):
+        timeout = handler.conversation_timeout
+        if isinstance(timeout, int | float):
+            persistence.timeouts[handler.name] = float(timeout)
+        elif timeout is not None:
+            persistence.timeouts[handler.name] = timeout.total_seconds()
+
+    async def start() -> None:
+        restore_timeouts(application, persistence)
+
+    async def stop() -> None:
+        """The timeout jobs stop with the job queue."""
+
+    lifecycle.on_start_stop(application, start, stop)
+
+
+def persistent_conversations(application: Application) -> list[ConversationHandler]:
+    return [
+        handler
+        for handlers in application.handlers.values()
+        for handler in handlers
+        if isinstance(handler, ConversationHandler) and handler.persistent and handler.name
+    ]
+
+
+def restore_timeouts(application: Application, persistence: DatabasePersistence) -> None:
+    """One job per resumed conversation, due when its timeout would have fired."""
+    if application.job_queue is None:
+        return
+    now = time.time()
+    for handler in persistent_conversations(application):
+        timeout = persistence.timeouts.get(handler.name)
+        if timeout is None:
+            continue
+        for key, moved_at in persistence.store.conversation_times(handler.name).items():
+            due = max(0.0, moved_at + timeout - now)
+            application.job_queue.run_once(_expire, due, data=(handler, key))
+
+
+async def _expire(context: CallbackContext) -> None:
+    """End a resumed conversation nobody answered since the restart. An answer since then
+    started PTB's own timeout job (in `timeout_jobs`), which decides instead."""
+    handler, key = context.job.data
+    if key in handler.timeout_jobs:
+        return
+    conversations = getattr(context.application, "_conversation_handler_conversations", {})
+    states = conversations.get(handler.name)
+    if states is not None and key in states:
+        states.pop(key)  # tracked: the row is deleted by update_persistence
+        await context.application.update_persistence()
 
 
 def end_conversations(application: Application, user_id: int) -> None:
