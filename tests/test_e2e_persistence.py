@@ -9,16 +9,25 @@ run (as after kill -9); only what was written while the updates were handled sur
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.config import Settings
+from bot.core.broadcasts.model import Audience, ContentKind, MessageContent
+from bot.core.reports.draft import Draft as ReportDraft
 from bot.services import Services
 from bot.storage import Database
+from bot.telegram.common import LANGUAGE_KEY
+from bot.telegram.handlers.broadcasts import DRAFT_KEY as BROADCAST_DRAFT
+from bot.telegram.handlers.broadcasts import Draft as BroadcastDraft
+from bot.telegram.handlers.report_form.base import DRAFT_KEY as REPORT_DRAFT
+from bot.telegram.persistence import decode_user_data, encode_user_data
 from bot.testing.fake_api import FakeBotAPI
 from bot.testing.harness import emulator_settings, running_application
 from tests.conftest import ADMIN_ID, Bot
@@ -170,6 +179,17 @@ async def test_killed_while_langganan_asks_the_province_the_typed_province_is_ta
         assert bot.services.subscribers.get(REPORTER).province == "riau"
 
 
+async def test_killed_while_kantor_asks_the_province_the_offices_are_listed(
+    settings: Settings, api: FakeBotAPI, tmp_path: Path
+) -> None:
+    database = tmp_path / "bot.sqlite3"
+    async with killed_at_exit(settings, database, api):
+        await say(api, REPORTER, "/kantor")
+    async with killed_at_exit(settings, database, api):
+        reply = await say(api, REPORTER, "jatim")
+        assert "Kantor layanan untuk Jawa Timur" in reply["text"], reply["text"]
+
+
 async def test_killed_while_composing_a_broadcast_the_draft_is_kept(
     settings: Settings, api: FakeBotAPI, tmp_path: Path
 ) -> None:
@@ -248,3 +268,28 @@ async def test_deleting_my_data_in_the_middle_of_the_form_ends_it(
         assert not db.all("SELECT * FROM user_state")
         reply = await say(api, REPORTER, "Jawa Timur")
         assert FALLBACK in reply["text"]  # a question again, not the form's answer
+
+
+# -- what user_data becomes on disk -----------------------------------------------------------
+def test_user_data_is_stored_as_json_with_codecs_and_without_memory_only_keys() -> None:
+    draft = ReportDraft(step="details", category="recruiter", province="riau")
+    composing = BroadcastDraft(
+        step="time",
+        content=MessageContent(ContentKind.TEXT, "Awas!", ({"type": "bold"},)),
+        audience=Audience(frozenset({"id"}), frozenset({"riau"})),
+        provinces={"riau"},
+        scheduled_at=datetime(2026, 12, 5, 9, 0, tzinfo=UTC),
+    )
+    data = {
+        REPORT_DRAFT: draft,
+        BROADCAST_DRAFT: composing,
+        "relay_to_case": 12,
+        LANGUAGE_KEY: "id",  # a cache of the users table
+        "not_json": {1: object()},
+    }
+    stored = json.loads(json.dumps(encode_user_data(data)))
+    assert set(stored) == {REPORT_DRAFT, BROADCAST_DRAFT, "relay_to_case"}
+    loaded = decode_user_data(stored)
+    assert loaded[REPORT_DRAFT] == draft
+    assert loaded[BROADCAST_DRAFT] == composing
+    assert loaded["relay_to_case"] == 12

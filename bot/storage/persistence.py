@@ -58,7 +58,11 @@ class StateStore:
         )
 
     # -- user data -------------------------------------------------------------------------
-    def all_user_data(self) -> dict[int, dict[str, Any]]:
+    def all_user_data(self, max_age: float | None = None) -> dict[int, dict[str, Any]]:
+        """Every person's data; rows untouched for `max_age` seconds are deleted instead
+        (an abandoned draft is not kept for ever)."""
+        if max_age is not None:
+            self.db.execute("DELETE FROM user_state WHERE updated_at < ?", (time.time() - max_age,))
         rows = self.db.all("SELECT user_id, data FROM user_state")
         return {int(r["user_id"]): json.loads(r["data"]) for r in rows}
 

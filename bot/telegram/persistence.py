@@ -5,10 +5,12 @@ What is kept (decided here, in one place):
   the subscription's province step, /kantor), with the time of the last answer, so a
   conversation whose timeout passed while the bot was down is dropped on start-up;
 - user_data as JSON. Project objects get an explicit codec by key (`CODECS`: the tip-off
-  draft and the broadcast composer's draft); plain JSON values (a case id, the last FAQ
-  topic) are stored as they are; `MEMORY_ONLY` keys (a cache of the language the `users`
-  table already holds, text read from pictures) never reach the disk. A value that is no
-  JSON is kept in memory only, with a warning naming its key;
+  draft and the broadcast composer's draft); plain JSON values (the case a reply goes to)
+  are stored as they are; `MEMORY_ONLY` keys never reach the disk: a cache of the language
+  the `users` table already holds, text read from pictures, and the last FAQ question and
+  topic (a few minutes' follow-up context; keeping them would store every asker's last
+  question and write once per question). A value that is no JSON is kept in memory only,
+  with a warning naming its key. Rows untouched for `USER_STATE_DAYS` are dropped at start;
 - not bot_data (it holds the Services and workers), chat_data (unused) or callback_data.
 
 PTB writes to a persistence every `update_interval` seconds and on a clean stop, so a
@@ -38,7 +40,7 @@ from bot.core.reports.draft import Draft as ReportDraft
 from bot.storage.persistence import ConversationKey, StateStore
 from bot.telegram import lifecycle
 from bot.telegram.common import LANGUAGE_KEY
-from bot.telegram.handlers import broadcasts, cekdulu
+from bot.telegram.handlers import broadcasts, cekdulu, faq
 from bot.telegram.handlers.report_form import base as report_form
 
 log = logging.getLogger(__name__)
@@ -57,7 +59,8 @@ CODECS: dict[str, Codec] = {
     report_form.PREFILL_KEY: Codec(ReportDraft.to_dict, ReportDraft.from_dict),
     broadcasts.DRAFT_KEY: Codec(broadcasts.Draft.to_dict, broadcasts.Draft.from_dict),
 }
-MEMORY_ONLY = frozenset({LANGUAGE_KEY, cekdulu.OCR_KEY})
+MEMORY_ONLY = frozenset({LANGUAGE_KEY, cekdulu.OCR_KEY, faq.LAST_QUESTION, faq.LAST_TOPIC})
+USER_STATE_DAYS = 3  # as long as a report draft is kept (report_form.DRAFT_TTL)
 
 
 def encode_user_data(data: dict[str, Any]) -> dict[str, Any]:
@@ -105,7 +108,7 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
         self._written: dict[int, str] = {}  # what is on disk, to skip unchanged writes
 
     async def get_user_data(self) -> dict[int, dict[str, Any]]:
-        loaded = self.store.all_user_data()
+        loaded = self.store.all_user_data(USER_STATE_DAYS * 86400.0)
         self._written = {uid: json.dumps(data, sort_keys=True) for uid, data in loaded.items()}
         return {uid: decode_user_data(data) for uid, data in loaded.items()}
 
