@@ -5,16 +5,16 @@
 CREATE TABLE conversation_states (
     name TEXT NOT NULL,
     conv_key TEXT NOT NULL,
-    user_id INTEGER,
+    user_id BIGINT,
     state TEXT NOT NULL,
-    updated_at REAL NOT NULL,
+    updated_at DOUBLE PRECISION NOT NULL,
     PRIMARY KEY (name, conv_key)
 );
 
 CREATE INDEX conversation_states_user ON conversation_states (user_id);
 
 CREATE TABLE user_state (
-    user_id INTEGER PRIMARY KEY,
+    user_id BIGINT PRIMARY KEY,
     data TEXT NOT NULL,
-    updated_at REAL NOT NULL
+    updated_at DOUBLE PRECISION NOT NULL
 );
