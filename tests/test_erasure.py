@@ -46,6 +46,8 @@ HOLDS_THE_PERSON = {
     "report_reporters": "the only link between a person and their reports",
     "report_drafts": "an unfinished report",
     "reports": "a name the reporter chose to show the desk (shown_identity)",
+    "conversation_states": "where they are in a conversation (the unfinished /lapor); ended",
+    "user_state": "their data in progress (the unfinished report's draft)",
 }
 
 # Tables that never hold who someone is, with the reason. A new table goes here or above.

@@ -18,7 +18,8 @@ from telegram.ext import Application, ApplicationBuilder, Defaults
 from bot import logsafe
 from bot.config import Settings
 from bot.services import Services
-from bot.telegram import desk_chat, errors, flood, outbox, report_jobs
+from bot.storage.persistence import StateStore
+from bot.telegram import desk_chat, errors, flood, outbox, persistence, report_jobs
 from bot.telegram.commands import COMMANDS, STAFF_COMMANDS, CommandSpec
 from bot.telegram.handlers import (
     broadcasts,
@@ -40,6 +41,7 @@ from bot.telegram.handlers import (
 )
 from bot.telegram.lifecycle import BotApplication
 from bot.telegram.metrics import install as install_metrics
+from bot.telegram.persistence import DatabasePersistence
 from bot.telegram.ratelimit import InteractiveRateLimiter
 from bot.telegram.server import BotServer, ServerOptions
 from bot.telegram.startup import initialize_when_reachable
@@ -65,6 +67,7 @@ def build_application(
         .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .post_init(_post_init)
         .concurrent_updates(PerUserUpdateProcessor())
+        .persistence(DatabasePersistence(StateStore(services.db)))
     )
     if base_file_url:
         builder = builder.base_file_url(base_file_url)
@@ -77,7 +80,22 @@ def build_application(
     if limiter is not None:
         limiter.on_flood = metrics.flood_waits.labels("replies").inc
     register_features(application)
+    _persist(application)
     return application
+
+
+def _persist(application: Application) -> None:
+    """Conversation state survives restarts (bot/telegram/persistence.py), and /hapusdata
+    deletes it with everything else."""
+    store = application.persistence
+    assert isinstance(store, DatabasePersistence)
+    persistence.install(application, store)
+
+    def forget(_svc: Services, user_id: int) -> None:
+        persistence.end_conversations(application, user_id)
+        store.forget_user(user_id)
+
+    privacy.add_eraser(application, forget)
 
 
 def register_features(application: Application) -> None:

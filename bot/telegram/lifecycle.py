@@ -27,14 +27,18 @@ def on_start_stop(application: Application, start: Hook, stop: Hook) -> None:
 
 
 class BotApplication(Application):
-    """An Application that runs the hooks registered with `on_start_stop` and times every
-    update for the metrics."""
+    """An Application that runs the hooks registered with `on_start_stop`, times every
+    update for the metrics and writes the persistence after every update."""
 
     __slots__ = ()
 
     async def process_update(self, update: object) -> None:
         with UpdateTimer(metrics_of(self), update):
             await super().process_update(update)
+        if self.persistence:
+            # PTB alone writes every update_interval and on a clean stop; a kill -9 would
+            # lose the answers since. Written now, before this user's next update is read.
+            await self.update_persistence()
 
     async def start(self) -> None:
         await super().start()

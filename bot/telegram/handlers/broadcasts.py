@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from babel.numbers import format_decimal
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -71,6 +72,27 @@ class Draft:
     audience: Audience = field(default_factory=Audience)
     provinces: set[str] = field(default_factory=set)
     scheduled_at: datetime | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON for the persistence (bot/telegram/persistence.py), so a restart keeps it."""
+        return {
+            "step": self.step,
+            "content": self.content.to_json() if self.content else None,
+            "audience": self.audience.to_json(),
+            "provinces": sorted(self.provinces),
+            "scheduled_at": self.scheduled_at.isoformat() if self.scheduled_at else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Draft:
+        content, when = data.get("content"), data.get("scheduled_at")
+        return cls(
+            step=data.get("step") or "content",
+            content=MessageContent.from_json(content) if content else None,
+            audience=Audience.from_json(data.get("audience") or "{}"),
+            provinces=set(data.get("provinces") or ()),
+            scheduled_at=datetime.fromisoformat(when) if when else None,
+        )
 
 
 # -- texts shared with the delivery worker ---------------------------------------------------

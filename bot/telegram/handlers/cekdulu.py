@@ -763,6 +763,8 @@ def build_conversation() -> ConversationHandler:
             },
             fallbacks=[CommandHandler(names("cancel"), cancel), command, pressed],
             conversation_timeout=WAIT_SECONDS,
+            name="cekdulu",
+            persistent=True,
         )
 
 

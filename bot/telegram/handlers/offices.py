@@ -256,6 +256,8 @@ def build_conversation() -> ConversationHandler:
             },
             fallbacks=[CommandHandler(names("cancel"), cancel), command, pressed],
             conversation_timeout=WAIT_SECONDS,
+            name="office",
+            persistent=True,
         )
 
 

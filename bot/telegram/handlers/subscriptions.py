@@ -304,6 +304,8 @@ def build_conversation() -> ConversationHandler:
             fallbacks=[CommandHandler(names("cancel"), province_cancelled)],
             allow_reentry=True,
             conversation_timeout=PROVINCE_WAIT_SECONDS,
+            name="subscribe",
+            persistent=True,
         )
 
 

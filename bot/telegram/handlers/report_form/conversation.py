@@ -170,6 +170,7 @@ def build_conversation() -> ConversationHandler:
             ],
             conversation_timeout=FORM_TIMEOUT,
             name="report",
+            persistent=True,
         )
 
 
