@@ -117,6 +117,7 @@ class BroadcastPresenter:
 
     def __init__(self, svc: Services) -> None:
         self.svc = svc
+        self._markups: dict[str, InlineKeyboardMarkup] = {}
 
     def progress(self, broadcast: Broadcast, counts: Counts, eta: float | None) -> str:
         _ = self.svc.i18n.translator(broadcast.author_language)
@@ -148,7 +149,11 @@ class BroadcastPresenter:
         return "\n".join(lines)
 
     def recipient_markup(self, language: str) -> InlineKeyboardMarkup:
-        return stop_markup(self.svc.i18n.translator(language))
+        """The stop button, built once per language (it is the same for every recipient;
+        rebuilding it for each of 100,000 sends cost a tenth of a millisecond each)."""
+        if language not in self._markups:
+            self._markups[language] = stop_markup(self.svc.i18n.translator(language))
+        return self._markups[language]
 
 
 # -- keyboards ------------------------------------------------------------------------------
