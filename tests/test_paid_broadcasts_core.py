@@ -11,6 +11,7 @@ import pytest
 from bot.config import ConfigError, Settings
 from bot.core.broadcasts.model import hours_parts, paid_estimate
 from bot.core.broadcasts.pacing import Pacing
+from bot.testing.faults import FloodLimiter
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -76,3 +77,21 @@ def test_a_paid_pacer_runs_at_its_own_rate_outside_the_bulk_budget() -> None:
     free, paid = pacing.pacer(), pacing.pacer(paid_rate=800)
     assert free.nominal == 25 and free.budget is pacing.budget
     assert paid.nominal == 800 and paid.budget is None
+
+
+def test_the_emulator_allows_1000_paid_but_30_bulk_sends_a_second() -> None:
+    now = [100.0]
+    flood = FloodLimiter(30, None, None, paid_per_second=1000, clock=lambda: now[0])
+
+    def accepted(paid: bool, start: int) -> int:
+        count = 0
+        for chat in range(start, start + 1500):
+            if flood.check(chat, False, paid) is None:
+                flood.record(chat, False, paid=paid)
+                count += 1
+        return count
+
+    assert accepted(paid=False, start=0) == 30
+    assert accepted(paid=True, start=10_000) == 1000  # paid sends are not held by bulk ones
+    now[0] += 1.5
+    assert accepted(paid=False, start=20_000) == 30
