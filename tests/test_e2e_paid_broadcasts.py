@@ -86,8 +86,8 @@ async def test_preview_shows_audience_free_and_paid_times_and_the_stars_estimate
     text = text_of(summary)
     assert "Subscribers in it now: 30" in text
     assert "Speed: free, normal" in text
-    assert "Free (20/s): about 2 s" in text  # 30 at 20/s
-    assert "Paid (500/s): about 1 s, about 3 Stars (0.1 Star per message)" in text
+    assert "Free (20 a second): about 2 s" in text  # 30 at 20/s
+    assert "Paid (500 a second): about 1 s, about 3 Stars (0.1 Star per message)" in text
     assert ("⚡ Switch to paid, fast (Telegram Stars)", "bc:paid") in bot.buttons(summary)
     edited = await switch_to_paid(bot, summary)
     assert "Speed: paid, fast" in edited.params["text"]

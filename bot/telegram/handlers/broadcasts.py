@@ -365,12 +365,13 @@ def paid_lines(_: Translator, svc: Services, paid: bool, size: int, paid_rate: i
         [
             speed,
             _(
-                "Free ({rate}/s): about {duration}",
+                "Free ({rate} a second): about {duration}",
                 rate=settings.broadcast_rate,
                 duration=long_duration(_, estimate.free_seconds),
             ),
             _(
-                "Paid ({rate}/s): about {duration}, about {stars} Stars ({price} Star per message)",
+                "Paid ({rate} a second): about {duration}, about {stars} Stars "
+                "({price} Star per message)",
                 rate=paid_rate,
                 duration=long_duration(_, estimate.paid_seconds),
                 stars=number(_, estimate.stars),
