@@ -52,6 +52,8 @@ class Settings:
     broadcast_channel_id: int | str | None = None
     broadcast_rate: int = 25
     broadcast_progress_seconds: float = 5.0
+    broadcast_paid_rate: int | None = None  # None: paid broadcasts are off
+    broadcast_paid_stars_per_message: float = 0.1
     check_alert_threshold: int = 10
     check_alert_window_minutes: int = 60
     digest_schedule: tuple[int, int, int] | None = (0, 8, 0)  # weekday, hour, minute (WIB)
@@ -104,6 +106,10 @@ class Settings:
             broadcast_channel_id=_channel(get("BROADCAST_CHANNEL_ID")),
             broadcast_rate=_broadcast_rate(get("BROADCAST_RATE")),
             broadcast_progress_seconds=_progress_seconds(get("BROADCAST_PROGRESS_SECONDS")),
+            broadcast_paid_rate=_paid_rate(get("BROADCAST_PAID_RATE")),
+            broadcast_paid_stars_per_message=_stars_per_message(
+                get("BROADCAST_PAID_STARS_PER_MESSAGE")
+            ),
             check_alert_threshold=_positive(
                 "CHECK_ALERT_THRESHOLD", get("CHECK_ALERT_THRESHOLD"), 10
             ),
@@ -238,6 +244,34 @@ def _broadcast_rate(value: str | None) -> int:
     if rate > 28:
         raise ConfigError("BROADCAST_RATE", f"must be 1 to 28 (Telegram allows ~30/s), got {rate}")
     return rate
+
+
+def _paid_rate(value: str | None) -> int | None:
+    """Messages a second for paid broadcasts (allow_paid_broadcast); unset or empty: off.
+    Telegram allows up to 1,000 a second for paid sends."""
+    if value is None or not value.strip():
+        return None
+    rate = _int("BROADCAST_PAID_RATE", value.strip())
+    if rate is None or not 1 <= rate <= 1000:
+        raise ConfigError(
+            "BROADCAST_PAID_RATE", f"must be 1 to 1000 messages a second, got {value!r}"
+        )
+    return rate
+
+
+def _stars_per_message(value: str | None) -> float:
+    """Telegram Stars charged per paid message, for the estimate in the preview only."""
+    if value is None or not value.strip():
+        return 0.1
+    try:
+        price = float(value)
+    except ValueError:
+        price = -1.0
+    if not 0 < price <= 100:
+        raise ConfigError(
+            "BROADCAST_PAID_STARS_PER_MESSAGE", f"must be a number above 0, got {value!r}"
+        )
+    return price
 
 
 def _progress_seconds(value: str | None) -> float:

@@ -1,4 +1,4 @@
-"""Repositories for subscriptions and broadcasts (migration 0003)."""
+"""Repositories for subscriptions and broadcasts (migrations 0003 and 0010)."""
 
 from __future__ import annotations
 
@@ -124,6 +124,7 @@ class Broadcast:
     progress_chat_id: int | None
     progress_message_id: int | None
     channel_state: str | None
+    paid: bool = False  # sent with allow_paid_broadcast at BROADCAST_PAID_RATE (0010)
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,7 @@ def _broadcast(row) -> Broadcast:
         progress_chat_id=row["progress_chat_id"],
         progress_message_id=row["progress_message_id"],
         channel_state=row["channel_state"],
+        paid=bool(row["paid"]),
     )
 
 
@@ -166,10 +168,11 @@ class Broadcasts:
         audience: Audience,
         scheduled_at: datetime,
         cross_post: bool,
+        paid: bool = False,
     ) -> int:
         cursor = self.db.execute(
             "INSERT INTO broadcasts (author_id, author_language, content, audience, "
-            "scheduled_at, channel_state) VALUES (?, ?, ?, ?, ?, ?)",
+            "scheduled_at, channel_state, paid) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 author_id,
                 author_language,
@@ -177,6 +180,7 @@ class Broadcasts:
                 audience.to_json(),
                 to_db_time(scheduled_at),
                 "queued" if cross_post else None,
+                int(paid),
             ),
         )
         return int(cursor.lastrowid or 0)

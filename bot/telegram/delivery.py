@@ -4,7 +4,12 @@ Everything it needs to know is in the database, so a restart simply carries on: 
 in state `sending` resume with their `queued` recipients and those left `sending` (in flight
 when the process died: the only ones that may get a second copy). Each recipient is marked
 `sending` before its request and `sent`/`failed`/`blocked` after, so at most
-`max_in_flight` messages can ever be duplicated, and only by a crash.
+`max_in_flight` messages (`paid_max_in_flight` for a paid broadcast) can ever be duplicated,
+and only by a crash.
+
+A paid broadcast (staff chose "paid, fast"; stored in `broadcasts.paid`) is sent with
+allow_paid_broadcast=True at BROADCAST_PAID_RATE, outside the bulk budget. If the setting
+was removed before it finished, the rest goes out free at the ordinary rate.
 
 It uses its own Bot (own HTTP connection pool, no rate limiter) so broadcast requests never
 occupy the connections or the limiter queue that replies to users use, and it paces itself
@@ -62,13 +67,23 @@ class DeliveryConfig:
     max_attempts: int = 5  # per recipient, counting 429s and refused connections
     idle_seconds: float = 30.0
     stop_grace: float = 10.0  # clean shutdown: let requests in flight finish
+    paid_rate: int | None = None  # BROADCAST_PAID_RATE; None: paid broadcasts go out free
+    # Enough requests in flight to keep up with hundreds a second (each takes a few ms to
+    # tens of ms); also the most duplicates a crash during a paid broadcast can cause.
+    paid_max_in_flight: int = 32
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DeliveryConfig:
         return cls(
             progress_seconds=settings.broadcast_progress_seconds,
             channel_id=settings.broadcast_channel_id,
+            paid_rate=settings.broadcast_paid_rate,
         )
+
+    @property
+    def pool_size(self) -> int:
+        """Connections the worker's Bot needs: the larger of the two in-flight bounds."""
+        return max(self.max_in_flight, self.paid_max_in_flight if self.paid_rate else 0)
 
 
 def worker_bot(settings: Settings, pool_size: int, base_file_url: str | None = None) -> Bot:
@@ -90,6 +105,8 @@ class Run:
     broadcast: Broadcast
     pacer: Pacer
     processed_before: int
+    slots: asyncio.Semaphore
+    paid: bool = False
     started: float = field(default_factory=time.monotonic)
     retry: deque[Recipient] = field(default_factory=deque)
     in_flight: set[int] = field(default_factory=set)
@@ -109,7 +126,6 @@ class DeliveryWorker:
         self._cancelled: set[int] = set()
         self._task: asyncio.Task[None] | None = None
         self._sends: set[asyncio.Task[None]] = set()
-        self._slots = asyncio.Semaphore(config.max_in_flight)
 
     # -- lifecycle ---------------------------------------------------------------------------
     async def start(self) -> None:
@@ -172,7 +188,7 @@ class DeliveryWorker:
             total = self.repo.start(broadcast.id)
             log.info("broadcast %d: started, %d recipients", broadcast.id, total)
         counts = self.repo.counts(broadcast.id)
-        run = Run(broadcast, self.services.pacing.pacer(), counts.processed)
+        run = self._new_run(broadcast, counts.processed)
         await self._cross_post(run)
         reporter = asyncio.create_task(self._report_progress(run))
         try:
@@ -183,6 +199,14 @@ class DeliveryWorker:
                 await reporter
         if not self._stopping:
             await self._finish(run)
+
+    def _new_run(self, broadcast: Broadcast, processed: int) -> Run:
+        paid = broadcast.paid and self.config.paid_rate is not None
+        if broadcast.paid and not paid:
+            log.warning("broadcast %d: BROADCAST_PAID_RATE is off; sending free", broadcast.id)
+        in_flight = self.config.paid_max_in_flight if paid else self.config.max_in_flight
+        pacer = self.services.pacing.pacer(self.config.paid_rate if paid else None)
+        return Run(broadcast, pacer, processed, asyncio.Semaphore(in_flight), paid)
 
     def _halted(self, run: Run) -> bool:
         return self._stopping or run.broadcast.id in self._cancelled
@@ -196,14 +220,14 @@ class DeliveryWorker:
                     return
                 await asyncio.wait(self._sends, return_when=asyncio.FIRST_COMPLETED)
                 continue
-            await self._slots.acquire()
+            await run.slots.acquire()
             try:
                 await run.pacer.next_turn()
             except BaseException:
-                self._slots.release()
+                run.slots.release()
                 raise
             if self._halted(run):
-                self._slots.release()
+                run.slots.release()
                 break
             self._spawn(run, recipient)
         await self._drain()
@@ -224,7 +248,7 @@ class DeliveryWorker:
         def done(finished: asyncio.Task[None]) -> None:
             self._sends.discard(finished)
             run.in_flight.discard(recipient.user_id)
-            self._slots.release()
+            run.slots.release()
 
         task.add_done_callback(done)
 
@@ -248,6 +272,7 @@ class DeliveryWorker:
                 user_id,
                 run.broadcast.content,
                 self.presenter.recipient_markup(recipient.language),
+                paid=run.paid,
             )
         except Exception as error:  # classified below; CancelledError is not caught
             self._failed(run, recipient, error)

@@ -38,9 +38,13 @@ async def send_content(
     chat_id: int | str,
     content: MessageContent,
     reply_markup: InlineKeyboardMarkup | None = None,
+    paid: bool = False,
 ) -> Message:
-    """Send `content` with its own entities (never a parse_mode)."""
+    """Send `content` with its own entities (never a parse_mode). `paid` sends with
+    allow_paid_broadcast (Telegram's paid limit, charged in Stars); otherwise the parameter
+    is left out of the request altogether."""
     entities = entities_of(content)
+    extra = {"allow_paid_broadcast": True} if paid else {}
     if content.kind is ContentKind.TEXT:
         return await bot.send_message(
             chat_id,
@@ -48,6 +52,7 @@ async def send_content(
             entities=entities,
             link_preview_options=NO_PREVIEW,
             reply_markup=reply_markup,
+            **extra,
         )
     send = bot.send_photo if content.kind is ContentKind.PHOTO else bot.send_document
     return await send(
@@ -56,4 +61,5 @@ async def send_content(
         caption=content.text or None,
         caption_entities=entities if content.text else None,
         reply_markup=reply_markup,
+        **extra,
     )

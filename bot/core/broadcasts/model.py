@@ -8,6 +8,7 @@ the staff member wrote, formatting included, and it is never re-parsed as HTML.
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -211,3 +212,27 @@ def from_db_time(text: str) -> datetime:
 def jakarta_label(moment: datetime) -> str:
     """`2025-03-01 08:00 WIB`."""
     return moment.astimezone(JAKARTA).strftime("%Y-%m-%d %H:%M") + " WIB"
+
+
+@dataclass(frozen=True)
+class PaidEstimate:
+    """What staff weigh before choosing "paid, fast": both durations and the Stars price."""
+
+    free_seconds: float
+    paid_seconds: float
+    stars: int
+
+
+def paid_estimate(
+    size: int, free_rate: float, paid_rate: float, stars_per_message: float
+) -> PaidEstimate:
+    """Sending time at each rate and the cost, rounded up to whole Stars (Telegram charges
+    per message sent; blocked or failed recipients may cost less, never more)."""
+    stars = math.ceil(round(size * stars_per_message, 6))
+    return PaidEstimate(size / free_rate, size / paid_rate, stars)
+
+
+def hours_parts(seconds: float) -> tuple[int, int, int]:
+    """(hours, minutes, seconds) rounded up to whole seconds, for long sends."""
+    minutes, secs = duration_parts(seconds)
+    return minutes // 60, minutes % 60, secs

@@ -9,6 +9,10 @@ nothing from the bulk budget. Three pieces keep a broadcast inside the bulk limi
 * `Pacer` is the broadcast's own, lower limit (25/s by default), a little under Telegram's
   30/s so timer jitter never crosses it. A 429 pauses it for `retry_after` and slows it
   down; it recovers gradually.
+* A *paid* broadcast (allow_paid_broadcast, up to 1,000/s, charged in Stars) is outside the
+  bulk limit: its `Pacer` runs at BROADCAST_PAID_RATE with no shared budget, so it neither
+  waits for nor takes from the bulk budget (replies still come first per chat: the worker
+  skips chats that just got an answer).
 * `ChatClock` remembers when a chat last got a message, for the one-per-second rule.
 
 Slots are computed with GCRA (a token bucket as "theoretical arrival time"), so a bucket is
@@ -185,5 +189,9 @@ class Pacing:
         self.broadcasted = ChatClock(clock=clock)  # chats that just got a broadcast
         self.clock = clock
 
-    def pacer(self) -> Pacer:
+    def pacer(self, paid_rate: float | None = None) -> Pacer:
+        """A broadcast's pacer: free ones share the bulk budget; a paid one (`paid_rate`)
+        has Telegram's separate paid limit to itself."""
+        if paid_rate:
+            return Pacer(paid_rate, None, self.clock)
         return Pacer(self.broadcast_rate, self.budget, self.clock)
