@@ -64,7 +64,7 @@ TARGET_MS = 5.0
 TARGET_OCR_S = 1.5
 CODE = [
     *sorted((ROOT / "bot/core/cekdulu").glob("*.py")),
-    ROOT / "bot/telegram/handlers/cekdulu.py",
+    *sorted((ROOT / "bot/telegram/handlers/cekdulu").glob("*.py")),
 ]
 CONTENT = [ROOT / "content" / n for n in ("redflags.yaml", "destinations.yaml", "wages.yaml")]
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")

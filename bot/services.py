@@ -170,7 +170,8 @@ class Services:
     @cached_property
     def checker(self) -> Checker:
         """Red flags and destinations from the content directory; tip-off counts from the
-        database. A broken rules file stops the bot at start-up (see handlers/cekdulu.py)."""
+        database. A broken rules file stops the bot at start-up (see
+        handlers/cekdulu/conversation.py)."""
         checker = Checker.load(Path(self.settings.content_dir), self.content.language_codes)
         checker.count_reports = self.reported_identifiers.counts
         return checker
