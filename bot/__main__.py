@@ -188,11 +188,18 @@ TOKEN_REJECTED = (
 )
 
 
+LEASE_LOST = (
+    "Stopped: this instance lost the database lease, so another one may be active now. "
+    "Restart it (a process manager does) and it waits as a standby"
+)
+
+
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.bot_token:
         print(NO_TOKEN, file=sys.stderr)
         return 2
     from bot.core.content import ContentError
+    from bot.storage.lease import LeaseLost
     from bot.telegram.application import run_bot
     from bot.telegram.startup import TokenRejected
 
@@ -208,6 +215,9 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     except TokenRejected:
         print(TOKEN_REJECTED, file=sys.stderr)
         return 2
+    except LeaseLost as exc:
+        print(f"{LEASE_LOST} ({exc})", file=sys.stderr)
+        return 3
     return 0
 
 

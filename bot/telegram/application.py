@@ -18,6 +18,7 @@ from telegram.ext import Application, ApplicationBuilder, Defaults
 from bot import logsafe
 from bot.config import Settings
 from bot.services import Services
+from bot.storage.lease import Lease, hold, lease_for, wait_for_lease
 from bot.storage.persistence import StateStore
 from bot.telegram import desk_chat, errors, flood, outbox, persistence, report_jobs
 from bot.telegram.commands import COMMANDS, STAFF_COMMANDS, CommandSpec
@@ -157,34 +158,78 @@ def run_bot(settings: Settings) -> None:
 
 
 async def serve(
-    application: Application, settings: Settings, stop: asyncio.Event | None = None
+    application: Application,
+    settings: Settings,
+    stop: asyncio.Event | None = None,
+    lease: Lease | None = None,
 ) -> None:
-    """Initialise (waiting for Telegram), start, receive updates until `stop` is set (by
-    SIGINT or SIGTERM when no event is given), then stop cleanly."""
+    """Wait for the lease (another instance may be active), initialise (waiting for
+    Telegram), start, receive updates until `stop` is set (by SIGINT or SIGTERM when no
+    event is given), then stop cleanly. Raises LeaseLost when the lease is lost: the
+    process stops working at once and exits, and its process manager restarts it as a
+    standby."""
     if stop is None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(signum, stop.set)
-    await initialize_when_reachable(application)
-    server = _server(application, settings)
+    lease = lease or lease_for(settings.database_url)
+    role = Role()
+    server = _server(application, settings, role)
     try:
+        if server:  # health answers on a standby too; updates are refused until active
+            await server.start()
+        if not await wait_for_lease(lease, stop):
+            return
+        role.name = "leader"
+        await initialize_when_reachable(application)
         await _check_desk(application)
         await _post_init(application)
         await application.start()
-        if server:  # before setWebhook, so Telegram's first POST finds it listening
-            await server.start()
         await _receive_updates(application, settings)
-        await stop.wait()
+        await _until_stopped(stop, lease)
     finally:
+        role.name = "stopping"
         if server:
             await server.stop()
-        if application.updater and application.updater.running:
-            await application.updater.stop()
-        if application.running:
-            await application.stop()
-        await application.shutdown()
+        await _stop_application(application)
+        await lease.release()
+
+
+class Role:
+    """What this process is doing, for /readyz and the webhook: standby until it holds the
+    lease, leader while it works."""
+
+    def __init__(self) -> None:
+        self.name = "standby"
+
+    def __call__(self) -> str:
+        return self.name
+
+
+async def _until_stopped(stop: asyncio.Event, lease: Lease) -> None:
+    """Until `stop` is set; LeaseLost as soon as the lease cannot be proven held."""
+    holding = asyncio.create_task(hold(lease))
+    stopping = asyncio.create_task(stop.wait())
+    try:
+        done, _pending = await asyncio.wait(
+            {holding, stopping}, return_when=asyncio.FIRST_COMPLETED
+        )
+        if holding in done:
+            holding.result()  # raises LeaseLost
+    finally:
+        for task in (holding, stopping):
+            task.cancel()
+        await asyncio.gather(holding, stopping, return_exceptions=True)
+
+
+async def _stop_application(application: Application) -> None:
+    if application.updater and application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+    await application.shutdown()  # a no-op for a standby that never took over
 
 
 async def _check_desk(application: Application) -> None:
@@ -195,7 +240,7 @@ async def _check_desk(application: Application) -> None:
         log.warning("could not check DESK_CHAT_ID now (%s); will use it as set", type(exc).__name__)
 
 
-def _server(application: Application, settings: Settings) -> BotServer | None:
+def _server(application: Application, settings: Settings, role: Role) -> BotServer | None:
     """Webhook mode: one server on PORT for updates, health and metrics. Polling: a health
     and metrics server only when HEALTH_PORT is set."""
     if settings.webhook_url:
@@ -208,9 +253,11 @@ def _server(application: Application, settings: Settings) -> BotServer | None:
                 webhook_path="/" + str(options["url_path"]),
                 secret_token=settings.webhook_secret,
             ),
+            role=role,
         )
     if settings.health_port:
-        return BotServer(application, ServerOptions(listen="0.0.0.0", port=settings.health_port))
+        options = ServerOptions(listen="0.0.0.0", port=settings.health_port)
+        return BotServer(application, options, role=role)
     return None
 
 

@@ -111,6 +111,8 @@ class BotServer:
         return web.Response(body=body, content_type="text/plain", charset="utf-8")
 
     async def webhook(self, request: web.Request) -> web.Response:
+        if self.role() != "leader":  # a standby: Telegram retries, reaching the active one
+            return web.Response(status=503, text="standby\n")
         expected = self.options.secret_token
         given = request.headers.get(SECRET_HEADER, "")
         if expected and not hmac.compare_digest(given.encode(), expected.encode()):
