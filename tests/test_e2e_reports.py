@@ -380,6 +380,26 @@ async def test_a_429_holds_back_every_other_desk_message_too(bot: Bot) -> None:
     assert rows[0]["attempts"] == 2  # the refused try and the sent one, counted on the job
 
 
+async def test_a_desk_429_does_not_hold_back_a_reporters_case_code(bot: Bot) -> None:
+    """A burst of reports meets the desk group's 20 messages a minute; the pause that
+    follows is the desk's, and the next reporter still gets their case code at once."""
+    api = bot.api
+    api.fail("sendMessage", 429, chat_id=DESK, retry_after=4)
+    first = await submit_report(api, REPORTER)
+    refused = (await api.wait_for("sendMessage", chat_id=DESK, ok=False, since=0))[0]
+    second = await submit_report(api, ENGLISH_REPORTER)
+    told = next(
+        c
+        for c in api.calls
+        if c.chat_id == ENGLISH_REPORTER and c.ok and second in str(c.params.get("text"))
+    )
+    assert told.time - refused.time < 2.0  # not after the desk's 4 s pause
+    for code in (first, second):
+        await card_of(api, code, timeout=10)
+    sends = [c for c in api.calls if c.method == "sendMessage" and c.chat_id == DESK and c.ok]
+    assert min(c.time for c in sends) - refused.time >= 3.9  # the desk did wait
+
+
 async def test_killed_while_sending_then_restarted_the_report_arrives(
     settings: Settings, api: FakeBotAPI, tmp_path: Path
 ) -> None:

@@ -555,6 +555,30 @@ async def test_long_poll_returns_as_soon_as_an_update_arrives(api: FakeBotAPI) -
     assert body["result"] == []
 
 
+async def test_a_long_poll_is_recorded_with_its_arrival_time(api: FakeBotAPI) -> None:
+    """`Call.time` is when the answer was decided; `Call.started` when the request came, so
+    a benchmark can tell when a new process began polling."""
+    poll = asyncio.create_task(raw(api, "getUpdates", data={"timeout": "1"}))
+    await asyncio.sleep(0.3)
+    await api.send_text(USER, "ping")
+    await poll
+    [call] = [c for c in api.calls if c.method == "getUpdates"]
+    assert call.time - call.started >= 0.25
+
+
+async def test_skip_pending_marks_unread_messages_as_read(
+    api: FakeBotAPI, app: Application
+) -> None:
+    await api.send_text(USER, "satu")
+    await api.send_text(USER, "dua")
+    await api.wait_for("sendMessage", count=2, since=0)
+    skipped = api.skip_pending(USER)
+    assert [m["text"] for m in skipped] == ["satu", "dua"]
+    assert api.skip_pending(USER) == []
+    await api.send_text(USER, "tiga")
+    assert (await api.next_message(USER))["text"] == "tiga"
+
+
 async def test_second_poller_terminates_the_first(api: FakeBotAPI) -> None:
     first = asyncio.create_task(raw(api, "getUpdates", data={"timeout": "5"}))
     await asyncio.sleep(0.05)

@@ -6,8 +6,10 @@ Application (started and stopped by lifecycle hooks), takes due rows oldest firs
 marks each done only after Telegram accepted it. So a restart carries on where the last
 run stopped, and a crash can at worst repeat the one message that was in flight.
 
-Failures: network errors and 5xx are retried with exponential backoff; a 429 pauses all
-sending for its retry_after; 400/403 (the bot was removed from the desk, a wrong
+Failures: network errors and 5xx are retried with exponential backoff; a 429 pauses the
+sends of its lane for its retry_after: the desk group's lane (Telegram allows a group 20
+messages a minute, so a burst of reports meets it) or the reporters' lane (private chats). A
+desk pause never holds back a reporter's case code; 400/403 (the bot was removed from the desk, a wrong
 DESK_CHAT_ID) alert the admins once and keep retrying slowly, because a report must not
 be dropped while someone fixes the setup.
 """
@@ -81,7 +83,9 @@ class OutboxWorker:
         self.task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._stopping = False
-        self._paused_until = 0.0  # time.monotonic(): a 429 holds back every send
+        # Lane → time.monotonic() until which a 429 holds back that lane's sends.
+        self._paused_until: dict[str, float] = {}
+        self._held_back = False  # the last pass skipped due jobs of a paused lane
         self._alerted: set[str] = set()
         self._last_retention = float("-inf")
         self._periodic: list[Callable[[], object]] = []
@@ -130,12 +134,19 @@ class OutboxWorker:
             task()
         self._retention()
         done = 0
+        self._held_back = False
         for job in self.services.report_outbox.due(BATCH):
-            if self._stopping or time.monotonic() < self._paused_until:
+            if self._stopping:
                 break
+            if self._paused(lane_of(job)):
+                self._held_back = True
+                continue
             await self._process(job)
             done += 1
         return done
+
+    def _paused(self, lane: str) -> bool:
+        return time.monotonic() < self._paused_until.get(lane, 0.0)
 
     async def _pause(self) -> None:
         deadline = time.monotonic() + self._idle_seconds()
@@ -147,12 +158,17 @@ class OutboxWorker:
                 await asyncio.wait_for(self._wake.wait(), min(left, STOP_CHECK_SECONDS))
 
     def _idle_seconds(self) -> float:
-        """Until the next job is due (or a 429 pause ends), at most one poll interval."""
+        """Until the next job is due, at most one poll interval; when the due jobs are all
+        held back by a 429, until the first pause ends."""
         wait = self.settings.outbox_poll_seconds
         next_due = self.services.report_outbox.next_due_at()
         if next_due is not None:
             wait = min(wait, next_due - self.services.report_outbox.clock.timestamp())
-        return max(wait, self._paused_until - time.monotonic(), 0.0)
+        now = time.monotonic()
+        pauses = [until - now for until in self._paused_until.values() if until > now]
+        if wait <= 0 and self._held_back and pauses:
+            wait = min(pauses)
+        return max(wait, 0.0)
 
     # -- one job -----------------------------------------------------------------------------
     async def _process(self, job: OutboxJob) -> None:
@@ -166,7 +182,7 @@ class OutboxWorker:
         except RetryAfter as exc:
             metrics.count(self.application, "flood_waits", "desk")
             seconds = retry_seconds(exc)
-            self._paused_until = time.monotonic() + seconds
+            self._paused_until[lane_of(job)] = time.monotonic() + seconds
             outbox.retry(job.id, seconds, str(exc))
         except ChatMigrated as exc:
             await self._migrated(job, exc)
@@ -263,6 +279,11 @@ class OutboxWorker:
     def run_retention_now(self) -> None:
         self._last_retention = float("-inf")
         self._retention()
+
+
+def lane_of(job: OutboxJob) -> str:
+    """Which chat a job writes to, as far as flood limits go: the desk group or a reporter."""
+    return "reporter" if job.kind in REPORTER_ONLY else "desk"
 
 
 def retry_seconds(exc: RetryAfter) -> float:

@@ -27,6 +27,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,6 +80,11 @@ _STRING_PARAMS = frozenset(
 _UPLOADS = "__uploads__"
 
 
+# When the request being handled arrived: each aiohttp request runs in its own task, so each
+# sees its own value.
+_request_started: ContextVar[float] = ContextVar("request_started")
+
+
 @dataclass
 class Call:
     """One HTTP request the bot made, as recorded by the emulator."""
@@ -89,6 +95,7 @@ class Call:
     time: float  # time.monotonic() when the response was decided
     result: Any = None
     description: str | None = None
+    started: float = 0.0  # time.monotonic() when the request arrived (a long poll waits between)
 
     @property
     def ok(self) -> bool:
@@ -235,6 +242,7 @@ class FakeBotAPI(SimulatedUsers):
 
     # -- HTTP --------------------------------------------------------------------------------
     async def _handle(self, request: web.Request) -> web.Response:
+        _request_started.set(time.monotonic())
         name = request.match_info["method"]
         method = canonical_method(name) or name
         token = request.match_info["token"]
@@ -304,7 +312,8 @@ class FakeBotAPI(SimulatedUsers):
         result: Any = None,
         description: str | None = None,
     ) -> None:
-        call = Call(method, params, status, time.monotonic(), result, description)
+        now = time.monotonic()
+        call = Call(method, params, status, now, result, description, _request_started.get(now))
         self.calls.append(call)
         self.stats["requests"] += 1
         self.stats[f"http_{status}"] += 1
@@ -462,6 +471,16 @@ class FakeBotAPI(SimulatedUsers):
             ) from None
         self._cursors[key] = cursor + 1
         return copy.deepcopy(message)
+
+    def skip_pending(self, chat_id: int) -> list[JSONDict]:
+        """Mark every bot message to ``chat_id`` so far as read for `next_message`, and return
+        the ones it had not returned yet (a simulated person looking at the latest message)."""
+        key = normalize_id(chat_id)
+        chat = self.state.chats.get(key)
+        sent = chat.bot_sent if chat is not None else []
+        skipped = sent[self._cursors.get(key, 0) :]
+        self._cursors[key] = len(sent)
+        return copy.deepcopy(skipped)
 
     def on_bot_message(self, callback: Callable[[JSONDict], Any]) -> Callable[[], None]:
         """Call ``callback(message)`` for every message the bot sends or edits (edited ones
