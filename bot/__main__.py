@@ -433,7 +433,11 @@ def cmd_content_inbox(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         db.close()
     questions = [Question(str(r["question"]), str(r["language"])) for r in rows]
-    clusters = group(questions, _inbox_normaliser(settings)) if questions else []
+    clusters = (
+        group(questions, _inbox_normaliser(settings), topics=_inbox_topics(settings))
+        if questions
+        else []
+    )
     if args.draft is not None:
         if not 1 <= args.draft <= len(clusters):
             print(f"No group {args.draft}: there are {len(clusters)}.", file=sys.stderr)
@@ -454,6 +458,13 @@ def cmd_content_inbox(args: argparse.Namespace, settings: Settings) -> int:
     if clusters:
         print("\nDraft phrasings from a group: python3 -m bot content inbox --draft N --entry ID")
     return 0
+
+
+def _inbox_topics(settings: Settings):
+    """The FAQ's learned model, whose topic probabilities help join paraphrases."""
+    from bot.services import build_ensemble, load_valid_content
+
+    return build_ensemble(load_valid_content(Path(settings.content_dir))).learned.probabilities
 
 
 def _inbox_normaliser(settings: Settings):

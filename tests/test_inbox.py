@@ -64,3 +64,16 @@ def test_draft_phrasings_are_yaml_per_language_without_duplicates() -> None:
     text = draft_phrasings(cluster, "fishing-crew")
     assert text.splitlines()[0].startswith("# draft phrasings for fishing-crew")
     assert text.count("kapal") == 1 and "- fishing boat job" in text
+
+
+def test_topic_vectors_join_paraphrases_across_languages() -> None:
+    """Words alone cannot join an English and an Indonesian question; the FAQ model's topic
+    probabilities, learned from phrasings in both languages, can."""
+    from bot.services import build_ensemble, load_valid_content
+
+    topics = build_ensemble(load_valid_content(ROOT / "content")).learned.probabilities
+    pair = ["cara kirim uang ke keluarga yang murah", "cheapest way to send money home"]
+    apart = [*pair, "cara perpanjang sim motor"]
+    assert len(set(cluster_labels(apart, normalise))) == 3
+    labels = cluster_labels(apart, normalise, topics=topics)
+    assert labels[0] == labels[1] != labels[2]

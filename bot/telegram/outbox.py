@@ -9,9 +9,9 @@ run stopped, and a crash can at worst repeat the one message that was in flight.
 Failures: network errors and 5xx are retried with exponential backoff; a 429 pauses the
 sends of its lane for its retry_after: the desk group's lane (Telegram allows a group 20
 messages a minute, so a burst of reports meets it) or the reporters' lane (private chats). A
-desk pause never holds back a reporter's case code; 400/403 (the bot was removed from the desk, a wrong
-DESK_CHAT_ID) alert the admins once and keep retrying slowly, because a report must not
-be dropped while someone fixes the setup.
+desk pause never holds back a reporter's case code. 400/403 (the bot was removed from the
+desk, a wrong DESK_CHAT_ID) alert the admins once and keep retrying slowly, because a report
+must not be dropped while someone fixes the setup.
 """
 
 from __future__ import annotations

@@ -2,12 +2,16 @@
 asked about fishing-boat jobs" instead of 12 lines, and can turn a group into draft phrasings.
 
 Questions are normalised with the FAQ matcher's own normaliser (slang and abbreviations spelled
-out, stop words dropped, words stemmed), turned into TF-IDF vectors of those words, and grouped
-by agglomerative clustering with cosine distance and average linkage: no number of groups is
-fixed in advance. The representation and the distance threshold were chosen on the dev half of
-a blind set of paraphrases (bench/inbox_bench.py); docs/benchmarks.md has the adjusted Rand
-index on both halves, and why it is lower than we would like: people who ask the same thing in
-two languages, or in words that share nothing, land in different groups.
+out, stop words dropped, words stemmed) and turned into TF-IDF vectors of those words. Beside
+them goes each question's *topic vector*: the FAQ's learned model's probabilities over the
+entries (square-rooted, so cosine compares them like distributions). Words alone cannot join an
+English and an Indonesian paraphrase; the model, trained on phrasings in both languages, often
+puts them near the same entries. The two parts are weighted and grouped by agglomerative
+clustering with cosine distance and average linkage: no number of groups is fixed in advance.
+The weight and the distance threshold were chosen on the dev half of a blind set of paraphrases
+(bench/inbox_bench.py); docs/benchmarks.md has the adjusted Rand index on both halves, and why
+it is still lower than we would like: questions in words that share nothing with each other or
+with any phrasing land in different groups.
 """
 
 from __future__ import annotations
@@ -17,14 +21,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import yaml
 from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
 
 from bot.core.faq.normalise import Glossary, Normaliser
 
-DISTANCE_THRESHOLD = 0.90  # chosen by `bench/inbox_bench.py --calibrate` on the dev half
+# Both chosen by `bench/inbox_bench.py --calibrate` on the dev half.
+DISTANCE_THRESHOLD = 0.90
+TOPIC_WEIGHT = 0.3  # share of the topic vector beside the words (0: words only)
 EXAMPLES = 3
+
+# Texts → one row of class probabilities per text (the FAQ's learned model).
+Topics = Callable[[Sequence[str]], np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -53,6 +64,8 @@ def cluster_labels(
     texts: Sequence[str],
     normalise: Callable[[str], str] = str.lower,
     threshold: float = DISTANCE_THRESHOLD,
+    topics: Topics | None = None,
+    topic_weight: float = TOPIC_WEIGHT,
 ) -> list[int]:
     """A group number per text (same number, same group)."""
     if len(texts) < 2:
@@ -60,6 +73,9 @@ def cluster_labels(
     cleaned = [normalise(t) or t.lower() for t in texts]
     words = TfidfVectorizer(analyzer="word", sublinear_tf=True, token_pattern=r"\S+")
     dense = words.fit_transform(cleaned).toarray()  # rows are L2-normalised already
+    if topics is not None and topic_weight > 0:
+        shape = normalize(np.sqrt(np.clip(topics(texts), 0.0, None)))
+        dense = np.hstack([dense * (1 - topic_weight), shape * topic_weight])
     model = AgglomerativeClustering(
         n_clusters=None, metric="cosine", linkage="average", distance_threshold=threshold
     )
@@ -77,9 +93,10 @@ def group(
     questions: Sequence[Question],
     normalise: Callable[[str], str] = str.lower,
     threshold: float = DISTANCE_THRESHOLD,
+    topics: Topics | None = None,
 ) -> list[Cluster]:
-    """Clusters, largest first; within a cluster, the most central questions first."""
-    labels = cluster_labels([q.text for q in questions], normalise, threshold)
+    """Clusters, largest first; within a cluster, the most typical questions first."""
+    labels = cluster_labels([q.text for q in questions], normalise, threshold, topics)
     members: dict[int, list[Question]] = {}
     for question, label in zip(questions, labels, strict=True):
         members.setdefault(label, []).append(question)
