@@ -85,6 +85,21 @@ async def test_prevented_with_three_people_shows_counts_and_thanks_once(bot: Bot
     assert snapshot(bot.services).people_prevented == 3
 
 
+async def test_status_shows_how_many_people_a_closed_report_kept_home(bot: Bot) -> None:
+    api = bot.api
+    code = await submit_report(api, REPORTER, PLAIN)
+    await open_count_buttons(bot, code)
+    await desk_press(bot, code, f"dk:o:{code}:prevented:3")
+    await api.wait_until(lambda: any(PREVENTED_ID in t for t in texts_to(bot, REPORTER)))
+    count = "3 orang batal berangkat secara ilegal"
+    api.skip_pending(REPORTER)  # the closing message says it too
+    await api.send_text(REPORTER, "/status")
+    assert count in (await api.next_message(REPORTER, timeout=5))["text"]
+    api.skip_pending(REPORTER)
+    await api.send_text(REPORTER, f"/status {code}")
+    assert count in (await api.next_message(REPORTER, timeout=5))["text"]
+
+
 async def test_an_english_reporter_reads_the_number_in_english(bot: Bot) -> None:
     api = bot.api
     code = await submit_report(api, ENGLISH_REPORTER, PLAIN)

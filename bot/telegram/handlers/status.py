@@ -24,13 +24,21 @@ RELAY_PREFIX = "rl"  # the "reply to the desk" button, handled in handlers/relay
 LISTED = 20
 
 
-def reporter_status(_: Translator, status: Status, outcome: Outcome | None) -> str:
-    """A status as the reporter reads it (the desk's "spam" is said more gently)."""
+def reporter_status(
+    _: Translator, status: Status, outcome: Outcome | None, people: int | None = None
+) -> str:
+    """A status as the reporter reads it (the desk's "spam" is said more gently, and a
+    prevented departure with the number of people it kept home)."""
     if status is Status.SPAM:
         return _("Closed: the desk could not act on it")
     if status is Status.NEW:
         return _("Received, waiting for the desk")
-    return status_text(_, status, outcome)
+    text = status_text(_, status, outcome)
+    if status is Status.CLOSED and outcome is Outcome.PREVENTED and people:
+        text += " · " + _.plural(
+            "{n} person did not leave illegally", "{n} people did not leave illegally", people
+        )
+    return text
 
 
 def notification_text(
@@ -136,7 +144,7 @@ def _all_cases(_: Translator, cases: list[Report]) -> str:
         lines.append(
             f"<code>{case.code}</code> · {category_text(_, case.category)} · "
             f"{when_text(case.created_at, _.lang, with_year=False)}\n"
-            f"   {reporter_status(_, case.status, case.outcome)}"
+            f"   {reporter_status(_, case.status, case.outcome, case.outcome_people)}"
         )
     lines.append("")
     lines.append(_("For one report in detail: /status followed by its code."))
@@ -152,7 +160,10 @@ def _one_case(_: Translator, cases: list[Report], typed: str) -> str:
         _("<b>Report</b> <code>{code}</code>", code=case.code),
         _("<b>What:</b> {value}", value=category_text(_, case.category)),
         _("<b>Sent:</b> {value}", value=when_text(case.created_at, _.lang)),
-        _("<b>Status:</b> {value}", value=reporter_status(_, case.status, case.outcome)),
+        _(
+            "<b>Status:</b> {value}",
+            value=reporter_status(_, case.status, case.outcome, case.outcome_people),
+        ),
     ]
     if case.status_at:
         lines.append(_("<b>Last change:</b> {value}", value=when_text(case.status_at, _.lang)))
