@@ -37,7 +37,9 @@ def _date(text: str) -> dt.date:
 def cmd_export_cases(args: argparse.Namespace, settings: Settings) -> int:
     from bot.core.clock import Clock
     from bot.core.desks.export import export
+    from bot.services import build_sealer
     from bot.storage import Database
+    from bot.storage.audit import EXPORT, DeskAudit
     from bot.storage.desks import DeskData
 
     if not settings.database_path.exists():
@@ -46,7 +48,10 @@ def cmd_export_cases(args: argparse.Namespace, settings: Settings) -> int:
     output = args.output or Path(f"cases-since-{args.since.isoformat()}.{args.format}")
     db = Database.open(settings.database_path)
     try:
-        rows = list(DeskData(db, Clock()).export_rows(args.since, args.desk))
+        sealer = build_sealer(settings, db, create=False)
+        rows = list(DeskData(db, Clock(), sealer).export_rows(args.since, args.desk))
+        detail = f"command line: {len(rows)} case(s) since {args.since.isoformat()}"
+        DeskAudit(db, Clock()).record(EXPORT, None, "command line", detail=detail)
     finally:
         db.close()
     try:

@@ -22,6 +22,13 @@ from bot.storage.database import Database
 KEY_BYTES = 32
 
 
+def keyed_tag(key: bytes, *parts: object) -> bytes:
+    """HMAC-SHA256 of the parts under `key`: the one way this bot turns a person into a
+    tag, used with the window keys here and with the reporter key (bot/storage/sealing.py)."""
+    message = "\x1f".join(str(p) for p in parts).encode()
+    return hmac.new(key, message, hashlib.sha256).digest()
+
+
 @dataclass
 class WindowKeys:
     """One random key per purpose and window (`Unix time // seconds`)."""
@@ -35,8 +42,7 @@ class WindowKeys:
         return int(self.clock.timestamp()) // self.seconds + offset
 
     def tag(self, window: int, *parts: object) -> bytes:
-        message = "\x1f".join(str(p) for p in parts).encode()
-        return hmac.new(self._key(window), message, hashlib.sha256).digest()
+        return keyed_tag(self._key(window), *parts)
 
     def _key(self, window: int) -> bytes:
         row = self.db.one(
