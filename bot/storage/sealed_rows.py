@@ -31,6 +31,8 @@ from bot.storage.sealing import (
 )
 
 log = logging.getLogger(__name__)
+# Every purpose a value is sealed or tagged for (a value sealed for one opens for no other).
+PURPOSES = (REPORTER, SHOWN, DRAFT, USER, USER_STATE, CONVERSATION)
 BATCH = 500  # rows re-sealed per transaction: the running bot waits at most one batch
 
 
