@@ -29,9 +29,9 @@ from bot.core.provinces import Provinces
 from bot.core.reports.case_status import DeadlineRules
 from bot.i18n import I18n
 from bot.storage import Database
+from bot.storage.audit import DeskAudit
 from bot.storage.broadcasts import Broadcasts, Subscribers
 from bot.storage.checks import AgencyRegister, CheckCounts, ReportedIdentifiers
-from bot.storage.audit import DeskAudit
 from bot.storage.desks import DeskData
 from bot.storage.reports import ReportDrafts, Reporters, ReportOutbox, Reports
 from bot.storage.repositories import Feedback, Unanswered, Users

@@ -22,7 +22,7 @@ import pytest
 from bot.config import Settings
 from bot.storage import Database
 from bot.storage.sealed_rows import PURPOSES
-from bot.storage.sealing import SealError, Sealer
+from bot.storage.sealing import Sealer, SealError
 from bot.testing.harness import running_bot
 from tests.conftest import ADMIN_ID, DESK_CHAT_ID, Bot
 from tests.test_e2e_broadcasts import choose, compose, confirm, finished, send_now

@@ -61,7 +61,8 @@ class StateStore:
         with self.db.transaction():
             if state is None or len(tags) > 1:  # ended, or mid-rotation: drop older tags
                 self.db.execute(
-                    f"DELETE FROM conversation_states WHERE name = ? AND conv_key IN ({marks(tags)})",
+                    "DELETE FROM conversation_states WHERE name = ? "
+                    f"AND conv_key IN ({marks(tags)})",
                     (name, *tags),
                 )
             if state is None:

@@ -23,8 +23,8 @@ from bot.storage.reports.views import SHOWN
 from bot.storage.repositories import USER
 from bot.storage.sealing import (
     KeySource,
-    SealError,
     Sealer,
+    SealError,
     default_key_file,
     new_key_text,
     write_key_file,
@@ -87,7 +87,9 @@ def _missing_file(file: Path, explicit: bool, db: Database, create: bool) -> Non
             f"REPORTER_KEY_FILE: {file} does not exist; create it with `python -m bot keys init`"
         )
     write_key_file(file, [new_key_text()])
-    log.warning("created the reporter key %s: back it up, without it reporters cannot be reached", file)
+    log.warning(
+        "created the reporter key %s: back it up, without it reporters cannot be reached", file
+    )
 
 
 def check_key(db: Database, sealer: Sealer, where: str) -> None:
@@ -151,9 +153,7 @@ def _conversation(s: Sealer, row: dict) -> dict:
 
 
 SEALED = (
-    SealedColumn(
-        "report_links", "report_id", "reporter_sealed", ("reporter_sealed",), _link
-    ),
+    SealedColumn("report_links", "report_id", "reporter_sealed", ("reporter_sealed",), _link),
     SealedColumn("reports", "id", "shown_identity", ("shown_identity",), _shown),
     SealedColumn(
         "sealed_drafts", "user_tag", "user_sealed", ("user_sealed", "data"), _by_user(DRAFT, "data")

@@ -62,7 +62,9 @@ def _decode_key(text: str, where: str) -> bytes:
     except (binascii.Error, ValueError):
         raw = b""
     if len(raw) != KEY_BYTES:
-        raise SealError(f"{where}: not a reporter key (generate one with `python -m bot keys init`)")
+        raise SealError(
+            f"{where}: not a reporter key (generate one with `python -m bot keys init`)"
+        )
     return raw
 
 

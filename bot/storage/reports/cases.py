@@ -10,6 +10,7 @@ from bot.core.clock import Clock, to_text
 from bot.core.reports.case_status import DeadlineRules, Outcome, Status, can_change
 from bot.core.reports.draft import Draft, ShownIdentity, new_code
 from bot.core.reports.identifiers import Identifier, extract
+from bot.storage.audit import OUTCOME, STATUS, DeskAudit
 from bot.storage.database import Database
 from bot.storage.pseudonyms import ReportQuota
 from bot.storage.reports.drafts import delete_draft
@@ -26,6 +27,7 @@ from bot.storage.sealing import Sealer
 
 CODE_ATTEMPTS = 20
 REPORTER = "reporter"  # the purpose a reporter's id is tagged and sealed for
+
 
 @dataclass
 class Reports:
@@ -223,7 +225,25 @@ class Reports:
             self.outbox.enqueue("card_refresh", report_id)
             payload = {"status": status, "outcome": outcome, "people": people}
             self.outbox.enqueue("notify", report_id, payload)
+            self._audit(report, status, outcome, people, by_name, by_id)
         return self.get(report_id)
+
+    def _audit(
+        self,
+        report: Report,
+        status: Status,
+        outcome: Outcome | None,
+        people: int | None,
+        by_name: str,
+        by_id: int | None,
+    ) -> None:
+        """The decision goes on the append-only audit trail in the same transaction."""
+        detail = f"{report.status.value} -> {status.value}"
+        if outcome:
+            detail += f" ({outcome}{f', {people} people' if people else ''})"
+        action = OUTCOME if outcome else STATUS
+        audit = DeskAudit(self.db, self.clock)
+        audit.record(action, by_id, by_name, report.id, report.code, detail)
 
     def history(self, report_id: int) -> list[sqlite3.Row]:
         return self.db.all(
@@ -313,5 +333,3 @@ def add_desk_message(
         "VALUES (?, ?, ?, ?)",
         (chat_id, message_id, report_id, kind),
     )
-
-

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.core.clock import Clock, to_text
 from bot.storage.database import Database
 
+
 @dataclass
 class DeskChats:
     """Where a desk chat id leads now: a group upgraded to a supergroup changes its id."""
@@ -37,4 +38,3 @@ class DeskChats:
             (old_chat_id, new_chat_id, to_text(self.clock.now())),
         )
         return True
-

@@ -13,6 +13,7 @@ from bot.storage.reports.views import OutboxJob
 
 RECEIVED = "received"  # the outbox job that tells a reporter their case code
 
+
 @dataclass
 class ReportOutbox:
     db: Database
@@ -96,5 +97,3 @@ class ReportOutbox:
             (to_text(finished_before),),
         )
         return cursor.rowcount
-
-

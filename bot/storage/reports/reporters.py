@@ -19,6 +19,7 @@ from bot.storage.reports.outbox import ReportOutbox
 from bot.storage.reports.views import Report, ReporterLink, _report
 from bot.storage.sealing import Sealer, marks
 
+
 @dataclass
 class Reporters:
     """The link between a person and their cases, and the messages relayed between them."""
@@ -167,5 +168,3 @@ class Reporters:
                 if row["shown_identity"]:
                     self._hide_name(row["report_id"])
         return len(rows)
-
-

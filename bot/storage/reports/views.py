@@ -17,6 +17,7 @@ from bot.core.reports.draft import ShownIdentity
 from bot.storage.database import Database
 from bot.storage.sealing import Sealer
 
+
 @dataclass(frozen=True)
 class Report:
     id: int
@@ -136,5 +137,3 @@ def fully_synced(db: Database) -> Iterator[None]:
         yield
     finally:
         db.execute(f"PRAGMA synchronous={int(previous)}")
-
-
