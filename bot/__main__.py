@@ -229,10 +229,10 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 def _reporter_key_problem(settings: Settings) -> str | None:
     """An unusable DATABASE_URL or reporter key: one line, before anything starts. A first
     start creates the key file here (and seals rows an older version left plain)."""
+    db = open_database(settings)  # first: a bad DATABASE_URL is told before heavy imports
     from bot.services import build_sealer
     from bot.storage.sealing import SealError
 
-    db = open_database(settings)
     try:
         build_sealer(settings, db)
     except SealError as exc:
