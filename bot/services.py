@@ -216,4 +216,4 @@ class Services:
     @cached_property
     def check_counts(self) -> CheckCounts:
         window = timedelta(minutes=self.settings.check_alert_window_minutes)
-        return CheckCounts(self.db, self.report_outbox.clock, window)
+        return CheckCounts(self.db, self.report_outbox.clock, window, self.sealer)

@@ -91,6 +91,11 @@ class ReporterKey:
     def lookup(self) -> bytes:
         return _derive(self.secret, b"reporter-key lookup")
 
+    @cached_property
+    def windows(self) -> bytes:
+        """Mixed into the per-window keys of bot/storage/pseudonyms.py."""
+        return _derive(self.secret, b"reporter-key windows")
+
     def tag(self, purpose: str, *parts: object) -> str:
         return keyed_tag(self.lookup, purpose, *parts).hex()[:TAG_HEX]
 

@@ -49,7 +49,7 @@ class Reports:
         with fully_synced(self.db), self.db.transaction():
             report_id = self._insert_report(draft, shown, now)
             self._link_reporter(report_id, user_id, language, to_text(now))
-            ReportQuota(self.db, self.clock).add(user_id, to_text(now))
+            ReportQuota(self.db, self.clock, self.sealer.current.windows).add(user_id, to_text(now))
             self._insert_evidence(report_id, draft)
             self._link_identifiers(report_id, extract(draft.all_text()), now)
             # The reporter's confirmation (with the case code) is owed as surely as the card,

@@ -57,7 +57,8 @@ class Reporters:
     def count_since(self, user_id: int, since: dt.datetime) -> int:
         """Reports sent since `since` (at most a day back), counted from pseudonymous tags
         that /hapusdata does not delete: deleting one's data must not reset the limit."""
-        return ReportQuota(self.db, self.outbox.clock).count_since(user_id, to_text(since))
+        quota = ReportQuota(self.db, self.outbox.clock, self.sealer.current.windows)
+        return quota.count_since(user_id, to_text(since))
 
     # -- relays ------------------------------------------------------------------------------
     def desk_message(self, chat_id: int, message_id: int) -> tuple[int, str] | None:
