@@ -109,9 +109,9 @@ def cmd_keys_rotate(args: argparse.Namespace, settings: Settings) -> int:
             finish_rotation(db, sealer)
             key_id, after = sealer.current.id, "Now set REPORTER_KEY to the new key alone."
         else:
-            assert sealer._source is not None and sealer._source.file is not None
-            file = sealer._source.file
-            old = sealer._source.load()
+            source = sealer.source
+            assert source is not None and source.file is not None
+            file, old = source.file, source.load()
             key_id, count = rotate_key_file(db, file, old)
             after = f"Back up {file} again now: the old key no longer opens anything."
     finally:

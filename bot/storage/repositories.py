@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core.clock import Clock, to_text
 from bot.storage.database import Database
 from bot.storage.sealing import Sealer, marks
 
@@ -34,12 +35,13 @@ class Users:
                 self.delete(user_id)
             self.db.execute(
                 "INSERT INTO sealed_users (user_tag, user_sealed, language, updated_at) "
-                "VALUES (?, ?, ?, CURRENT_TIMESTAMP) ON CONFLICT (user_tag) DO UPDATE SET "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (user_tag) DO UPDATE SET "
                 "language = excluded.language, updated_at = excluded.updated_at",
                 (
                     self.sealer.tag(USER, user_id),
                     self.sealer.seal(str(user_id), USER),
                     language,
+                    to_text(Clock().now()),
                 ),
             )
 

@@ -189,9 +189,16 @@ def _stale_rows(db: Database, column: SealedColumn, key_id: str) -> Iterator[lis
 
 
 def reseal_all(db: Database, sealer: Sealer) -> int:
-    """Re-seal and re-tag every row under the sealer's current key; returns how many."""
+    """Re-seal and re-tag every row under the sealer's current key; returns how many. The
+    new key is recorded first: an interrupted rotation leaves rows under both keys, and
+    the database accepts either until a rotation finishes."""
     total = 0
     key_id = sealer.current.id
+    db.execute(
+        "INSERT INTO reporter_keys (key_id, added_at) VALUES (?, ?) "
+        "ON CONFLICT (key_id) DO NOTHING",
+        (key_id, to_text(Clock().now())),
+    )
     for column in SEALED:
         keys = [k.strip() for k in column.key.split(",")]
         for batch in _stale_rows(db, column, key_id):
@@ -210,13 +217,7 @@ def reseal_all(db: Database, sealer: Sealer) -> int:
 
 def finish_rotation(db: Database, sealer: Sealer) -> None:
     """Only the current key is the database's key now."""
-    with db.transaction():
-        db.execute("DELETE FROM reporter_keys WHERE key_id != ?", (sealer.current.id,))
-        db.execute(
-            "INSERT INTO reporter_keys (key_id, added_at) VALUES (?, ?) "
-            "ON CONFLICT (key_id) DO NOTHING",
-            (sealer.current.id, to_text(Clock().now())),
-        )
+    db.execute("DELETE FROM reporter_keys WHERE key_id != ?", (sealer.current.id,))
     db.scrub()
 
 
@@ -293,12 +294,13 @@ def _drafts(db: Database, s: Sealer) -> int:
 
 def _users(db: Database, s: Sealer) -> int:
     rows = db.all("SELECT user_id, language FROM users")
+    now = to_text(Clock().now())
     for r in rows:
         user = str(r["user_id"])
         db.execute(
             "INSERT INTO sealed_users (user_tag, user_sealed, language, updated_at) "
-            "VALUES (?, ?, ?, CURRENT_TIMESTAMP)",
-            (s.tag(USER, user), s.seal(user, USER), r["language"]),
+            "VALUES (?, ?, ?, ?)",
+            (s.tag(USER, user), s.seal(user, USER), r["language"], now),
         )
     db.execute("DELETE FROM users")
     return len(rows)

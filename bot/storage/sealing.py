@@ -175,6 +175,10 @@ class Sealer:
         return cls([ReporterKey(_decode_key(t, where)) for t in texts], source)
 
     @property
+    def source(self) -> KeySource | None:
+        return self._source
+
+    @property
     def keys(self) -> tuple[ReporterKey, ...]:
         self._reload_if_changed()
         return self._keys
