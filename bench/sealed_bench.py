@@ -208,7 +208,7 @@ def main() -> int:
 
 def report(args, rows, rotated: int, seconds: float) -> list[str]:
     lines = [
-        "## Sealed reporters",
+        "## Sealed reporters: cost per operation, key rotation",
         "",
         provenance(
             code=["bot/storage/sealing.py", "bot/storage/sealed_rows.py", "bot/storage/reports"]
