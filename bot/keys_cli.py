@@ -64,7 +64,10 @@ def cmd_keys_init(args: argparse.Namespace, settings: Settings) -> int:
         )
         return 2
     if path.resolve().is_relative_to(settings.database_path.parent.resolve()):
-        print(f"{path} is inside the data directory; choose REPORTER_KEY_FILE elsewhere.")
+        print(
+            f"{path} is inside the data directory; choose REPORTER_KEY_FILE elsewhere.",
+            file=sys.stderr,
+        )
         return 2
     write_key_file(path, [new_key_text()])
     print(
