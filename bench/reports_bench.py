@@ -270,7 +270,7 @@ def main() -> int:
 
 def markdown(text: str, verdict: str) -> str:
     """The run as a result file: the command, provenance, and the printed summary."""
-    code = ["bot/telegram/outbox.py", "bot/storage/reports.py", "bot/core/reports"]
+    code = ["bot/telegram/outbox.py", "bot/storage/reports", "bot/core/reports"]
     command = " ".join(["python bench/reports_bench.py", *sys.argv[1:]])
     body = [f"`{command}`", "", provenance(code=code), "", "```", text, verdict, "```"]
     return "\n".join(body) + "\n"

@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|demo|ask|eval|content|i18n|check|agencies|export …] …`.
+"""Command line: `python -m bot [run|demo|ask|eval|content|i18n|check|export|keys|audit …] …`.
 
 Every tool prints one clear line and exits 2 on a configuration problem, 1 on a content
 problem, never a traceback for a mistake a person can fix.
@@ -173,6 +173,9 @@ def _parser() -> argparse.ArgumentParser:
     from bot.desk_cli import add_commands as add_desk_commands
 
     add_desk_commands(sub)
+    from bot.keys_cli import add_commands as add_keys_commands
+
+    add_keys_commands(sub)
 
     i18n = sub.add_parser("i18n", help="translation catalogs")
     i18n_sub = i18n.add_subparsers(title="i18n commands", required=True)
@@ -203,7 +206,9 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.telegram.application import run_bot
     from bot.telegram.startup import TokenRejected
 
-    open_database(settings).close()  # an unusable DATABASE_URL: one line, before anything
+    if (problem := _reporter_key_problem(settings)) is not None:
+        print(f"Configuration error: {problem}", file=sys.stderr)
+        return 2
     try:
         run_bot(settings)
     except ConfigError as exc:  # e.g. a token Telegram rejects, a DESK_CHAT_ID that is no group
@@ -219,6 +224,22 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{LEASE_LOST} ({exc})", file=sys.stderr)
         return 3
     return 0
+
+
+def _reporter_key_problem(settings: Settings) -> str | None:
+    """An unusable DATABASE_URL or reporter key: one line, before anything starts. A first
+    start creates the key file here (and seals rows an older version left plain)."""
+    db = open_database(settings)  # first: a bad DATABASE_URL is told before heavy imports
+    from bot.services import build_sealer
+    from bot.storage.sealing import SealError
+
+    try:
+        build_sealer(settings, db)
+    except SealError as exc:
+        return str(exc)
+    finally:
+        db.close()
+    return None
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:

@@ -57,6 +57,10 @@ class Settings:
     check_alert_threshold: int = 10
     check_alert_window_minutes: int = 60
     digest_schedule: tuple[int, int, int] | None = (0, 8, 0)  # weekday, hour, minute (WIB)
+    # Sealed reporters (docs/deploy.md#reporter-key): the key itself never appears in a repr
+    reporter_key: str | None = field(default=None, repr=False)
+    reporter_key_file: Path | None = None  # None: REPORTER_KEY, else the default file
+    desk_member_ids: frozenset[int] = field(default_factory=frozenset)  # empty: everyone
 
     @property
     def staff_broadcasters(self) -> frozenset[int]:
@@ -117,6 +121,9 @@ class Settings:
                 "CHECK_ALERT_WINDOW_MINUTES", get("CHECK_ALERT_WINDOW_MINUTES"), 60
             ),
             digest_schedule=_digest_schedule(get("DIGEST_SCHEDULE")),
+            reporter_key=get("REPORTER_KEY"),
+            reporter_key_file=Path(file) if (file := get("REPORTER_KEY_FILE")) else None,
+            desk_member_ids=frozenset(_int_list("DESK_MEMBER_IDS", get("DESK_MEMBER_IDS"))),
         )
 
 

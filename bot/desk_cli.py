@@ -34,10 +34,20 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date written YYYY-MM-DD: {text!r}") from None
 
 
+def _needs_key(settings: Settings, db) -> bool:
+    from bot.storage.sealed_rows import has_sealed_rows
+    from bot.storage.sealing import default_key_file
+
+    configured = settings.reporter_key or settings.reporter_key_file
+    return bool(configured) or default_key_file().exists() or has_sealed_rows(db)
+
+
 def cmd_export_cases(args: argparse.Namespace, settings: Settings) -> int:
     from bot.core.clock import Clock
     from bot.core.desks.export import export
+    from bot.services import build_sealer
     from bot.storage import Database
+    from bot.storage.audit import EXPORT, DeskAudit
     from bot.storage.desks import DeskData
 
     if not settings.database_path.exists():
@@ -46,7 +56,11 @@ def cmd_export_cases(args: argparse.Namespace, settings: Settings) -> int:
     output = args.output or Path(f"cases-since-{args.since.isoformat()}.{args.format}")
     db = Database.open(settings.database_path)
     try:
-        rows = list(DeskData(db, Clock()).export_rows(args.since, args.desk))
+        # nothing sealed yet and no key: no shown names to open, so no key is needed
+        sealer = build_sealer(settings, db, create=False) if _needs_key(settings, db) else None
+        rows = list(DeskData(db, Clock(), sealer).export_rows(args.since, args.desk))
+        detail = f"command line: {len(rows)} case(s) since {args.since.isoformat()}"
+        DeskAudit(db, Clock()).record(EXPORT, None, "command line", detail=detail)
     finally:
         db.close()
     try:

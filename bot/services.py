@@ -29,11 +29,14 @@ from bot.core.provinces import Provinces
 from bot.core.reports.case_status import DeadlineRules
 from bot.i18n import I18n
 from bot.storage import Database
+from bot.storage.audit import DeskAudit
 from bot.storage.broadcasts import Broadcasts, Subscribers
 from bot.storage.checks import AgencyRegister, CheckCounts, ReportedIdentifiers
 from bot.storage.desks import DeskData
 from bot.storage.reports import ReportDrafts, Reporters, ReportOutbox, Reports
 from bot.storage.repositories import Feedback, Unanswered, Users
+from bot.storage.sealed_rows import open_sealer, seal_plain_rows
+from bot.storage.sealing import Sealer
 
 
 def build_matcher(content: Content) -> Matcher:
@@ -97,6 +100,20 @@ def _train_ensemble(content: Content) -> Ensemble:
     return ensemble
 
 
+def build_sealer(settings: Settings, db: Database, create: bool = True) -> Sealer:
+    """The reporter key for this database (a SealError, exit 2, when it is missing or
+    wrong), after sealing any plain rows an older version left."""
+    sealer = open_sealer(
+        settings.reporter_key,
+        settings.reporter_key_file,
+        settings.database_path.parent,
+        db,
+        create=create,
+    )
+    seal_plain_rows(db, sealer)
+    return sealer
+
+
 @dataclass
 class Services:
     settings: Settings
@@ -104,21 +121,28 @@ class Services:
     matcher: Ensemble
     i18n: I18n
     db: Database
+    sealer: Sealer
 
     @classmethod
     def build(cls, settings: Settings, database: Database | None = None) -> Services:
         content = load_valid_content(Path(settings.content_dir))
+        db = database or Database.open(settings.database_path)
         return cls(
             settings=settings,
             content=content,
             matcher=build_ensemble(content),
             i18n=I18n(default=settings.default_language),
-            db=database or Database.open(settings.database_path),
+            db=db,
+            sealer=build_sealer(settings, db),
         )
 
     @cached_property
     def users(self) -> Users:
-        return Users(self.db)
+        return Users(self.db, self.sealer)
+
+    @cached_property
+    def audit(self) -> DeskAudit:
+        return DeskAudit(self.db, self.report_outbox.clock)
 
     @cached_property
     def feedback(self) -> Feedback:
@@ -156,15 +180,15 @@ class Services:
             urgent=timedelta(minutes=self.settings.urgent_ack_minutes),
             normal=timedelta(hours=self.settings.normal_ack_hours),
         )
-        return Reports(self.db, self.report_outbox, rules)
+        return Reports(self.db, self.report_outbox, rules, self.sealer)
 
     @cached_property
     def reporters(self) -> Reporters:
-        return Reporters(self.db, self.report_outbox)
+        return Reporters(self.db, self.report_outbox, self.sealer)
 
     @cached_property
     def report_drafts(self) -> ReportDrafts:
-        return ReportDrafts(self.db, self.report_outbox.clock)
+        return ReportDrafts(self.db, self.report_outbox.clock, self.sealer)
 
     # -- Cek Dulu: the checker, the agency register, check counts ------------------------------
     @cached_property
@@ -179,7 +203,7 @@ class Services:
     @cached_property
     def desk_data(self) -> DeskData:
         """Statistics, the weekly digest and case exports for the desk."""
-        return DeskData(self.db, self.report_outbox.clock)
+        return DeskData(self.db, self.report_outbox.clock, self.sealer)
 
     @cached_property
     def agency_register(self) -> AgencyRegister:
@@ -192,4 +216,4 @@ class Services:
     @cached_property
     def check_counts(self) -> CheckCounts:
         window = timedelta(minutes=self.settings.check_alert_window_minutes)
-        return CheckCounts(self.db, self.report_outbox.clock, window)
+        return CheckCounts(self.db, self.report_outbox.clock, window, self.sealer)

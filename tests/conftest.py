@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,13 @@ from bot.testing.harness import running_bot
 ROOT = Path(__file__).resolve().parents[1]
 ADMIN_ID = 900
 DESK_CHAT_ID = -1001000
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _reporter_key_home(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The reporter key file the bot creates on a first start goes to a temporary config
+    directory, never the real home (tests stay hermetic)."""
+    os.environ["XDG_CONFIG_HOME"] = str(tmp_path_factory.mktemp("config"))
 
 
 @pytest.fixture

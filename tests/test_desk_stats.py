@@ -278,6 +278,8 @@ async def test_admins_export_from_the_desk_and_others_cannot(desk_bot: Bot) -> N
     await api.wait_until(lambda: [m for m in api.messages_to(DESK) if m.get("document")])
     document = [m for m in api.messages_to(DESK) if m.get("document")][-1]
     assert document["document"]["file_name"].endswith(".csv")
+    trail = desk_bot.services.audit.recent()  # the export is on the audit trail, the refusal not
+    assert [(e.action, e.actor_id) for e in trail] == [("export", ADMIN)]
 
 
 async def test_the_weekly_digest_goes_to_the_desk_once(desk_bot: Bot) -> None:

@@ -21,6 +21,8 @@ import pytest
 
 from bot.config import Settings
 from bot.storage import Database
+from bot.storage.sealed_rows import PURPOSES
+from bot.storage.sealing import Sealer, SealError
 from bot.testing.harness import running_bot
 from tests.conftest import ADMIN_ID, DESK_CHAT_ID, Bot
 from tests.test_e2e_broadcasts import choose, compose, confirm, finished, send_now
@@ -39,15 +41,15 @@ JOB_AD = (
 # Tables whose rows point to the person while they use the bot: the scenario must leave a
 # trace in each (so the check after /hapusdata means something) and /hapusdata must remove it.
 HOLDS_THE_PERSON = {
-    "users": "the language choice",
+    "sealed_users": "the language choice (tag, id sealed)",
     "feedback": "answer ratings (with the question asked)",
     "subscribers": "the warnings subscription",
     "broadcast_recipients": "which broadcasts reached them",
-    "report_reporters": "the only link between a person and their reports",
-    "report_drafts": "an unfinished report",
-    "reports": "a name the reporter chose to show the desk (shown_identity)",
+    "report_links": "the only link between a person and their reports (tag, id sealed)",
+    "sealed_drafts": "an unfinished report (tag, sealed)",
+    "reports": "a name the reporter chose to show the desk (shown_identity, sealed)",
     "conversation_states": "where they are in a conversation (the unfinished /lapor); ended",
-    "user_state": "their data in progress (the unfinished report's draft)",
+    "sealed_user_state": "their data in progress (the unfinished report's draft), sealed",
 }
 
 # Tables that never hold who someone is, with the reason. A new table goes here or above.
@@ -74,6 +76,12 @@ NEVER_HOLDS_THE_PERSON = {
     "check_alerts": "the early-warning memory per identifier, never who checked",
     "check_verdicts": "Cek Dulu verdicts per day: counts only",
     "desk_digests": "weekly desk digests by week",
+    "users": "replaced by sealed_users (0010): emptied by the sealing migration, unused",
+    "report_reporters": "replaced by report_links (0010): emptied by the sealing migration",
+    "report_drafts": "replaced by sealed_drafts (0010): emptied by the sealing migration",
+    "user_state": "replaced by sealed_user_state (0010): emptied by the sealing migration",
+    "reporter_keys": "ids of the reporter keys the database was sealed with; no person",
+    "desk_audit": "desk members' actions on cases (staff ids); never the reporter",
 }
 
 # (table, column) that may still hold the person after /hapusdata, each with the reason.
@@ -91,23 +99,40 @@ def needles() -> tuple[int, tuple[str, ...]]:
     return PERSON, (str(PERSON), FIRST, LAST, HANDLE)
 
 
-def mentions(value: Any) -> bool:
-    """Whether one cell holds the person: their id as a number, or id/name inside text."""
+def mentions(value: Any, sealer: Sealer | None = None) -> bool:
+    """Whether one cell holds the person: their id as a number, or id/name inside text;
+    with the reporter key also a tag of their id or a sealed value that opens to them."""
     number, words = needles()
     if isinstance(value, int) and not isinstance(value, bool):
         return value == number
     if isinstance(value, bytes):
         value = value.decode("utf-8", "replace")
-    return isinstance(value, str) and any(w in value for w in words)
+    if not isinstance(value, str):
+        return False
+    if sealer is not None:
+        if value in {t for p in PURPOSES for t in sealer.tags(p, number)}:
+            return True
+        value = opened(value, sealer)
+    return any(w in value for w in words)
 
 
-def traces(db: Database) -> dict[str, set[str]]:
+def opened(value: str, sealer: Sealer) -> str:
+    """A sealed value opened (under whichever purpose it was sealed for), else as is."""
+    for purpose in PURPOSES:
+        try:
+            return sealer.open(value, purpose)
+        except (SealError, ValueError):
+            continue
+    return value
+
+
+def traces(db: Database, sealer: Sealer | None = None) -> dict[str, set[str]]:
     """Every table → the columns in which some row still holds the person."""
     found: dict[str, set[str]] = {}
     for table in sorted(tables(db)):
         for row in db.all(f'SELECT * FROM "{table}"'):
             for column in row.keys():  # noqa: SIM118 (sqlite3.Row is not a dict)
-                if mentions(row[column]):
+                if mentions(row[column], sealer):
                     found.setdefault(table, set()).add(column)
     return found
 
@@ -209,7 +234,7 @@ def test_every_table_has_an_erasure_decision(tmp_path: Path) -> None:
 
 async def test_deleting_my_data_leaves_no_row_that_points_to_me(bot: Bot) -> None:
     await use_every_feature(bot)
-    before = traces(bot.services.db)
+    before = traces(bot.services.db, bot.services.sealer)
     not_touched = set(HOLDS_THE_PERSON) - set(before)
     assert not not_touched, f"the scenario left no trace in {sorted(not_touched)}"
     unexpected = set(before) - set(HOLDS_THE_PERSON)
@@ -218,7 +243,7 @@ async def test_deleting_my_data_leaves_no_row_that_points_to_me(bot: Bot) -> Non
     await delete_my_data(bot)
     left = {
         (table, column)
-        for table, columns in traces(bot.services.db).items()
+        for table, columns in traces(bot.services.db, bot.services.sealer).items()
         for column in columns
         if (table, column) not in KEPT_AFTER_ERASURE
     }

@@ -17,6 +17,7 @@ from bot.core.clock import Clock, to_text
 from bot.core.reports.identifiers import Identifier
 from bot.storage.database import Database
 from bot.storage.pseudonyms import SeenChecks
+from bot.storage.sealing import Sealer
 
 BUCKETS_PER_WINDOW = 6
 MIN_BUCKET_SECONDS = 60
@@ -120,6 +121,7 @@ class CheckCounts:
     db: Database
     clock: Clock
     window: dt.timedelta
+    sealer: Sealer | None = None
     _last_purge: float = field(default=float("-inf"), repr=False)
 
     @property
@@ -152,7 +154,8 @@ class CheckCounts:
         """The identifiers this person was not counted for in the window: remembered as
         pseudonymous tags (bot/storage/pseudonyms.py) that survive /hapusdata, so nobody can
         check, delete their data and check again to forge an early warning."""
-        seen = SeenChecks(self.db, self.clock, int(self.window.total_seconds()))
+        pepper = self.sealer.current.windows if self.sealer else b""
+        seen = SeenChecks(self.db, self.clock, int(self.window.total_seconds()), pepper)
         unique = {(i.kind.value, i.value): i for i in identifiers}
         return [i for key, i in unique.items() if seen.first_time(user_id, *key)]
 

@@ -2,7 +2,8 @@
 
 Queries return plain rows for bot/core/desks/; nothing here selects a reporter's user id, and
 a reporter's name leaves only through `shown_identity`, which is set only when the reporter
-chose to be shown (and cleared when they ask to be forgotten).
+chose to be shown (and cleared when they ask to be forgotten), and is sealed: opened here
+only with the reporter key.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from bot.core.clock import Clock, from_text, to_text
 from bot.core.desks.export import ExportRow
 from bot.core.desks.stats import CaseRow
 from bot.storage.database import Database
+from bot.storage.reports.views import SHOWN
+from bot.storage.sealing import Sealer
 
 FIRST_ACK = """
     SELECT report_id, MIN(changed_at) AS first_ack FROM report_status_history
@@ -23,7 +26,8 @@ FIRST_ACK = """
 
 
 class DeskData:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, sealer: Sealer | None = None) -> None:
+        self.sealer = sealer
         self.db = db
         self.clock = clock
 
@@ -52,7 +56,7 @@ class DeskData:
             sql += " AND r.desk_chat_id = ?"
             params.append(desk_chat_id)
         for row in self.db.conn.execute(sql + " ORDER BY r.id", params):
-            yield _export_row(row)
+            yield _export_row(row, self.sealer)
 
     def claim_digest(self, week: dt.date, enqueue) -> bool:
         """Record this week's digest and queue it (through `enqueue`, in the same transaction);
@@ -118,8 +122,11 @@ def _case_row(row) -> CaseRow:
     )
 
 
-def _export_row(row) -> ExportRow:
-    shown = json.loads(row["shown_identity"]) if row["shown_identity"] else None
+def _export_row(row, sealer: Sealer | None) -> ExportRow:
+    """A shown name is sealed: it is opened only when the key is at hand (without the key
+    the export says nothing of who reported)."""
+    value = row["shown_identity"]
+    shown = json.loads(sealer.open(value, SHOWN)) if value and sealer else None
     return ExportRow(
         code=row["code"],
         created_at=from_text(row["created_at"]),

@@ -5,8 +5,10 @@ person could check a number, delete, and check again until the desk gets an earl
 or reset the daily report limit. They are kept as tags, HMAC-SHA256 of the user id under a
 random key that belongs to one time window. Rows and key are deleted when the window is
 over; with the key gone, no tag can be tied to a person, not even by trying every id.
-While a window lasts, someone holding the database could test a guessed user id against
-its tags: that is the price of the limit, and the window bounds it.
+With the reporter key at hand (bot/storage/sealing.py) each window key is mixed with a
+sub-key of it (the "pepper"), so the database alone does not let anyone test a guessed user
+id against the tags even while a window lasts; a key rotation starts the tags afresh (the
+daily limit and "already counted" forget the current window once).
 """
 
 from __future__ import annotations
@@ -22,6 +24,13 @@ from bot.storage.database import Database
 KEY_BYTES = 32
 
 
+def keyed_tag(key: bytes, *parts: object) -> bytes:
+    """HMAC-SHA256 of the parts under `key`: the one way this bot turns a person into a
+    tag, used with the window keys here and with the reporter key (bot/storage/sealing.py)."""
+    message = "\x1f".join(str(p) for p in parts).encode()
+    return hmac.new(key, message, hashlib.sha256).digest()
+
+
 @dataclass
 class WindowKeys:
     """One random key per purpose and window (`Unix time // seconds`)."""
@@ -30,13 +39,16 @@ class WindowKeys:
     clock: Clock
     purpose: str
     seconds: int
+    pepper: bytes = b""  # from the reporter key: without it, no guessed id can be tested
 
     def window(self, offset: int = 0) -> int:
         return int(self.clock.timestamp()) // self.seconds + offset
 
     def tag(self, window: int, *parts: object) -> bytes:
-        message = "\x1f".join(str(p) for p in parts).encode()
-        return hmac.new(self._key(window), message, hashlib.sha256).digest()
+        key = self._key(window)
+        if self.pepper:
+            key = keyed_tag(self.pepper, self.purpose, key.hex())
+        return keyed_tag(key, *parts)
 
     def _key(self, window: int) -> bytes:
         row = self.db.one(
@@ -72,10 +84,12 @@ class SeenChecks:
     db: Database
     clock: Clock
     seconds: int
+    pepper: bytes = b""
 
     @property
     def keys(self) -> WindowKeys:
-        return WindowKeys(self.db, self.clock, "check_seen", max(self.seconds, 60))
+        seconds = max(self.seconds, 60)
+        return WindowKeys(self.db, self.clock, "check_seen", seconds, self.pepper)
 
     def first_time(self, user_id: int, kind: str, value: str) -> bool:
         keys = self.keys
@@ -104,10 +118,11 @@ class ReportQuota:
 
     db: Database
     clock: Clock
+    pepper: bytes = b""
 
     @property
     def keys(self) -> WindowKeys:
-        return WindowKeys(self.db, self.clock, "report_quota", DAY)
+        return WindowKeys(self.db, self.clock, "report_quota", DAY, self.pepper)
 
     def add(self, user_id: int, created_at: str) -> None:
         keys = self.keys

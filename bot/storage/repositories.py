@@ -4,29 +4,50 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core.clock import Clock, to_text
 from bot.storage.database import Database
+from bot.storage.sealing import Sealer, marks
 
 MAX_STORED_QUESTION = 1000
 
 
+USER = "user"  # the purpose a person's id is tagged and sealed for outside the report tables
+
+
 @dataclass
 class Users:
+    """The language a person chose, found by a tag: a list of everyone who used the bot
+    would be a list of possible reporters. The id is sealed beside it, for key rotation."""
+
     db: Database
+    sealer: Sealer
 
     def language(self, user_id: int) -> str | None:
-        row = self.db.one("SELECT language FROM users WHERE user_id = ?", (user_id,))
+        tags = self.sealer.tags(USER, user_id)
+        row = self.db.one(
+            f"SELECT language FROM sealed_users WHERE user_tag IN ({marks(tags)})", tags
+        )
         return row["language"] if row else None
 
     def set_language(self, user_id: int, language: str) -> None:
-        self.db.execute(
-            "INSERT INTO users (user_id, language) VALUES (?, ?) "
-            "ON CONFLICT (user_id) DO UPDATE SET language = excluded.language, "
-            "updated_at = CURRENT_TIMESTAMP",
-            (user_id, language),
-        )
+        with self.db.transaction():
+            if len(self.sealer.keys) > 1:  # mid-rotation: drop a copy under an older tag
+                self.delete(user_id)
+            self.db.execute(
+                "INSERT INTO sealed_users (user_tag, user_sealed, language, updated_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (user_tag) DO UPDATE SET "
+                "language = excluded.language, updated_at = excluded.updated_at",
+                (
+                    self.sealer.tag(USER, user_id),
+                    self.sealer.seal(str(user_id), USER),
+                    language,
+                    to_text(Clock().now()),
+                ),
+            )
 
     def delete(self, user_id: int) -> None:
-        self.db.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
+        tags = self.sealer.tags(USER, user_id)
+        self.db.execute(f"DELETE FROM sealed_users WHERE user_tag IN ({marks(tags)})", tags)
 
 
 @dataclass

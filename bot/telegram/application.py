@@ -68,7 +68,7 @@ def build_application(
         .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .post_init(_post_init)
         .concurrent_updates(PerUserUpdateProcessor())
-        .persistence(DatabasePersistence(StateStore(services.db)))
+        .persistence(DatabasePersistence(StateStore(services.db, services.sealer)))
     )
     if base_file_url:
         builder = builder.base_file_url(base_file_url)

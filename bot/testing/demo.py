@@ -31,6 +31,7 @@ from bot.config import Settings
 from bot.core.broadcasts.model import to_db_time
 from bot.core.clock import utc_now
 from bot.services import Services
+from bot.storage.sealing import new_key_text
 from bot.telegram.commands import COMMANDS
 from bot.testing.fake_api import Call, FakeBotAPI
 from bot.testing.harness import running_bot
@@ -227,6 +228,9 @@ async def chat(
         await api.start()
         api.private_chat(USER_ID, first_name="Demo", language_code=user_language)
         api.group_chat(DESK_CHAT_ID, "Desk Koordinasi (demo)")
+        if database is None and not settings.reporter_key:
+            # a throwaway database gets a throwaway reporter key: nothing written to ~/.config
+            settings = dataclasses.replace(settings, reporter_key=new_key_text())
         try:
             await _converse(api, demo_settings(settings, staff), path, stdin, out, staff)
         finally:

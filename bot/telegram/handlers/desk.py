@@ -369,6 +369,20 @@ def in_desk(svc: Services, chat_id: int | None) -> bool:
     return desk is not None and chat_id is not None and chat_id == desk
 
 
+def desk_member(svc: Services, user: User | None) -> bool:
+    """Whether this person may act on cases: everyone in the desk chat, unless
+    DESK_MEMBER_IDS names who may (the others can still read the cards)."""
+    members = svc.settings.desk_member_ids
+    return not members or (user is not None and user.id in members)
+
+
+def not_a_member(_: Translator) -> str:
+    return _(
+        "Sorry, only the desk members on duty can change a case or reply to a reporter. "
+        "You can still read everything here."
+    )
+
+
 def staff_name(user: User | None) -> str:
     if user is None:
         return "?"
@@ -382,6 +396,9 @@ async def desk_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     chat = query.message.chat.id if query.message else None
     if not in_desk(svc, chat):
         await query.answer(_("Only the coordination desk can change a case."))
+        return
+    if not desk_member(svc, query.from_user):
+        await query.answer(not_a_member(_), show_alert=True)
         return
     _prefix, values = keyboards.parse(query.data)
     code = normalise_code(values[1]) if len(values) >= 2 else None
@@ -470,6 +487,9 @@ async def count_typed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if found is None or found[1] != COUNT_KIND:
         return
     _ = desk_translator(svc)
+    if not desk_member(svc, message.from_user):
+        await message.reply_text(not_a_member(_))
+        raise ApplicationHandlerStop
     people = people_of(message.text or "")
     if people is None:
         await message.reply_text(

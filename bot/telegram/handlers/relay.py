@@ -27,11 +27,18 @@ from telegram.ext import (
 from bot.core.reports.draft import normalise_code
 from bot.core.tghtml import rendered_length
 from bot.i18n import Translator
+from bot.storage.audit import REPLY
 from bot.storage.reports import Report
 from bot.telegram import keyboards, outbox
 from bot.telegram.commands import is_command
 from bot.telegram.common import services, translator
-from bot.telegram.handlers.desk import desk_translator, in_desk
+from bot.telegram.handlers.desk import (
+    desk_member,
+    desk_translator,
+    in_desk,
+    not_a_member,
+    staff_name,
+)
 from bot.telegram.handlers.status import RELAY_PREFIX
 from bot.telegram.report_format import split_text
 
@@ -251,6 +258,9 @@ async def desk_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     if (message.text or message.caption or "").startswith(INTERNAL_NOTE):
         return
+    if not desk_member(svc, message.from_user):
+        await message.reply_text(not_a_member(desk_translator(svc)))
+        return
     await _relay_to_reporter(message, context, found[0])
 
 
@@ -271,7 +281,12 @@ async def _relay_to_reporter(
         await message.reply_text(unreachable_note(_, report), parse_mode=ParseMode.HTML)
         return
     payload = {"chat_id": message.chat.id, "message_id": message.message_id, **content}
-    svc.reporters.relay(TO_REPORTER, report_id, payload)
+    with svc.db.transaction():
+        svc.reporters.relay(TO_REPORTER, report_id, payload)
+        who = message.from_user
+        kind = content.get("kind") or "text"
+        actor = who.id if who else None
+        svc.audit.record(REPLY, actor, staff_name(who), report_id, report.code, kind)
     outbox.wake(context)
 
 

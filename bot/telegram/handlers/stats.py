@@ -25,11 +25,12 @@ from bot.core.reports.case_status import OUTCOME_LABELS, Outcome
 from bot.core.reports.draft import CATEGORY_LABELS, Category
 from bot.i18n import Translator
 from bot.services import Services
+from bot.storage.audit import EXPORT
 from bot.storage.reports import OutboxJob
 from bot.telegram import outbox
 from bot.telegram.commands import names
 from bot.telegram.common import services
-from bot.telegram.handlers.desk import desk_translator, in_desk
+from bot.telegram.handlers.desk import desk_translator, in_desk, staff_name
 from bot.telegram.outbox import Delivery
 
 log = logging.getLogger(__name__)
@@ -180,6 +181,9 @@ async def export_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await query.answer(_("Preparing the file…"))
     since = (svc.report_outbox.clock.now() - dt.timedelta(days=EXPORT_DAYS)).date()
     rows = list(svc.desk_data.export_rows(since))
+    who = query.from_user
+    detail = f"{fmt}: {len(rows)} case(s) since {since.isoformat()}"
+    svc.audit.record(EXPORT, who.id if who else None, staff_name(who), detail=detail)
     data = await asyncio.to_thread(case_export.export, rows, fmt)
     name = f"cases-since-{since.isoformat()}.{fmt}"
     log.info("cases exported: %d rows as %s", len(rows), fmt)

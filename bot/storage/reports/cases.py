@@ -1,0 +1,335 @@
+"""Cases: submitting a report, the desk's decisions, cards, evidence and reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+
+from bot.core.clock import Clock, to_text
+from bot.core.reports.case_status import DeadlineRules, Outcome, Status, can_change
+from bot.core.reports.draft import Draft, ShownIdentity, new_code
+from bot.core.reports.identifiers import Identifier, extract
+from bot.storage.audit import OUTCOME, STATUS, DeskAudit
+from bot.storage.database import Database
+from bot.storage.pseudonyms import ReportQuota
+from bot.storage.reports.drafts import delete_draft
+from bot.storage.reports.outbox import RECEIVED, ReportOutbox
+from bot.storage.reports.views import (
+    CardIdentifier,
+    Report,
+    StoredEvidence,
+    _report,
+    fully_synced,
+    seal_shown,
+)
+from bot.storage.sealing import Sealer
+
+CODE_ATTEMPTS = 20
+REPORTER = "reporter"  # the purpose a reporter's id is tagged and sealed for
+
+
+@dataclass
+class Reports:
+    db: Database
+    outbox: ReportOutbox
+    rules: DeadlineRules
+    sealer: Sealer
+
+    @property
+    def clock(self) -> Clock:
+        return self.outbox.clock
+
+    def submit(
+        self, draft: Draft, user_id: int, language: str, shown: ShownIdentity | None
+    ) -> Report:
+        """Store a finished report, its evidence and identifiers, the reporter link and the
+        card delivery, all or nothing, synced to disk before the reporter hears of it."""
+        now = self.clock.now()
+        with fully_synced(self.db), self.db.transaction():
+            report_id = self._insert_report(draft, shown, now)
+            self._link_reporter(report_id, user_id, language, to_text(now))
+            ReportQuota(self.db, self.clock, self.sealer.current.windows).add(user_id, to_text(now))
+            self._insert_evidence(report_id, draft)
+            self._link_identifiers(report_id, extract(draft.all_text()), now)
+            # The reporter's confirmation (with the case code) is owed as surely as the card,
+            # and goes first; without a report_id, so it never waits behind the desk.
+            self.outbox.enqueue(RECEIVED, None, {"report": report_id})
+            self.outbox.enqueue("card", report_id)
+            delete_draft(self.db, self.sealer, user_id)
+        report = self.get(report_id)
+        assert report is not None
+        return report
+
+    def _link_reporter(self, report_id: int, user_id: int, language: str, now: str) -> None:
+        """The only row that ties the case to a person: a tag to find it, the id sealed."""
+        self.db.execute(
+            "INSERT INTO report_links (report_id, reporter_tag, reporter_sealed, language, "
+            "created_at) VALUES (?, ?, ?, ?, ?)",
+            (
+                report_id,
+                self.sealer.tag(REPORTER, user_id),
+                self.sealer.seal(str(user_id), REPORTER),
+                language,
+                now,
+            ),
+        )
+
+    def _insert_report(self, draft: Draft, shown: ShownIdentity | None, now: dt.datetime) -> int:
+        urgent = draft.urgent
+        due = self.rules.ack_due(now, urgent)
+        values = (
+            draft.category,
+            int(urgent),
+            draft.province,
+            draft.place,
+            draft.when,
+            draft.details,
+            seal_shown(self.sealer, shown),
+            to_text(now),
+            to_text(due),
+            to_text(due),
+        )
+        for _attempt in range(CODE_ATTEMPTS):
+            try:
+                cursor = self.db.execute(
+                    "INSERT INTO reports (code, category, urgent, province, place, occurred, "
+                    "details, shown_identity, created_at, ack_due_at, next_reminder_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (new_code(), *values),
+                )
+            except sqlite3.IntegrityError:
+                continue  # the code is taken: draw another
+            return int(cursor.lastrowid)
+        raise RuntimeError("could not find a free case code")
+
+    def _insert_evidence(self, report_id: int, draft: Draft) -> None:
+        for position, item in enumerate(draft.evidence, start=1):
+            self.db.execute(
+                "INSERT INTO report_evidence (report_id, position, kind, source_message_id, "
+                "file_id, file_size, text) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    report_id,
+                    position,
+                    item.kind,
+                    item.message_id,
+                    item.file_id,
+                    item.file_size,
+                    item.text,
+                ),
+            )
+
+    def _link_identifiers(
+        self, report_id: int, identifiers: list[Identifier], now: dt.datetime
+    ) -> None:
+        for position, item in enumerate(identifiers):
+            row = self.db.one(
+                "INSERT INTO report_identifiers (kind, value, reports, first_seen, last_seen) "
+                "VALUES (?, ?, 1, ?, ?) ON CONFLICT (kind, value) DO UPDATE SET "
+                "reports = reports + 1, last_seen = excluded.last_seen RETURNING id",
+                (item.kind.value, item.value, to_text(now), to_text(now)),
+            )
+            self.db.execute(
+                "INSERT INTO report_identifier_links (report_id, identifier_id, position, "
+                "display) VALUES (?, ?, ?, ?)",
+                (report_id, row[0], position, item.display),
+            )
+
+    def get(self, report_id: int) -> Report | None:
+        row = self.db.one("SELECT * FROM reports WHERE id = ?", (report_id,))
+        return _report(row, self.sealer) if row else None
+
+    def by_code(self, code: str) -> Report | None:
+        row = self.db.one("SELECT * FROM reports WHERE code = ?", (code,))
+        return _report(row, self.sealer) if row else None
+
+    def evidence(self, report_id: int) -> list[StoredEvidence]:
+        rows = self.db.all(
+            "SELECT * FROM report_evidence WHERE report_id = ? ORDER BY position", (report_id,)
+        )
+        return [
+            StoredEvidence(
+                r["id"],
+                r["position"],
+                r["kind"],
+                r["source_message_id"],
+                r["file_id"],
+                r["text"],
+                r["desk_message_id"],
+                bool(r["copy_failed"]),
+            )
+            for r in rows
+        ]
+
+    def identifiers(self, report_id: int, other_codes: int = 3) -> list[CardIdentifier]:
+        """The report's identifiers, each with the other reports that share it. Reports the
+        desk marked spam do not count: a false report must not brand someone's number."""
+        rows = self.db.all(
+            "SELECT l.identifier_id, i.kind, l.display FROM report_identifier_links "
+            "AS l JOIN report_identifiers AS i ON i.id = l.identifier_id "
+            "WHERE l.report_id = ? ORDER BY l.position",
+            (report_id,),
+        )
+        return [
+            CardIdentifier(
+                r["kind"], r["display"], *self._others(r["identifier_id"], report_id, other_codes)
+            )
+            for r in rows
+        ]
+
+    def _others(
+        self, identifier_id: int, report_id: int, limit: int
+    ) -> tuple[int, tuple[str, ...]]:
+        """(how many other non-spam reports have it, the latest `limit` of their codes)."""
+        others = (
+            "FROM report_identifier_links AS l JOIN reports AS r ON r.id = l.report_id "
+            "WHERE l.identifier_id = ? AND l.report_id != ? AND r.status != 'spam'"
+        )
+        count = self.db.one(f"SELECT COUNT(*) {others}", (identifier_id, report_id))
+        rows = self.db.all(
+            f"SELECT r.code {others} ORDER BY r.id DESC LIMIT ?", (identifier_id, report_id, limit)
+        )
+        return int(count[0]), tuple(r["code"] for r in rows)
+
+    # -- the desk side -----------------------------------------------------------------------
+    def change_status(
+        self,
+        report_id: int,
+        status: Status,
+        outcome: Outcome | None,
+        by_name: str,
+        by_id: int | None,
+        people: int | None = None,
+    ) -> Report | None:
+        """Apply a desk decision; None when the move is not allowed from the current status
+        (or the outcome and the count of people do not go together).
+
+        Queues the card update and the reporter's notification with it. Reopening clears
+        the outcome and its count, so a reopened case counts no one in the statistics."""
+        now = to_text(self.clock.now())
+        with self.db.transaction():
+            report = self.get(report_id)
+            if report is None or not can_change(report.status, status, outcome, people):
+                return None
+            finished = status in (Status.CLOSED, Status.SPAM)
+            self.db.execute(
+                "UPDATE reports SET status = ?, outcome = ?, outcome_people = ?, status_by = ?, "
+                "status_at = ?, closed_at = ?, next_reminder_at = NULL WHERE id = ?",
+                (status.value, outcome, people, by_name, now, now if finished else None, report_id),
+            )
+            self.db.execute(
+                "INSERT INTO report_status_history (report_id, status, outcome, changed_by, "
+                "changed_by_id, changed_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (report_id, status.value, outcome, by_name, by_id, now),
+            )
+            self.outbox.enqueue("card_refresh", report_id)
+            payload = {"status": status, "outcome": outcome, "people": people}
+            self.outbox.enqueue("notify", report_id, payload)
+            self._audit(report, status, outcome, people, by_name, by_id)
+        return self.get(report_id)
+
+    def _audit(
+        self,
+        report: Report,
+        status: Status,
+        outcome: Outcome | None,
+        people: int | None,
+        by_name: str,
+        by_id: int | None,
+    ) -> None:
+        """The decision goes on the append-only audit trail in the same transaction."""
+        detail = f"{report.status.value} -> {status.value}"
+        if outcome:
+            detail += f" ({outcome}{f', {people} people' if people else ''})"
+        action = OUTCOME if outcome else STATUS
+        audit = DeskAudit(self.db, self.clock)
+        audit.record(action, by_id, by_name, report.id, report.code, detail)
+
+    def history(self, report_id: int) -> list[sqlite3.Row]:
+        return self.db.all(
+            "SELECT * FROM report_status_history WHERE report_id = ? ORDER BY id", (report_id,)
+        )
+
+    def card_sent(self, report_id: int, chat_id: int, message_id: int) -> None:
+        """Record a card copy (sent without a shown name); a shown name is added by a
+        refresh queued in the same transaction, now that the copy is known."""
+        with self.db.transaction():
+            self.db.execute(
+                "UPDATE reports SET desk_chat_id = ?, card_message_id = ? WHERE id = ?",
+                (chat_id, message_id, report_id),
+            )
+            add_desk_message(self.db, chat_id, message_id, report_id, "card")
+            shown = self.db.one("SELECT shown_identity FROM reports WHERE id = ?", (report_id,))
+            if shown is not None and shown[0]:
+                self.outbox.enqueue("card_refresh", report_id)
+
+    def card_copies(self, report_id: int) -> list[tuple[int, int]]:
+        """(chat, message) of every card copy of a case the bot knows of, oldest first."""
+        rows = self.db.all(
+            "SELECT chat_id, message_id FROM report_desk_messages WHERE report_id = ? "
+            "AND kind = 'card' ORDER BY rowid",
+            (report_id,),
+        )
+        return [(r["chat_id"], r["message_id"]) for r in rows]
+
+    def evidence_copied(
+        self, evidence_id: int, report_id: int, chat_id: int, message_id: int | None
+    ) -> None:
+        """Record the desk's copy (None: the reporter deleted the original) and forget
+        where the original was."""
+        with self.db.transaction():
+            self.db.execute(
+                "UPDATE report_evidence SET desk_message_id = ?, copy_failed = ?, "
+                "source_message_id = NULL WHERE id = ?",
+                (message_id, int(message_id is None), evidence_id),
+            )
+            if message_id is not None:
+                add_desk_message(self.db, chat_id, message_id, report_id, "evidence")
+
+    def open_cases(self, limit: int = 30) -> tuple[list[Report], int]:
+        """Open cases, overdue and urgent first; and how many there are in all."""
+        now = to_text(self.clock.now())
+        rows = self.db.all(
+            "SELECT * FROM reports WHERE status NOT IN ('closed', 'spam') ORDER BY "
+            "(status = 'new' AND ack_due_at <= ?) DESC, urgent DESC, id LIMIT ?",
+            (now, limit),
+        )
+        total = self.db.one("SELECT COUNT(*) FROM reports WHERE status NOT IN ('closed', 'spam')")
+        return [_report(r, self.sealer) for r in rows], int(total[0])
+
+    def overdue_count(self) -> int:
+        row = self.db.one(
+            "SELECT COUNT(*) FROM reports WHERE status = 'new' AND ack_due_at <= ?",
+            (to_text(self.clock.now()),),
+        )
+        return int(row[0])
+
+    def queue_due_reminders(self) -> int:
+        """Queue a reminder for every new case past its deadline; returns how many."""
+        now = self.clock.now()
+        rows = self.db.all(
+            "SELECT * FROM reports WHERE status = 'new' AND next_reminder_at IS NOT NULL "
+            "AND next_reminder_at <= ?",
+            (to_text(now),),
+        )
+        for row in rows:
+            report = _report(row, self.sealer)
+            sent = report.reminders_sent + 1
+            following = self.rules.next_reminder(report.ack_due_at, report.urgent, sent)
+            with self.db.transaction():
+                self.db.execute(
+                    "UPDATE reports SET reminders_sent = ?, next_reminder_at = ? WHERE id = ?",
+                    (sent, to_text(following) if following else None, report.id),
+                )
+                self.outbox.enqueue("reminder", report.id, {"number": sent})
+        return len(rows)
+
+
+def add_desk_message(
+    db: Database, chat_id: int, message_id: int, report_id: int, kind: str
+) -> None:
+    db.execute(
+        "INSERT OR REPLACE INTO report_desk_messages (chat_id, message_id, report_id, kind) "
+        "VALUES (?, ?, ?, ?)",
+        (chat_id, message_id, report_id, kind),
+    )
