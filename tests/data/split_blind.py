@@ -1,7 +1,7 @@
 """Split a blind set of ads into a dev and a test half, stratified by label and kind.
 
-    python tests/data/split_blind.py                 # ads_blind.jsonl  -> ads_blind_{dev,test}.jsonl
-    python tests/data/split_blind.py ads_blind2      # ads_blind2.jsonl -> ads_blind2_{dev,test}.jsonl
+    python tests/data/split_blind.py              # ads_blind.jsonl  -> ads_blind_{dev,test}.jsonl
+    python tests/data/split_blind.py ads_blind2   # ads_blind2.jsonl -> ads_blind2_{dev,test}.jsonl
 
 The seed is fixed so the split is the same on every machine. Within each (label, kind)
 group the items are shuffled and the first half (rounded up) goes to dev: a group of one

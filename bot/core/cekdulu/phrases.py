@@ -33,7 +33,9 @@ _ENDS_SENTENCE = re.compile(r"[.!?;]$")
 _ENDS_CLAUSE = re.compile(r"[,:(\-–—]$")
 # A currency glued to its amount ("Rp13jt", "RM1.700", "USD650") is split first, so patterns
 # see "rp 13 juta" like "Rp 13jt".
-_GLUED_CURRENCY = re.compile(r"^(rp|rm|usd|sgd|sar|idr|hk\$|nt\$|us\$|s\$|\$|€|¥)(?=\d)", re.IGNORECASE)
+_GLUED_CURRENCY = re.compile(
+    r"^(rp|rm|usd|sgd|sar|idr|hk\$|nt\$|us\$|s\$|\$|€|¥)(?=\d)", re.IGNORECASE
+)
 BOUNDARY = "|"  # stands where a sentence or line ended, so a negation does not reach across
 _CLEANER = Normaliser(Glossary(), lexicon={}, stemmers={})
 
@@ -198,8 +200,11 @@ def find(
 
 def judged_after(text: str, end: int, patterns: Iterable[re.Pattern[str]]) -> bool:
     """A judgement right after the match in its sentence ("visa kunjungan untuk bekerja
-    adalah ilegal", "… is a scam") makes the sentence a warning about it."""
-    rest = text[end:].split(BOUNDARY, 1)[0].split()[:AFTER_WINDOW]
+    adalah ilegal", "… is a scam", "… dibayar ke rekening lembaga") makes the sentence a
+    warning or a legitimate mention. An amount ("rp 3 000 000") counts as one word."""
+    words = text[end:].split(BOUNDARY, 1)[0].split()
+    rest = [w for n, w in enumerate(words) if not (n and w.isdigit() and words[n - 1].isdigit())]
+    rest = rest[:AFTER_WINDOW]
     window = " ".join(rest)
     return bool(window) and any(p.search(window) for p in patterns)
 
