@@ -101,6 +101,8 @@ LEGITIMATE_MENTIONS = [
     "Potongan asrama RM100 per bulan, biaya sewa dipotong RM100, tertulis di kontrak kerja.",
     # a loan from a bank, not from the recruiter
     "Butuh modal berangkat? Ajukan KUR Penempatan lewat bank penyalur, jangan pinjam ke calo.",
+    # the fee named, and said to be nothing
+    "Biaya penempatan nol rupiah sesuai peraturan, gaji NT$20.000, paspor dipegang pekerja.",
     # a licensed agency saying what it does not do
     "Pengumuman: perusahaan kami tidak memungut biaya pendaftaran dan tidak menerima transfer ke "
     "rekening pribadi staf.",
@@ -132,6 +134,11 @@ WARNINGS_AND_NEWS = [
     "modus penipuan online.",
     "If a recruiter asks you to pay a deposit into a personal account, say no and report it to "
     "BP3MI.",
+    # "Hati-hati" at the start of a sentence is cleaned to "hati"
+    "Hati-hati, beredar akun Facebook mengatasnamakan BP2MI yang menawarkan kerja ke Jepang "
+    "dengan biaya 20 juta. Itu bukan akun resmi.",
+    "Reminder from the Embassy: a job in Cambodia or Myanmar offered through Telegram is very "
+    "likely a scam. Legal jobs need a work visa before departure.",
     # news: promised, turned out, sent home
     "Dua warga Sambas yang dijanjikan kerja di kebun sawit ternyata dipekerjakan tanpa gaji. "
     "Paspor mereka ditahan mandor. Keduanya kini telah dipulangkan.",
@@ -149,6 +156,13 @@ def test_a_negation_inside_a_gap_of_the_pattern_cancels_it(checker: Checker) -> 
     assert "underage" not in ids(checker, "Umur tidak boleh dituakan di dokumen apa pun.")
     assert "documents-held" not in ids(checker, "Paspor kamu tidak akan ditahan siapa pun.")
     assert "underage" in ids(checker, "Umur 16 bisa, nanti di dokumen dituakan.")
+    text = "Your employer must not keep your passport. Contact the Labour Department."
+    assert "documents-held" not in ids(checker, text)
+
+
+def test_months_of_pay_taken_for_the_agent_are_a_salary_deduction(checker: Checker) -> None:
+    text = "Kapal ikan Taiwan, gaji USD350, 8 bulan pertama dipotong untuk biaya agen."
+    assert "fee-from-salary" in ids(checker, text)
 
 
 def test_a_currency_glued_to_its_amount_is_read(checker: Checker) -> None:
