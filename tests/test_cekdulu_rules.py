@@ -100,6 +100,7 @@ LEGITIMATE_MENTIONS = [
     # a deduction written in the contract
     "Potongan asrama RM100 per bulan, biaya sewa dipotong RM100, tertulis di kontrak kerja.",
     # a loan from a bank, not from the recruiter
+    "Biaya pelatihan di LPK mitra dapat dibiayai KUR, bukan pinjaman dari kami.",
     "Butuh modal berangkat? Ajukan KUR Penempatan lewat bank penyalur, jangan pinjam ke calo.",
     # the fee named, and said to be nothing
     "Biaya penempatan nol rupiah sesuai peraturan, gaji NT$20.000, paspor dipegang pekerja.",
