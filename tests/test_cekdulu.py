@@ -233,6 +233,26 @@ def test_the_blind_dev_split_keeps_its_numbers(checker: Checker) -> None:
     assert warnings[0] > 10 and warnings[2] == 0
 
 
+BLIND2_DEV = Path(__file__).parent / "data" / "ads_blind2_dev.jsonl"
+
+
+def test_the_second_blind_dev_split_keeps_its_numbers(checker: Checker) -> None:
+    """ads_blind2 was written in session 3 by a helper who saw neither the rules nor the
+    other sets. Before tuning on its dev half: 96/114 fraud flagged, 15/74 genuine called
+    danger (4/23 official warnings). After (legitimate mentions, warning and news framings,
+    wider patterns): 113/114 flagged (110 danger), 0/74 genuine flagged. Floors a little
+    below, and never an official warning or a licensed agency's announcement as danger."""
+    report = evaluate(checker, read_labelled(BLIND2_DEV))
+    assert report.fraudulent == 114 and report.genuine == 74
+    assert report.caught >= 111 and report.recall >= 0.97
+    assert report.caught_danger >= 107
+    assert report.false_danger <= 1 and report.false_danger_rate <= 0.03
+    assert report.false_alarms <= 2
+    for kind in ("official-warning", "agency-announcement"):
+        texts, _flagged, danger = report.by_kind.get(("genuine", kind), [0, 0, 0])
+        assert texts > 10 and danger == 0, kind
+
+
 def test_the_blind_split_is_stratified_and_disjoint() -> None:
     dev, test = read_labelled(BLIND_DEV), read_labelled(BLIND_TEST)
     assert not {i.id for i in dev} & {i.id for i in test}

@@ -90,6 +90,87 @@ def test_an_offer_dressed_as_a_warning_stays_danger(checker: Checker) -> None:
     assert checker.check(text).verdict is Verdict.DANGER
 
 
+LEGITIMATE_MENTIONS = [
+    # paid by the employer or a programme
+    "Tiket pesawat dan biaya visa kerja ditanggung oleh perusahaan, pekerja tidak membayar.",
+    "Airfare and work visa costs are covered by the employer; candidates pay nothing.",
+    "Majikan saya yang bayar tiket pulang dan perpanjangan visa kerja, aku nggak keluar uang.",
+    # paid to an institution, with a receipt
+    "Biaya pelatihan bahasa Korea Rp3.000.000 dibayar ke rekening lembaga, ada kuitansi resmi.",
+    # a deduction written in the contract
+    "Potongan asrama RM100 per bulan, biaya sewa dipotong RM100, tertulis di kontrak kerja.",
+    # a loan from a bank, not from the recruiter
+    "Biaya pelatihan di LPK mitra dapat dibiayai KUR, bukan pinjaman dari kami.",
+    "Butuh modal berangkat? Ajukan KUR Penempatan lewat bank penyalur, jangan pinjam ke calo.",
+    # the fee named, and said to be nothing
+    "Biaya penempatan nol rupiah sesuai peraturan, gaji NT$20.000, paspor dipegang pekerja.",
+    # a licensed agency saying what it does not do
+    "Pengumuman: perusahaan kami tidak memungut biaya pendaftaran dan tidak menerima transfer ke "
+    "rekening pribadi staf.",
+]
+
+
+@pytest.mark.parametrize("text", LEGITIMATE_MENTIONS)
+def test_legitimate_mentions_of_fees_are_not_danger(checker: Checker, text: str) -> None:
+    """Fees paid by the employer, to an institution with a receipt, or written in the
+    contract are not the fees the law forbids (negation_scopes and negations_after)."""
+    assert checker.check(text).verdict is not Verdict.DANGER, checker.check(text).reason_ids
+
+
+OFFERS_NEXT_TO_LEGITIMATE_WORDS = [
+    "Kerja pabrik Korea tanpa ujian, biaya Rp45jt bisa transfer ke rekening pribadi saya.",
+    "Kerja jaga toko di Brunei, biaya proses Rp9.000.000 bayar ke saya langsung.",
+    "Cleaner job in Singapore, agency fee SGD 4,000 deducted from your salary for 8 months.",
+]
+
+
+@pytest.mark.parametrize("text", OFFERS_NEXT_TO_LEGITIMATE_WORDS)
+def test_offers_asking_for_money_stay_danger(checker: Checker, text: str) -> None:
+    assert checker.check(text).verdict is Verdict.DANGER
+
+
+WARNINGS_AND_NEWS = [
+    # a conditional warning: "if someone offers …, say no"
+    "Kalau ada yang menawarkan kerja di Myanmar dengan gaji 25 juta tanpa tes, tolak saja, itu "
+    "modus penipuan online.",
+    "If a recruiter asks you to pay a deposit into a personal account, say no and report it to "
+    "BP3MI.",
+    # "Hati-hati" at the start of a sentence is cleaned to "hati"
+    "Hati-hati, beredar akun Facebook mengatasnamakan BP2MI yang menawarkan kerja ke Jepang "
+    "dengan biaya 20 juta. Itu bukan akun resmi.",
+    "Reminder from the Embassy: a job in Cambodia or Myanmar offered through Telegram is very "
+    "likely a scam. Legal jobs need a work visa before departure.",
+    # news: promised, turned out, sent home
+    "Dua warga Sambas yang dijanjikan kerja di kebun sawit ternyata dipekerjakan tanpa gaji. "
+    "Paspor mereka ditahan mandor. Keduanya kini telah dipulangkan.",
+]
+
+
+@pytest.mark.parametrize("text", WARNINGS_AND_NEWS)
+def test_conditional_warnings_and_news_read_as_advice(checker: Checker, text: str) -> None:
+    assert checker.check(text).verdict is Verdict.ADVICE
+
+
+def test_a_negation_inside_a_gap_of_the_pattern_cancels_it(checker: Checker) -> None:
+    """The gap of "umur … dituakan" lets words through; "tidak boleh" among them turns the
+    match into its opposite (negations_within)."""
+    assert "underage" not in ids(checker, "Umur tidak boleh dituakan di dokumen apa pun.")
+    assert "documents-held" not in ids(checker, "Paspor kamu tidak akan ditahan siapa pun.")
+    assert "underage" in ids(checker, "Umur 16 bisa, nanti di dokumen dituakan.")
+    text = "Your employer must not keep your passport. Contact the Labour Department."
+    assert "documents-held" not in ids(checker, text)
+
+
+def test_months_of_pay_taken_for_the_agent_are_a_salary_deduction(checker: Checker) -> None:
+    text = "Kapal ikan Taiwan, gaji USD350, 8 bulan pertama dipotong untuk biaya agen."
+    assert "fee-from-salary" in ids(checker, text)
+
+
+def test_a_currency_glued_to_its_amount_is_read(checker: Checker) -> None:
+    assert phrases.clean("Biaya: Rp13jt, gaji RM1.700") == "biaya rp 13 jt gaji rm 1 700"
+    assert "fee-upfront" in ids(checker, "Proses cepat, biaya Rp13jt (medical, visa, tiket).")
+
+
 def test_a_phone_number_is_not_a_fee_amount(checker: Checker) -> None:
     text = "Lowongan pabrik, biaya tidak ada, WA 0812-3456-7890"
     assert "fee-upfront" not in ids(checker, text)

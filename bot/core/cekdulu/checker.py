@@ -169,18 +169,22 @@ def reads_as_advice(
     one when a negation or a warning cancelled a red flag ("jangan mau paspormu dipegang").
     Points for an offer: each offer phrase, each kind of contact (a phone number, an
     account; two for a bank account), since a warning rarely asks to be contacted privately.
-    Advice needs at least `min_points` and more points than the offer."""
+    Advice needs at least `min_points` and more points than the offer. The offer is weighed
+    first, so counting advice phrases stops as soon as the answer is known (long texts)."""
     advice = redflags.advice
     clean = context.clean
-    points = sum(1 for p in (*advice.warning, *advice.news) if p.search(clean))
-    if points == 0:
-        return False
-    points += 1 if context.cancelled else 0
     offer = sum(1 for p in advice.offer if p.search(clean))
     kinds = {i.kind for i in identifiers if not i.value.lower().endswith(OFFICIAL_DOMAIN)}
     offer += sum(OFFER_CONTACTS.get(k, 0) for k in kinds)
     offer += BANK_POINTS if Kind.BANK_ACCOUNT in kinds else 0
-    return points >= advice.min_points and points > offer
+    needed = max(advice.min_points, offer + 1)
+    found = 0
+    for pattern in (*advice.warning, *advice.news):
+        if pattern.search(clean):
+            found += 1
+            if found + (1 if context.cancelled else 0) >= needed:
+                return True
+    return False
 
 
 def verdict_of(reasons: Iterable[Reason]) -> Verdict:

@@ -31,6 +31,11 @@ _SENTENCE_END = re.compile(r"[.!?;]+(?=\s|$)|\n+")
 _TOKEN = re.compile(r"\S+")
 _ENDS_SENTENCE = re.compile(r"[.!?;]$")
 _ENDS_CLAUSE = re.compile(r"[,:(\-–—]$")
+# A currency glued to its amount ("Rp13jt", "RM1.700", "USD650") is split first, so patterns
+# see "rp 13 juta" like "Rp 13jt".
+_GLUED_CURRENCY = re.compile(
+    r"^(rp|rm|usd|sgd|sar|idr|hk\$|nt\$|us\$|s\$|\$|€|¥)(?=\d)", re.IGNORECASE
+)
 BOUNDARY = "|"  # stands where a sentence or line ended, so a negation does not reach across
 _CLEANER = Normaliser(Glossary(), lexicon={}, stemmers={})
 
@@ -96,7 +101,7 @@ def clean_mapped(text: str, aliases: Mapping[str, str] | None = None) -> Cleaned
         if "\n" in text[previous_end : match.start()]:
             boundary = True
         previous_end = match.end()
-        words = _clean_token(token)
+        words = _clean_token(_GLUED_CURRENCY.sub(r"\1 ", token))
         if aliases:
             words = tuple(w for word in words for w in aliases.get(word, word).split())
         for word in words:
@@ -160,6 +165,7 @@ class Negation:
     words: frozenset[str] = frozenset()
     scopes: tuple[re.Pattern[str], ...] = ()
     after: tuple[re.Pattern[str], ...] = ()  # just after it: "… untuk bekerja adalah ilegal"
+    within: tuple[re.Pattern[str], ...] = ()  # inside a gap of it: "umur tidak boleh dituakan"
 
 
 def find(
@@ -183,6 +189,7 @@ def find(
                 negated(cleaned, start, negation)
                 or warned(cleaned.text, start, warnings)
                 or judged_after(cleaned.text, match.end(), negation.after)
+                or negated_within(match.group(0), negation.within)
             ):
                 if cancelled is not None:
                     cancelled.append(hit)
@@ -193,10 +200,21 @@ def find(
 
 def judged_after(text: str, end: int, patterns: Iterable[re.Pattern[str]]) -> bool:
     """A judgement right after the match in its sentence ("visa kunjungan untuk bekerja
-    adalah ilegal", "… is a scam") makes the sentence a warning about it."""
-    rest = text[end:].split(BOUNDARY, 1)[0].split()[:AFTER_WINDOW]
+    adalah ilegal", "… is a scam", "… dibayar ke rekening lembaga") makes the sentence a
+    warning or a legitimate mention. An amount ("rp 3 000 000") counts as one word."""
+    words = text[end:].split(BOUNDARY, 1)[0].split()
+    rest = [w for n, w in enumerate(words) if not (n and w.isdigit() and words[n - 1].isdigit())]
+    rest = rest[:AFTER_WINDOW]
     window = " ".join(rest)
     return bool(window) and any(p.search(window) for p in patterns)
+
+
+def negated_within(words: str, patterns: Iterable[re.Pattern[str]]) -> bool:
+    """A negation inside the words a pattern's gap (`…`) let through ("umur *tidak boleh*
+    dituakan", "paspor kamu *tidak akan* ditahan") makes the match say the opposite. Only
+    phrases no pattern writes on purpose belong here ("tidak perlu visa kerja" is a red flag)."""
+    inner = words.split(" ", 1)[1] if " " in words else ""
+    return bool(inner) and any(p.search(inner) for p in patterns)
 
 
 def warned(text: str, position: int, warnings: Iterable[re.Pattern[str]]) -> bool:

@@ -220,15 +220,20 @@ def _negation(data: dict[str, Any], where: str) -> phrases.Negation:
         after = phrases.compile_all(
             string_list(data.get("negations_after"), f"{where}: negations_after")
         )
+        within = phrases.compile_all(
+            string_list(data.get("negations_within"), f"{where}: negations_within")
+        )
     except phrases.PatternError as exc:
-        raise RulesError(f"{where}: negation_scopes or negations_after: {exc}") from None
-    return phrases.Negation(words, scopes, after)
+        raise RulesError(f"{where}: negation_scopes, negations_after or within: {exc}") from None
+    return phrases.Negation(words, scopes, after, within)
 
 
 def _with_negation(rule: Rule, negation: phrases.Negation) -> Rule:
     return dataclasses.replace(
         rule,
-        negation=phrases.Negation(rule.negations | negation.words, negation.scopes, negation.after),
+        negation=phrases.Negation(
+            rule.negations | negation.words, negation.scopes, negation.after, negation.within
+        ),
     )
 
 
