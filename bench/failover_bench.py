@@ -47,6 +47,7 @@ from bench._provenance import provenance  # noqa: E402
 from bench.reports_bench import CODE, DETAILS, percentile  # noqa: E402
 from bot.core.broadcasts.model import Audience, ContentKind, MessageContent  # noqa: E402
 from bot.storage import Database  # noqa: E402
+from bot.storage.sealing import new_key_text  # noqa: E402
 from bot.storage.broadcasts import Broadcasts, Subscribers  # noqa: E402
 from bot.testing.fake_api import FakeBotAPI  # noqa: E402
 
@@ -57,6 +58,7 @@ FIRST_SUBSCRIBER = 3_000_000
 BROADCAST_TEXT = "PERINGATAN: tawaran kerja ke luar negeri lewat media sosial tanpa P3MI resmi."
 CARD_PATIENCE = 180.0  # seconds without a new desk card before the rest count as lost
 STEP_TIMEOUT = 20.0  # longer than a failover: a step repeated sooner would be a false alarm
+REPORTER_KEY = new_key_text()
 TARGETS = {"failover_s": 10.0, "lost": 0, "duplicate_cards": 0, "broadcast_dups_per_kill": 8}
 
 
@@ -181,6 +183,7 @@ def bot_env(api: FakeBotAPI, database_url: str) -> dict[str, str]:
         "OUTBOX_POLL_SECONDS": "1",
         "OUTBOX_RETRY_SECONDS": "0.5",
         "LOG_LEVEL": "WARNING",
+        "REPORTER_KEY": REPORTER_KEY,  # both processes seal with the same key
     }
 
 
