@@ -32,6 +32,8 @@ class Settings:
     word_ngrams: tuple[int, int] = (1, 2)
     alpha: float = 1e-5
     epochs: int = 50
+    balanced: bool = False
+    char_analyzer: str = "char_wb"
 
 
 class Learned:
@@ -46,7 +48,7 @@ class Learned:
         self.normaliser = normaliser
         self.settings = s = settings or Settings()
         self._chars = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=s.char_ngrams, sublinear_tf=True, dtype=np.float32
+            analyzer=s.char_analyzer, ngram_range=s.char_ngrams, sublinear_tf=True, dtype=np.float32
         )
         self._words = TfidfVectorizer(
             analyzer="word",
@@ -63,7 +65,12 @@ class Learned:
             ]
         ).tocsr()
         self._model = SGDClassifier(
-            loss="log_loss", alpha=s.alpha, max_iter=s.epochs, tol=None, random_state=SEED
+            loss="log_loss",
+            alpha=s.alpha,
+            max_iter=s.epochs,
+            tol=None,
+            random_state=SEED,
+            class_weight="balanced" if s.balanced else None,
         )
         self._model.fit(features, [label for _, label in examples])
         self.labels: list[str] = [str(c) for c in self._model.classes_]

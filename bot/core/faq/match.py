@@ -80,6 +80,7 @@ class Decision:
     kind: Kind
     candidates: tuple[Candidate, ...] = ()
     intent: str | None = None  # the small-talk intent when kind is SMALLTALK
+    confidence: float | None = None  # the ensemble's probability that the best entry is right
 
     @property
     def entry_id(self) -> str | None:
@@ -184,6 +185,13 @@ class Matcher:
         entry_scores /= query_mass
         query_text = " ".join(self._vocab_list[t] for t in matched)
         return self._rerank(doc_scores, entry_scores, query_text, limit)
+
+    def coverage(self, question: str) -> tuple[int, int]:
+        """How many of the question's words the vocabulary knows (exactly or as a typo), and
+        how many words it has: a question mostly made of unknown words is likely off topic."""
+        forms = list(dict.fromkeys(self.normaliser.query_forms(question)))
+        known = sum(self._lookup(token_forms) is not None for token_forms in forms)
+        return known, len(forms)
 
     def _rerank(
         self,
