@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from pathlib import Path
 
@@ -174,7 +175,7 @@ def ensemble_entries() -> set[str]:
 
 
 def test_calibration_matches_the_documented_values() -> None:
-    """docs/matching.md states the calibrated values; the code must use exactly those."""
+    """docs/matching.md states the calibrated values; the shipped file must hold exactly those."""
     from bot.core.faq.ensemble import Calibration
 
     text = (ROOT / "docs" / "matching.md").read_text(encoding="utf-8")
@@ -182,8 +183,29 @@ def test_calibration_matches_the_documented_values() -> None:
         m.group(1): float(m.group(2))
         for m in re.finditer(r"^\| `(\w+)` \| ([0-9.]+) \|", text, flags=re.MULTILINE)
     }
-    calibration = dataclasses.asdict(Calibration())
+    calibration = dataclasses.asdict(Calibration.load())
+    del calibration["weights"], calibration["intercept"]
     assert documented == calibration
+
+
+def test_shipped_calibration_fits_the_code() -> None:
+    """The confidence model has one weight per feature, and was made by bench/calibrate.py."""
+    from bot.core.faq.ensemble import CALIBRATION, FEATURES, Calibration
+
+    data = json.loads(CALIBRATION.read_text(encoding="utf-8"))
+    assert data["provenance"]["made_by"] == "python bench/calibrate.py"
+    assert len(Calibration.load().weights) == len(FEATURES)
+    for rates in data["provenance"]["dev_out_of_fold"].values():
+        assert rates["wrong"] <= data["provenance"]["limits"]["max_wrong"]
+
+
+def test_answers_exactly_when_confident(ensemble) -> None:
+    """The decision is the calibrated confidence against the answer threshold, nothing else."""
+    cut = ensemble.calibration.answer
+    for question in ("paspor saya ditahan majikan", "agen minta uang", "cara masak rendang"):
+        decision = ensemble.decide(question)
+        assert decision.confidence is not None and 0.0 <= decision.confidence <= 1.0
+        assert (decision.kind is Kind.ANSWER) == (decision.confidence >= cut)
 
 
 @pytest.mark.parametrize(
