@@ -31,9 +31,7 @@ class Settings:
     char_ngrams: tuple[int, int] = (1, 4)
     word_ngrams: tuple[int, int] = (1, 2)
     alpha: float = 1e-5
-    epochs: int = 50
-    balanced: bool = False
-    char_analyzer: str = "char_wb"
+    epochs: int = 30  # 50 gave the same dev numbers and cost 1.3 s more start-up
 
 
 class Learned:
@@ -48,7 +46,7 @@ class Learned:
         self.normaliser = normaliser
         self.settings = s = settings or Settings()
         self._chars = TfidfVectorizer(
-            analyzer=s.char_analyzer, ngram_range=s.char_ngrams, sublinear_tf=True, dtype=np.float32
+            analyzer="char_wb", ngram_range=s.char_ngrams, sublinear_tf=True, dtype=np.float32
         )
         self._words = TfidfVectorizer(
             analyzer="word",
@@ -65,12 +63,7 @@ class Learned:
             ]
         ).tocsr()
         self._model = SGDClassifier(
-            loss="log_loss",
-            alpha=s.alpha,
-            max_iter=s.epochs,
-            tol=None,
-            random_state=SEED,
-            class_weight="balanced" if s.balanced else None,
+            loss="log_loss", alpha=s.alpha, max_iter=s.epochs, tol=None, random_state=SEED
         )
         self._model.fit(features, [label for _, label in examples])
         self.labels: list[str] = [str(c) for c in self._model.classes_]
