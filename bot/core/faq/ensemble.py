@@ -7,11 +7,16 @@ Order of a decision (docs/matching.md):
    `lexical_weight * lexical score + (1 - lexical_weight) * learned probability`, plus
    `agreement` when it is the top entry of both models. The learned model's best small-talk
    intent wins when its probability reaches `smalltalk` and beats the best entry;
-4. the best entry is answered when its score reaches `answer` and leads the runner-up by
-   `margin`; entries at or over `suggest` are offered as "did you mean"; else fallback.
+4. a confidence model (logistic regression over FEATURES of both models' evidence) gives the
+   probability that the best entry is right. No single score separated right from wrong
+   answers well: the learned probabilities are high for nonsense too, the lexical score is
+   high for a neighbouring topic that shares words;
+5. the best entry is answered when the confidence reaches `answer`; entries whose ensemble
+   score reaches `suggest` are offered as "did you mean"; else fallback.
 
-Every number in `Calibration` is chosen by bench/calibrate.py (cross-validated held-out
-phrasings plus the dev sets, never the test sets) and pinned by tests/test_match.py.
+Every number, and the confidence model's weights, come from bench/calibrate.py
+(cross-validated held-out phrasings plus the dev sets, never the test sets), which writes
+bot/data/faq_calibration.json; tests/test_match.py pins it to docs/matching.md.
 """
 
 from __future__ import annotations
