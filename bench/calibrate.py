@@ -56,7 +56,11 @@ from bot.core.faq.ensemble import (  # noqa: E402
 )
 from bot.core.faq.evaluate import Labelled, evaluate, format_report, read_labelled  # noqa: E402
 from bot.core.faq.learned import Learned  # noqa: E402
-from bot.core.faq.match import Indexable, Matcher  # noqa: E402
+from bot.core.faq.match import (  # noqa: E402
+    Indexable,
+    Matcher,
+    whole_answer,
+)
 from bot.core.faq.smalltalk import PREFIX, SmallTalk  # noqa: E402
 from bot.core.tghtml import parse_html  # noqa: E402
 from bot.services import build_ensemble, build_matcher  # noqa: E402
@@ -108,7 +112,8 @@ def folds_of(
 
 def models(content: Content, smalltalk: SmallTalk, hidden: set[tuple[str, str]]) -> Ensemble:
     """Both models trained on every phrasing and small-talk example not in `hidden`
-    ((label, text) pairs), with an empty calibration: only the evidence is used."""
+    ((label, text) pairs), indexing the same answers as Matcher.from_content, with an empty
+    calibration: only the evidence is used."""
     langs = content.language_codes
     entries = [
         Indexable(
@@ -119,7 +124,7 @@ def models(content: Content, smalltalk: SmallTalk, hidden: set[tuple[str, str]])
                 for q in (*e.questions[lang], e.title[lang])
                 if (e.id, q) not in hidden
             ],
-            [(lang, parse_html(e.answer[lang])) for lang in langs],
+            [(lang, parse_html(whole_answer(e, lang))) for lang in langs],
         )
         for e in content.entries.values()
     ]

@@ -58,9 +58,15 @@ from bot.core.content import Content, load_valid_content  # noqa: E402
 from bot.core.faq.ensemble import Ensemble  # noqa: E402
 from bot.core.faq.evaluate import Labelled, Report, evaluate, read_labelled  # noqa: E402
 from bot.core.faq.learned import Learned  # noqa: E402
-from bot.core.faq.match import Indexable, Kind, Matcher  # noqa: E402
+from bot.core.faq.match import (  # noqa: E402
+    Indexable,
+    Kind,
+    Matcher,
+    whole_answer,
+)
 from bot.core.faq.normalise import load_lexicon  # noqa: E402
 from bot.core.faq.smalltalk import SmallTalk  # noqa: E402
+from bot.core.tghtml import parse_html  # noqa: E402
 from bot.services import build_ensemble, build_matcher  # noqa: E402
 
 DEV = ROOT / "tests/data/devset.tsv"
@@ -445,7 +451,7 @@ def shipped_entries(content: Content) -> list[Indexable]:
         Indexable(
             e.id,
             [(lang, q) for lang in langs for q in (*e.questions[lang], e.title[lang])],
-            [(lang, e.answer[lang]) for lang in langs],
+            [(lang, parse_html(whole_answer(e, lang))) for lang in langs],
         )
         for e in content.entries.values()
     ]

@@ -145,7 +145,7 @@ class Matcher:
             Indexable(
                 entry.id,
                 [(lang, q) for lang in langs for q in (*entry.questions[lang], entry.title[lang])],
-                [(lang, parse_html(_whole_answer(entry, lang))) for lang in langs],
+                [(lang, parse_html(whole_answer(entry, lang))) for lang in langs],
             )
             for entry in content.entries.values()
         ]
@@ -335,6 +335,6 @@ def _entry_postings(
     return [(np.array(e, dtype=np.int64), np.array(w)) for e, w in rows]
 
 
-def _whole_answer(entry: FaqEntry, lang: str) -> str:
+def whole_answer(entry: FaqEntry, lang: str) -> str:
     """The first screen and the details behind "More", as one text."""
     return "\n\n".join(t for t in (entry.answer[lang], entry.more.get(lang, "")) if t)
