@@ -21,7 +21,8 @@ Then, in order:
 4. the answer threshold: the lowest confidence cut whose out-of-fold dev answers stay within
    --max-wrong percent wrong of the dev lines and decline at least --min-declined percent
    of the out-of-scope lines (most answered right);
-5. the suggestion threshold: the one that offers the right entry most often while
+5. the suggestion threshold: the confidence at which the three best entries are offered
+   as "did you mean", chosen on the dev lines to offer the right entry most often while
    offering least to out-of-scope lines.
 The result is written to bot/data/faq_calibration.json (read by Calibration.load()); the
 test sets are only reported.
@@ -61,7 +62,8 @@ from bot.core.faq.match import (  # noqa: E402
     Matcher,
     whole_answer,
 )
-from bot.core.faq.smalltalk import PREFIX, SmallTalk  # noqa: E402
+from bot.core.faq.normalise import is_blank  # noqa: E402
+from bot.core.faq.smalltalk import PREFIX, SmallTalk, is_arithmetic  # noqa: E402
 from bot.core.tghtml import parse_html  # noqa: E402
 from bot.services import build_ensemble, build_matcher  # noqa: E402
 
@@ -71,7 +73,7 @@ AGREEMENT = [0.0, 0.05, 0.1, 0.2]
 SMALLTALK = [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5]
 ANSWER = np.round(np.arange(0.3, 1.0, 0.01), 2)
 CONFIDENCE_C = 1.0  # inverse L2 strength of the confidence model
-SUGGEST = np.round(np.arange(0.05, 0.45, 0.01), 2)
+SUGGEST = np.round(np.arange(0.05, 0.9, 0.01), 2)
 
 
 @dataclass(frozen=True)
@@ -146,10 +148,9 @@ def held_out(content: Content, smalltalk: SmallTalk, folds: int) -> list[Item]:
 
 def ruled(model: Ensemble, text: str) -> str | None:
     """What the rules in Ensemble.decide settle before the models are asked."""
-    kind = model.decide(text).kind.value
-    if kind == "smalltalk" and model.smalltalk.by_words(text):
-        return "smalltalk"
-    return "decline" if kind in ("blank", "fallback") and not model.evidence(text).lexical else None
+    if is_blank(text) or is_arithmetic(text):
+        return "decline"
+    return "smalltalk" if model.smalltalk.by_words(text) else None
 
 
 def dev_items(model: Ensemble, content: Content, lines: list[Labelled], source: str) -> list[Item]:
@@ -285,18 +286,21 @@ def rates_of(
 
 
 def pick_suggest(items: list[Item], cal: Calibration, data: Confidences) -> float:
-    """The suggestion cut: right entry offered to unanswered questions, minus offers made
-    to out-of-scope lines."""
-    answered = np.array([cal.confidence(row) >= cal.answer for row in data.x])
+    """The confidence at which unanswered questions get "did you mean": most dev lines with
+    the right entry among the buttons, minus dev out-of-scope lines shown buttons. Dev lines
+    only: the held-out phrasings are all in scope and would push the cut to zero."""
+    confidence = np.array([cal.confidence(row) for row in data.x])
     gains = []
     for cut in SUGGEST:
         gain = 0
         for n, item in enumerate(items):
-            if data.settled[n] or answered[n]:
+            if not item.dev or data.settled[n] or confidence[n] >= cal.answer:
                 continue
-            shown = [c.entry_id for c in combine(item.evidence, cal)[:3] if c.score >= cut]
+            if confidence[n] < cut:
+                continue
+            shown = [c.entry_id for c in combine(item.evidence, cal)[:3]]
             if item.expected is None:
-                gain -= bool(shown)
+                gain -= 1
             elif is_faq(item.expected):
                 gain += item.expected in shown
         gains.append(gain)

@@ -11,8 +11,9 @@ Order of a decision (docs/matching.md):
    probability that the best entry is right. No single score separated right from wrong
    answers well: the learned probabilities are high for nonsense too, the lexical score is
    high for a neighbouring topic that shares words;
-5. the best entry is answered when the confidence reaches `answer`; entries whose ensemble
-   score reaches `suggest` are offered as "did you mean"; else fallback.
+5. the best entry is answered when the confidence reaches `answer`; below that, the three
+   best entries are offered as "did you mean" when the confidence reaches `suggest`; else
+   fallback (an unrelated question has a low confidence however its words happen to score).
 
 Every number, and the confidence model's weights, come from bench/calibrate.py
 (cross-validated held-out phrasings plus the dev sets, never the test sets), which writes
@@ -71,7 +72,7 @@ class Calibration:
     lexical_weight: float = 0.6
     agreement: float = 0.05
     answer: float = 0.5  # the confidence needed to answer
-    suggest: float = 0.08  # ensemble score for an entry to be offered as "did you mean"
+    suggest: float = 0.3  # the confidence needed to offer the best entries as "did you mean"
     smalltalk: float = 0.15  # a small-talk intent needs this probability
     weights: tuple[float, ...] = ()  # confidence model: one weight per FEATURES name
     intercept: float = 0.0
@@ -241,7 +242,5 @@ def decide(evidence: Evidence, cal: Calibration) -> Decision:
     confidence = round(cal.confidence(features(evidence, ranked)), 4)
     if confidence >= cal.answer:
         return Decision(Kind.ANSWER, tuple(ranked[:MAX_SUGGESTIONS]), confidence=confidence)
-    suggestions = tuple(c for c in ranked[:MAX_SUGGESTIONS] if c.score >= cal.suggest)
-    if suggestions:
-        return Decision(Kind.SUGGEST, suggestions, confidence=confidence)
-    return Decision(Kind.FALLBACK, tuple(ranked[:MAX_SUGGESTIONS]), confidence=confidence)
+    kind = Kind.SUGGEST if confidence >= cal.suggest else Kind.FALLBACK
+    return Decision(kind, tuple(ranked[:MAX_SUGGESTIONS]), confidence=confidence)
