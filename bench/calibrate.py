@@ -8,14 +8,24 @@ What it fits, and on what (never on a test set):
   and score its lines. This says how the models treat wording they have not seen;
 - the dev sets, tests/data/devset.tsv and tests/data/blind_dev.tsv, scored by the full
   models (lines about topics the content lacks are skipped).
-A grid over the ensemble weight, the agreement bonus, the small-talk cut and the answer and
-margin thresholds keeps the choices that hold answered-wrong at or under --max-wrong percent
-of the dev lines, out-of-scope declined at or over --min-declined and small talk handled at
-or over --min-smalltalk, and among them takes the most answered right on dev plus held-out
-phrasings (ties: the higher, safer answer threshold). The suggestion threshold is then the
-one that offers the right entry most often while offering least to out-of-scope lines.
-Copy the printed Calibration into bot/core/faq/ensemble.py and docs/matching.md; the test
-sets are only reported.
+Then, in order:
+1. ranking: the ensemble weight and agreement bonus with the most right first entries
+   (dev lines and held-out phrasings count half each);
+2. small talk: the probability cut that handles at least --min-smalltalk percent of the dev
+   small talk while taking fewest FAQ and out-of-scope lines for small talk;
+3. confidence: a logistic regression over the evidence's FEATURES predicting "the best
+   entry is right" (a wrong entry and any answer to an out-of-scope line are "not right"),
+   trained on the held-out phrasings and the dev lines. The dev lines are scored out of
+   fold (--folds folds), so the threshold below is chosen on confidences the model did not
+   fit;
+4. the answer threshold: the lowest confidence cut whose out-of-fold dev answers stay within
+   --max-wrong percent wrong of the dev lines and decline at least --min-declined percent
+   of the out-of-scope lines (most answered right);
+5. the suggestion threshold: the confidence at which the three best entries are offered
+   as "did you mean", chosen on the dev lines to offer the right entry most often while
+   offering least to out-of-scope lines.
+The result is written to bot/data/faq_calibration.json (read by Calibration.load()); the
+test sets are only reported.
 """
 
 from __future__ import annotations
@@ -29,27 +39,41 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from sklearn.linear_model import LogisticRegression
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # this worktree's bot package, not an installed one
 
+from bench._provenance import tree_hash  # noqa: E402
 from bot.core.content import Content, load_valid_content  # noqa: E402
-from bot.core.faq.ensemble import Calibration, Ensemble, Evidence, best_smalltalk, combine  # noqa: E402
+from bot.core.faq.ensemble import (  # noqa: E402
+    CALIBRATION,
+    Calibration,
+    Ensemble,
+    Evidence,
+    best_smalltalk,
+    combine,
+    features,
+)
 from bot.core.faq.evaluate import Labelled, evaluate, format_report, read_labelled  # noqa: E402
 from bot.core.faq.learned import Learned  # noqa: E402
-from bot.core.faq.match import Indexable, Matcher  # noqa: E402
-from bot.core.faq.smalltalk import PREFIX, SmallTalk  # noqa: E402
+from bot.core.faq.match import (  # noqa: E402
+    Indexable,
+    Matcher,
+    whole_answer,
+)
+from bot.core.faq.normalise import is_blank  # noqa: E402
+from bot.core.faq.smalltalk import PREFIX, SmallTalk, is_arithmetic  # noqa: E402
 from bot.core.tghtml import parse_html  # noqa: E402
 from bot.services import build_ensemble, build_matcher  # noqa: E402
 
 DEV = (ROOT / "tests/data/devset.tsv", ROOT / "tests/data/blind_dev.tsv")
-TEST = (ROOT / "tests/data/testset.tsv", ROOT / "tests/data/blind_test.tsv")
 WEIGHTS = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
 AGREEMENT = [0.0, 0.05, 0.1, 0.2]
 SMALLTALK = [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5]
-ANSWER = np.round(np.arange(0.2, 0.95, 0.01), 2)
-MARGIN = np.round(np.arange(0.0, 0.42, 0.02), 2)
-SUGGEST = np.round(np.arange(0.05, 0.45, 0.01), 2)
+ANSWER = np.round(np.arange(0.3, 1.0, 0.01), 2)
+CONFIDENCE_C = 1.0  # inverse L2 strength of the confidence model
+SUGGEST = np.round(np.arange(0.05, 0.9, 0.01), 2)
 
 
 @dataclass(frozen=True)
@@ -61,6 +85,7 @@ class Item:
     expected: str | None
     dev: bool
     ruled: str | None = None  # "smalltalk" / "decline" when a rule decides before the models
+    source: str = "phrasings"  # the dev file's name for dev lines
 
 
 def folds_of(
@@ -87,31 +112,35 @@ def folds_of(
     return out
 
 
+def models(content: Content, smalltalk: SmallTalk, hidden: set[tuple[str, str]]) -> Ensemble:
+    """Both models trained on every phrasing and small-talk example not in `hidden`
+    ((label, text) pairs), indexing the same answers as Matcher.from_content, with an empty
+    calibration: only the evidence is used."""
+    langs = content.language_codes
+    entries = [
+        Indexable(
+            e.id,
+            [
+                (lang, q)
+                for lang in langs
+                for q in (*e.questions[lang], e.title[lang])
+                if (e.id, q) not in hidden
+            ],
+            [(lang, parse_html(whole_answer(e, lang))) for lang in langs],
+        )
+        for e in content.entries.values()
+    ]
+    lexical = Matcher(entries, build_matcher(content).normaliser)
+    examples = [(t, e.entry_id) for e in entries for _, t in e.phrasings]
+    examples += [(t, label) for t, label in smalltalk.examples() if (label, t) not in hidden]
+    return Ensemble(lexical, Learned(examples, lexical.normaliser), smalltalk, Calibration())
+
+
 def held_out(content: Content, smalltalk: SmallTalk, folds: int) -> list[Item]:
     """Evidence for every phrasing from models that never saw it."""
-    base = build_matcher(content)
     items: list[Item] = []
     for fold in folds_of(content, smalltalk, folds):
-        hidden = {(label, text) for _, text, label in fold}
-        langs = content.language_codes
-        entries = [
-            Indexable(
-                e.id,
-                [
-                    (lang, q)
-                    for lang in langs
-                    for q in (*e.questions[lang], e.title[lang])
-                    if (e.id, q) not in hidden
-                ],
-                [(lang, parse_html(e.answer[lang])) for lang in langs],
-            )
-            for e in content.entries.values()
-        ]
-        lexical = Matcher(entries, base.normaliser)
-        examples = [(t, e.entry_id) for e in entries for _, t in e.phrasings]
-        examples += [(t, label) for t, label in smalltalk.examples() if (label, t) not in hidden]
-        learned = Learned(examples, base.normaliser)
-        model = Ensemble(lexical, learned, smalltalk)
+        model = models(content, smalltalk, {(label, text) for _, text, label in fold})
         for _, text, label in fold:
             items.append(Item(model.evidence(text), label, False, ruled(model, text)))
     return items
@@ -119,119 +148,187 @@ def held_out(content: Content, smalltalk: SmallTalk, folds: int) -> list[Item]:
 
 def ruled(model: Ensemble, text: str) -> str | None:
     """What the rules in Ensemble.decide settle before the models are asked."""
-    kind = model.decide(text).kind.value
-    if kind == "smalltalk" and model.smalltalk.by_words(text):
-        return "smalltalk"
-    return "decline" if kind in ("blank", "fallback") and not model.evidence(text).lexical else None
+    if is_blank(text) or is_arithmetic(text):
+        return "decline"
+    return "smalltalk" if model.smalltalk.by_words(text) else None
 
 
-def dev_items(model: Ensemble, content: Content, lines: list[Labelled]) -> list[Item]:
+def dev_items(model: Ensemble, content: Content, lines: list[Labelled], source: str) -> list[Item]:
     return [
-        Item(model.evidence(q.question), q.expected, True, ruled(model, q.question))
+        Item(model.evidence(q.question), q.expected, True, ruled(model, q.question), source)
         for q in lines
         if q.expected is None or q.smalltalk is not None or q.expected in content.entries
     ]
 
 
-@dataclass
-class Table:
-    """Per item, what a decision needs, for one (weight, agreement) pair."""
-
-    best: np.ndarray
-    runner_up: np.ndarray
-    right_top: np.ndarray  # the best entry is the expected one
-    chance: np.ndarray  # the best small-talk intent's probability
-    offered: list[list[tuple[str, float]]]
+def is_faq(label: str | None) -> bool:
+    return label is not None and not label.startswith(PREFIX)
 
 
-def table(items: list[Item], cal: Calibration) -> Table:
-    best, runner, right, chance, offered = [], [], [], [], []
-    for item in items:
-        ranked = combine(item.evidence, cal)
-        best.append(ranked[0].score if ranked else 0.0)
-        runner.append(ranked[1].score if len(ranked) > 1 else 0.0)
-        right.append(bool(ranked) and ranked[0].entry_id == item.expected)
-        chance.append(best_smalltalk(item.evidence)[1])
-        offered.append([(c.entry_id, c.score) for c in ranked[:3]])
-    return Table(np.array(best), np.array(runner), np.array(right), np.array(chance), offered)
+def half_and_half(hits: np.ndarray, dev: np.ndarray, wanted: np.ndarray) -> float:
+    """Share of `wanted` items hit, dev lines and held-out phrasings weighing half each."""
+    on_dev = (hits & wanted & dev).sum() / max((wanted & dev).sum(), 1)
+    held = (hits & wanted & ~dev).sum() / max((wanted & ~dev).sum(), 1)
+    return 50.0 * on_dev + 50.0 * held
 
 
-def search(items: list[Item], limits: argparse.Namespace) -> tuple[Calibration, float]:
-    expected = [i.expected for i in items]
+def rankings(items: list[Item]) -> list[Calibration]:
+    """Weights and agreement bonuses, most right first entries first."""
     dev = np.array([i.dev for i in items])
-    faq = np.array([e is not None and not e.startswith(PREFIX) for e in expected])
-    talk = np.array([e is not None and e.startswith(PREFIX) for e in expected])
-    oos = np.array([e is None for e in expected])
-    n_dev = dev.sum()
-    forced_talk = np.array([i.ruled == "smalltalk" for i in items])
-    forced = np.array([i.ruled is not None for i in items])
-    best: tuple[tuple[float, float], Calibration] | None = None
+    faq = np.array([is_faq(i.expected) for i in items])
+    scored = []
     for weight, agreement in itertools.product(WEIGHTS, AGREEMENT):
         cal = Calibration(lexical_weight=weight, agreement=agreement)
-        t = table(items, cal)
-        for cut in SMALLTALK:
-            small = forced_talk | ((t.chance >= cut) & (t.chance > t.best) & ~forced)
-            answer = (
-                (t.best[None, None, :] >= ANSWER[:, None, None])
-                & ((t.best - t.runner_up)[None, None, :] >= MARGIN[None, :, None])
-                & ~small
-                & ~forced
-            )
-            right = answer & t.right_top & faq
-            wrong = answer & ~(t.right_top & faq)
-            wrong_dev = 100.0 * (wrong & dev).sum(-1) / n_dev
-            declined = 100.0 * (~answer & oos & dev).sum(-1) / max((oos & dev).sum(), 1)
-            handled = 100.0 * (small & talk & dev).sum() / max((talk & dev).sum(), 1)
-            # Dev lines and held-out phrasings count half each: the dev sets are how people
-            # really write, the phrasings are many more lines.
-            goal = 50.0 * (right & dev).sum(-1) / max((faq & dev).sum(), 1) + 50.0 * (
-                right & ~dev
-            ).sum(-1) / max((faq & ~dev).sum(), 1)
-            ok = (wrong_dev <= limits.max_wrong) & (declined >= limits.min_declined)
-            if limits.verbose:
-                print(
-                    weight,
-                    agreement,
-                    cut,
-                    f"talk {handled:.1f}",
-                    f"best-wrong {wrong_dev.min():.2f}",
-                    f"best-declined {declined.max():.1f}",
-                )
-            if handled < limits.min_smalltalk or not ok.any():
-                continue
-            score = np.where(ok, goal, -1.0)
-            a, m = np.unravel_index(np.argmax(score + ANSWER[:, None] * 1e-3), score.shape)
-            key = (float(score[a, m]), float(ANSWER[a]))
-            if best is None or key > best[0]:
-                best = (
-                    key,
-                    dataclasses.replace(
-                        cal, smalltalk=cut, answer=float(ANSWER[a]), margin=float(MARGIN[m])
-                    ),
-                )
-    assert best is not None, "no calibration meets the limits"
-    return best[1], best[0][0]
+        right = np.array([top_of(i.evidence, cal) == i.expected for i in items])
+        scored.append((half_and_half(right, dev, faq), -agreement, weight, cal))
+    return [cal for *_, cal in sorted(scored, key=lambda row: row[:3], reverse=True)]
 
 
-def pick_suggest(items: list[Item], cal: Calibration) -> float:
-    """The suggestion cut: right entry offered to unanswered questions, minus offers made
-    to out-of-scope lines."""
-    t = table(items, cal)
+def top_of(evidence: Evidence, cal: Calibration) -> str | None:
+    ranked = combine(evidence, cal)
+    return ranked[0].entry_id if ranked else None
+
+
+def talks(items: list[Item], cut: float, cal: Calibration) -> np.ndarray:
+    """Which items small talk takes: by rule, or by the learned intent over `cut`."""
+    out = []
+    for item in items:
+        ranked = combine(item.evidence, cal)
+        best = ranked[0].score if ranked else 0.0
+        chance = best_smalltalk(item.evidence)[1]
+        learned = not item.ruled and chance >= cut and chance > best
+        out.append(item.ruled == "smalltalk" or learned)
+    return np.array(out)
+
+
+def pick_smalltalk(items: list[Item], cal: Calibration, limits: argparse.Namespace) -> float | None:
+    """The cut handling enough dev small talk that takes fewest other lines, if any."""
+    dev = np.array([i.dev for i in items])
+    talk = np.array([i.expected is not None and i.expected.startswith(PREFIX) for i in items])
+    scored = []
+    for cut in SMALLTALK:
+        taken = talks(items, cut, cal)
+        handled = 100.0 * (taken & talk & dev).sum() / max((talk & dev).sum(), 1)
+        if handled >= limits.min_smalltalk:
+            stolen = (taken & ~talk).sum()
+            scored.append((-stolen, half_and_half(taken, dev, talk), cut))
+    return max(scored)[2] if scored else None
+
+
+@dataclass
+class Confidences:
+    """The confidence model's data: features, "best entry is right", and which items a
+    rule or small talk settles (no confidence can answer those)."""
+
+    x: np.ndarray
+    right: np.ndarray
+    settled: np.ndarray
+
+
+def confidence_data(items: list[Item], cal: Calibration) -> Confidences:
+    taken = talks(items, cal.smalltalk, cal)
+    rows, right = [], []
+    for item in items:
+        ranked = combine(item.evidence, cal)
+        rows.append(features(item.evidence, ranked))
+        right.append(bool(ranked) and is_faq(item.expected) and ranked[0].entry_id == item.expected)
+    settled = taken | np.array([i.ruled is not None for i in items])
+    return Confidences(np.array(rows), np.array(right), settled)
+
+
+def fit(x: np.ndarray, y: np.ndarray) -> LogisticRegression:
+    return LogisticRegression(C=CONFIDENCE_C, max_iter=5000).fit(x, y)
+
+
+def out_of_fold(items: list[Item], data: Confidences, folds: int) -> np.ndarray:
+    """Confidence of every dev item from a model fitted without it (held-out phrasings are
+    always in training: they were already scored by models that never saw them)."""
+    dev = np.array([i.dev for i in items])
+    usable = ~data.settled
+    fold = np.cumsum(dev) % folds
+    scores = np.full(len(items), -1.0)
+    for k in range(folds):
+        test = dev & (fold == k)
+        train = usable & ~test
+        model = fit(data.x[train], data.right[train])
+        scores[test & usable] = model.predict_proba(data.x[test & usable])[:, 1]
+    return scores
+
+
+def pick_answer(
+    items: list[Item], data: Confidences, scores: np.ndarray, limits: argparse.Namespace
+) -> tuple[float, dict[str, dict[str, float]]]:
+    """The lowest cut within the limits on every dev set: most answered right."""
+    sources = sorted({i.source for i in items if i.dev})
+    for cut in ANSWER:
+        rates = {name: rates_of(items, data, scores >= cut, name) for name in sources}
+        if all(
+            r["wrong"] <= limits.max_wrong and r["declined"] >= limits.min_declined
+            for r in rates.values()
+        ):
+            return float(cut), rates
+    raise AssertionError("no answer threshold meets the limits")
+
+
+def rates_of(
+    items: list[Item], data: Confidences, answered: np.ndarray, source: str
+) -> dict[str, float]:
+    """Answered right (% of in-scope), wrong (% of all), out-of-scope declined, on one set."""
+    mine = np.array([i.source == source for i in items])
+    faq = np.array([is_faq(i.expected) for i in items]) & mine
+    oos = np.array([i.expected is None for i in items]) & mine
+    answer = answered & mine
+    return {
+        "right": round(float(100.0 * (answer & data.right).sum() / max(faq.sum(), 1)), 2),
+        "wrong": round(float(100.0 * (answer & ~data.right).sum() / max(mine.sum(), 1)), 2),
+        "declined": round(float(100.0 * (~answer & oos).sum() / max(oos.sum(), 1)), 2),
+    }
+
+
+def pick_suggest(items: list[Item], cal: Calibration, data: Confidences) -> float:
+    """The confidence at which unanswered questions get "did you mean": most dev lines with
+    the right entry among the buttons, minus dev out-of-scope lines shown buttons. Dev lines
+    only: the held-out phrasings are all in scope and would push the cut to zero."""
+    confidence = np.array([cal.confidence(row) for row in data.x])
     gains = []
     for cut in SUGGEST:
         gain = 0
         for n, item in enumerate(items):
-            if t.chance[n] >= cal.smalltalk and t.chance[n] > t.best[n]:
+            if not item.dev or data.settled[n] or confidence[n] >= cal.answer:
                 continue
-            if t.best[n] >= cal.answer and t.best[n] - t.runner_up[n] >= cal.margin:
+            if confidence[n] < cut:
                 continue
-            shown = [e for e, s in t.offered[n] if s >= cut]
+            shown = [c.entry_id for c in combine(item.evidence, cal)[:3]]
             if item.expected is None:
-                gain -= bool(shown)
-            elif not item.expected.startswith(PREFIX):
+                gain -= 1
+            elif is_faq(item.expected):
                 gain += item.expected in shown
         gains.append(gain)
     return float(SUGGEST[int(np.argmax(gains))])
+
+
+def calibrate(
+    items: list[Item], limits: argparse.Namespace
+) -> tuple[Calibration, dict[str, dict[str, float]]]:
+    # The best ranking under which some small-talk cut handles enough dev small talk.
+    for cal in rankings(items):
+        cut = pick_smalltalk(items, cal, limits)
+        if cut is not None:
+            cal = dataclasses.replace(cal, smalltalk=cut)
+            break
+    else:
+        raise AssertionError("no ranking lets small talk be handled well enough")
+    data = confidence_data(items, cal)
+    answer, dev_rates = pick_answer(items, data, out_of_fold(items, data, limits.folds), limits)
+    model = fit(data.x[~data.settled], data.right[~data.settled])
+    cal = dataclasses.replace(
+        cal,
+        answer=answer,
+        weights=tuple(round(float(w), 6) for w in model.coef_[0]),
+        intercept=round(float(model.intercept_[0]), 6),
+    )
+    cal = dataclasses.replace(cal, suggest=pick_suggest(items, cal, data))
+    return cal, dev_rates
 
 
 def main() -> None:
@@ -240,22 +337,43 @@ def main() -> None:
     parser.add_argument("--min-declined", type=float, default=97.0)
     parser.add_argument("--min-smalltalk", type=float, default=95.0)
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--dry-run", action="store_true", help="print, do not write the file")
     limits = parser.parse_args()
     content = load_valid_content(ROOT / "content")
-    model = build_ensemble(content)
-    items = held_out(content, model.smalltalk, limits.folds)
+    smalltalk = SmallTalk.load(content.directory)
+    model = models(content, smalltalk, set())
+    items = held_out(content, smalltalk, limits.folds)
     for path in DEV:
-        items += dev_items(model, content, read_labelled(path))
-    cal, goal = search(items, limits)
-    cal = dataclasses.replace(cal, suggest=pick_suggest(items, cal))
+        items += dev_items(model, content, read_labelled(path), path.name)
+    cal, dev_rates = calibrate(items, limits)
     print(cal)
-    print(f"answered right on dev + held-out phrasings: {goal:.1f}%")
-    model.calibration = cal
-    for path in (*DEV, *TEST):
-        report = evaluate(model, read_labelled(path), known=content.entries.keys())
+    print("out of fold on the dev sets:", dev_rates)
+    if not limits.dry_run:
+        CALIBRATION.write_text(cal.to_json(provenance_of(limits, dev_rates)), encoding="utf-8")
+        print(f"written to {CALIBRATION.relative_to(ROOT)}")
+    full = build_ensemble(content, cached=False)
+    full.calibration = cal
+    for path in DEV:  # the test sets are read by bench/matcher_bench.py only
+        report = evaluate(full, read_labelled(path), known=content.entries.keys())
         report.misses.clear()
         print(f"\n== {path.name}\n{format_report(report, confusions=5)}")
+
+
+def provenance_of(
+    limits: argparse.Namespace, dev_rates: dict[str, dict[str, float]]
+) -> dict[str, object]:
+    return {
+        "made_by": "python bench/calibrate.py",
+        "content_sha256": tree_hash(["content"]),
+        "code_sha256": tree_hash(["bot/core/faq"]),
+        "limits": {
+            "max_wrong": limits.max_wrong,
+            "min_declined": limits.min_declined,
+            "min_smalltalk": limits.min_smalltalk,
+            "folds": limits.folds,
+        },
+        "dev_out_of_fold": dev_rates,
+    }
 
 
 if __name__ == "__main__":

@@ -58,9 +58,15 @@ from bot.core.content import Content, load_valid_content  # noqa: E402
 from bot.core.faq.ensemble import Ensemble  # noqa: E402
 from bot.core.faq.evaluate import Labelled, Report, evaluate, read_labelled  # noqa: E402
 from bot.core.faq.learned import Learned  # noqa: E402
-from bot.core.faq.match import Indexable, Kind, Matcher  # noqa: E402
+from bot.core.faq.match import (  # noqa: E402
+    Indexable,
+    Kind,
+    Matcher,
+    whole_answer,
+)
 from bot.core.faq.normalise import load_lexicon  # noqa: E402
 from bot.core.faq.smalltalk import SmallTalk  # noqa: E402
+from bot.core.tghtml import parse_html  # noqa: E402
 from bot.services import build_ensemble, build_matcher  # noqa: E402
 
 DEV = ROOT / "tests/data/devset.tsv"
@@ -445,7 +451,7 @@ def shipped_entries(content: Content) -> list[Indexable]:
         Indexable(
             e.id,
             [(lang, q) for lang in langs for q in (*e.questions[lang], e.title[lang])],
-            [(lang, e.answer[lang]) for lang in langs],
+            [(lang, parse_html(whole_answer(e, lang))) for lang in langs],
         )
         for e in content.entries.values()
     ]
@@ -632,16 +638,12 @@ def ensemble_for(entries: list[Indexable], content: Content) -> Ensemble:
 
 
 def swept_reply(ensemble: Ensemble, question: str) -> Reply:
-    """Our decision with the answer threshold left open: the best entry and its score, or
-    nothing when a rule or small talk settles the message (no threshold would answer it)."""
+    """Our decision with the answer threshold left open: the best entry and its confidence,
+    or nothing when a rule or small talk settles the message (no threshold would answer it)."""
     decision = ensemble.decide(question)
     if decision.kind in (Kind.BLANK, Kind.SMALLTALK) or not decision.candidates:
         return Reply(None, -1.0)
-    ranked = decision.candidates
-    runner_up = ranked[1].score if len(ranked) > 1 else 0.0
-    if ranked[0].score - runner_up < ensemble.calibration.margin:
-        return Reply(None, -1.0)
-    return Reply(ranked[0].entry_id, ranked[0].score)
+    return Reply(decision.candidates[0].entry_id, decision.confidence or 0.0)
 
 
 def run_matcher(
@@ -759,6 +761,16 @@ def git_commit() -> str:
     return head + (" (with uncommitted changes)" if dirty else "")
 
 
+def calibration_line(ensemble: Ensemble) -> str:
+    """The decision numbers, without the confidence model's weights."""
+    cal = ensemble.calibration
+    return (
+        f"lexical_weight={cal.lexical_weight}, agreement={cal.agreement}, "
+        f"answer={cal.answer} (confidence), suggest={cal.suggest}, smalltalk={cal.smalltalk}, "
+        f"confidence model over {len(cal.weights)} features"
+    )
+
+
 def machine(ensemble: Ensemble) -> list[str]:
     """Enough to tell whether two runs are comparable: hardware, versions, code and content."""
     cpu = next(
@@ -779,7 +791,7 @@ def machine(ensemble: Ensemble) -> list[str]:
         f"content hash {content} (content/**/*.yaml)",
         f"- Python {platform.python_version()} ({platform.python_implementation()}), {versions}",
         f"- CPU: {cpu}; {os.cpu_count()} cores visible",
-        f"- calibration: `{ensemble.calibration}`",
+        f"- calibration: `{calibration_line(ensemble)}` (bot/data/faq_calibration.json)",
     ]
 
 
@@ -926,7 +938,8 @@ def render(
         "## Operating points (threshold swept on each set)",
         "",
         "Answered right (% of in-scope) at the best threshold whose answered-wrong stays within "
-        "1% / 5% of all lines. Ours: the ensemble's best score, with the rules and small talk "
+        "1% / 5% of all lines. Ours: the confidence model's probability that the best entry is "
+        "right, with the rules and small talk "
         "as shipped; baselines: their best score.",
         "",
         *points_table(shipped, names),

@@ -283,6 +283,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
                         "question": question,
                         "faq_id": decision.entry_id,
                         "score": round(decision.score, 4),
+                        "confidence": decision.confidence,
                         "suggestions": decision.suggestions,
                         "lang": lang,
                         "kind": decision.kind.value,
@@ -303,7 +304,8 @@ def _stdin_lines() -> list[str]:
 def _describe(decision, content, lang: str, question: str) -> str:
     from bot.core.tghtml import parse_html
 
-    head = f"? {question}\n  {decision.kind.value} (score {decision.score:.2f})"
+    sure = f", confidence {decision.confidence:.2f}" if decision.confidence is not None else ""
+    head = f"? {question}\n  {decision.kind.value} (score {decision.score:.2f}{sure})"
     if decision.entry_id:
         entry = content.entries[decision.entry_id]
         return f"{head}: {entry.id}\n\n{parse_html(entry.answer[lang])}\n"

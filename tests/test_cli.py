@@ -22,7 +22,7 @@ def _content(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_ask_json_for_one_question(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["ask", "--json", "--lang", "en", "paspor sy ditahan sponsor"]) == 0
     row = json.loads(capsys.readouterr().out)
-    assert set(row) == {"question", "faq_id", "score", "suggestions", "lang", "kind"}
+    assert set(row) == {"question", "faq_id", "score", "confidence", "suggestions", "lang", "kind"}
     assert row["kind"] == "answer"
     assert row["faq_id"] == "passport-held"
     assert row["lang"] == "en"

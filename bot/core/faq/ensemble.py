@@ -7,16 +7,26 @@ Order of a decision (docs/matching.md):
    `lexical_weight * lexical score + (1 - lexical_weight) * learned probability`, plus
    `agreement` when it is the top entry of both models. The learned model's best small-talk
    intent wins when its probability reaches `smalltalk` and beats the best entry;
-4. the best entry is answered when its score reaches `answer` and leads the runner-up by
-   `margin`; entries at or over `suggest` are offered as "did you mean"; else fallback.
+4. a confidence model (logistic regression over FEATURES of both models' evidence) gives the
+   probability that the best entry is right. No single score separated right from wrong
+   answers well: the learned probabilities are high for nonsense too, the lexical score is
+   high for a neighbouring topic that shares words;
+5. the best entry is answered when the confidence reaches `answer`; below that, the three
+   best entries are offered as "did you mean" when the confidence reaches `suggest`; else
+   fallback (an unrelated question has a low confidence however its words happen to score).
 
-Every number in `Calibration` is chosen by bench/calibrate.py (cross-validated held-out
-phrasings plus the dev sets, never the test sets) and pinned by tests/test_match.py.
+Every number, and the confidence model's weights, come from bench/calibrate.py
+(cross-validated held-out phrasings plus the dev sets, never the test sets), which writes
+bot/data/faq_calibration.json; tests/test_match.py pins it to docs/matching.md.
 """
 
 from __future__ import annotations
 
+import json
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.core.faq.followup import FollowUps, LanguageGuess
 from bot.core.faq.learned import Learned
@@ -29,16 +39,71 @@ LEARNED_DEPTH = 5
 MAX_SUGGESTIONS = 3
 
 
+CALIBRATION = Path(__file__).resolve().parents[2] / "data/faq_calibration.json"
+
+# What the confidence model reads of a question's evidence (see `features`), in this order.
+FEATURES = (
+    "learned_top",  # the learned model's best FAQ probability
+    "learned_margin",  # ... minus its second best
+    "lexical_top",  # the lexical matcher's best score
+    "lexical_margin",  # ... minus its second best
+    "ensemble_top",  # the ensemble's best score
+    "ensemble_margin",  # ... minus its second best
+    "agree",  # both models put the same entry first
+    "top_is_learned",  # the ensemble's best is the learned model's best
+    "learned_of_top",  # the learned probability of the ensemble's best
+    "lexical_of_top",  # the lexical score of the ensemble's best
+    "smalltalk",  # the best small-talk intent's probability
+    "entropy",  # spread of the learned probabilities over the FAQ entries
+    "has_lexical",  # the lexical matcher found anything at all
+    "known_share",  # share of the question's words the vocabulary knows
+    "unknown_words",  # how many it does not know
+    "log_words",  # log(1 + words)
+)
+
+
 @dataclass(frozen=True)
 class Calibration:
-    """Ensemble weights and decision thresholds, from `python bench/calibrate.py`."""
+    """Ensemble weights, the confidence model and the decision thresholds.
+
+    Every number comes from `python bench/calibrate.py`, which writes them to
+    bot/data/faq_calibration.json; `Calibration.load()` reads that file."""
 
     lexical_weight: float = 0.6
     agreement: float = 0.05
-    answer: float = 0.56
-    margin: float = 0.38
-    suggest: float = 0.08
-    smalltalk: float = 0.15
+    answer: float = 0.5  # the confidence needed to answer
+    suggest: float = 0.3  # the confidence needed to offer the best entries as "did you mean"
+    smalltalk: float = 0.15  # a small-talk intent needs this probability
+    weights: tuple[float, ...] = ()  # confidence model: one weight per FEATURES name
+    intercept: float = 0.0
+
+    @classmethod
+    def load(cls, path: Path = CALIBRATION) -> Calibration:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        model = data["confidence"]
+        if list(model["features"]) != list(FEATURES):
+            raise ValueError(f"{path}: confidence features differ from the code; recalibrate")
+        return cls(
+            **{k: float(v) for k, v in data["decision"].items()},
+            weights=tuple(float(w) for w in model["weights"]),
+            intercept=float(model["intercept"]),
+        )
+
+    def to_json(self, provenance: dict[str, object]) -> str:
+        decision = {
+            k: getattr(self, k)
+            for k in ("lexical_weight", "agreement", "answer", "suggest", "smalltalk")
+        }
+        model = {"features": FEATURES, "weights": self.weights, "intercept": self.intercept}
+        payload = {"provenance": provenance, "decision": decision, "confidence": model}
+        return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+    def confidence(self, values: Sequence[float]) -> float:
+        """Probability that the ensemble's best entry is the right answer."""
+        if not self.weights:
+            return 0.0
+        z = self.intercept + sum(w * v for w, v in zip(self.weights, values, strict=True))
+        return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 
 @dataclass(frozen=True)
@@ -47,6 +112,8 @@ class Evidence:
 
     lexical: tuple[Candidate, ...]
     learned: dict[str, float]
+    known: int = 0  # words of the question the lexical vocabulary knows
+    words: int = 0  # words of the question after normalisation
 
 
 class Ensemble:
@@ -62,7 +129,7 @@ class Ensemble:
         self.lexical = lexical
         self.learned = learned
         self.smalltalk = smalltalk
-        self.calibration = calibration or Calibration()
+        self.calibration = calibration or Calibration.load()
         self.normaliser = lexical.normaliser
         self.followups = FollowUps()
         self.language = LanguageGuess({})
@@ -72,8 +139,12 @@ class Ensemble:
         return self.lexical.size
 
     def evidence(self, question: str) -> Evidence:
+        known, words = self.lexical.coverage(question)
         return Evidence(
-            tuple(self.lexical.rank(question, LEXICAL_DEPTH)), self.learned.scores(question)
+            tuple(self.lexical.rank(question, LEXICAL_DEPTH)),
+            self.learned.scores(question),
+            known,
+            words,
         )
 
     def rank(self, question: str, limit: int = 5) -> list[Candidate]:
@@ -125,6 +196,41 @@ def best_smalltalk(evidence: Evidence) -> tuple[str | None, float]:
     return name, talk[name]
 
 
+def features(evidence: Evidence, ranked: Sequence[Candidate]) -> list[float]:
+    """The confidence model's inputs (FEATURES) for one question."""
+    faq = sorted(
+        ((v, k) for k, v in evidence.learned.items() if intent_label(k) is None), reverse=True
+    )
+    p1 = faq[0][0] if faq else 0.0
+    p2 = faq[1][0] if len(faq) > 1 else 0.0
+    lex = evidence.lexical
+    s1 = lex[0].score if lex else 0.0
+    s2 = lex[1].score if len(lex) > 1 else 0.0
+    e1 = ranked[0].score if ranked else 0.0
+    e2 = ranked[1].score if len(ranked) > 1 else 0.0
+    top = ranked[0].entry_id if ranked else None
+    learned_top = faq[0][1] if faq else None
+    entropy = -sum(v * math.log(v) for v, _ in faq if v > 0)
+    return [
+        p1,
+        p1 - p2,
+        s1,
+        s1 - s2,
+        e1,
+        e1 - e2,
+        float(bool(lex) and lex[0].entry_id == learned_top),
+        float(top is not None and top == learned_top),
+        evidence.learned.get(top, 0.0) if top else 0.0,
+        next((c.score for c in lex if c.entry_id == top), 0.0),
+        best_smalltalk(evidence)[1],
+        entropy,
+        float(bool(lex)),
+        evidence.known / max(evidence.words, 1),
+        float(evidence.words - evidence.known),
+        math.log1p(evidence.words),
+    ]
+
+
 def decide(evidence: Evidence, cal: Calibration) -> Decision:
     ranked = combine(evidence, cal)
     intent, chance = best_smalltalk(evidence)
@@ -133,10 +239,8 @@ def decide(evidence: Evidence, cal: Calibration) -> Decision:
         return Decision(Kind.SMALLTALK, intent=intent)
     if not ranked:
         return Decision(Kind.FALLBACK)
-    runner_up = ranked[1].score if len(ranked) > 1 else 0.0
-    if best >= cal.answer and best - runner_up >= cal.margin:
-        return Decision(Kind.ANSWER, tuple(ranked[:MAX_SUGGESTIONS]))
-    suggestions = tuple(c for c in ranked[:MAX_SUGGESTIONS] if c.score >= cal.suggest)
-    if suggestions:
-        return Decision(Kind.SUGGEST, suggestions)
-    return Decision(Kind.FALLBACK, tuple(ranked[:MAX_SUGGESTIONS]))
+    confidence = round(cal.confidence(features(evidence, ranked)), 4)
+    if confidence >= cal.answer:
+        return Decision(Kind.ANSWER, tuple(ranked[:MAX_SUGGESTIONS]), confidence=confidence)
+    kind = Kind.SUGGEST if confidence >= cal.suggest else Kind.FALLBACK
+    return Decision(kind, tuple(ranked[:MAX_SUGGESTIONS]), confidence=confidence)

@@ -31,7 +31,7 @@ class Settings:
     char_ngrams: tuple[int, int] = (1, 4)
     word_ngrams: tuple[int, int] = (1, 2)
     alpha: float = 1e-5
-    epochs: int = 50
+    epochs: int = 30  # 50 gave the same dev numbers and cost 1.3 s more start-up
 
 
 class Learned:

@@ -80,6 +80,7 @@ class Decision:
     kind: Kind
     candidates: tuple[Candidate, ...] = ()
     intent: str | None = None  # the small-talk intent when kind is SMALLTALK
+    confidence: float | None = None  # the ensemble's probability that the best entry is right
 
     @property
     def entry_id(self) -> str | None:
@@ -144,7 +145,7 @@ class Matcher:
             Indexable(
                 entry.id,
                 [(lang, q) for lang in langs for q in (*entry.questions[lang], entry.title[lang])],
-                [(lang, parse_html(_whole_answer(entry, lang))) for lang in langs],
+                [(lang, parse_html(whole_answer(entry, lang))) for lang in langs],
             )
             for entry in content.entries.values()
         ]
@@ -184,6 +185,13 @@ class Matcher:
         entry_scores /= query_mass
         query_text = " ".join(self._vocab_list[t] for t in matched)
         return self._rerank(doc_scores, entry_scores, query_text, limit)
+
+    def coverage(self, question: str) -> tuple[int, int]:
+        """How many of the question's words the vocabulary knows (exactly or as a typo), and
+        how many words it has: a question mostly made of unknown words is likely off topic."""
+        forms = list(dict.fromkeys(self.normaliser.query_forms(question)))
+        known = sum(self._lookup(token_forms) is not None for token_forms in forms)
+        return known, len(forms)
 
     def _rerank(
         self,
@@ -327,6 +335,6 @@ def _entry_postings(
     return [(np.array(e, dtype=np.int64), np.array(w)) for e, w in rows]
 
 
-def _whole_answer(entry: FaqEntry, lang: str) -> str:
+def whole_answer(entry: FaqEntry, lang: str) -> str:
     """The first screen and the details behind "More", as one text."""
     return "\n\n".join(t for t in (entry.answer[lang], entry.more.get(lang, "")) if t)

@@ -116,7 +116,7 @@ async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     decision = svc.matcher.decide(asked)
     if asked != message.text and decision.kind is not Kind.ANSWER:
         asked, decision = message.text, svc.matcher.decide(message.text)  # read it alone
-    if decision.kind is not Kind.ANSWER and looks_like_a_pasted_offer(message.text, svc):
+    if looks_like_a_pasted_offer(message.text, svc, answered=decision.kind is Kind.ANSWER):
         await cekdulu.answer(update, context, message.text)
         return
     if context.user_data is not None:
@@ -177,17 +177,22 @@ def remember_topic(context: ContextTypes.DEFAULT_TYPE, asked: str, decision: Dec
         context.user_data.pop(LAST_TOPIC, None)
 
 
-def looks_like_a_pasted_offer(text: str, svc: Services) -> bool:
-    """A pasted text the FAQ cannot answer that reads like a job ad or a recruiter's message:
-    people expect it checked, not matched. Long texts need a danger sign or a contact; short
-    ones (from SHORT_AD_LENGTH) need both a danger sign and a phone, link or account, so a
-    question that merely names an agency still goes to the FAQ."""
+def looks_like_a_pasted_offer(text: str, svc: Services, answered: bool = False) -> bool:
+    """A pasted text that reads like a job ad or a recruiter's message: people expect it
+    checked, not matched. When the FAQ cannot answer it, long texts need a danger sign or a
+    contact; short ones (from SHORT_AD_LENGTH) need both a danger sign and a phone, link or
+    account, so a question that merely names an agency still goes to the FAQ. When the FAQ
+    can answer it (an ad reads much like a question about ads), it is checked only when it
+    shows a sign and a phone, link or account: a question rarely carries the recruiter's
+    number."""
     if len(text) < SHORT_AD_LENGTH:
         return False
     result = svc.checker.check(text)
+    reachable = any(i.kind is not IdentifierKind.AGENCY for i in result.identifiers)
+    if answered:
+        return result.verdict is not Verdict.NONE and reachable
     if len(text) >= PASTED_OFFER_LENGTH:
         return result.verdict is not Verdict.NONE or bool(result.identifiers)
-    reachable = any(i.kind is not IdentifierKind.AGENCY for i in result.identifiers)
     return result.verdict is Verdict.DANGER and reachable
 
 
