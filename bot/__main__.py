@@ -423,7 +423,7 @@ def cmd_content_inbox(args: argparse.Namespace, settings: Settings) -> int:
     from bot.core.faq.inbox import Question, draft_phrasings, group
     from bot.storage.repositories import Feedback, Unanswered
 
-    if not settings.database_path.exists():
+    if not settings.uses_postgres and not settings.database_path.exists():
         print(f"No database yet at {settings.database_path}", file=sys.stderr)
         return 2
     db = open_database(settings)

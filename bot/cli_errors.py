@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from bot.config import Settings
@@ -24,14 +23,14 @@ def reason(exc: BaseException) -> str:
 def open_database(settings: Settings):
     """The database, or a CliError naming the path and what is wrong with it."""
     from bot.storage import Database
+    from bot.storage.database import DatabaseError
 
-    path = settings.database_path
+    # A PostgreSQL URL may carry a password: name the server by its variable only.
+    path = "" if settings.uses_postgres else f" {settings.database_path}"
     try:
-        return Database.open(path)
-    except (sqlite3.Error, OSError) as exc:
-        raise CliError(
-            f"Cannot open the database {path} (DATABASE_URL): {reason(exc)}", 2
-        ) from None
+        return Database.open(settings.database_target)
+    except (*DatabaseError, OSError) as exc:
+        raise CliError(f"Cannot open the database{path} (DATABASE_URL): {reason(exc)}", 2) from None
 
 
 def check_encoding(settings: Settings) -> None:

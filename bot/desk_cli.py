@@ -40,11 +40,11 @@ def cmd_export_cases(args: argparse.Namespace, settings: Settings) -> int:
     from bot.storage import Database
     from bot.storage.desks import DeskData
 
-    if not settings.database_path.exists():
+    if not settings.uses_postgres and not settings.database_path.exists():
         print(f"No database yet at {settings.database_path}", file=sys.stderr)
         return 2
     output = args.output or Path(f"cases-since-{args.since.isoformat()}.{args.format}")
-    db = Database.open(settings.database_path)
+    db = Database.open(settings.database_target)
     try:
         rows = list(DeskData(db, Clock()).export_rows(args.since, args.desk))
     finally:

@@ -113,7 +113,7 @@ class Services:
             content=content,
             matcher=build_ensemble(content),
             i18n=I18n(default=settings.default_language),
-            db=database or Database.open(settings.database_path),
+            db=database or Database.open(settings.database_target),
         )
 
     @cached_property

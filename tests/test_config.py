@@ -47,7 +47,7 @@ def test_values_are_parsed() -> None:
         ("BOT_TOKEN", "not-a-token"),
         ("ADMIN_IDS", "1,two"),
         ("DESK_CHAT_ID", "desk"),
-        ("DATABASE_URL", "postgres://x"),
+        ("DATABASE_URL", "mysql://x"),
         ("CONTENT_DIR", "/no/such/dir"),
         ("LOG_LEVEL", "LOUD"),
         ("PORT", "70000"),

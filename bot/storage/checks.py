@@ -38,11 +38,11 @@ class AgencyRegister:
         with self.db.transaction():
             cursor = self.db.execute(
                 "INSERT INTO agency_imports (source, as_of, file_name, agencies, imported_at) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?) RETURNING id",
                 (source, as_of.isoformat(), file_name, len(agencies), to_text(self.clock.now())),
             )
-            batch_id = int(cursor.lastrowid)
-            self.db.conn.executemany(
+            batch_id = int(cursor.fetchone()[0])
+            self.db.executemany(
                 "INSERT INTO agencies (import_id, name, licence_number, valid_until, address) "
                 "VALUES (?, ?, ?, ?, ?)",
                 [(batch_id, *_row(agency)) for agency in agencies],

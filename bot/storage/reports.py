@@ -19,7 +19,7 @@ from bot.core.clock import Clock, from_text, to_text
 from bot.core.reports.case_status import DeadlineRules, Outcome, Status, can_change, outcome_of
 from bot.core.reports.draft import Draft, ShownIdentity, new_code
 from bot.core.reports.identifiers import Identifier, extract
-from bot.storage.database import Database
+from bot.storage.database import Database, IntegrityError
 from bot.storage.pseudonyms import ReportQuota
 
 CODE_ATTEMPTS = 20
@@ -126,6 +126,9 @@ def fully_synced(db: Database) -> Iterator[None]:
 
     The database runs with synchronous=NORMAL (fast, safe against process crashes). A
     report is the one write a person is told about, so it is worth one extra fsync."""
+    if db.dialect != "sqlite":  # PostgreSQL commits are fsynced already
+        yield
+        return
     previous = db.one("PRAGMA synchronous")[0]
     db.execute("PRAGMA synchronous=FULL")
     try:
@@ -149,7 +152,7 @@ class ReportOutbox:
     ) -> int:
         cursor = self.db.execute(
             "INSERT INTO report_outbox (kind, report_id, payload, due_at, created_at) "
-            "VALUES (?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?) RETURNING id",
             (
                 kind,
                 report_id,
@@ -158,7 +161,7 @@ class ReportOutbox:
                 to_text(self.clock.now()),
             ),
         )
-        return int(cursor.lastrowid)
+        return int(cursor.fetchone()[0])
 
     def due(self, limit: int = 50) -> list[OutboxJob]:
         """Pending jobs whose time has come: reporters' confirmations first (a person is
@@ -273,15 +276,16 @@ class Reports:
         )
         for _attempt in range(CODE_ATTEMPTS):
             try:
-                cursor = self.db.execute(
-                    "INSERT INTO reports (code, category, urgent, province, place, occurred, "
-                    "details, shown_identity, created_at, ack_due_at, next_reminder_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (new_code(), *values),
-                )
-            except sqlite3.IntegrityError:
+                with self.db.savepoint():
+                    row = self.db.one(
+                        "INSERT INTO reports (code, category, urgent, province, place, "
+                        "occurred, details, shown_identity, created_at, ack_due_at, "
+                        "next_reminder_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                        (new_code(), *values),
+                    )
+            except IntegrityError:
                 continue  # the code is taken: draw another
-            return int(cursor.lastrowid)
+            return int(row[0])
         raise RuntimeError("could not find a free case code")
 
     def _insert_evidence(self, report_id: int, draft: Draft) -> None:
@@ -307,7 +311,7 @@ class Reports:
             row = self.db.one(
                 "INSERT INTO report_identifiers (kind, value, reports, first_seen, last_seen) "
                 "VALUES (?, ?, 1, ?, ?) ON CONFLICT (kind, value) DO UPDATE SET "
-                "reports = reports + 1, last_seen = excluded.last_seen RETURNING id",
+                "reports = report_identifiers.reports + 1, last_seen = excluded.last_seen RETURNING id",
                 (item.kind.value, item.value, to_text(now), to_text(now)),
             )
             self.db.execute(
@@ -492,8 +496,9 @@ def add_desk_message(
     db: Database, chat_id: int, message_id: int, report_id: int, kind: str
 ) -> None:
     db.execute(
-        "INSERT OR REPLACE INTO report_desk_messages (chat_id, message_id, report_id, kind) "
-        "VALUES (?, ?, ?, ?)",
+        "INSERT INTO report_desk_messages (chat_id, message_id, report_id, kind) "
+        "VALUES (?, ?, ?, ?) ON CONFLICT (chat_id, message_id) DO UPDATE SET"
+        " report_id = excluded.report_id, kind = excluded.kind",
         (chat_id, message_id, report_id, kind),
     )
 
@@ -545,8 +550,8 @@ class Reporters:
 
     def add_reporter_message(self, report_id: int, message_id: int) -> None:
         self.db.execute(
-            "INSERT OR IGNORE INTO report_relays (report_id, reporter_message_id, created_at) "
-            "VALUES (?, ?, ?)",
+            "INSERT INTO report_relays (report_id, reporter_message_id, created_at) "
+            "VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             (report_id, message_id, to_text(self.outbox.clock.now())),
         )
 
