@@ -173,6 +173,9 @@ def _parser() -> argparse.ArgumentParser:
     from bot.desk_cli import add_commands as add_desk_commands
 
     add_desk_commands(sub)
+    from bot.db_cli import add_commands as add_db_commands
+
+    add_db_commands(sub)
 
     i18n = sub.add_parser("i18n", help="translation catalogs")
     i18n_sub = i18n.add_subparsers(title="i18n commands", required=True)
