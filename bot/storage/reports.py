@@ -311,7 +311,8 @@ class Reports:
             row = self.db.one(
                 "INSERT INTO report_identifiers (kind, value, reports, first_seen, last_seen) "
                 "VALUES (?, ?, 1, ?, ?) ON CONFLICT (kind, value) DO UPDATE SET "
-                "reports = report_identifiers.reports + 1, last_seen = excluded.last_seen RETURNING id",
+                "reports = report_identifiers.reports + 1, last_seen = excluded.last_seen "
+                "RETURNING id",
                 (item.kind.value, item.value, to_text(now), to_text(now)),
             )
             self.db.execute(

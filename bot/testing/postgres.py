@@ -77,16 +77,16 @@ class ThrowawayServer:
             os.chown(self.folder, user.pw_uid, user.pw_gid)
             as_user = ["runuser", "-u", "postgres", "--"]
         data, port = self.folder / "data", random.randint(20000, 60000)
-        self._run([*as_user, str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres",
-                   "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"])  # fmt: skip
+        initdb = [str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust"]
+        self._run([*as_user, *initdb, "-E", "UTF8", "--locale=C", "--no-sync"])
         options = (
             f"-k {self.folder} -p {port} -c listen_addresses='' -c fsync=off"
             " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
         )
-        self._run([*as_user, str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options,
-                   "-l", str(self.folder / "log"), "-w", "start"])  # fmt: skip
+        pg_ctl = [*as_user, str(bin_dir / "pg_ctl"), "-D", str(data)]
+        self._run([*pg_ctl, "-o", options, "-l", str(self.folder / "log"), "-w", "start"])
         self._owned = True
-        self._stop_command = [*as_user, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]  # fmt: skip
+        self._stop_command = [*pg_ctl, "-m", "immediate", "stop"]
         atexit.register(self.stop)
         self.admin_url = f"postgresql://postgres@/postgres?host={self.folder}&port={port}"
 
@@ -96,9 +96,9 @@ class ThrowawayServer:
             log = ""
             if self.folder and (self.folder / "log").exists():
                 log = (self.folder / "log").read_text(errors="replace")[-2000:]
+            program = command[command.index("--") + 1 if "--" in command else 0]
             raise PostgresMissing(
-                f"{Path(command[command.index('--') + 1 if '--' in command else 0]).name}"
-                f" failed: {result.stderr.strip()[-2000:]} {log}"
+                f"{Path(program).name} failed: {result.stderr.strip()[-2000:]} {log}"
             )
 
     def stop(self) -> None:
