@@ -136,7 +136,8 @@ class CheckCounts:
             for item in {(i.kind.value, i.value): i for i in identifiers}.values():
                 self.db.execute(
                     "INSERT INTO check_counts (kind, value, bucket, checks) VALUES (?, ?, ?, 1) "
-                    "ON CONFLICT (kind, value, bucket) DO UPDATE SET checks = checks + 1",
+                    "ON CONFLICT (kind, value, bucket) DO UPDATE SET "
+                    "checks = check_counts.checks + 1",
                     (item.kind.value, item.value, bucket),
                 )
                 total = self.db.one(

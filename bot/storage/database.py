@@ -213,6 +213,10 @@ class Database:
         )
         return [row[0] for row in rows]
 
+    def columns(self, table: str) -> list[str]:
+        """The column names of `table`, in order."""
+        return [row["name"] for row in self.all(f"PRAGMA table_info({table})")]
+
     # -- off the event loop ------------------------------------------------------------------
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """`await db.run(repo.method, arg)`: the call runs on this database's one thread, so
@@ -261,6 +265,14 @@ class PostgresDatabase(Database):
             "SELECT table_name FROM information_schema.tables WHERE table_schema ="
             " current_schema() AND table_type = 'BASE TABLE'"
             " AND table_name != 'schema_migrations' ORDER BY table_name"
+        )
+        return [row[0] for row in rows]
+
+    def columns(self, table: str) -> list[str]:
+        rows = self.all(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema ="
+            " current_schema() AND table_name = ? ORDER BY ordinal_position",
+            (table,),
         )
         return [row[0] for row in rows]
 

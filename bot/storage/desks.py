@@ -72,7 +72,7 @@ class DeskData:
         with self.db.transaction() as conn:
             conn.execute(
                 "INSERT INTO check_verdicts (day, verdict, checks) VALUES (?, ?, 1)"
-                " ON CONFLICT (day, verdict) DO UPDATE SET checks = checks + 1",
+                " ON CONFLICT (day, verdict) DO UPDATE SET checks = check_verdicts.checks + 1",
                 (day, verdict),
             )
 
