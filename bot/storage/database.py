@@ -243,8 +243,8 @@ class PostgresDatabase(Database):
         raw.adapters.register_loader("numeric", _NumericLoader)
         raw.execute("SET TIME ZONE 'UTC'")
         self.raw = raw
-        self.conn = PostgresConnection(raw)
         self._setup()
+        self.conn = PostgresConnection(raw, self._lock)
 
     def close(self) -> None:
         super().close()
@@ -280,14 +280,16 @@ class PostgresDatabase(Database):
 class PostgresConnection:
     """What repositories may call on `db.conn` (execute, executemany), translated."""
 
-    def __init__(self, raw: psycopg.Connection) -> None:
+    def __init__(self, raw: psycopg.Connection, lock: threading.RLock) -> None:
         self.raw = raw
+        self._lock = lock  # the database's: `db.conn.execute` waits for a transaction too
 
     def execute(self, sql: str, params: Params = ()) -> psycopg.Cursor:
-        return self.raw.execute(to_postgres(sql), _params(params))
+        with self._lock:
+            return self.raw.execute(to_postgres(sql), _params(params))
 
     def executemany(self, sql: str, rows: Sequence[Params]) -> None:
-        with self.raw.cursor() as cursor:
+        with self._lock, self.raw.cursor() as cursor:
             cursor.executemany(to_postgres(sql), [_params(row) for row in rows])
 
     def close(self) -> None:
