@@ -218,10 +218,17 @@ class Database:
         return [row["name"] for row in self.all(f"PRAGMA table_info({table})")]
 
     # -- off the event loop ------------------------------------------------------------------
+    #: SQLite answers from a local file in microseconds: a hop to another thread would cost
+    #: more than the query, so `run` calls it in place. PostgreSQL sets this to False.
+    run_inline = True
+
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """`await db.run(repo.method, arg)`: the call runs on this database's one thread, so
-        the event loop keeps serving updates while PostgreSQL answers. One thread keeps the
-        writes in the order they were asked for, as the single connection did before."""
+        """`await db.run(repo.method, arg)`: on PostgreSQL the call runs on this database's
+        one thread, so the event loop keeps serving updates while the server answers; one
+        thread keeps the writes in the order they were asked for, as the single connection
+        did before. On SQLite it runs in place."""
+        if self.run_inline:
+            return fn(*args, **kwargs)
         if self._executor is None:
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="database")
         call = functools.partial(fn, *args, **kwargs)
@@ -234,6 +241,7 @@ class PostgresDatabase(Database):
 
     dialect = "postgresql"
     _begin = "BEGIN"
+    run_inline = False
 
     def __init__(self, url: str) -> None:
         self.url = url

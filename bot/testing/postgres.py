@@ -49,7 +49,8 @@ def _bin_dir() -> Path:
 class ThrowawayServer:
     """Start with `start()`, get databases with `fresh()`, end with `stop()`."""
 
-    def __init__(self) -> None:
+    def __init__(self, durable: bool = False) -> None:
+        self.durable = durable  # fsync as in production (benchmarks); tests skip it for speed
         self.folder: Path | None = None
         self.admin_url = ""
         self._owned = False
@@ -79,10 +80,9 @@ class ThrowawayServer:
         data, port = self.folder / "data", random.randint(20000, 60000)
         initdb = [str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust"]
         self._run([*as_user, *initdb, "-E", "UTF8", "--locale=C", "--no-sync"])
-        options = (
-            f"-k {self.folder} -p {port} -c listen_addresses='' -c fsync=off"
-            " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-        )
+        options = f"-k {self.folder} -p {port} -c listen_addresses='' -c max_connections=200"
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         pg_ctl = [*as_user, str(bin_dir / "pg_ctl"), "-D", str(data)]
         self._run([*pg_ctl, "-o", options, "-l", str(self.folder / "log"), "-w", "start"])
         self._owned = True
