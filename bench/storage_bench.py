@@ -132,8 +132,7 @@ def write_results(args, rates, latencies, ratio: float) -> None:
         f"`python -m bench.storage_bench --rounds {args.rounds} --users {args.users}"
         f" --questions {args.questions}`",
         "",
-        "Provenance: "
-        + provenance(["bot/storage", "bot/telegram/persistence.py", "bench/storage_bench.py"]),
+        provenance(["bot/storage", "bot/telegram/persistence.py", "bench/storage_bench.py"]),
         "",
         f"{args.users} people ask {args.questions} FAQ questions each, at once, each"
         f" waiting for the answer before the next; PostgreSQL on {where} (Unix socket,"
