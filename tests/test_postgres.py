@@ -113,6 +113,20 @@ def test_a_failed_statement_inside_a_savepoint_keeps_the_transaction(postgres_ur
         db.close()
 
 
+def test_a_dropped_connection_is_replaced_at_the_next_query(postgres_url: str) -> None:
+    db = Database.open(postgres_url)
+    try:
+        pid = db.one("SELECT pg_backend_pid()")[0]
+        with psycopg.connect(postgres_url, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        with pytest.raises(psycopg.OperationalError):
+            db.one("SELECT 1")  # the query that meets the loss fails; it is not repeated
+        assert db.one("SELECT 1")[0] == 1
+        assert db.one("SELECT pg_backend_pid()")[0] != pid
+    finally:
+        db.close()
+
+
 def test_bytes_and_reserved_names_round_trip(database: Path | str) -> None:
     db = Database.open(database)
     try:

@@ -246,16 +246,12 @@ class PostgresDatabase(Database):
     def __init__(self, url: str) -> None:
         self.url = url
         self.path = Path(":memory:")  # no file: `scrub` and file checks have nothing to do
-        raw = psycopg.connect(url, autocommit=True, row_factory=_row_factory)
-        raw.adapters.register_dumper(bool, _BoolAsInt)
-        raw.adapters.register_loader("numeric", _NumericLoader)
-        raw.execute("SET TIME ZONE 'UTC'")
-        self.raw = raw
         self._setup()
-        self.conn = PostgresConnection(raw, self._lock)
+        self.conn = PostgresConnection(url, self._lock)
 
-    def close(self) -> None:
-        super().close()
+    @property
+    def raw(self) -> psycopg.Connection:
+        return self.conn.raw
 
     def scrub(self) -> None:
         """PostgreSQL reuses a deleted row's space at the next (auto)vacuum; nothing to do
@@ -266,7 +262,7 @@ class PostgresDatabase(Database):
         self.conn.execute("SELECT pg_advisory_xact_lock(?)", (MIGRATION_LOCK,))
 
     def _ddl(self, statement: str) -> None:
-        self.raw.execute(statement)
+        self.conn.raw.execute(statement)
 
     def tables(self) -> list[str]:
         rows = self.all(
@@ -286,18 +282,36 @@ class PostgresDatabase(Database):
 
 
 class PostgresConnection:
-    """What repositories may call on `db.conn` (execute, executemany), translated."""
+    """What repositories may call on `db.conn` (execute, executemany), translated.
 
-    def __init__(self, raw: psycopg.Connection, lock: threading.RLock) -> None:
-        self.raw = raw
+    A connection the server or the network dropped is replaced at the next call (the call
+    that met the failure raises, and is not repeated: a write may have committed before the
+    answer was lost, and repeating it could duplicate a report)."""
+
+    def __init__(self, url: str, lock: threading.RLock) -> None:
+        self.url = url
         self._lock = lock  # the database's: `db.conn.execute` waits for a transaction too
+        self.raw = self._connect()
+
+    def _connect(self) -> psycopg.Connection:
+        raw = psycopg.connect(self.url, autocommit=True, row_factory=_row_factory)
+        raw.adapters.register_dumper(bool, _BoolAsInt)
+        raw.adapters.register_loader("numeric", _NumericLoader)
+        raw.execute("SET TIME ZONE 'UTC'")
+        return raw
+
+    def _usable(self) -> psycopg.Connection:
+        if self.raw.closed or self.raw.broken:
+            log.warning("database connection lost; reconnecting")
+            self.raw = self._connect()
+        return self.raw
 
     def execute(self, sql: str, params: Params = ()) -> psycopg.Cursor:
         with self._lock:
-            return self.raw.execute(to_postgres(sql), _params(params))
+            return self._usable().execute(to_postgres(sql), _params(params))
 
     def executemany(self, sql: str, rows: Sequence[Params]) -> None:
-        with self._lock, self.raw.cursor() as cursor:
+        with self._lock, self._usable().cursor() as cursor:
             cursor.executemany(to_postgres(sql), [_params(row) for row in rows])
 
     def close(self) -> None:
