@@ -206,7 +206,8 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.telegram.application import run_bot
     from bot.telegram.startup import TokenRejected
 
-    open_database(settings).close()  # an unusable DATABASE_URL: one line, before anything
+    # An unusable DATABASE_URL: one line, before anything; an unreachable server: waited for.
+    open_database(settings, wait=True).close()
     try:
         run_bot(settings)
     except ConfigError as exc:  # e.g. a token Telegram rejects, a DESK_CHAT_ID that is no group

@@ -20,15 +20,16 @@ def reason(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
 
 
-def open_database(settings: Settings):
-    """The database, or a CliError naming the path and what is wrong with it."""
-    from bot.storage import Database
-    from bot.storage.database import DatabaseError
+def open_database(settings: Settings, wait: bool = False):
+    """The database, or a CliError naming the path and what is wrong with it. `wait`: a
+    PostgreSQL server that cannot be reached yet is waited for (the bot's start-up); the
+    tools give up at once."""
+    from bot.storage.database import DatabaseError, open_when_reachable
 
     # A PostgreSQL URL may carry a password: name the server by its variable only.
     path = "" if settings.uses_postgres else f" {settings.database_path}"
     try:
-        return Database.open(settings.database_target)
+        return open_when_reachable(settings.database_target, None if wait else 1)
     except (*DatabaseError, OSError) as exc:
         raise CliError(f"Cannot open the database{path} (DATABASE_URL): {reason(exc)}", 2) from None
 

@@ -23,6 +23,7 @@ from bot.storage.database import (
     PostgresDatabase,
     ddl_to_postgres,
     migrations,
+    open_when_reachable,
     to_postgres,
 )
 from bot.storage.lease import LeaseLost, PostgresLease, wait_for_lease
@@ -125,6 +126,27 @@ def test_a_dropped_connection_is_replaced_at_the_next_query(postgres_url: str) -
         assert db.one("SELECT pg_backend_pid()")[0] != pid
     finally:
         db.close()
+
+
+def test_start_up_waits_for_a_server_that_is_not_up_yet(postgres_url: str) -> None:
+    """Refused connections are retried with backoff, one log line each; the first that
+    succeeds opens the database. A wrong database name fails at once."""
+    waits: list[float] = []
+    attempts = iter([f"{postgres_url}&port=1", f"{postgres_url}&port=1", postgres_url])
+    real_open = Database.open
+
+    def flaky_open(target: str) -> Database:
+        return real_open(next(attempts))
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Database, "open", staticmethod(flaky_open))
+        db = open_when_reachable(postgres_url, sleep=waits.append)
+    db.close()
+    assert waits == [1.0, 2.0]
+    missing = postgres_url.replace("/bot_test_", "/no_such_db_")
+    with pytest.raises(psycopg.OperationalError, match="does not exist"):
+        open_when_reachable(missing, sleep=waits.append)
+    assert waits == [1.0, 2.0]
 
 
 def test_bytes_and_reserved_names_round_trip(database: Path | str) -> None:

@@ -30,6 +30,7 @@ import logging
 import re
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -233,6 +234,42 @@ class Database:
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="database")
         call = functools.partial(fn, *args, **kwargs)
         return await asyncio.get_running_loop().run_in_executor(self._executor, call)
+
+
+# -- waiting for the server at start ---------------------------------------------------------
+#: Connection failures that a wait cures (the server is starting, or the network is not up
+#: yet); anything else (a wrong password, a missing database) is a mistake to report at once.
+PERMANENT = ("authentication", "does not exist", "pg_hba.conf", "permission denied", "invalid")
+
+
+def open_when_reachable(
+    target: Path | str,
+    max_attempts: int | None = None,
+    sleep: Callable[[float], object] = time.sleep,
+    first: float = 1.0,
+    cap: float = 30.0,
+) -> Database:
+    """`Database.open`, retried with backoff while a PostgreSQL server cannot be reached (one
+    log line per attempt, without the URL); a SQLite file and a permanent error fail at once.
+    """
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            return Database.open(target)
+        except psycopg.OperationalError as exc:
+            text = " ".join(str(exc).split())
+            permanent = any(word in text.lower() for word in PERMANENT)
+            if permanent or (max_attempts is not None and attempt >= max_attempts):
+                raise
+            delay = min(cap, first * 2 ** (attempt - 1))
+            log.warning(
+                "database not reachable at start (attempt %d, %s); retrying in %.0f s",
+                attempt,
+                text[-160:],
+                delay,
+            )
+            sleep(delay)
 
 
 # -- PostgreSQL ------------------------------------------------------------------------------
