@@ -2,7 +2,8 @@
 database per test cloned from a migrated template (CREATE DATABASE … TEMPLATE is a file
 copy, far cheaper than running the migrations again).
 
-`TEST_DATABASE_URL` points at an existing server instead (its user needs CREATEDB). Without
+`TEST_DATABASE_URL` points at an existing server instead (its user needs CREATEDB); `PG_BIN`
+names the folder of initdb and pg_ctl when they are not in the usual place. Without
 either, `PostgresMissing` says why, and the PostgreSQL half of the tests skips, unless
 `REQUIRE_POSTGRES=1`, which CI sets so a missing server fails instead.
 
@@ -34,7 +35,10 @@ class PostgresMissing(RuntimeError):
 
 def _bin_dir() -> Path:
     if os.environ.get("PG_BIN"):
-        return Path(os.environ["PG_BIN"])
+        given = Path(os.environ["PG_BIN"])
+        if not (given / "initdb").exists():
+            raise PostgresMissing(f"no initdb in PG_BIN={given}")
+        return given
     found = sorted(
         Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parent.parent.name)
     )
