@@ -26,7 +26,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-TEMPLATE = "bot_template"
+TEMPLATE = f"bot_template_{os.getpid()}"  # one per session: sessions may share a server
 
 
 class PostgresMissing(RuntimeError):
@@ -106,6 +106,8 @@ class ThrowawayServer:
             )
 
     def stop(self) -> None:
+        if self.admin_url and not self._owned:  # someone else's server: leave it clean
+            self.drop(self.url(TEMPLATE))
         if self._owned:
             self._owned = False
             subprocess.run(self._stop_command, capture_output=True, check=False)
