@@ -175,6 +175,30 @@ def test_db_migrate_on_postgres(
         postgres_server.drop(url)
 
 
+def test_two_processes_migrating_at_once_apply_each_migration_once(
+    postgres_server: ThrowawayServer,
+) -> None:
+    url = postgres_server.fresh(migrated=False)
+    first, second = PostgresDatabase(url), PostgresDatabase(url)
+    try:
+        results: list[list[str]] = []
+        threads = [
+            threading.Thread(target=lambda d=d: results.append(d.migrate()))
+            for d in (first, second)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        names = [name for name, _ in migrations("postgresql")]
+        assert sorted(results[0] + results[1]) == sorted(names)  # each applied by one of them
+        assert first.one("SELECT COUNT(*) FROM schema_migrations")[0] == len(names)
+    finally:
+        first.close()
+        second.close()
+        postgres_server.drop(url)
+
+
 def _installation(path: Path) -> dict[str, int]:
     """A SQLite installation with data in many tables; its row counts."""
     db = Database.open(path)

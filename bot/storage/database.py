@@ -25,6 +25,7 @@ the loop (see docs/deploy.md).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import re
@@ -122,16 +123,22 @@ class Database:
     # -- migrations --------------------------------------------------------------------------
     def migrate(self) -> list[str]:
         """Apply every migration not applied yet; returns their names."""
-        self.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations ("
-            " name TEXT PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)"
-        )
+        with self.transaction() if self.dialect != "sqlite" else contextlib.nullcontext():
+            # PostgreSQL: two CREATE … IF NOT EXISTS at once can still collide; take turns.
+            self._lock_migrations()
+            self.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                " name TEXT PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)"
+            )
+        done = {row[0] for row in self.all("SELECT name FROM schema_migrations")}
         applied = []
         for name, sql in migrations(self.dialect):
+            if name in done:
+                continue  # the usual start: nothing to write, no write lock taken
             with self.transaction():
                 self._lock_migrations()
                 if self.one("SELECT 1 FROM schema_migrations WHERE name = ?", (name,)):
-                    continue
+                    continue  # another process applied it while this one waited
                 for statement in _statements(sql):
                     self._ddl(statement)
                 self.execute("INSERT INTO schema_migrations (name) VALUES (?)", (name,))
