@@ -149,6 +149,20 @@ def test_start_up_waits_for_a_server_that_is_not_up_yet(postgres_url: str) -> No
     assert waits == [1.0, 2.0]
 
 
+def test_a_report_waits_for_the_disk_other_writes_do_not(postgres_url: str) -> None:
+    """As SQLite's synchronous=NORMAL with FULL for a report's commit."""
+    from bot.storage.reports import fully_synced
+
+    db = Database.open(postgres_url)
+    try:
+        assert db.one("SHOW synchronous_commit")[0] == "off"
+        with fully_synced(db):
+            assert db.one("SHOW synchronous_commit")[0] == "on"
+        assert db.one("SHOW synchronous_commit")[0] == "off"
+    finally:
+        db.close()
+
+
 def test_bytes_and_reserved_names_round_trip(database: Path | str) -> None:
     db = Database.open(database)
     try:
