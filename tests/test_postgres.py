@@ -161,6 +161,11 @@ def test_a_report_waits_for_the_disk_other_writes_do_not(postgres_url: str) -> N
         assert db.one("SHOW synchronous_commit")[0] == "off"
     finally:
         db.close()
+    strict = Database.open(f"{postgres_url}&options=-csynchronous_commit%3Don")
+    try:
+        assert strict.one("SHOW synchronous_commit")[0] == "on"  # the operator's choice
+    finally:
+        strict.close()
 
 
 def test_bytes_and_reserved_names_round_trip(database: Path | str) -> None:

@@ -346,7 +346,8 @@ class PostgresConnection:
         # the server's own crash or a power cut may lose the last few hundred milliseconds of
         # commits instead of waiting for the disk at every one. A report (the write a person
         # is told about) is committed with synchronous_commit on (reports.fully_synced).
-        raw.execute("SET synchronous_commit = off")
+        if "synchronous_commit" not in self.url:  # the operator's own choice wins
+            raw.execute("SET synchronous_commit = off")
         return raw
 
     def _usable(self) -> psycopg.Connection:
