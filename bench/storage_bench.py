@@ -2,15 +2,16 @@
 
 The real Application runs against the Bot API emulator, once per backend, on the same
 machine: SQLite in a temporary file, PostgreSQL on a throw-away local server (the one the
-tests use; `--postgres URL` uses an existing database instead, which it must be allowed to
-fill; the throw-away server keeps PostgreSQL's default durability, fsync on, unlike the
-tests'). `--users` simulated people ask FAQ questions at once, each waiting for the answer
-before asking the next (closed loop), so the number is answers per second with every
-database write an answer makes: the user's row, the unanswered-question log, the
+tests use, but with fsync on; `--postgres URL` uses an existing database instead, which it
+must be allowed to fill). The bot's PostgreSQL connection commits as in production, with
+synchronous_commit off except for a report (docs/deploy.md), as SQLite runs with
+synchronous=NORMAL. `--users` simulated people ask FAQ questions at once, each waiting for
+the answer before asking the next (closed loop), so the number is answers per second with
+every database write an answer makes: the user's row, the unanswered-question log, the
 conversation and user state written after each update. Rounds alternate the backends so a
 busier moment of the shared machine does not favour one of them; the median round counts.
 
-    python -m bench.storage_bench                  # 4 rounds x 40 users x 10 questions
+    python -m bench.storage_bench --rounds 6       # 6 rounds x 40 users x 10 questions
     python -m bench.storage_bench --rounds 1 --users 10 --questions 5   # a quick look
 """
 
@@ -136,8 +137,9 @@ def write_results(args, rates, latencies, ratio: float) -> None:
         "",
         f"{args.users} people ask {args.questions} FAQ questions each, at once, each"
         f" waiting for the answer before the next; PostgreSQL on {where} (Unix socket,"
-        " default durability: fsync and synchronous commit on), SQLite in a temporary file."
-        " Rounds alternate the backends; the median round counts.",
+        " fsync on; the bot's connection commits as SQLite's synchronous=NORMAL does:"
+        " synchronous_commit off, on for a report), SQLite in a temporary file. Rounds"
+        " alternate the backends; the median round counts.",
         "",
         "| backend | answers/s (median) | every round | answer p50 / p95 |",
         "|---|---|---|---|",
