@@ -168,6 +168,24 @@ def test_a_report_waits_for_the_disk_other_writes_do_not(postgres_url: str) -> N
         strict.close()
 
 
+def test_the_metrics_read_from_either_database(database: Path | str) -> None:
+    """The scrape-time gauges (outbox backlog, missed deadlines, broadcast progress) run
+    their SQL on both backends; a failure would only log, so look for every family."""
+    from bot.telegram.metrics import DatabaseCollector
+
+    db = Database.open(database)
+    try:
+        seed_cases(db, 5, NOW)
+        names = {family.name for family in DatabaseCollector(db).collect()}
+        assert {
+            "bot_desk_outbox_backlog",
+            "bot_cases_past_ack_deadline",
+            "bot_broadcast_recipients",
+        } <= names
+    finally:
+        db.close()
+
+
 def test_bytes_and_reserved_names_round_trip(database: Path | str) -> None:
     db = Database.open(database)
     try:
