@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 from bot.config import Settings
 
@@ -55,8 +56,11 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_copy(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli_errors import CliError, reason
-    from bot.storage.database import Database, DatabaseError
+    from bot.storage.database import Database, DatabaseError, is_postgres
 
+    source_file = Path(str(args.source).removeprefix("sqlite:///"))
+    if not is_postgres(args.source) and not source_file.is_file():
+        raise CliError(f"No database at {source_file} (the source must exist)", 2)
     opened = []
     try:
         for label, target in (("source", args.source), ("target", args.target)):

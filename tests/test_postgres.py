@@ -276,6 +276,9 @@ def test_db_copy_moves_sqlite_to_postgres(
         assert main(["db", "copy", str(tmp_path / "bot.sqlite3"), target]) == 2
         assert "--replace" in capsys.readouterr().err
         assert main(["db", "copy", str(tmp_path / "bot.sqlite3"), target, "--replace"]) == 0
+        # a source that does not exist is not created empty and copied
+        assert main(["db", "copy", str(tmp_path / "nothing.sqlite3"), target, "--replace"]) == 2
+        assert not (tmp_path / "nothing.sqlite3").exists()
     finally:
         postgres_server.drop(target)
 
