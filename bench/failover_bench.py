@@ -47,8 +47,8 @@ from bench._provenance import provenance  # noqa: E402
 from bench.reports_bench import CODE, DETAILS, percentile  # noqa: E402
 from bot.core.broadcasts.model import Audience, ContentKind, MessageContent  # noqa: E402
 from bot.storage import Database  # noqa: E402
-from bot.storage.sealing import new_key_text  # noqa: E402
 from bot.storage.broadcasts import Broadcasts, Subscribers  # noqa: E402
+from bot.storage.sealing import new_key_text  # noqa: E402
 from bot.testing.fake_api import FakeBotAPI  # noqa: E402
 
 DESK = -1009000000001

@@ -176,6 +176,9 @@ def _parser() -> argparse.ArgumentParser:
     from bot.keys_cli import add_commands as add_keys_commands
 
     add_keys_commands(sub)
+    from bot.db_cli import add_commands as add_db_commands
+
+    add_db_commands(sub)
 
     i18n = sub.add_parser("i18n", help="translation catalogs")
     i18n_sub = i18n.add_subparsers(title="i18n commands", required=True)
@@ -229,7 +232,9 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 def _reporter_key_problem(settings: Settings) -> str | None:
     """An unusable DATABASE_URL or reporter key: one line, before anything starts. A first
     start creates the key file here (and seals rows an older version left plain)."""
-    db = open_database(settings)  # first: a bad DATABASE_URL is told before heavy imports
+    # First: a bad DATABASE_URL is one line before heavy imports; an unreachable server is
+    # waited for.
+    db = open_database(settings, wait=True)
     from bot.services import build_sealer
     from bot.storage.sealing import SealError
 
@@ -446,7 +451,7 @@ def cmd_content_inbox(args: argparse.Namespace, settings: Settings) -> int:
     from bot.core.faq.inbox import Question, draft_phrasings, group
     from bot.storage.repositories import Feedback, Unanswered
 
-    if not settings.database_path.exists():
+    if not settings.uses_postgres and not settings.database_path.exists():
         print(f"No database yet at {settings.database_path}", file=sys.stderr)
         return 2
     db = open_database(settings)

@@ -61,7 +61,7 @@ def _checker(settings: Settings):
     except (ContentError, RulesError, OSError) as exc:
         print(f"Content errors:\n{exc}", file=sys.stderr)
         return None, None
-    if settings.database_path.exists():
+    if settings.uses_postgres or settings.database_path.exists():
         from bot.storage.checks import ReportedIdentifiers
 
         database = _database(settings)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from bot.config import Settings
@@ -21,17 +20,18 @@ def reason(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
 
 
-def open_database(settings: Settings):
-    """The database, or a CliError naming the path and what is wrong with it."""
-    from bot.storage import Database
+def open_database(settings: Settings, wait: bool = False):
+    """The database, or a CliError naming the path and what is wrong with it. `wait`: a
+    PostgreSQL server that cannot be reached yet is waited for (the bot's start-up); the
+    tools give up at once."""
+    from bot.storage.database import DatabaseError, open_when_reachable
 
-    path = settings.database_path
+    # A PostgreSQL URL may carry a password: name the server by its variable only.
+    path = "" if settings.uses_postgres else f" {settings.database_path}"
     try:
-        return Database.open(path)
-    except (sqlite3.Error, OSError) as exc:
-        raise CliError(
-            f"Cannot open the database {path} (DATABASE_URL): {reason(exc)}", 2
-        ) from None
+        return open_when_reachable(settings.database_target, None if wait else 1)
+    except (*DatabaseError, OSError) as exc:
+        raise CliError(f"Cannot open the database{path} (DATABASE_URL): {reason(exc)}", 2) from None
 
 
 def check_encoding(settings: Settings) -> None:

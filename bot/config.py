@@ -68,6 +68,15 @@ class Settings:
         return self.admin_ids | self.broadcaster_ids
 
     @property
+    def uses_postgres(self) -> bool:
+        return self.database_url.startswith(("postgresql://", "postgres://"))
+
+    @property
+    def database_target(self) -> Path | str:
+        """What `Database.open` takes: the SQLite file, or the PostgreSQL URL as it is."""
+        return self.database_url if self.uses_postgres else self.database_path
+
+    @property
     def database_path(self) -> Path:
         """The SQLite file behind `DATABASE_URL` (`sqlite:///relative` or `sqlite:////abs`)."""
         return Path(self.database_url.removeprefix("sqlite:///"))
@@ -153,8 +162,13 @@ def _url(name: str, value: str | None) -> str | None:
 
 
 def _database_url(value: str) -> str:
+    if value.startswith(("postgresql://", "postgres://")):
+        return value
     if not value.startswith("sqlite:///") or value == "sqlite:///":
-        raise ConfigError("DATABASE_URL", "only sqlite:///path/to/file.sqlite3 is supported")
+        raise ConfigError(
+            "DATABASE_URL",
+            "use sqlite:///path/to/file.sqlite3 or postgresql://user@host/database",
+        )
     return value
 
 

@@ -50,11 +50,11 @@ def cmd_export_cases(args: argparse.Namespace, settings: Settings) -> int:
     from bot.storage.audit import EXPORT, DeskAudit
     from bot.storage.desks import DeskData
 
-    if not settings.database_path.exists():
+    if not settings.uses_postgres and not settings.database_path.exists():
         print(f"No database yet at {settings.database_path}", file=sys.stderr)
         return 2
     output = args.output or Path(f"cases-since-{args.since.isoformat()}.{args.format}")
-    db = Database.open(settings.database_path)
+    db = Database.open(settings.database_target)
     try:
         # nothing sealed yet and no key: no shown names to open, so no key is needed
         sealer = build_sealer(settings, db, create=False) if _needs_key(settings, db) else None

@@ -126,7 +126,7 @@ class Services:
     @classmethod
     def build(cls, settings: Settings, database: Database | None = None) -> Services:
         content = load_valid_content(Path(settings.content_dir))
-        db = database or Database.open(settings.database_path)
+        db = database or Database.open(settings.database_target)
         return cls(
             settings=settings,
             content=content,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.services import Services
 from bot.testing.fake_api import FakeBotAPI
 from bot.testing.harness import running_bot
+from bot.testing.postgres import PostgresMissing, ThrowawayServer
 
 ROOT = Path(__file__).resolve().parents[1]
 ADMIN_ID = 900
@@ -59,3 +60,35 @@ class Bot:
 async def bot(base_settings: Settings, tmp_path: Path) -> AsyncIterator[Bot]:
     async with running_bot(base_settings, tmp_path / "bot.sqlite3") as (api, services, app):
         yield Bot(api, services, app)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[ThrowawayServer]:
+    """One throw-away PostgreSQL server for the whole session (or TEST_DATABASE_URL's)."""
+    server = ThrowawayServer()
+    try:
+        server.start()
+    except PostgresMissing as exc:
+        server.stop()
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"REQUIRE_POSTGRES=1 but {exc}")
+        pytest.skip(f"PostgreSQL not available: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: ThrowawayServer) -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database for one test."""
+    url = postgres_server.fresh()
+    yield url
+    postgres_server.drop(url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """The database a test runs on, once per backend: a SQLite file, or a PostgreSQL URL.
+    `Database.open(database)` a second time opens the same data (a restart)."""
+    if request.param == "sqlite":
+        return tmp_path / "bot.sqlite3"
+    return request.getfixturevalue("postgres_url")

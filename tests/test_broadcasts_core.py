@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -205,10 +206,11 @@ def test_bad_broadcast_settings(name: str, value: str) -> None:
 
 # -- storage ---------------------------------------------------------------------------------
 @pytest.fixture
-def db(tmp_path: Path) -> Database:
-    database = Database.open(tmp_path / "bot.sqlite3")
-    yield database
-    database.close()
+def db(database: Path | str) -> Iterator[Database]:
+    """Each backend in turn (see `database` in conftest.py)."""
+    opened = Database.open(database)
+    yield opened
+    opened.close()
 
 
 def test_subscription_states(db: Database) -> None:

@@ -36,9 +36,11 @@ def checker() -> Checker:
 
 
 @pytest.fixture
-def services(base_settings: Settings, tmp_path: Path) -> Services:
-    settings = dataclasses.replace(base_settings, database_url=f"sqlite:///{tmp_path / 'b.db'}")
-    built = Services.build(settings, Database.open(tmp_path / "b.db"))
+def services(base_settings: Settings, database: Path | str) -> Services:
+    """Each backend in turn (see `database` in conftest.py)."""
+    url = database if isinstance(database, str) else f"sqlite:///{database}"
+    settings = dataclasses.replace(base_settings, database_url=url)
+    built = Services.build(settings, Database.open(database))
     built.report_outbox.clock = ShiftedClock()
     yield built
     built.db.close()
@@ -193,7 +195,7 @@ def test_an_alert_is_claimed_once_per_window(services: Services) -> None:
 
 def test_no_person_is_stored_with_a_check(services: Services) -> None:
     services.check_counts.record([PHONE])
-    columns = {r["name"] for r in services.db.all("PRAGMA table_info(check_counts)")}
+    columns = set(services.db.columns("check_counts"))
     assert columns == {"kind", "value", "bucket", "checks"}
 
 

@@ -41,13 +41,30 @@ def test_values_are_parsed() -> None:
     assert s.port == 8080
 
 
+def test_a_postgresql_url_is_taken_as_it_is() -> None:
+    url = "postgresql://bot:secret@db.example.org:5432/bot?sslmode=require"
+    s = Settings.from_env({"DATABASE_URL": url})
+    assert s.uses_postgres and s.database_target == url
+    assert not Settings.from_env({}).uses_postgres
+    assert Settings.from_env({}).database_target == Path("data/bot.sqlite3")
+
+
+def test_an_unreachable_postgresql_is_one_line_without_the_password() -> None:
+    url = "postgresql://bot:s3cretpw@127.0.0.1:1/bot?connect_timeout=2"
+    result = _run("content", "inbox", DATABASE_URL=url)
+    assert result.returncode == 2
+    assert "Cannot open the database (DATABASE_URL)" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "s3cretpw" not in result.stderr + result.stdout
+
+
 @pytest.mark.parametrize(
     ("name", "value"),
     [
         ("BOT_TOKEN", "not-a-token"),
         ("ADMIN_IDS", "1,two"),
         ("DESK_CHAT_ID", "desk"),
-        ("DATABASE_URL", "postgres://x"),
+        ("DATABASE_URL", "mysql://x"),
         ("CONTENT_DIR", "/no/such/dir"),
         ("LOG_LEVEL", "LOUD"),
         ("PORT", "70000"),

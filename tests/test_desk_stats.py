@@ -108,11 +108,11 @@ def test_a_prevented_case_without_a_number_counts_no_people() -> None:
 
 # -- the picture -----------------------------------------------------------------------------
 @pytest.fixture
-def seeded(tmp_path: Path) -> Services:
-    settings = Settings.from_env(
-        {"CONTENT_DIR": str(ROOT / "content"), "DATABASE_URL": f"sqlite:///{tmp_path}/b.sqlite3"}
-    )
-    services = Services.build(settings, Database.open(tmp_path / "b.sqlite3"))
+def seeded(database: Path | str) -> Services:
+    """Each backend in turn (see `database` in conftest.py)."""
+    url = database if isinstance(database, str) else f"sqlite:///{database}"
+    settings = Settings.from_env({"CONTENT_DIR": str(ROOT / "content"), "DATABASE_URL": url})
+    services = Services.build(settings, Database.open(database))
     clock = ShiftedClock()
     clock.offset = NOW - clock.now()
     services.report_outbox.clock = clock

@@ -47,7 +47,7 @@ def settings(base_settings: Settings) -> Settings:
 
 @asynccontextmanager
 async def bot_on(
-    settings: Settings, database: Path, api: FakeBotAPI, *, rate_limiter: bool = False
+    settings: Settings, database: Path | str, api: FakeBotAPI, *, rate_limiter: bool = False
 ) -> AsyncIterator[Bot]:
     """The real bot on `database` against a running emulator (shared across restarts)."""
     services = Services.build(emulator_settings(api, settings, database), Database.open(database))
@@ -65,8 +65,8 @@ async def api() -> AsyncIterator[FakeBotAPI]:
 
 
 @pytest.fixture
-async def bot(settings: Settings, api: FakeBotAPI, tmp_path: Path) -> AsyncIterator[Bot]:
-    async with bot_on(settings, tmp_path / "bot.sqlite3", api) as running:
+async def bot(settings: Settings, api: FakeBotAPI, database: Path | str) -> AsyncIterator[Bot]:
+    async with bot_on(settings, database, api) as running:
         yield running
 
 
@@ -392,9 +392,8 @@ async def test_other_errors_are_recorded_and_counted(bot: Bot) -> None:
 
 # -- restarts and priority -------------------------------------------------------------------
 async def test_resume_after_a_kill_without_duplicates_beyond_those_in_flight(
-    settings: Settings, api: FakeBotAPI, tmp_path: Path
+    settings: Settings, api: FakeBotAPI, database: Path | str
 ) -> None:
-    database = tmp_path / "bot.sqlite3"
     users = range(USER, USER + 40)
     slow = dataclasses.replace(settings, broadcast_rate=40)
     async with bot_on(slow, database, api) as bot:
@@ -425,9 +424,8 @@ async def test_resume_after_a_kill_without_duplicates_beyond_those_in_flight(
 
 
 async def test_clean_restart_resumes_without_any_duplicate(
-    settings: Settings, api: FakeBotAPI, tmp_path: Path
+    settings: Settings, api: FakeBotAPI, database: Path | str
 ) -> None:
-    database = tmp_path / "bot.sqlite3"
     users = range(USER, USER + 30)
     slow = dataclasses.replace(settings, broadcast_rate=40)
     async with bot_on(slow, database, api) as bot:
@@ -443,12 +441,12 @@ async def test_clean_restart_resumes_without_any_duplicate(
 
 
 async def test_deleting_my_data_forgets_my_deliveries_and_stops_the_running_one(
-    settings: Settings, api: FakeBotAPI, tmp_path: Path
+    settings: Settings, api: FakeBotAPI, database: Path | str
 ) -> None:
     slow = dataclasses.replace(settings, broadcast_rate=10)
     users = range(USER, USER + 30)
     first, last = users[0], users[-1]
-    async with bot_on(slow, tmp_path / "bot.sqlite3", api) as bot:
+    async with bot_on(slow, database, api) as bot:
         subscribe(bot, users)
         control = await compose(bot)
         await choose(bot, control, "bc:all")
@@ -471,13 +469,13 @@ async def test_deleting_my_data_forgets_my_deliveries_and_stops_the_running_one(
 
 
 async def test_a_question_is_answered_while_a_broadcast_runs(
-    settings: Settings, api: FakeBotAPI, tmp_path: Path
+    settings: Settings, api: FakeBotAPI, database: Path | str
 ) -> None:
     """With the production rate limiter and Telegram's limits enforced by the emulator."""
     slow = dataclasses.replace(settings, broadcast_rate=25)
     users = range(USER, USER + 50)
     asker = USER - 1
-    async with bot_on(slow, tmp_path / "bot.sqlite3", api, rate_limiter=True) as bot:
+    async with bot_on(slow, database, api, rate_limiter=True) as bot:
         subscribe(bot, users)
         api.private_chat(asker, language_code="en")
         control = await compose(bot)

@@ -48,8 +48,8 @@ def settings(free_settings: Settings) -> Settings:  # noqa: F811
 
 
 @pytest.fixture
-async def bot(settings: Settings, api: FakeBotAPI, tmp_path: Path):  # noqa: F811
-    async with bot_on(settings, tmp_path / "bot.sqlite3", api) as running:
+async def bot(settings: Settings, api: FakeBotAPI, database: Path | str):  # noqa: F811
+    async with bot_on(settings, database, api) as running:
         yield running
 
 
@@ -122,9 +122,9 @@ async def test_free_broadcast_sends_never_carry_allow_paid_broadcast(bot: Bot) -
 async def test_without_the_setting_there_is_no_paid_choice(
     free_settings: Settings,  # noqa: F811
     api: FakeBotAPI,  # noqa: F811
-    tmp_path: Path,
+    database: Path | str,
 ) -> None:
-    async with bot_on(free_settings, tmp_path / "bot.sqlite3", api) as bot:
+    async with bot_on(free_settings, database, api) as bot:
         subscribe(bot, range(USER, USER + 3))
         summary = await to_preview(bot)
         assert "Stars" not in text_of(summary)
@@ -134,9 +134,8 @@ async def test_without_the_setting_there_is_no_paid_choice(
 async def test_paid_broadcast_resumes_after_a_kill_still_paid_without_extra_duplicates(
     settings: Settings,
     api: FakeBotAPI,  # noqa: F811
-    tmp_path: Path,
+    database: Path | str,
 ) -> None:
-    database = tmp_path / "bot.sqlite3"
     users = range(USER, USER + 60)
     slow = dataclasses.replace(settings, broadcast_paid_rate=60)
     async with bot_on(slow, database, api) as bot:

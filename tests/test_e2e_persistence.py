@@ -66,7 +66,9 @@ async def api() -> AsyncIterator[FakeBotAPI]:
 
 
 @asynccontextmanager
-async def killed_at_exit(settings: Settings, database: Path, api: FakeBotAPI) -> AsyncIterator[Bot]:
+async def killed_at_exit(
+    settings: Settings, database: Path | str, api: FakeBotAPI
+) -> AsyncIterator[Bot]:
     """The real bot on `database`; on exit it stops without writing its persistence."""
     services = Services.build(emulator_settings(api, settings, database), Database.open(database))
     try:
@@ -132,9 +134,8 @@ STEPS: list[tuple[str, Step]] = [
 
 @pytest.mark.parametrize("killed_at", [name for name, _step in STEPS])
 async def test_killed_at_any_step_of_the_form_the_form_continues(
-    killed_at: str, settings: Settings, api: FakeBotAPI, tmp_path: Path
+    killed_at: str, settings: Settings, api: FakeBotAPI, database: Path | str
 ) -> None:
-    database = tmp_path / "bot.sqlite3"
     names = [name for name, _step in STEPS]
     at = names.index(killed_at)
     async with killed_at_exit(settings, database, api):
@@ -155,9 +156,8 @@ async def test_killed_at_any_step_of_the_form_the_form_continues(
 
 # -- the other conversations ----------------------------------------------------------------
 async def test_killed_while_cek_waits_for_the_text_it_checks_the_next_message(
-    settings: Settings, api: FakeBotAPI, tmp_path: Path
+    settings: Settings, api: FakeBotAPI, database: Path | str
 ) -> None:
-    database = tmp_path / "bot.sqlite3"
     async with killed_at_exit(settings, database, api):
         await say(api, REPORTER, "/cek")
     async with killed_at_exit(settings, database, api):
@@ -168,9 +168,8 @@ async def test_killed_while_cek_waits_for_the_text_it_checks_the_next_message(
 
 
 async def test_killed_while_langganan_asks_the_province_the_typed_province_is_taken(
-    settings: Settings, api: FakeBotAPI, tmp_path: Path
+    settings: Settings, api: FakeBotAPI, database: Path | str
 ) -> None:
-    database = tmp_path / "bot.sqlite3"
     async with killed_at_exit(settings, database, api):
         await say(api, REPORTER, "/langganan")
     async with killed_at_exit(settings, database, api) as bot:
@@ -180,9 +179,8 @@ async def test_killed_while_langganan_asks_the_province_the_typed_province_is_ta
 
 
 async def test_killed_while_kantor_asks_the_province_the_offices_are_listed(
-    settings: Settings, api: FakeBotAPI, tmp_path: Path
+    settings: Settings, api: FakeBotAPI, database: Path | str
 ) -> None:
-    database = tmp_path / "bot.sqlite3"
     async with killed_at_exit(settings, database, api):
         await say(api, REPORTER, "/kantor")
     async with killed_at_exit(settings, database, api):
@@ -191,9 +189,8 @@ async def test_killed_while_kantor_asks_the_province_the_offices_are_listed(
 
 
 async def test_killed_while_composing_a_broadcast_the_draft_is_kept(
-    settings: Settings, api: FakeBotAPI, tmp_path: Path
+    settings: Settings, api: FakeBotAPI, database: Path | str
 ) -> None:
-    database = tmp_path / "bot.sqlite3"
     async with killed_at_exit(settings, database, api) as bot:
         bot.services.subscribers.subscribe(REPORTER, "id")
         control = await compose(bot)
@@ -206,9 +203,8 @@ async def test_killed_while_composing_a_broadcast_the_draft_is_kept(
 
 
 async def test_a_conversation_whose_timeout_passed_while_down_is_not_resumed(
-    settings: Settings, api: FakeBotAPI, tmp_path: Path
+    settings: Settings, api: FakeBotAPI, database: Path | str
 ) -> None:
-    database = tmp_path / "bot.sqlite3"
     async with killed_at_exit(settings, database, api):
         await say(api, REPORTER, "/langganan")
     db = Database.open(database)
@@ -221,9 +217,8 @@ async def test_a_conversation_whose_timeout_passed_while_down_is_not_resumed(
 
 
 async def test_a_resumed_conversation_still_times_out_when_its_time_is_up(
-    settings: Settings, api: FakeBotAPI, tmp_path: Path
+    settings: Settings, api: FakeBotAPI, database: Path | str
 ) -> None:
-    database = tmp_path / "bot.sqlite3"
     async with killed_at_exit(settings, database, api):
         await say(api, REPORTER, "/langganan")
     db = Database.open(database)
@@ -236,9 +231,8 @@ async def test_a_resumed_conversation_still_times_out_when_its_time_is_up(
 
 
 async def test_a_form_that_timed_out_while_down_offers_the_saved_draft(
-    settings: Settings, api: FakeBotAPI, tmp_path: Path
+    settings: Settings, api: FakeBotAPI, database: Path | str
 ) -> None:
-    database = tmp_path / "bot.sqlite3"
     async with killed_at_exit(settings, database, api):
         prompt = await say(api, REPORTER, "/lapor")
         prompt = await _category(api, prompt)
@@ -253,9 +247,8 @@ async def test_a_form_that_timed_out_while_down_offers_the_saved_draft(
 
 
 async def test_deleting_my_data_in_the_middle_of_the_form_ends_it(
-    settings: Settings, api: FakeBotAPI, tmp_path: Path
+    settings: Settings, api: FakeBotAPI, database: Path | str
 ) -> None:
-    database = tmp_path / "bot.sqlite3"
     async with killed_at_exit(settings, database, api) as bot:
         prompt = await say(api, REPORTER, "/lapor")
         prompt = await _category(api, prompt)

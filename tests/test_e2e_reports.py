@@ -73,7 +73,7 @@ async def api() -> AsyncIterator[FakeBotAPI]:
 
 
 @asynccontextmanager
-async def bot_on(settings: Settings, database: Path, api: FakeBotAPI) -> AsyncIterator[Bot]:
+async def bot_on(settings: Settings, database: Path | str, api: FakeBotAPI) -> AsyncIterator[Bot]:
     """The real bot on `database`; the emulator outlives it, so restarts can be played."""
     services = Services.build(emulator_settings(api, settings, database), Database.open(database))
     services.report_outbox.clock = ShiftedClock()
@@ -85,8 +85,8 @@ async def bot_on(settings: Settings, database: Path, api: FakeBotAPI) -> AsyncIt
 
 
 @pytest.fixture
-async def bot(settings: Settings, api: FakeBotAPI, tmp_path: Path) -> AsyncIterator[Bot]:
-    async with bot_on(settings, tmp_path / "bot.sqlite3", api) as running:
+async def bot(settings: Settings, api: FakeBotAPI, database: Path | str) -> AsyncIterator[Bot]:
+    async with bot_on(settings, database, api) as running:
         yield running
 
 
@@ -401,9 +401,8 @@ async def test_a_desk_429_does_not_hold_back_a_reporters_case_code(bot: Bot) -> 
 
 
 async def test_killed_while_sending_then_restarted_the_report_arrives(
-    settings: Settings, api: FakeBotAPI, tmp_path: Path
+    settings: Settings, api: FakeBotAPI, database: Path | str
 ) -> None:
-    database = tmp_path / "bot.sqlite3"
     async with bot_on(settings, database, api) as bot:
         api.delay("sendMessage", 30, chat_id=DESK)  # the card is sent, the answer never comes
         code = await submit_report(api, REPORTER)
@@ -424,9 +423,8 @@ async def test_killed_while_sending_then_restarted_the_report_arrives(
 
 
 async def test_killed_while_the_desk_was_down_then_restarted_delivers_once(
-    settings: Settings, api: FakeBotAPI, tmp_path: Path
+    settings: Settings, api: FakeBotAPI, database: Path | str
 ) -> None:
-    database = tmp_path / "bot.sqlite3"
     async with bot_on(settings, database, api) as bot:
         api.fail("sendMessage", 502, chat_id=DESK, count=None)
         codes = [await submit_report(api, REPORTER) for _ in range(2)]
@@ -612,10 +610,10 @@ async def test_forged_and_stale_buttons_get_a_short_answer_and_change_nothing(bo
 
 
 async def test_the_daily_limit_is_kind_and_firm(
-    settings: Settings, api: FakeBotAPI, tmp_path: Path
+    settings: Settings, api: FakeBotAPI, database: Path | str
 ) -> None:
     limited = dataclasses.replace(settings, report_daily_limit=2)
-    async with bot_on(limited, tmp_path / "bot.sqlite3", api) as bot:
+    async with bot_on(limited, database, api) as bot:
         for _ in range(2):
             await submit_report(api, REPORTER, Answers(photo_caption=None, note=None))
         refusal = await say(api, REPORTER, "/lapor")
@@ -710,9 +708,8 @@ async def test_cancel_leaves_nothing_behind(bot: Bot) -> None:
 
 
 async def test_a_restart_in_the_middle_of_a_report_loses_nothing(
-    settings: Settings, api: FakeBotAPI, tmp_path: Path
+    settings: Settings, api: FakeBotAPI, database: Path | str
 ) -> None:
-    database = tmp_path / "bot.sqlite3"
     async with bot_on(settings, database, api):
         prompt = await say(api, REPORTER, "/lapor")
         prompt = await press(api, REPORTER, prompt, "rp:cat:abroad")

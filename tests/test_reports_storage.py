@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,11 +23,13 @@ USER = 42
 
 
 @pytest.fixture
-def svc(tmp_path: Path) -> Services:
+def svc(database: Path | str) -> Iterator[Services]:
+    """Services over each backend in turn (see `database` in conftest.py)."""
     settings = Settings(content_dir=ROOT / "content", desk_chat_id=-100)
-    services = Services.build(settings, Database.open(tmp_path / "bot.sqlite3"))
+    services = Services.build(settings, Database.open(database))
     services.report_outbox.clock = ShiftedClock()
-    return services
+    yield services
+    services.db.close()
 
 
 def draft(details: str = "Calo Budi 0812-3456-7890 minta uang, PT Maju Jaya") -> Draft:

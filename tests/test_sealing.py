@@ -152,9 +152,11 @@ def test_starting_the_bot_with_a_wrong_key_is_one_line_and_exit_2(
 def plain_database(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A database as versions before migration 0010 left it, with one reporter in every
     table that named them in plain text."""
-    real = database._migrations
+    real = database.migrations
     with monkeypatch.context() as m:
-        m.setattr(database, "_migrations", lambda: [x for x in real() if x[0] < "0010"])
+        m.setattr(
+            database, "migrations", lambda *a, **k: [x for x in real(*a, **k) if x[0] < "0010"]
+        )
         db = Database.open(path)
     shown = {"user_id": OLD_ID, "name": OLD_NAME, "username": OLD_HANDLE, "phone": None}
     now = "2026-12-01T10:00:00+00:00"

@@ -172,7 +172,7 @@ class Broadcasts:
     ) -> int:
         cursor = self.db.execute(
             "INSERT INTO broadcasts (author_id, author_language, content, audience, "
-            "scheduled_at, channel_state, paid) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "scheduled_at, channel_state, paid) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (
                 author_id,
                 author_language,
@@ -183,7 +183,7 @@ class Broadcasts:
                 int(paid),
             ),
         )
-        return int(cursor.lastrowid or 0)
+        return int(cursor.fetchone()[0])
 
     def get(self, broadcast_id: int) -> Broadcast | None:
         row = self.db.one("SELECT * FROM broadcasts WHERE id = ?", (broadcast_id,))
@@ -229,8 +229,9 @@ class Broadcasts:
                 return 0
             where, params = _audience_sql(found.audience)
             self.db.execute(
-                "INSERT OR IGNORE INTO broadcast_recipients (broadcast_id, user_id, language) "
-                f"SELECT ?, user_id, language FROM subscribers WHERE {where} ORDER BY user_id",
+                "INSERT INTO broadcast_recipients (broadcast_id, user_id, language) "
+                f"SELECT ?, user_id, language FROM subscribers WHERE {where} ORDER BY user_id "
+                "ON CONFLICT DO NOTHING",
                 (broadcast_id, *params),
             )
             self.db.execute(

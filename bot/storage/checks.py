@@ -39,11 +39,11 @@ class AgencyRegister:
         with self.db.transaction():
             cursor = self.db.execute(
                 "INSERT INTO agency_imports (source, as_of, file_name, agencies, imported_at) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?) RETURNING id",
                 (source, as_of.isoformat(), file_name, len(agencies), to_text(self.clock.now())),
             )
-            batch_id = int(cursor.lastrowid)
-            self.db.conn.executemany(
+            batch_id = int(cursor.fetchone()[0])
+            self.db.executemany(
                 "INSERT INTO agencies (import_id, name, licence_number, valid_until, address) "
                 "VALUES (?, ?, ?, ?, ?)",
                 [(batch_id, *_row(agency)) for agency in agencies],
@@ -138,7 +138,8 @@ class CheckCounts:
             for item in {(i.kind.value, i.value): i for i in identifiers}.values():
                 self.db.execute(
                     "INSERT INTO check_counts (kind, value, bucket, checks) VALUES (?, ?, ?, 1) "
-                    "ON CONFLICT (kind, value, bucket) DO UPDATE SET checks = checks + 1",
+                    "ON CONFLICT (kind, value, bucket) DO UPDATE SET "
+                    "checks = check_counts.checks + 1",
                     (item.kind.value, item.value, bucket),
                 )
                 total = self.db.one(

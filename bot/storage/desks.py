@@ -42,7 +42,7 @@ class DeskData:
         if desk_chat_id is not None:
             sql += " AND r.desk_chat_id = ?"
             params.append(desk_chat_id)
-        return [_case_row(row) for row in self.db.conn.execute(sql, params)]
+        return [_case_row(row) for row in self.db.execute(sql, params)]
 
     def export_rows(self, since: dt.date, desk_chat_id: int | None = None) -> Iterator[ExportRow]:
         sql = (
@@ -55,7 +55,7 @@ class DeskData:
         if desk_chat_id is not None:
             sql += " AND r.desk_chat_id = ?"
             params.append(desk_chat_id)
-        for row in self.db.conn.execute(sql + " ORDER BY r.id", params):
+        for row in self.db.execute(sql + " ORDER BY r.id", params):
             yield _export_row(row, self.sealer)
 
     def claim_digest(self, week: dt.date, enqueue) -> bool:
@@ -76,12 +76,12 @@ class DeskData:
         with self.db.transaction() as conn:
             conn.execute(
                 "INSERT INTO check_verdicts (day, verdict, checks) VALUES (?, ?, 1)"
-                " ON CONFLICT (day, verdict) DO UPDATE SET checks = checks + 1",
+                " ON CONFLICT (day, verdict) DO UPDATE SET checks = check_verdicts.checks + 1",
                 (day, verdict),
             )
 
     def verdicts(self, since: dt.date) -> list[tuple[str, int]]:
-        rows = self.db.conn.execute(
+        rows = self.db.execute(
             "SELECT verdict, SUM(checks) FROM check_verdicts WHERE day >= ?"
             " GROUP BY verdict ORDER BY SUM(checks) DESC",
             (since.isoformat(),),
@@ -91,7 +91,7 @@ class DeskData:
     def top_checked(self, limit: int = 5) -> list[tuple[str, str, int]]:
         """The identifiers (phones, accounts, agencies) checked most often in the early-warning
         window (check counts are kept only that long): counts only, never who checked."""
-        bucket_rows = self.db.conn.execute(
+        bucket_rows = self.db.execute(
             "SELECT kind, value, SUM(checks) AS n FROM check_counts"
             " GROUP BY kind, value ORDER BY n DESC, kind, value LIMIT ?",
             (limit,),

@@ -59,7 +59,8 @@ class WindowKeys:
             return bytes(row[0])
         key = secrets.token_bytes(KEY_BYTES)
         self.db.execute(
-            "INSERT OR IGNORE INTO pseudonym_keys (purpose, window, key) VALUES (?, ?, ?)",
+            "INSERT INTO pseudonym_keys (purpose, window, key) VALUES (?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
             (self.purpose, window, key),
         )
         row = self.db.one(
@@ -103,7 +104,7 @@ class SeenChecks:
                 ):
                     return False
             self.db.execute(
-                "INSERT OR IGNORE INTO check_seen (window, tag) VALUES (?, ?)",
+                "INSERT INTO check_seen (window, tag) VALUES (?, ?) ON CONFLICT DO NOTHING",
                 (now, keys.tag(now, user_id, kind, value)),
             )
         return True

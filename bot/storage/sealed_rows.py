@@ -243,7 +243,8 @@ def seal_plain_rows(db: Database, sealer: Sealer) -> int:
         for move in (_links, _shown_names, _drafts, _users, _user_state, _conversations):
             count += move(db, sealer)
     if count:
-        db.execute("VACUUM")
+        if db.dialect == "sqlite":  # PostgreSQL reclaims old row versions by autovacuum
+            db.execute("VACUUM")
         db.scrub()
         log.info("sealed %d plain row(s) from before sealing", count)
     return count

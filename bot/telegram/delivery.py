@@ -118,6 +118,9 @@ class DeliveryWorker:
     ) -> None:
         self.services = services
         self.repo = services.broadcasts
+        # Every query of the loop below goes through `db.run`: on PostgreSQL it runs on the
+        # database's thread, so a round trip never holds up the replies on the event loop.
+        self.db = services.db
         self.bot = bot
         self.presenter = presenter
         self.config = config
@@ -164,7 +167,7 @@ class DeliveryWorker:
     # -- the loop ----------------------------------------------------------------------------
     async def _run(self) -> None:
         while not self._stopping:
-            broadcast = self.repo.next_due(datetime.now(UTC))
+            broadcast = await self.db.run(self.repo.next_due, datetime.now(UTC))
             if broadcast is None:
                 await self._idle()
                 continue
@@ -176,7 +179,7 @@ class DeliveryWorker:
 
     async def _idle(self, longest: float | None = None) -> None:
         timeout = longest or self.config.idle_seconds
-        due = self.repo.next_scheduled_time()
+        due = await self.db.run(self.repo.next_scheduled_time)
         if due is not None:
             timeout = min(timeout, max(0.05, (due - datetime.now(UTC)).total_seconds()))
         with contextlib.suppress(TimeoutError):
@@ -185,9 +188,9 @@ class DeliveryWorker:
 
     async def _deliver(self, broadcast: Broadcast) -> None:
         if broadcast.state is BroadcastState.SCHEDULED:
-            total = self.repo.start(broadcast.id)
+            total = await self.db.run(self.repo.start, broadcast.id)
             log.info("broadcast %d: started, %d recipients", broadcast.id, total)
-        counts = self.repo.counts(broadcast.id)
+        counts = await self.db.run(self.repo.counts, broadcast.id)
         run = self._new_run(broadcast, counts.processed)
         await self._cross_post(run)
         reporter = asyncio.create_task(self._report_progress(run))
@@ -234,7 +237,9 @@ class DeliveryWorker:
 
     async def _pending(self, run: Run) -> AsyncIterator[Recipient]:
         after = 0
-        while rows := self.repo.pending(run.broadcast.id, after, self.config.batch):
+        while rows := await self.db.run(
+            self.repo.pending, run.broadcast.id, after, self.config.batch
+        ):
             for recipient in rows:
                 after = recipient.user_id
                 if recipient.user_id not in run.in_flight:
@@ -263,7 +268,7 @@ class DeliveryWorker:
         if gap > 0:
             await asyncio.sleep(gap)
         broadcast_id, user_id = run.broadcast.id, recipient.user_id
-        if not self.repo.mark_sending(broadcast_id, user_id):
+        if not await self.db.run(self.repo.mark_sending, broadcast_id, user_id):
             return  # no longer a recipient: they deleted their data meanwhile
         pacing.broadcasted.record(user_id)
         try:
@@ -275,34 +280,34 @@ class DeliveryWorker:
                 paid=run.paid,
             )
         except Exception as error:  # classified below; CancelledError is not caught
-            self._failed(run, recipient, error)
+            await self._failed(run, recipient, error)
         else:
-            self.repo.mark_sent(broadcast_id, user_id, message.message_id)
+            await self.db.run(self.repo.mark_sent, broadcast_id, user_id, message.message_id)
 
-    def _failed(self, run: Run, recipient: Recipient, error: Exception) -> None:
+    async def _failed(self, run: Run, recipient: Recipient, error: Exception) -> None:
         broadcast_id, user_id = run.broadcast.id, recipient.user_id
         if isinstance(error, RetryAfter):
             run.pacer.flood_wait(_retry_seconds(error))
-            self._retry(run, recipient, f"429: {error}")
+            await self._retry(run, recipient, f"429: {error}")
         elif isinstance(error, Forbidden) or (
             isinstance(error, BadRequest) and _unreachable(error)
         ):
-            self.repo.mark_blocked(broadcast_id, user_id, str(error))
-            self.services.subscribers.mark_blocked(user_id)
+            await self.db.run(self.repo.mark_blocked, broadcast_id, user_id, str(error))
+            await self.db.run(self.services.subscribers.mark_blocked, user_id)
         elif _not_sent(error):
             run.pacer.pause(min(2.0**recipient.attempts, 30.0))
-            self._retry(run, recipient, str(error))
+            await self._retry(run, recipient, str(error))
         else:
             if not isinstance(error, (TimedOut, NetworkError, BadRequest)):
                 log.exception("broadcast %d: unexpected error", broadcast_id, exc_info=error)
-            self.repo.mark_failed(broadcast_id, user_id, _describe(error))
+            await self.db.run(self.repo.mark_failed, broadcast_id, user_id, _describe(error))
 
-    def _retry(self, run: Run, recipient: Recipient, error: str) -> None:
+    async def _retry(self, run: Run, recipient: Recipient, error: str) -> None:
         """Definitely not delivered: queue again (up to max_attempts)."""
         if recipient.attempts + 1 >= self.config.max_attempts:
-            self.repo.mark_failed(run.broadcast.id, recipient.user_id, error)
+            await self.db.run(self.repo.mark_failed, run.broadcast.id, recipient.user_id, error)
             return
-        self.repo.requeue(run.broadcast.id, recipient.user_id, error)
+        await self.db.run(self.repo.requeue, run.broadcast.id, recipient.user_id, error)
         again = dataclasses.replace(recipient, attempts=recipient.attempts + 1)
         run.retry.append(again)
 
@@ -311,15 +316,15 @@ class DeliveryWorker:
         broadcast, channel = run.broadcast, self.config.channel_id
         if channel is None or broadcast.channel_state not in ("queued", "sending"):
             return
-        self.repo.set_channel_state(broadcast.id, "sending")
+        await self.db.run(self.repo.set_channel_state, broadcast.id, "sending")
         try:
             await run.pacer.next_turn()
             await send_content(self.bot, channel, broadcast.content)
         except Exception as error:
             log.warning("broadcast %d: cross-post failed: %s", broadcast.id, error)
-            self.repo.set_channel_state(broadcast.id, "failed", str(error))
+            await self.db.run(self.repo.set_channel_state, broadcast.id, "failed", str(error))
         else:
-            self.repo.set_channel_state(broadcast.id, "sent")
+            await self.db.run(self.repo.set_channel_state, broadcast.id, "sent")
 
     async def _report_progress(self, run: Run) -> None:
         while True:
@@ -327,10 +332,10 @@ class DeliveryWorker:
             await self._edit_progress(run, final=False)
 
     async def _edit_progress(self, run: Run, final: bool) -> None:
-        broadcast = self.repo.get(run.broadcast.id) or run.broadcast
+        broadcast = await self.db.run(self.repo.get, run.broadcast.id) or run.broadcast
         if broadcast.progress_chat_id is None or broadcast.progress_message_id is None:
             return
-        counts = self.repo.counts(broadcast.id)
+        counts = await self.db.run(self.repo.counts, broadcast.id)
         eta = None if final else self._eta(run, counts)
         with contextlib.suppress(Exception):
             await self.services.pacing.budget.background()
@@ -349,11 +354,11 @@ class DeliveryWorker:
     async def _finish(self, run: Run) -> None:
         broadcast_id = run.broadcast.id
         if broadcast_id not in self._cancelled:
-            self.repo.finish(broadcast_id)
+            await self.db.run(self.repo.finish, broadcast_id)
         self._cancelled.discard(broadcast_id)
         await self._edit_progress(run, final=True)
-        broadcast = self.repo.get(broadcast_id) or run.broadcast
-        counts = self.repo.counts(broadcast_id)
+        broadcast = await self.db.run(self.repo.get, broadcast_id) or run.broadcast
+        counts = await self.db.run(self.repo.counts, broadcast_id)
         log.info("broadcast %d: %s, %s", broadcast_id, broadcast.state, counts)
         with contextlib.suppress(Exception):
             await self.bot.send_message(

@@ -16,17 +16,19 @@ from telegram.ext import Application
 from bot.config import Settings
 from bot.services import Services
 from bot.storage import Database
+from bot.storage.database import is_postgres
 from bot.telegram.application import build_application
 from bot.testing.fake_api import FakeBotAPI
 
 
-def emulator_settings(api: FakeBotAPI, base: Settings, database: Path) -> Settings:
-    """`base` with the emulator's token and URL and the given database file."""
+def emulator_settings(api: FakeBotAPI, base: Settings, database: Path | str) -> Settings:
+    """`base` with the emulator's token and URL and the given database (a SQLite file or a
+    postgresql:// URL)."""
     return dataclasses.replace(
         base,
         bot_token=api.token,
         telegram_base_url=api.base_url,
-        database_url=f"sqlite:///{database}",
+        database_url=database if is_postgres(database) else f"sqlite:///{database}",
     )
 
 
@@ -60,7 +62,7 @@ async def running_application(
 
 @asynccontextmanager
 async def running_bot(
-    base: Settings, database: Path, api: FakeBotAPI | None = None
+    base: Settings, database: Path | str, api: FakeBotAPI | None = None
 ) -> AsyncIterator[tuple[FakeBotAPI, Services, Application]]:
     """The emulator, the services over `database`, and the polling application, all started."""
     owns_api = api is None

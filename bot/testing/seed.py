@@ -44,7 +44,7 @@ def seed_cases(db: Database, count: int, now: dt.datetime, days: int = 56, seed:
             cursor = conn.execute(
                 "INSERT INTO reports (code, category, urgent, province, details, status,"
                 " outcome, outcome_people, created_at, ack_due_at, closed_at, desk_chat_id)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     f"LP-T{n:05d}",
                     rng.choices(CATEGORIES, CATEGORY_WEIGHTS)[0],
@@ -64,7 +64,7 @@ def seed_cases(db: Database, count: int, now: dt.datetime, days: int = 56, seed:
                 conn.execute(
                     "INSERT INTO report_status_history (report_id, status, changed_by,"
                     " changed_at) VALUES (?, 'ack', 'desk', ?)",
-                    (cursor.lastrowid, to_text(first_ack)),
+                    (cursor.fetchone()[0], to_text(first_ack)),
                 )
 
 

@@ -11,7 +11,7 @@ from bot.core.reports.case_status import DeadlineRules, Outcome, Status, can_cha
 from bot.core.reports.draft import Draft, ShownIdentity, new_code
 from bot.core.reports.identifiers import Identifier, extract
 from bot.storage.audit import OUTCOME, STATUS, DeskAudit
-from bot.storage.database import Database
+from bot.storage.database import Database, IntegrityError
 from bot.storage.pseudonyms import ReportQuota
 from bot.storage.reports.drafts import delete_draft
 from bot.storage.reports.outbox import RECEIVED, ReportOutbox
@@ -92,15 +92,16 @@ class Reports:
         )
         for _attempt in range(CODE_ATTEMPTS):
             try:
-                cursor = self.db.execute(
-                    "INSERT INTO reports (code, category, urgent, province, place, occurred, "
-                    "details, shown_identity, created_at, ack_due_at, next_reminder_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (new_code(), *values),
-                )
-            except sqlite3.IntegrityError:
+                with self.db.savepoint():
+                    row = self.db.one(
+                        "INSERT INTO reports (code, category, urgent, province, place, "
+                        "occurred, details, shown_identity, created_at, ack_due_at, "
+                        "next_reminder_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                        (new_code(), *values),
+                    )
+            except IntegrityError:
                 continue  # the code is taken: draw another
-            return int(cursor.lastrowid)
+            return int(row[0])
         raise RuntimeError("could not find a free case code")
 
     def _insert_evidence(self, report_id: int, draft: Draft) -> None:
@@ -126,7 +127,8 @@ class Reports:
             row = self.db.one(
                 "INSERT INTO report_identifiers (kind, value, reports, first_seen, last_seen) "
                 "VALUES (?, ?, 1, ?, ?) ON CONFLICT (kind, value) DO UPDATE SET "
-                "reports = reports + 1, last_seen = excluded.last_seen RETURNING id",
+                "reports = report_identifiers.reports + 1, last_seen = excluded.last_seen "
+                "RETURNING id",
                 (item.kind.value, item.value, to_text(now), to_text(now)),
             )
             self.db.execute(
@@ -329,7 +331,8 @@ def add_desk_message(
     db: Database, chat_id: int, message_id: int, report_id: int, kind: str
 ) -> None:
     db.execute(
-        "INSERT OR REPLACE INTO report_desk_messages (chat_id, message_id, report_id, kind) "
-        "VALUES (?, ?, ?, ?)",
+        "INSERT INTO report_desk_messages (chat_id, message_id, report_id, kind) "
+        "VALUES (?, ?, ?, ?) ON CONFLICT (chat_id, message_id) DO UPDATE SET"
+        " report_id = excluded.report_id, kind = excluded.kind",
         (chat_id, message_id, report_id, kind),
     )

@@ -28,7 +28,7 @@ class ReportOutbox:
     ) -> int:
         cursor = self.db.execute(
             "INSERT INTO report_outbox (kind, report_id, payload, due_at, created_at) "
-            "VALUES (?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?) RETURNING id",
             (
                 kind,
                 report_id,
@@ -37,7 +37,7 @@ class ReportOutbox:
                 to_text(self.clock.now()),
             ),
         )
-        return int(cursor.lastrowid)
+        return int(cursor.fetchone()[0])
 
     def due(self, limit: int = 50) -> list[OutboxJob]:
         """Pending jobs whose time has come: reporters' confirmations first (a person is

@@ -73,8 +73,8 @@ class Reporters:
 
     def add_reporter_message(self, report_id: int, message_id: int) -> None:
         self.db.execute(
-            "INSERT OR IGNORE INTO report_relays (report_id, reporter_message_id, created_at) "
-            "VALUES (?, ?, ?)",
+            "INSERT INTO report_relays (report_id, reporter_message_id, created_at) "
+            "VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             (report_id, message_id, to_text(self.outbox.clock.now())),
         )
 
