@@ -77,6 +77,12 @@ class Settings:
         return self.database_url if self.uses_postgres else self.database_path
 
     @property
+    def data_directory(self) -> Path | None:
+        """Where the SQLite files live (a reporter key must be kept elsewhere); None when the
+        database is a PostgreSQL server."""
+        return None if self.uses_postgres else self.database_path.parent
+
+    @property
     def database_path(self) -> Path:
         """The SQLite file behind `DATABASE_URL` (`sqlite:///relative` or `sqlite:////abs`)."""
         return Path(self.database_url.removeprefix("sqlite:///"))

@@ -63,7 +63,8 @@ def cmd_keys_init(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
-    if path.resolve().is_relative_to(settings.database_path.parent.resolve()):
+    data = settings.data_directory
+    if data is not None and path.resolve().is_relative_to(data.resolve()):
         print(
             f"{path} is inside the data directory; choose REPORTER_KEY_FILE elsewhere.",
             file=sys.stderr,
@@ -97,7 +98,7 @@ def cmd_keys_rotate(args: argparse.Namespace, settings: Settings) -> int:
         sealer = open_sealer(
             settings.reporter_key,
             settings.reporter_key_file,
-            settings.database_path.parent,
+            settings.data_directory,
             db,
             create=False,
         )

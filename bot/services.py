@@ -106,7 +106,7 @@ def build_sealer(settings: Settings, db: Database, create: bool = True) -> Seale
     sealer = open_sealer(
         settings.reporter_key,
         settings.reporter_key_file,
-        settings.database_path.parent,
+        settings.data_directory,
         db,
         create=create,
     )

@@ -46,7 +46,7 @@ def has_sealed_rows(db: Database) -> bool:
 def open_sealer(
     env_key: str | None,
     key_file: Path | None,
-    data_dir: Path,
+    data_dir: Path | None,
     db: Database,
     create: bool = True,
 ) -> Sealer:
@@ -67,8 +67,10 @@ def open_sealer(
     return sealer
 
 
-def _outside_data(file: Path | None, data_dir: Path) -> None:
+def _outside_data(file: Path | None, data_dir: Path | None) -> None:
     assert file is not None
+    if data_dir is None:  # the data is on a database server, not beside the key
+        return
     if file.resolve().is_relative_to(data_dir.resolve()):
         raise SealError(
             f"REPORTER_KEY_FILE: {file} is inside the data directory {data_dir}; keep the key "
