@@ -1,6 +1,7 @@
 """Merge the blind question files and split them into dev and test halves.
 
-    python bench/blind_split.py /work/blind/faq_blind_part1.tsv /work/blind/faq_blind_part2.tsv
+    python bench/blind_split.py tests/data/blind_part1.tsv tests/data/blind_part2.tsv
+    python bench/blind_split.py tests/data/blind3.tsv --name blind3    # blind3_{dev,test}.tsv
 
 Each part is split on its own, stratified by expected label: within a label the lines are
 ordered by a seeded hash of the question and dealt alternately to dev and test. A label with
@@ -47,16 +48,16 @@ def split(rows: list[list[str]]) -> tuple[list[list[str]], list[list[str]]]:
 
 
 def write(path: Path, rows: list[list[str]]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, delimiter="\t", quoting=csv.QUOTE_NONE, lineterminator="\n")
-        writer.writerow(HEADER)
-        writer.writerows([r[:4] for r in rows])
+    # Verbatim, tab-separated (questions hold no tabs): no quoting or escaping is added.
+    lines = ["\t".join(HEADER), *("\t".join(r[:4]) for r in rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("parts", nargs="+", type=Path)
     parser.add_argument("--out", type=Path, default=ROOT / "tests/data")
+    parser.add_argument("--name", default="blind", help="writes NAME_dev.tsv and NAME_test.tsv")
     args = parser.parse_args()
     dev: list[list[str]] = []
     test: list[list[str]] = []
@@ -70,8 +71,8 @@ def main() -> None:
         part_dev, part_test = split(rows)
         dev += part_dev
         test += part_test
-    write(args.out / "blind_dev.tsv", dev)
-    write(args.out / "blind_test.tsv", test)
+    write(args.out / f"{args.name}_dev.tsv", dev)
+    write(args.out / f"{args.name}_test.tsv", test)
     print(f"dev {len(dev)}, test {len(test)}")
 
 
