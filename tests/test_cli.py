@@ -87,9 +87,11 @@ def test_content_inbox_shows_unanswered_and_feedback(
     out = capsys.readouterr().out
     assert "costs" in out and "0 / 1" in out
     assert "4 (newest 2000 considered)" in out
-    assert "#1      2× (id 2)" in out  # the two fishing-crew questions, grouped
+    # The three fishing-crew questions, grouped: the English one joins by its topic vector.
+    assert "#1      3× (id 2, en 1)" in out
     assert main(["content", "inbox", "--draft", "1", "--entry", "fishing-crew"]) == 0
     draft = capsys.readouterr().out
     assert draft.startswith("# draft phrasings for fishing-crew")
     assert "- abk kapal ikan gmn caranya" in draft and "rendang" not in draft
+    assert "- how to work on a fishing boat" in draft
     assert main(["content", "inbox", "--draft", "9"]) == 2
