@@ -20,7 +20,7 @@ from bot.config import Settings
 from bot.services import Services
 from bot.storage.lease import Lease, hold, lease_for, wait_for_lease
 from bot.storage.persistence import StateStore
-from bot.telegram import desk_chat, errors, flood, outbox, persistence, report_jobs
+from bot.telegram import common, desk_chat, errors, flood, outbox, persistence, report_jobs
 from bot.telegram.commands import COMMANDS, STAFF_COMMANDS, CommandSpec
 from bot.telegram.handlers import (
     broadcasts,
@@ -100,6 +100,7 @@ def _persist(application: Application) -> None:
 
 
 def register_features(application: Application) -> None:
+    common.register(application)  # the user's language, read before any handler needs it
     flood.register(application)
     groups.register(application)  # private-only buttons pressed in a group
     outbox.register(application)

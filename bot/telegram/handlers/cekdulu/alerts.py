@@ -91,4 +91,5 @@ def alert_text(_: Translator, payload: dict) -> str:
 
 async def deliver_alert(d: Delivery, job: OutboxJob) -> None:
     _ = desk_translator(d.services)
-    await d.bot.send_message(d.desk(), alert_text(_, job.payload), parse_mode=ParseMode.HTML)
+    chat = await d.desk()
+    await d.bot.send_message(chat, alert_text(_, job.payload), parse_mode=ParseMode.HTML)
