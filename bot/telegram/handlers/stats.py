@@ -31,7 +31,7 @@ from bot.storage.reports import OutboxJob
 from bot.telegram import outbox
 from bot.telegram.commands import names
 from bot.telegram.common import services
-from bot.telegram.handlers.desk import desk_translator, in_desk, staff_name
+from bot.telegram.handlers.desk import desk_translator, is_desk_chat, staff_name
 from bot.telegram.outbox import Delivery
 
 log = logging.getLogger(__name__)
@@ -142,7 +142,7 @@ def _may_ask(svc: Services, update: Update, admins_only: bool) -> bool:
         return False
     if chat.type == "private":
         return is_admin
-    return in_desk(svc, chat.id) and (is_admin or not admins_only)
+    return is_desk_chat(svc, chat.id) and (is_admin or not admins_only)
 
 
 async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
