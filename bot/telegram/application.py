@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from functools import partial
 
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.error import NetworkError, TelegramError, TimedOut
@@ -92,11 +93,8 @@ def _persist(application: Application) -> None:
     assert isinstance(store, DatabasePersistence)
     persistence.install(application, store)
 
-    def forget(_svc: Services, user_id: int) -> None:
-        persistence.end_conversations(application, user_id)
-        store.forget_user(user_id)
-
-    privacy.add_eraser(application, forget)
+    privacy.add_memory_eraser(application, partial(persistence.end_conversations, application))
+    privacy.add_eraser(application, lambda _svc, user_id: store.forget_user(user_id))
 
 
 def register_features(application: Application) -> None:
