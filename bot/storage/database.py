@@ -273,14 +273,17 @@ def _on_guarded_loop() -> bool:
     return True
 
 
+_PROJECT = Path(__file__).resolve().parents[2]
+
+
 def _call_site() -> str:
-    """The application frames (not storage's own) that asked for the query."""
-    frames = [
-        f"{Path(frame.filename).parent.name}/{Path(frame.filename).name}:{frame.lineno}"
-        f" {frame.name}"
-        for frame in traceback.extract_stack()
-        if "/bot/" in frame.filename and "/bot/storage/database.py" not in frame.filename
-    ]
+    """The project's frames (not this module's) that asked for the query, innermost first."""
+    frames = []
+    for frame in traceback.extract_stack():
+        path = Path(frame.filename).resolve()
+        if path == Path(__file__).resolve() or not path.is_relative_to(_PROJECT):
+            continue
+        frames.append(f"{path.relative_to(_PROJECT)}:{frame.lineno} {frame.name}")
     return " <- ".join(reversed(frames[-4:]))
 
 
