@@ -12,6 +12,7 @@ from telegram.ext import Application
 
 from bot.config import Settings
 from bot.services import Services
+from bot.storage.database import PostgresDatabase
 from bot.testing.fake_api import FakeBotAPI
 from bot.testing.harness import running_bot
 from bot.testing.postgres import PostgresMissing, ThrowawayServer
@@ -78,11 +79,19 @@ def postgres_server() -> Iterator[ThrowawayServer]:
 
 
 @pytest.fixture
-def postgres_url(postgres_server: ThrowawayServer) -> Iterator[str]:
-    """A fresh, migrated PostgreSQL database for one test."""
+def postgres_url(
+    postgres_server: ThrowawayServer, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database for one test, with the loop guard on: a query
+    that the running application makes on the event loop's thread (not through `db.run`)
+    fails the test, naming where it was made."""
     url = postgres_server.fresh()
+    on_loop: list[str] = []
+    monkeypatch.setattr(PostgresDatabase, "loop_guard", on_loop)
     yield url
     postgres_server.drop(url)
+    sites = sorted(set(on_loop))
+    assert not sites, "queries on the event loop (use db.run):\n" + "\n".join(sites)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -53,14 +53,16 @@ def settings(base_settings: Settings) -> Settings:
 
 
 @pytest.fixture
-async def bot(settings: Settings, tmp_path: Path) -> AsyncIterator[Bot]:
+async def bot(settings: Settings, database: Path | str) -> AsyncIterator[Bot]:
+    """On both backends: on PostgreSQL the loop guard proves the checks, counts and early
+    warnings query off the event loop."""
     async with FakeBotAPI() as api:
         api.group_chat(DESK, "Desk")
         api.private_chat(USER, first_name="Sri")
         api.private_chat(ENGLISH_USER, first_name="Ann", language_code="en")
         for other in OTHERS:
             api.private_chat(other, first_name=f"User{other}")
-        async with running_bot(settings, tmp_path / "bot.sqlite3", api) as (_, services, app):
+        async with running_bot(settings, database, api) as (_, services, app):
             yield Bot(api, services, app)
 
 

@@ -5,12 +5,24 @@ scrolling."""
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
+from bot.config import Settings
+from bot.testing.harness import running_bot
 from tests.conftest import Bot
 
 MAX_RENDERED = 350  # characters: about one screen of a small phone at the default text size
+
+
+@pytest.fixture
+async def bot(base_settings: Settings, database: Path | str) -> AsyncIterator[Bot]:
+    """On both backends: on PostgreSQL the loop guard proves the language is read and
+    saved off the event loop."""
+    async with running_bot(base_settings, database) as (api, services, app):
+        yield Bot(api, services, app)
 
 
 def _rendered(message: dict) -> str:

@@ -3,11 +3,25 @@ works. What it deletes is checked table by table in test_erasure.py."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
 from bot.telegram.handlers.privacy import explanation
+from bot.testing.harness import running_bot
 from tests.conftest import Bot
 
 USER = 4343
 GROUP = -100777
+
+
+@pytest.fixture
+async def bot(base_settings: Settings, database: Path | str) -> AsyncIterator[Bot]:
+    """On both backends: on PostgreSQL the loop guard proves /hapusdata queries off the loop."""
+    async with running_bot(base_settings, database) as (api, services, app):
+        yield Bot(api, services, app)
 
 
 def _text(message: dict) -> str:

@@ -882,7 +882,7 @@ async def test_retention_removes_a_shown_name_from_the_card(bot: Bot) -> None:
     await settle(bot)
     assert REPORTER_HANDLE in api.message(DESK, card["message_id"])["text"]
     bot.services.report_outbox.clock.advance(days=31)
-    worker(bot).run_retention_now()
+    await worker(bot).run_retention_now()
     worker(bot).wake()
     await api.wait_until(
         lambda: REPORTER_HANDLE not in api.message(DESK, card["message_id"])["text"], timeout=5

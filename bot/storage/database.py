@@ -17,21 +17,25 @@ since Telegram ids need 64 bits; `AUTOINCREMENT` an identity column; `BLOB` `BYT
 `REAL` `DOUBLE PRECISION`). A migration that cannot be translated gets a hand-written
 twin in `migrations/postgresql/` with the same file name, used on PostgreSQL instead.
 
-Queries run on the event loop's thread today; `await db.run(fn, *args)` runs a repository
-call on the database's own thread instead, so a slow PostgreSQL round trip never blocks
-the loop (see docs/deploy.md).
+Code on the event loop (handlers, jobs, the outbox, persistence) never queries directly:
+`await db.run(fn, *args)` runs a synchronous function of repository calls on the database's
+own thread on PostgreSQL, so a slow round trip never blocks the loop (in place on SQLite).
+Start-up before the loop, shutdown and the command-line tools query directly. Tests prove
+it with `loop_guard` (see docs/deploy.md).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import functools
 import logging
 import re
 import sqlite3
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -243,6 +247,46 @@ class Database:
         return await asyncio.get_running_loop().run_in_executor(self._executor, call)
 
 
+# -- the loop guard (tests) -------------------------------------------------------------------
+#: Set while the Application starts: every task it creates (update handling, jobs, the
+#: outbox and delivery loops) inherits it, the test body that started it does not.
+_GUARDED: contextvars.ContextVar[bool] = contextvars.ContextVar("db_loop_guard", default=False)
+
+
+@contextmanager
+def guarded_tasks() -> Iterator[None]:
+    """Tasks created inside this block are watched by `PostgresDatabase.loop_guard`."""
+    token = _GUARDED.set(True)
+    try:
+        yield
+    finally:
+        _GUARDED.reset(token)
+
+
+def _on_guarded_loop() -> bool:
+    if not _GUARDED.get():
+        return False
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False  # the database thread of `run`, or code outside any loop
+    return True
+
+
+_PROJECT = Path(__file__).resolve().parents[2]
+
+
+def _call_site() -> str:
+    """The project's frames (not this module's) that asked for the query, innermost first."""
+    frames = []
+    for frame in traceback.extract_stack():
+        path = Path(frame.filename).resolve()
+        if path == Path(__file__).resolve() or not path.is_relative_to(_PROJECT):
+            continue
+        frames.append(f"{path.relative_to(_PROJECT)}:{frame.lineno} {frame.name}")
+    return " <- ".join(reversed(frames[-4:]))
+
+
 # -- waiting for the server at start ---------------------------------------------------------
 #: Connection failures that a wait cures (the server is starting, or the network is not up
 #: yet); anything else (a wrong password, a missing database) is a mistake to report at once.
@@ -286,12 +330,16 @@ class PostgresDatabase(Database):
     dialect = "postgresql"
     _begin = "BEGIN"
     run_inline = False
+    #: A debug switch for tests: a list, and every query that an application task runs on
+    #: the event loop's thread (instead of through `run`) is appended to it as its call
+    #: site. Deterministic: it looks at the thread, not at how long anything took.
+    loop_guard: list[str] | None = None
 
     def __init__(self, url: str) -> None:
         self.url = url
         self.path = Path(":memory:")  # no file: `scrub` and file checks have nothing to do
         self._setup()
-        self.conn = PostgresConnection(url, self._lock)
+        self.conn = PostgresConnection(url, self._lock, self)
 
     @property
     def raw(self) -> psycopg.Connection:
@@ -332,10 +380,18 @@ class PostgresConnection:
     that met the failure raises, and is not repeated: a write may have committed before the
     answer was lost, and repeating it could duplicate a report)."""
 
-    def __init__(self, url: str, lock: threading.RLock) -> None:
+    def __init__(
+        self, url: str, lock: threading.RLock, database: PostgresDatabase | None = None
+    ) -> None:
         self.url = url
         self._lock = lock  # the database's: `db.conn.execute` waits for a transaction too
+        self._database = database
         self.raw = self._connect()
+
+    def _check_thread(self) -> None:
+        guard = self._database.loop_guard if self._database is not None else None
+        if guard is not None and _on_guarded_loop():
+            guard.append(_call_site())
 
     def _connect(self) -> psycopg.Connection:
         raw = psycopg.connect(self.url, autocommit=True, row_factory=_row_factory)
@@ -357,10 +413,12 @@ class PostgresConnection:
         return self.raw
 
     def execute(self, sql: str, params: Params = ()) -> psycopg.Cursor:
+        self._check_thread()
         with self._lock:
             return self._usable().execute(to_postgres(sql), _params(params))
 
     def executemany(self, sql: str, rows: Sequence[Params]) -> None:
+        self._check_thread()
         with self._lock, self._usable().cursor() as cursor:
             cursor.executemany(to_postgres(sql), [_params(row) for row in rows])
 

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from functools import partial
 
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.error import NetworkError, TelegramError, TimedOut
@@ -20,7 +21,7 @@ from bot.config import Settings
 from bot.services import Services
 from bot.storage.lease import Lease, hold, lease_for, wait_for_lease
 from bot.storage.persistence import StateStore
-from bot.telegram import desk_chat, errors, flood, outbox, persistence, report_jobs
+from bot.telegram import common, desk_chat, errors, flood, outbox, persistence, report_jobs
 from bot.telegram.commands import COMMANDS, STAFF_COMMANDS, CommandSpec
 from bot.telegram.handlers import (
     broadcasts,
@@ -92,14 +93,12 @@ def _persist(application: Application) -> None:
     assert isinstance(store, DatabasePersistence)
     persistence.install(application, store)
 
-    def forget(_svc: Services, user_id: int) -> None:
-        persistence.end_conversations(application, user_id)
-        store.forget_user(user_id)
-
-    privacy.add_eraser(application, forget)
+    privacy.add_memory_eraser(application, partial(persistence.end_conversations, application))
+    privacy.add_eraser(application, lambda _svc, user_id: store.forget_user(user_id))
 
 
 def register_features(application: Application) -> None:
+    common.register(application)  # the user's language, read before any handler needs it
     flood.register(application)
     groups.register(application)  # private-only buttons pressed in a group
     outbox.register(application)

@@ -156,9 +156,9 @@ class DeliveryWorker:
         """A broadcast was confirmed: look at the schedule now."""
         self._wake.set()
 
-    def cancel(self, broadcast_id: int) -> bool:
+    async def cancel(self, broadcast_id: int) -> bool:
         """Cancel (in the database, and the run in progress if it is this one)."""
-        cancelled = self.repo.cancel(broadcast_id)
+        cancelled = await self.db.run(self.repo.cancel, broadcast_id)
         if cancelled:
             self._cancelled.add(broadcast_id)
             self._wake.set()

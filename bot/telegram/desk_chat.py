@@ -47,13 +47,13 @@ def record_migration(svc: Services, old_chat_id: int, new_chat_id: int) -> bool:
 
 async def check_desk(bot: Bot, svc: Services) -> None:
     """Refuse a DESK_CHAT_ID that is not a group, a supergroup or a channel."""
-    desk = current_desk(svc)
+    desk = await svc.db.run(current_desk, svc)
     if desk is None:
         return
     try:
         chat = await bot.get_chat(desk)
     except ChatMigrated as exc:
-        record_migration(svc, desk, exc.new_chat_id)
+        await svc.db.run(record_migration, svc, desk, exc.new_chat_id)
         chat = await bot.get_chat(exc.new_chat_id)
     except (BadRequest, Forbidden) as exc:
         raise ConfigError(

@@ -3,7 +3,8 @@
 Counters and histograms are updated where things happen (updates, matcher decisions, Cek Dulu
 verdicts, 429s); the desk outbox backlog, deadline misses and broadcast progress are read from
 the database at scrape time by `DatabaseCollector`, so they are right after a restart and in
-a standby process too. Each Application gets its own registry (tests build many).
+a standby process too. `exposition` therefore queries: the HTTP server calls it through
+`Database.run`, off the event loop. Each Application gets its own registry (tests build many).
 
 No label ever carries a user id, a chat id or text: only small fixed vocabularies.
 """
@@ -71,7 +72,8 @@ class Metrics:
             self.registry.register(DatabaseCollector(database, now))
 
     def exposition(self) -> bytes:
-        """The text format Prometheus scrapes."""
+        """The text format Prometheus scrapes (it reads the database: on the event loop, call
+        it through `db.run`)."""
         return generate_latest(self.registry)
 
 

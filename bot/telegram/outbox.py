@@ -26,6 +26,7 @@ import time
 import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from telegram import Bot
 from telegram.constants import ParseMode
@@ -56,6 +57,7 @@ DRAFT_TTL = dt.timedelta(days=3)
 OUTBOX_KEEP = dt.timedelta(days=7)
 
 REPORTER_ONLY = ("received", "notify")  # jobs that send nothing to the desk chat
+T = TypeVar("T")
 JobHandler = Callable[["Delivery", OutboxJob], Awaitable[None]]
 
 
@@ -68,11 +70,15 @@ class Delivery:
     services: Services
     worker: OutboxWorker
 
-    def desk(self, chat_id: int | None = None) -> int:
-        chat = current_desk(self.services, chat_id)
+    async def desk(self, chat_id: int | None = None) -> int:
+        chat = await self.run(current_desk, self.services, chat_id)
         if chat is None:
             raise BadRequest("DESK_CHAT_ID is not set")
         return chat
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """`fn(*args)` off the event loop (`Database.run`): job handlers never query on it."""
+        return await self.services.db.run(fn, *args)
 
 
 class OutboxWorker:
@@ -98,7 +104,8 @@ class OutboxWorker:
         self.handlers[kind] = handler
 
     def every_cycle(self, task: Callable[[], object]) -> None:
-        """Run `task` (quick, synchronous: it only queues jobs) on every pass of the worker."""
+        """Run `task` (quick, synchronous: it only queues jobs) on every pass of the worker,
+        off the event loop with the worker's other housekeeping queries."""
         self._periodic.append(task)
 
     def wake(self) -> None:
@@ -118,7 +125,8 @@ class OutboxWorker:
                 await self.task
 
     async def run(self) -> None:
-        log.info("report outbox started, %d pending", self.services.report_outbox.pending())
+        pending = await self.services.db.run(self.services.report_outbox.pending)
+        log.info("report outbox started, %d pending", pending)
         while not self._stopping:
             self._wake.clear()
             try:
@@ -129,13 +137,10 @@ class OutboxWorker:
 
     async def run_once(self) -> int:
         """Queue due reminders, apply retention now and then, send what is due."""
-        self.services.reports.queue_due_reminders()
-        for task in self._periodic:
-            task()
-        self._retention()
+        due = await self.services.db.run(self._housekeeping)
         done = 0
         self._held_back = False
-        for job in self.services.report_outbox.due(BATCH):
+        for job in due:
             if self._stopping:
                 break
             if self._paused(lane_of(job)):
@@ -145,11 +150,22 @@ class OutboxWorker:
             done += 1
         return done
 
+    def _housekeeping(self) -> list[OutboxJob]:
+        """One pass's queries, on the database's thread: reminders and periodic jobs queued,
+        retention now and then, and the jobs now due."""
+        self.services.reports.queue_due_reminders()
+        for task in self._periodic:
+            task()
+        self._retention()
+        return self.services.report_outbox.due(BATCH)
+
     def _paused(self, lane: str) -> bool:
         return time.monotonic() < self._paused_until.get(lane, 0.0)
 
     async def _pause(self) -> None:
-        deadline = time.monotonic() + self._idle_seconds()
+        outbox = self.services.report_outbox
+        next_due = await self.services.db.run(outbox.next_due_at)
+        deadline = time.monotonic() + self._idle_seconds(next_due)
         while not self._stopping and not self._wake.is_set():
             left = deadline - time.monotonic()
             if left <= 0:
@@ -157,11 +173,10 @@ class OutboxWorker:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), min(left, STOP_CHECK_SECONDS))
 
-    def _idle_seconds(self) -> float:
-        """Until the next job is due, at most one poll interval; when the due jobs are all
-        held back by a 429, until the first pause ends."""
+    def _idle_seconds(self, next_due: float | None) -> float:
+        """Until the next job is due (`next_due`), at most one poll interval; when the due
+        jobs are all held back by a 429, until the first pause ends."""
         wait = self.settings.outbox_poll_seconds
-        next_due = self.services.report_outbox.next_due_at()
         if next_due is not None:
             wait = min(wait, next_due - self.services.report_outbox.clock.timestamp())
         now = time.monotonic()
@@ -174,8 +189,9 @@ class OutboxWorker:
     async def _process(self, job: OutboxJob) -> None:
         outbox = self.services.report_outbox
         handler = self.handlers.get(job.kind)
+        run = self.services.db.run
         if handler is None:
-            outbox.fail(job.id, f"no handler for {job.kind!r}")
+            await run(outbox.fail, job.id, f"no handler for {job.kind!r}")
             return
         try:
             await handler(Delivery(self.application.bot, self.services, self), job)
@@ -183,21 +199,23 @@ class OutboxWorker:
             metrics.count(self.application, "flood_waits", "desk")
             seconds = retry_seconds(exc)
             self._paused_until[lane_of(job)] = time.monotonic() + seconds
-            outbox.retry(job.id, seconds, str(exc))
+            await run(outbox.retry, job.id, seconds, str(exc))
         except ChatMigrated as exc:
             await self._migrated(job, exc)
         except (BadRequest, Forbidden) as exc:
             await self._alert_once(type(exc).__name__ + str(exc), str(exc))
-            outbox.retry(job.id, self.backoff(job.attempts + 1, permanent=True), str(exc))
+            delay = self.backoff(job.attempts + 1, permanent=True)
+            await run(outbox.retry, job.id, delay, str(exc))
         except (NetworkError, TelegramError) as exc:
             log.info("outbox job %s (%s) will be retried: %s", job.id, job.kind, exc)
-            outbox.retry(job.id, self.backoff(job.attempts + 1), str(exc))
+            await run(outbox.retry, job.id, self.backoff(job.attempts + 1), str(exc))
         except Exception as exc:
             log.exception("outbox job %s (%s) failed", job.id, job.kind)
             await self._alert_once(f"bug:{job.kind}:{type(exc).__name__}", repr(exc))
-            outbox.retry(job.id, self.backoff(job.attempts + 1, permanent=True), repr(exc))
+            delay = self.backoff(job.attempts + 1, permanent=True)
+            await run(outbox.retry, job.id, delay, repr(exc))
         else:
-            outbox.done(job.id)
+            await run(outbox.done, job.id)
             if job.kind not in REPORTER_ONLY:  # a reporter's message says nothing of the desk
                 await self._recovered()
 
@@ -211,8 +229,8 @@ class OutboxWorker:
     async def _migrated(self, job: OutboxJob, exc: ChatMigrated) -> None:
         """The desk group became a supergroup: record it (kept across restarts), tell the
         admins once, and send the job again to the new chat right away."""
-        old = current_desk(self.services)
-        if old is not None and record_migration(self.services, old, exc.new_chat_id):
+        moved = await self.services.db.run(self._record_move, exc.new_chat_id)
+        if moved:
             _ = self.services.i18n.translator(self.settings.default_language)
             await self._tell_admins(
                 _(
@@ -222,7 +240,11 @@ class OutboxWorker:
                     new=exc.new_chat_id,
                 )
             )
-        self.services.report_outbox.retry(job.id, 0.0, str(exc))
+        await self.services.db.run(self.services.report_outbox.retry, job.id, 0.0, str(exc))
+
+    def _record_move(self, new_chat_id: int) -> bool:
+        old = current_desk(self.services)
+        return old is not None and record_migration(self.services, old, new_chat_id)
 
     # -- admins ------------------------------------------------------------------------------
     async def _alert_once(self, key: str, problem: str) -> None:
@@ -276,9 +298,9 @@ class OutboxWorker:
         if unlinked or drafts or rows:
             log.info("retention: %d links, %d drafts, %d outbox rows", unlinked, drafts, rows)
 
-    def run_retention_now(self) -> None:
+    async def run_retention_now(self) -> None:
         self._last_retention = float("-inf")
-        self._retention()
+        await self.services.db.run(self._retention)
 
 
 def lane_of(job: OutboxJob) -> str:

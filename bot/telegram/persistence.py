@@ -108,7 +108,7 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
         self._written: dict[int, str] = {}  # what is on disk, to skip unchanged writes
 
     async def get_user_data(self) -> dict[int, dict[str, Any]]:
-        loaded = self.store.all_user_data(USER_STATE_DAYS * 86400.0)
+        loaded = await self.store.db.run(self.store.all_user_data, USER_STATE_DAYS * 86400.0)
         self._written = {uid: json.dumps(data, sort_keys=True) for uid, data in loaded.items()}
         return {uid: decode_user_data(data) for uid, data in loaded.items()}
 
@@ -117,26 +117,26 @@ class DatabasePersistence(BasePersistence[dict[str, Any], dict[str, Any], dict[s
         text = json.dumps(encoded, sort_keys=True)
         if self._written.get(user_id, "{}") == text:
             return
-        self.store.set_user_data(user_id, encoded)
+        await self.store.db.run(self.store.set_user_data, user_id, encoded)
         if encoded:
             self._written[user_id] = text
         else:
             self._written.pop(user_id, None)
 
     async def drop_user_data(self, user_id: int) -> None:
-        self.store.set_user_data(user_id, {})
+        await self.store.db.run(self.store.set_user_data, user_id, {})
         self._written.pop(user_id, None)
 
     async def refresh_user_data(self, user_id: int, user_data: dict[str, Any]) -> None:
         """One process owns the data; there is nothing newer to read."""
 
     async def get_conversations(self, name: str) -> dict[ConversationKey, object]:
-        return self.store.conversations(name, self.timeouts.get(name))
+        return await self.store.db.run(self.store.conversations, name, self.timeouts.get(name))
 
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None
     ) -> None:
-        self.store.set_conversation(name, key, new_state)
+        await self.store.db.run(self.store.set_conversation, name, key, new_state)
 
     def forget_user(self, user_id: int) -> None:
         """/hapusdata: the rows now; the copy in memory is cleared by the caller."""
@@ -187,7 +187,7 @@ def install(application: Application, persistence: DatabasePersistence) -> None:
             persistence.timeouts[handler.name] = timeout.total_seconds()
 
     async def start() -> None:
-        restore_timeouts(application, persistence)
+        await restore_timeouts(application, persistence)
 
     async def stop() -> None:
         """The timeout jobs stop with the job queue."""
@@ -204,7 +204,7 @@ def persistent_conversations(application: Application) -> list[ConversationHandl
     ]
 
 
-def restore_timeouts(application: Application, persistence: DatabasePersistence) -> None:
+async def restore_timeouts(application: Application, persistence: DatabasePersistence) -> None:
     """One job per resumed conversation, due when its timeout would have fired."""
     if application.job_queue is None:
         return
@@ -213,7 +213,9 @@ def restore_timeouts(application: Application, persistence: DatabasePersistence)
         timeout = persistence.timeouts.get(handler.name)
         if timeout is None:
             continue
-        for key, moved_at in persistence.store.conversation_times(handler.name).items():
+        store = persistence.store
+        times = await store.db.run(store.conversation_times, handler.name)
+        for key, moved_at in times.items():
             due = max(0.0, moved_at + timeout - now)
             application.job_queue.run_once(_expire, due, data=(handler, key))
 

@@ -9,6 +9,8 @@ reporter deleted) are handled here; anything else goes back to the worker to ret
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import MessageId, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
@@ -41,37 +43,57 @@ def _says(exc: BadRequest, phrases: tuple[str, ...] | str) -> bool:
 
 
 # -- the card and its evidence ---------------------------------------------------------------
+# Every query runs through `d.run` (off the event loop on PostgreSQL, see Database.run);
+# the small synchronous functions beside the handlers group the queries of one step.
 async def deliver_card(d: Delivery, job: OutboxJob) -> None:
-    report = d.services.reports.get(job.report_id)
+    report = await d.run(d.services.reports.get, job.report_id)
     if report is None:
         return
     if report.card_message_id is None:
         report = await _send_card(d, report)
     await _continue_card(d, report, job)
-    if await _copy_evidence(d, report):
-        d.services.report_outbox.enqueue("card_refresh", report.id)  # show what is missing
-    d.services.reporters.delivered(report.id)
+    gone = await _copy_evidence(d, report)
+    await d.run(_card_delivered, d, report.id, gone)
+
+
+def _card_delivered(d: Delivery, report_id: int, files_gone: int) -> None:
+    with d.services.db.transaction():
+        if files_gone:
+            d.services.report_outbox.enqueue("card_refresh", report_id)  # show what is missing
+        d.services.reporters.delivered(report_id)
+
+
+def _card(d: Delivery, report: Report, identity: bool) -> tuple[str, Any]:
+    """The card's text and buttons (both read the report's evidence and identifiers)."""
+    return desk.card_text(d.services, report, identity), desk.card_markup(d.services, report)
 
 
 async def _send_card(d: Delivery, report: Report) -> Report:
-    chat = d.desk()
-    message = await d.bot.send_message(
-        chat,
-        desk.card_text(d.services, report, identity=False),  # a name only by a later edit
-        parse_mode=ParseMode.HTML,
-        reply_markup=desk.card_markup(d.services, report),
-    )
-    d.services.reports.card_sent(report.id, chat, message.message_id)
+    chat = await d.desk()
+    text, markup = await d.run(_card, d, report, False)  # a name only by a later edit
+    message = await d.bot.send_message(chat, text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    return await d.run(_card_sent, d, report, chat, message.message_id)
+
+
+def _card_sent(d: Delivery, report: Report, chat: int, message_id: int) -> Report:
+    d.services.reports.card_sent(report.id, chat, message_id)
     return d.services.reports.get(report.id) or report
+
+
+def _progress(d: Delivery, job: OutboxJob, chat: int, message_id: int, kind: str) -> None:
+    """One more part of a job sent: the desk message is known and the job remembers it."""
+    with d.services.db.transaction():
+        d.services.reporters.add_desk_message(chat, message_id, job.report_id, kind)
+        d.services.report_outbox.save_payload(job.id, job.payload)
 
 
 async def _continue_card(d: Delivery, report: Report, job: OutboxJob) -> None:
     """A report too long for its card: the whole text follows under it, part by part
     (progress kept in the job, so a restart sends only what is missing)."""
-    if desk.card_is_complete(d.services, report):
+    parts = await d.run(_continuation, d, report)
+    if not parts:
         return
-    chat = d.desk(report.desk_chat_id)
-    parts = desk.continuation_texts(d.services, report)
+    chat = await d.desk(report.desk_chat_id)
     for number in range(job.payload.get("continued", 0), len(parts)):
         message = await d.bot.send_message(
             chat,
@@ -80,23 +102,33 @@ async def _continue_card(d: Delivery, report: Report, job: OutboxJob) -> None:
             reply_parameters=_reply_to(report.card_message_id),
             disable_notification=True,
         )
-        d.services.reporters.add_desk_message(chat, message.message_id, report.id, "full_text")
         job.payload["continued"] = number + 1
-        d.services.report_outbox.save_payload(job.id, job.payload)
+        await d.run(_progress, d, job, chat, message.message_id, "full_text")
+
+
+def _continuation(d: Delivery, report: Report) -> list[str]:
+    if desk.card_is_complete(d.services, report):
+        return []
+    return desk.continuation_texts(d.services, report)
 
 
 async def _copy_evidence(d: Delivery, report: Report) -> int:
     """Copy what is not copied yet; returns how many files turned out to be gone."""
-    files = [e for e in d.services.reports.evidence(report.id) if e.kind != NOTE]
-    link = d.services.reporters.link(report.id)
+    files, link = await d.run(_evidence_and_link, d, report.id)
     gone = 0
     for item in files:
         if item.desk_message_id is not None or item.copy_failed:
             continue
         copied = await _copy_one(d, report, item, len(files), link.user_id if link else None)
-        d.services.reports.evidence_copied(item.id, report.id, d.desk(report.desk_chat_id), copied)
+        chat = await d.desk(report.desk_chat_id)
+        await d.run(d.services.reports.evidence_copied, item.id, report.id, chat, copied)
         gone += copied is None
     return gone
+
+
+def _evidence_and_link(d: Delivery, report_id: int) -> tuple[list[StoredEvidence], Any]:
+    files = [e for e in d.services.reports.evidence(report_id) if e.kind != NOTE]
+    return files, d.services.reporters.link(report_id)
 
 
 async def _copy_one(
@@ -107,10 +139,11 @@ async def _copy_one(
         return None
     caption = None
     if item.kind not in COPY_ONLY_KINDS:
-        caption = desk.evidence_caption(d.services, report, item, total)
+        caption = await d.run(desk.evidence_caption, d.services, report, item, total)
+    chat = await d.desk(report.desk_chat_id)
     try:
         copied: MessageId = await d.bot.copy_message(
-            chat_id=d.desk(report.desk_chat_id),
+            chat_id=chat,
             from_chat_id=reporter,
             message_id=item.source_message_id,
             caption=caption,
@@ -133,18 +166,19 @@ async def _copy_one(
 async def refresh_card(d: Delivery, job: OutboxJob) -> None:
     """Show a new status (or a shown name, or its removal) on every known copy of the card.
     Only the current copy carries a shown name; if it was deleted, it is sent again."""
-    report = d.services.reports.get(job.report_id)
+    report = await d.run(d.services.reports.get, job.report_id)
     if report is None or report.card_message_id is None:
         return
-    for chat, message_id in d.services.reports.card_copies(report.id):
+    for chat, message_id in await d.run(d.services.reports.card_copies, report.id):
         current = message_id == report.card_message_id
+        text, markup = await d.run(_card, d, report, current)
         try:
             await d.bot.edit_message_text(
-                desk.card_text(d.services, report, identity=current),
-                chat_id=d.desk(chat),
+                text,
+                chat_id=await d.desk(chat),
                 message_id=message_id,
                 parse_mode=ParseMode.HTML,
-                reply_markup=desk.card_markup(d.services, report),
+                reply_markup=markup,
             )
         except BadRequest as exc:
             if _says(exc, NOT_MODIFIED) or (_says(exc, CARD_GONE) and not current):
@@ -155,22 +189,32 @@ async def refresh_card(d: Delivery, job: OutboxJob) -> None:
 
 
 async def remind(d: Delivery, job: OutboxJob) -> None:
-    report = d.services.reports.get(job.report_id)
+    report = await d.run(d.services.reports.get, job.report_id)
     if report is None or report.status is not Status.NEW:
         return  # acknowledged in the meantime
-    chat = d.desk(report.desk_chat_id)
+    chat = await d.desk(report.desk_chat_id)
     message = await d.bot.send_message(
         chat,
-        desk.reminder_text(d.services, report),
+        await d.run(desk.reminder_text, d.services, report),
         parse_mode=ParseMode.HTML,
         reply_parameters=_reply_to(report.card_message_id),
     )
-    d.services.reporters.add_desk_message(chat, message.message_id, report.id, "reminder")
+    add = d.services.reporters.add_desk_message
+    await d.run(add, chat, message.message_id, report.id, "reminder")
 
 
 # -- the reporter's side ---------------------------------------------------------------------
+def _report_and_reporter(
+    d: Delivery, report_id: object
+) -> tuple[Report | None, tuple[int, str] | None]:
+    """The report and its reachable reporter, if any (one trip to the database)."""
+    report = d.services.reports.get(report_id) if isinstance(report_id, int) else None
+    return report, _reporter(d, report.id) if report else None
+
+
 def _reporter(d: Delivery, report_id: int) -> tuple[int, str] | None:
-    """(chat, language) of a reporter who can still be reached, else None."""
+    """(chat, language) of a reporter who can still be reached, else None (a query: call
+    it through `d.run`)."""
     link = d.services.reporters.link(report_id)
     if link is None or link.forget_after_delivery:
         return None
@@ -180,9 +224,7 @@ def _reporter(d: Delivery, report_id: int) -> tuple[int, str] | None:
 async def confirm_received(d: Delivery, job: OutboxJob) -> None:
     """ "Received, your case code is …": sent by the outbox, so it survives a crash between
     saving the report and telling the reporter. A reporter who left is not chased."""
-    report_id = job.payload.get("report")
-    report = d.services.reports.get(report_id) if isinstance(report_id, int) else None
-    reporter = _reporter(d, report.id) if report else None
+    report, reporter = await d.run(_report_and_reporter, d, job.payload.get("report"))
     if report is None or reporter is None:
         return
     chat, lang = reporter
@@ -201,12 +243,11 @@ async def confirm_received(d: Delivery, job: OutboxJob) -> None:
             raise
         return
     # Something remembered later: a reply to this message (or its button) reaches the desk.
-    d.services.reporters.add_reporter_message(report.id, message.message_id)
+    await d.run(d.services.reporters.add_reporter_message, report.id, message.message_id)
 
 
 async def notify(d: Delivery, job: OutboxJob) -> None:
-    report = d.services.reports.get(job.report_id)
-    reporter = _reporter(d, job.report_id) if report else None
+    report, reporter = await d.run(_report_and_reporter, d, job.report_id)
     new_status = status_of(job.payload.get("status"))
     if report is None or reporter is None or new_status is None:
         return
@@ -225,11 +266,11 @@ async def notify(d: Delivery, job: OutboxJob) -> None:
         if not _says(exc, REPORTER_GONE):
             raise
         return
-    d.services.reporters.add_reporter_message(report.id, message.message_id)
+    await d.run(d.services.reporters.add_reporter_message, report.id, message.message_id)
 
 
 async def relay_to_reporter(d: Delivery, job: OutboxJob) -> None:
-    report = d.services.reports.get(job.report_id)
+    report = await d.run(d.services.reports.get, job.report_id)
     if report is None:
         return
     _ = desk.desk_translator(d.services)
@@ -239,14 +280,19 @@ async def relay_to_reporter(d: Delivery, job: OutboxJob) -> None:
         if delivered is None:
             await _desk_note(d, desk_chat, desk_message, relay.unreachable_note(_, report))
             return
-        d.services.reporters.add_reporter_message(report.id, delivered)
-        d.services.report_outbox.save_payload(job.id, {**job.payload, "sent": True})
+        await d.run(_relayed, d, job, delivered)
     await _desk_note(d, desk_chat, desk_message, relay.delivered_note(_))
+
+
+def _relayed(d: Delivery, job: OutboxJob, delivered: int) -> None:
+    with d.services.db.transaction():
+        d.services.reporters.add_reporter_message(job.report_id, delivered)
+        d.services.report_outbox.save_payload(job.id, {**job.payload, "sent": True})
 
 
 async def _send_to_reporter(d: Delivery, report: Report, job: OutboxJob) -> int | None:
     """The desk's message in the reporter's chat, as from "the desk"; None if unreachable."""
-    reporter = _reporter(d, report.id)
+    reporter = await d.run(_reporter, d, report.id)
     if reporter is None:
         return None
     chat, lang = reporter
@@ -267,7 +313,8 @@ async def _send_to_reporter(d: Delivery, report: Report, job: OutboxJob) -> int 
             reply_markup=markup,
         )
         if long:  # the desk's caption, whole, as text after the file
-            d.services.reporters.add_reporter_message(report.id, sent.message_id)
+            add = d.services.reporters.add_reporter_message
+            await d.run(add, report.id, sent.message_id)
             return await _text_to_reporter(d, chat, _, report, words)
     except Forbidden:
         return None
@@ -289,14 +336,15 @@ async def _text_to_reporter(
         markup = status.reply_markup(_, report) if number == len(parts) else None
         sent = await d.bot.send_message(chat, part, parse_mode=ParseMode.HTML, reply_markup=markup)
         if number < len(parts):
-            d.services.reporters.add_reporter_message(report.id, sent.message_id)
+            add = d.services.reporters.add_reporter_message
+            await d.run(add, report.id, sent.message_id)
         last = sent.message_id
     return last
 
 
 async def _desk_note(d: Delivery, chat: int, reply_to: int, text: str) -> None:
     await d.bot.send_message(
-        d.desk(chat),
+        await d.desk(chat),
         text,
         parse_mode=ParseMode.HTML,
         reply_parameters=_reply_to(reply_to),
@@ -305,16 +353,16 @@ async def _desk_note(d: Delivery, chat: int, reply_to: int, text: str) -> None:
 
 
 async def relay_to_desk(d: Delivery, job: OutboxJob) -> None:
-    report = d.services.reports.get(job.report_id)
+    report = await d.run(d.services.reports.get, job.report_id)
     if report is None:
         return
     _ = desk.desk_translator(d.services)
-    chat = d.desk(report.desk_chat_id)
+    chat = await d.desk(report.desk_chat_id)
     words = job.payload.get("text", "")
     if job.payload["kind"] == "text":
         await _parts_to_desk(d, chat, report, job, relay.to_desk_parts(_, report, words))
         return
-    link = d.services.reporters.link(report.id)
+    link = await d.run(d.services.reporters.link, report.id)
     caption = relay.to_desk_text(_, report, words)
     long = not relay.fits_caption(caption)
     if not job.payload.get("copied"):
@@ -324,9 +372,8 @@ async def relay_to_desk(d: Delivery, job: OutboxJob) -> None:
         sent = await _copy_to_desk(d, report, job, link.user_id, head)
         if sent is None:
             return  # deleted, or the reporter blocked the bot: the file is gone
-        d.services.reporters.add_desk_message(chat, sent.message_id, report.id, "reporter")
         job.payload["copied"] = True
-        d.services.report_outbox.save_payload(job.id, job.payload)
+        await d.run(_progress, d, job, chat, sent.message_id, "reporter")
     if long:  # the caption, whole, as text under the card
         await _parts_to_desk(d, chat, report, job, relay.to_desk_parts(_, report, words))
 
@@ -342,9 +389,8 @@ async def _parts_to_desk(
             parse_mode=ParseMode.HTML,
             reply_parameters=_reply_to(report.card_message_id),
         )
-        d.services.reporters.add_desk_message(chat, sent.message_id, report.id, "reporter")
         job.payload["parts_sent"] = number + 1
-        d.services.report_outbox.save_payload(job.id, job.payload)
+        await d.run(_progress, d, job, chat, sent.message_id, "reporter")
 
 
 async def _copy_to_desk(
@@ -353,9 +399,10 @@ async def _copy_to_desk(
     """The reporter's file under the card; None if they deleted it or blocked the bot in
     the meantime (their chat cannot be copied from: like the evidence, that file is gone,
     and the case's later messages must not queue behind it)."""
+    chat = await d.desk(report.desk_chat_id)
     try:
         return await d.bot.copy_message(
-            chat_id=d.desk(report.desk_chat_id),
+            chat_id=chat,
             from_chat_id=reporter,
             message_id=job.payload["message_id"],
             caption=caption,

@@ -29,6 +29,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import Application
 
+from bot.storage import Database
 from bot.telegram.metrics import metrics_of
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 TELEGRAM_FRESH_SECONDS = 60.0  # a Bot API answer this recent proves Telegram is reachable
 TELEGRAM_CHECK_TIMEOUT = 5.0
+DATABASE_CHECK_TIMEOUT = 5.0
 
 
 @dataclass
@@ -93,7 +95,7 @@ class BotServer:
 
     async def readyz(self, request: web.Request) -> web.Response:
         checks = {
-            "database": self._database_ok(),
+            "database": await self._database_ok(),
             "telegram": await self._telegram_ok(),
         }
         role = self.role()
@@ -107,7 +109,13 @@ class BotServer:
 
     async def metrics(self, request: web.Request) -> web.Response:
         metrics = metrics_of(self.application)
-        body = metrics.exposition() if metrics else b""
+        services = self.application.bot_data.get("services")
+        if metrics is None:
+            body = b""
+        elif services is None:
+            body = metrics.exposition()
+        else:  # the gauges read the database: off the event loop (Database.run)
+            body = await services.db.run(metrics.exposition)
         return web.Response(body=body, content_type="text/plain", charset="utf-8")
 
     async def webhook(self, request: web.Request) -> web.Response:
@@ -129,10 +137,10 @@ class BotServer:
         return web.Response(text="ok\n")
 
     # -- checks ---------------------------------------------------------------------------
-    def _database_ok(self) -> bool:
+    async def _database_ok(self) -> bool:
         services = self.application.bot_data.get("services")
         try:
-            services.db.conn.execute("SELECT 1").fetchone()
+            await asyncio.wait_for(services.db.run(_ping, services.db), DATABASE_CHECK_TIMEOUT)
         except Exception as exc:
             log.warning("readiness: database check failed: %s", type(exc).__name__)
             return False
@@ -148,3 +156,7 @@ class BotServer:
             return False
         self.telegram_ok_at = time.monotonic()
         return True
+
+
+def _ping(db: Database) -> None:
+    db.one("SELECT 1")

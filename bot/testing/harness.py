@@ -16,7 +16,7 @@ from telegram.ext import Application
 from bot.config import Settings
 from bot.services import Services
 from bot.storage import Database
-from bot.storage.database import is_postgres
+from bot.storage.database import guarded_tasks, is_postgres
 from bot.telegram.application import build_application
 from bot.testing.fake_api import FakeBotAPI
 
@@ -40,12 +40,15 @@ async def running_application(
     application = build_application(
         services, base_url=api.base_url, base_file_url=api.base_file_url, rate_limiter=rate_limiter
     )
-    await application.initialize()
-    if application.post_init:  # run_polling() does this between initialize() and start()
-        await application.post_init(application)
-    await application.start()
-    assert application.updater is not None
-    await application.updater.start_polling(poll_interval=0.0, timeout=1)
+    # Every task the application starts inherits the loop guard's mark (tests on PostgreSQL
+    # record any query such a task runs on the loop); the caller's own code does not.
+    with guarded_tasks():
+        await application.initialize()
+        if application.post_init:  # run_polling() does this between initialize() and start()
+            await application.post_init(application)
+        await application.start()
+        assert application.updater is not None
+        await application.updater.start_polling(poll_interval=0.0, timeout=1)
     try:
         yield application
     finally:

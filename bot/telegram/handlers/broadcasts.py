@@ -338,7 +338,8 @@ async def _preview(
     """Send the very message subscribers will get, then the summary with the buttons."""
     draft.step = "confirm"
     await send_content(context.bot, message.chat_id, draft.content, stop_markup(_))
-    text, markup = summary(_, services(context), draft)
+    svc = services(context)
+    text, markup = await svc.db.run(summary, _, svc, draft)
     await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
 
 
@@ -505,7 +506,7 @@ async def _set_paid(update, context, _, draft: Draft, args) -> None:
         return
     draft.paid = keyboards.parse(query.data)[1][0] == "paid"
     await query.answer()
-    text, markup = summary(_, svc, draft)
+    text, markup = await svc.db.run(summary, _, svc, draft)
     await _edit(update, text, markup)
 
 
@@ -523,7 +524,8 @@ async def _confirm(update, context, _, draft: Draft, args) -> None:
     context.user_data.pop(DRAFT_KEY, None)  # a second tap finds no draft: never two copies
     svc = services(context)
     when = draft.scheduled_at or datetime.now(UTC)
-    broadcast_id = svc.broadcasts.create(
+    broadcast_id = await svc.db.run(
+        svc.broadcasts.create,
         query.from_user.id,
         _.lang,
         draft.content,
@@ -543,7 +545,8 @@ async def _confirm(update, context, _, draft: Draft, args) -> None:
     else:
         text = _("📣 Broadcast #{id}: starting…", id=broadcast_id)
     progress = await query.message.reply_text(text)
-    svc.broadcasts.set_progress_message(broadcast_id, progress.chat_id, progress.message_id)
+    where = progress.chat_id, progress.message_id
+    await svc.db.run(svc.broadcasts.set_progress_message, broadcast_id, *where)
     worker(context).wake()
 
 
@@ -609,13 +612,15 @@ def list_view(_: Translator, svc: Services) -> tuple[str, InlineKeyboardMarkup]:
 
 async def broadcasts_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     _ = translator(update, context)
-    text, markup = list_view(_, services(context))
+    svc = services(context)
+    text, markup = await svc.db.run(list_view, _, svc)
     await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
 
 
 async def _refresh(update, context, _, args) -> None:
     await update.callback_query.answer()
-    text, markup = list_view(_, services(context))
+    svc = services(context)
+    text, markup = await svc.db.run(list_view, _, svc)
     try:
         await _edit(update, text, markup)
     except Exception:  # "message is not modified": nothing changed since the last look
@@ -640,7 +645,7 @@ async def _ask_stop(update, context, _, args) -> None:
 
 async def _stop(update, context, _, args) -> None:
     query = update.callback_query
-    if not args or not args[0].isdecimal() or not worker(context).cancel(int(args[0])):
+    if not args or not args[0].isdecimal() or not await worker(context).cancel(int(args[0])):
         await query.answer(_("This broadcast is no longer running."))
     else:
         await query.answer(_("Cancelled."))

@@ -364,7 +364,12 @@ def reminder_text(svc: Services, report: Report) -> str:
 
 
 # -- presses ---------------------------------------------------------------------------------
-def in_desk(svc: Services, chat_id: int | None) -> bool:
+async def in_desk(svc: Services, chat_id: int | None) -> bool:
+    return await svc.db.run(is_desk_chat, svc, chat_id)
+
+
+def is_desk_chat(svc: Services, chat_id: int | None) -> bool:
+    """`in_desk` for code already off the event loop."""
     desk = current_desk(svc)  # DESK_CHAT_ID, or the supergroup it became
     return desk is not None and chat_id is not None and chat_id == desk
 
@@ -394,7 +399,7 @@ async def desk_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     svc = services(context)
     _ = desk_translator(svc)
     chat = query.message.chat.id if query.message else None
-    if not in_desk(svc, chat):
+    if not await in_desk(svc, chat):
         await query.answer(_("Only the coordination desk can change a case."))
         return
     if not desk_member(svc, query.from_user):
@@ -402,7 +407,7 @@ async def desk_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     _prefix, values = keyboards.parse(query.data)
     code = normalise_code(values[1]) if len(values) >= 2 else None
-    report = svc.reports.by_code(code) if code else None
+    report = await svc.db.run(svc.reports.by_code, code) if code else None
     if report is None:
         await query.answer(_("This button is out of date."))
         return
@@ -416,7 +421,7 @@ async def _act(
     _ = desk_translator(svc)
     query = update.callback_query
     action = values[0]
-    markup = _menu(svc, _, report, values)
+    markup = await svc.db.run(_menu, svc, _, report, values)
     if markup is not None:
         await query.answer()
         await _swap_markup(update, markup)
@@ -429,8 +434,9 @@ async def _act(
     if status is None:
         await query.answer(_("This button is out of date."))
         return
-    changed = svc.reports.change_status(
-        report.id, status, outcome, staff_name(query.from_user), query.from_user.id, people
+    who = query.from_user
+    changed = await svc.db.run(
+        svc.reports.change_status, report.id, status, outcome, staff_name(who), who.id, people
     )
     outbox.wake(context)
     if changed is None:
@@ -471,7 +477,7 @@ async def _ask_count(update: Update, context: ContextTypes.DEFAULT_TYPE, report:
         parse_mode=ParseMode.HTML,
         reply_markup=ForceReply(input_field_placeholder="7"),
     )
-    svc.reporters.add_desk_message(chat, asked.message_id, report.id, COUNT_KIND)
+    await svc.db.run(svc.reporters.add_desk_message, chat, asked.message_id, report.id, COUNT_KIND)
 
 
 async def count_typed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -479,11 +485,11 @@ async def count_typed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     svc = services(context)
     message = update.effective_message
     target = message.reply_to_message
-    if not in_desk(svc, message.chat.id) or target is None or target.from_user is None:
+    if target is None or target.from_user is None or target.from_user.id != context.bot.id:
         return
-    if target.from_user.id != context.bot.id:
+    if not await in_desk(svc, message.chat.id):
         return
-    found = svc.reporters.desk_message(message.chat.id, target.message_id)
+    found = await svc.db.run(svc.reporters.desk_message, message.chat.id, target.message_id)
     if found is None or found[1] != COUNT_KIND:
         return
     _ = desk_translator(svc)
@@ -497,8 +503,14 @@ async def count_typed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         )
         raise ApplicationHandlerStop
     who = message.from_user
-    changed = svc.reports.change_status(
-        found[0], Status.CLOSED, Outcome.PREVENTED, staff_name(who), who.id if who else None, people
+    changed = await svc.db.run(
+        svc.reports.change_status,
+        found[0],
+        Status.CLOSED,
+        Outcome.PREVENTED,
+        staff_name(who),
+        who.id if who else None,
+        people,
     )
     outbox.wake(context)
     if changed is None:
@@ -534,10 +546,10 @@ async def _swap_markup(update: Update, markup: InlineKeyboardMarkup) -> None:
 # -- /cases ----------------------------------------------------------------------------------
 async def cases_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
-    if not in_desk(svc, update.effective_chat.id if update.effective_chat else None):
+    if not await in_desk(svc, update.effective_chat.id if update.effective_chat else None):
         return
     await update.effective_message.reply_text(
-        cases_text(svc), parse_mode=ParseMode.HTML, disable_notification=True
+        await svc.db.run(cases_text, svc), parse_mode=ParseMode.HTML, disable_notification=True
     )
 
 
@@ -582,7 +594,8 @@ async def chat_migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         old, new = message.migrate_from_chat_id, message.chat.id
     else:
         return
-    if record_migration(services(context), old, new):
+    svc = services(context)
+    if await svc.db.run(record_migration, svc, old, new):
         outbox.wake(context)
 
 

@@ -116,7 +116,7 @@ async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     decision = svc.matcher.decide(asked)
     if asked != message.text and decision.kind is not Kind.ANSWER:
         asked, decision = message.text, svc.matcher.decide(message.text)  # read it alone
-    if looks_like_a_pasted_offer(message.text, svc, answered=decision.kind is Kind.ANSWER):
+    if await looks_like_a_pasted_offer(message.text, svc, answered=decision.kind is Kind.ANSWER):
         await cekdulu.answer(update, context, message.text)
         return
     if context.user_data is not None:
@@ -125,7 +125,8 @@ async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     metrics.count(context.application, "matcher_decisions", decision.kind.value)
     if decision.kind in (Kind.SUGGEST, Kind.FALLBACK):
         best = decision.candidates[0] if decision.candidates else None
-        svc.unanswered.record(
+        await svc.db.run(
+            svc.unanswered.record,
             message.text,
             _.lang,
             decision.kind.value,
@@ -177,7 +178,7 @@ def remember_topic(context: ContextTypes.DEFAULT_TYPE, asked: str, decision: Dec
         context.user_data.pop(LAST_TOPIC, None)
 
 
-def looks_like_a_pasted_offer(text: str, svc: Services, answered: bool = False) -> bool:
+async def looks_like_a_pasted_offer(text: str, svc: Services, answered: bool = False) -> bool:
     """A pasted text that reads like a job ad or a recruiter's message: people expect it
     checked, not matched. When the FAQ cannot answer it, long texts need a danger sign or a
     contact; short ones (from SHORT_AD_LENGTH) need both a danger sign and a phone, link or
@@ -187,7 +188,7 @@ def looks_like_a_pasted_offer(text: str, svc: Services, answered: bool = False) 
     number."""
     if len(text) < SHORT_AD_LENGTH:
         return False
-    result = svc.checker.check(text)
+    result = await svc.db.run(svc.checker.check, text)  # reads the tip-off counts
     reachable = any(i.kind is not IdentifierKind.AGENCY for i in result.identifiers)
     if answered:
         return result.verdict is not Verdict.NONE and reachable
@@ -246,7 +247,8 @@ async def feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer(_("This button is out of date."))
         return
     last = (context.user_data or {}).get(LAST_QUESTION)
-    svc.feedback.record(query.from_user.id, values[1], values[0] == "+", last)
+    vote = values[0] == "+"
+    await svc.db.run(svc.feedback.record, query.from_user.id, values[1], vote, last)
     await query.answer(_("Thank you for your feedback!"))
 
 

@@ -26,13 +26,21 @@ from bot.telegram.common import services, translator
 
 PREFIX = "del"
 ERASERS_KEY = "privacy_erasers"
+MEMORY_ERASERS_KEY = "privacy_memory_erasers"
 
 Eraser = Callable[[Services, int], None]
 
 
 def add_eraser(application: Application, eraser: Eraser) -> None:
-    """Let another feature delete its own data about a user along with everything else."""
+    """Let another feature delete its own rows about a user along with everything else (run
+    off the event loop, in the same call as the other deletions)."""
     application.bot_data.setdefault(ERASERS_KEY, []).append(eraser)
+
+
+def add_memory_eraser(application: Application, eraser: Callable[[int], None]) -> None:
+    """Let a feature forget what it holds in memory about a user (run on the event loop,
+    before the rows are deleted)."""
+    application.bot_data.setdefault(MEMORY_ERASERS_KEY, []).append(eraser)
 
 
 def _button(label: str, value: str) -> InlineKeyboardButton:
@@ -41,7 +49,8 @@ def _button(label: str, value: str) -> InlineKeyboardButton:
 
 async def delete_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     _ = translator(update, context)
-    cases = services(context).reporters.cases_of(update.effective_user.id)
+    svc = services(context)
+    cases = await svc.db.run(svc.reporters.cases_of, update.effective_user.id)
     open_codes = [c.code for c in cases if not c.finished]
     markup = InlineKeyboardMarkup(
         [[_button(_("🗑 Delete my data"), "yes")], [_button(_("Keep it"), "no")]]
@@ -84,7 +93,7 @@ async def delete_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if choice == "no":
         await _show(query, _("Nothing was deleted."))
         return
-    erase(services(context), query.from_user.id, context)
+    await erase(services(context), query.from_user.id, context)
     outbox.wake(context)
     await _show(
         query, _("Done: your data has been deleted. You can keep using the bot at any time.")
@@ -100,16 +109,22 @@ async def _show(query: CallbackQuery, text: str) -> None:
             raise
 
 
-def erase(svc: Services, user_id: int, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def erase(svc: Services, user_id: int, context: ContextTypes.DEFAULT_TYPE) -> None:
+    for forget in context.bot_data.get(MEMORY_ERASERS_KEY, []):
+        forget(user_id)
+    await svc.db.run(_erase_rows, svc, user_id, context.bot_data.get(ERASERS_KEY, []))
+    if context.user_data is not None:
+        context.user_data.clear()
+
+
+def _erase_rows(svc: Services, user_id: int, erasers: list[Eraser]) -> None:
     svc.reporters.forget_user(user_id)
     svc.feedback.delete_user(user_id)
     svc.subscribers.delete(user_id)
     svc.users.delete(user_id)
-    for eraser in context.bot_data.get(ERASERS_KEY, []):
+    for eraser in erasers:
         eraser(svc, user_id)
     svc.db.scrub()
-    if context.user_data is not None:
-        context.user_data.clear()
 
 
 def register(application: Application) -> None:

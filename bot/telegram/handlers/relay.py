@@ -27,6 +27,7 @@ from telegram.ext import (
 from bot.core.reports.draft import normalise_code
 from bot.core.tghtml import rendered_length
 from bot.i18n import Translator
+from bot.services import Services
 from bot.storage.audit import REPLY
 from bot.storage.reports import Report
 from bot.telegram import keyboards, outbox
@@ -150,7 +151,8 @@ async def reply_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     _ = translator(update, context)
     _prefix, values = keyboards.parse(query.data)
     code = normalise_code(values[0]) if values else None
-    cases = services(context).reporters.cases_of(query.from_user.id)
+    svc = services(context)
+    cases = await svc.db.run(svc.reporters.cases_of, query.from_user.id)
     case = next((c for c in cases if c.code == code), None)
     if case is None:
         await query.answer(_("This button is out of date."))
@@ -174,7 +176,7 @@ async def reply_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 async def reporter_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
-    report_id = _reporter_case(update, context)
+    report_id = await _reporter_case(update, context)
     if report_id is None:
         return
     _ = translator(update, context)
@@ -190,13 +192,11 @@ async def reporter_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         )
         raise ApplicationHandlerStop
     svc = services(context)
-    case = svc.reports.get(report_id)
+    case, report = await svc.db.run(_relay_to_desk, svc, report_id, message.message_id, content)
     if case is not None and case.finished:
         await message.reply_text(finished_text(_, case), parse_mode=ParseMode.HTML)
         raise ApplicationHandlerStop
-    svc.reporters.relay(TO_DESK, report_id, {"message_id": message.message_id, **content})
     outbox.wake(context)
-    report = svc.reports.get(report_id)
     code = report.code if report else ""
     messages = desk_messages(desk_translator(svc), report, content) if report else 1
     if messages > 1:
@@ -212,6 +212,18 @@ async def reporter_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     raise ApplicationHandlerStop
 
 
+def _relay_to_desk(
+    svc: Services, report_id: int, message_id: int, content: dict[str, str]
+) -> tuple[Report | None, Report | None]:
+    """Queue the reporter's message for the desk unless the case is finished; (the case
+    before, the case after)."""
+    case = svc.reports.get(report_id)
+    if case is not None and case.finished:
+        return case, case
+    svc.reporters.relay(TO_DESK, report_id, {"message_id": message_id, **content})
+    return case, svc.reports.get(report_id)
+
+
 async def reporter_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """An edit of a message that answered the desk: it was passed on already, and passing it
     on again would look like a second message. Say so, instead of reading it as a question."""
@@ -220,7 +232,8 @@ async def reporter_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if target is None or target.from_user is None or target.from_user.id != context.bot.id:
         return
     svc = services(context)
-    if svc.reporters.case_of_reply(update.effective_user.id, target.message_id) is None:
+    replied = svc.reporters.case_of_reply
+    if await svc.db.run(replied, update.effective_user.id, target.message_id) is None:
         return
     _ = translator(update, context)
     await message.reply_text(
@@ -232,7 +245,7 @@ async def reporter_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     raise ApplicationHandlerStop
 
 
-def _reporter_case(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
+async def _reporter_case(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
     """The case this message answers: a reply to our message about a case, or else the
     case of the last "Reply to the desk" pressed (a reply names its case more surely)."""
     message = update.effective_message
@@ -240,7 +253,9 @@ def _reporter_case(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | 
     target = message.reply_to_message
     if target is None or target.from_user is None or target.from_user.id != context.bot.id:
         return chosen
-    replied = services(context).reporters.case_of_reply(update.effective_user.id, target.message_id)
+    svc = services(context)
+    case_of = svc.reporters.case_of_reply
+    replied = await svc.db.run(case_of, update.effective_user.id, target.message_id)
     return replied if replied is not None else chosen
 
 
@@ -249,11 +264,11 @@ async def desk_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     svc = services(context)
     message = update.effective_message
     target = message.reply_to_message
-    if not in_desk(svc, message.chat.id) or target is None or target.from_user is None:
+    if target is None or target.from_user is None or target.from_user.id != context.bot.id:
         return
-    if target.from_user.id != context.bot.id:
+    if not await in_desk(svc, message.chat.id):
         return
-    found = svc.reporters.desk_message(message.chat.id, target.message_id)
+    found = await svc.db.run(svc.reporters.desk_message, message.chat.id, target.message_id)
     if found is None or found[1] not in RELAYABLE_DESK_MESSAGES:
         return
     if (message.text or message.caption or "").startswith(INTERNAL_NOTE):
@@ -269,17 +284,30 @@ async def _relay_to_reporter(
 ) -> None:
     svc = services(context)
     _ = desk_translator(svc)
-    report = svc.reports.get(report_id)
     content = relay_content(message)
+    report, reachable = await svc.db.run(_reply_for_reporter, svc, message, report_id, content)
     if report is None or content is None:
         await message.reply_text(
             _("Only text, photos, documents, videos and voice notes can be passed on.")
         )
         return
-    link = svc.reporters.link(report_id)
-    if link is None or link.forget_after_delivery:
+    if not reachable:
         await message.reply_text(unreachable_note(_, report), parse_mode=ParseMode.HTML)
         return
+    outbox.wake(context)
+
+
+def _reply_for_reporter(
+    svc: Services, message: Message, report_id: int, content: dict[str, str] | None
+) -> tuple[Report | None, bool]:
+    """Queue the desk's reply for the reporter, with its audit line, if the case exists
+    and the reporter can still be reached; (the report, whether it was queued)."""
+    report = svc.reports.get(report_id)
+    if report is None or content is None:
+        return report, False
+    link = svc.reporters.link(report_id)
+    if link is None or link.forget_after_delivery:
+        return report, False
     payload = {"chat_id": message.chat.id, "message_id": message.message_id, **content}
     with svc.db.transaction():
         svc.reporters.relay(TO_REPORTER, report_id, payload)
@@ -287,7 +315,7 @@ async def _relay_to_reporter(
         kind = content.get("kind") or "text"
         actor = who.id if who else None
         svc.audit.record(REPLY, actor, staff_name(who), report_id, report.code, kind)
-    outbox.wake(context)
+    return report, True
 
 
 def register(application: Application) -> None:

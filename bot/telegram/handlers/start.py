@@ -106,7 +106,7 @@ async def language_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if lang not in svc.content.language_codes:
         await query.answer()
         return
-    set_language(query.from_user.id, lang, context)
+    await set_language(query.from_user.id, lang, context)
     _ = svc.i18n.translator(lang)
     await query.answer(_("Language set to English."))
     await query.edit_message_text(_("Language set to English."))

@@ -12,9 +12,10 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update, User
 from telegram.constants import ParseMode
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
@@ -30,7 +31,7 @@ from bot.storage.reports import OutboxJob
 from bot.telegram import outbox
 from bot.telegram.commands import names
 from bot.telegram.common import services
-from bot.telegram.handlers.desk import desk_translator, in_desk, staff_name
+from bot.telegram.handlers.desk import desk_translator, is_desk_chat, staff_name
 from bot.telegram.outbox import Delivery
 
 log = logging.getLogger(__name__)
@@ -123,13 +124,17 @@ def summary_lines(_: Translator, snap: Snapshot, now: dt.datetime) -> str:
 
 async def picture(svc: Services, _: Translator) -> tuple[bytes, str]:
     """The chart (drawn off the event loop: matplotlib takes a few hundred ms) and its text."""
-    snap = snapshot(svc)
+    snap = await svc.db.run(snapshot, svc)
     png = await asyncio.to_thread(render, snap, chart_text(_))
     return png, summary_lines(_, snap, svc.report_outbox.clock.now())
 
 
 # -- who may ask -----------------------------------------------------------------------------
-def _allowed(svc: Services, update: Update, admins_only: bool) -> bool:
+async def _allowed(svc: Services, update: Update, admins_only: bool) -> bool:
+    return await svc.db.run(_may_ask, svc, update, admins_only)
+
+
+def _may_ask(svc: Services, update: Update, admins_only: bool) -> bool:
     chat = update.effective_chat
     user = update.effective_user
     is_admin = user is not None and user.id in svc.settings.admin_ids
@@ -137,12 +142,12 @@ def _allowed(svc: Services, update: Update, admins_only: bool) -> bool:
         return False
     if chat.type == "private":
         return is_admin
-    return in_desk(svc, chat.id) and (is_admin or not admins_only)
+    return is_desk_chat(svc, chat.id) and (is_admin or not admins_only)
 
 
 async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
-    if not _allowed(svc, update, admins_only=False):
+    if not await _allowed(svc, update, admins_only=False):
         return
     _ = desk_translator(svc)
     png, text = await picture(svc, _)
@@ -153,7 +158,7 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
-    if not _allowed(svc, update, admins_only=True):
+    if not await _allowed(svc, update, admins_only=True):
         return
     _ = desk_translator(svc)
     buttons = [
@@ -175,15 +180,13 @@ async def export_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     svc = services(context)
     _ = desk_translator(svc)
     fmt = (query.data or "").partition(":")[2]
-    if fmt not in case_export.FORMATS or not _allowed(svc, update, admins_only=True):
+    if fmt not in case_export.FORMATS or not await _allowed(svc, update, admins_only=True):
         await query.answer(_("Only admins can export cases."), show_alert=True)
         return
     await query.answer(_("Preparing the file…"))
     since = (svc.report_outbox.clock.now() - dt.timedelta(days=EXPORT_DAYS)).date()
-    rows = list(svc.desk_data.export_rows(since))
     who = query.from_user
-    detail = f"{fmt}: {len(rows)} case(s) since {since.isoformat()}"
-    svc.audit.record(EXPORT, who.id if who else None, staff_name(who), detail=detail)
+    rows = await svc.db.run(_export_rows, svc, since, fmt, who)
     data = await asyncio.to_thread(case_export.export, rows, fmt)
     name = f"cases-since-{since.isoformat()}.{fmt}"
     log.info("cases exported: %d rows as %s", len(rows), fmt)
@@ -197,6 +200,14 @@ async def export_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         ),
         disable_notification=True,
     )
+
+
+def _export_rows(svc: Services, since: dt.date, fmt: str, who: User | None) -> list[Any]:
+    """The rows to export, and the audit line saying who exported them."""
+    rows = list(svc.desk_data.export_rows(since))
+    detail = f"{fmt}: {len(rows)} case(s) since {since.isoformat()}"
+    svc.audit.record(EXPORT, who.id if who else None, staff_name(who), detail=detail)
+    return rows
 
 
 # -- the weekly digest -----------------------------------------------------------------------
@@ -220,7 +231,7 @@ async def deliver_digest(d: Delivery, job: OutboxJob) -> None:
     _ = desk_translator(d.services)
     png, text = await picture(d.services, _)
     await d.bot.send_photo(
-        d.desk(),
+        await d.desk(),
         InputFile(png, filename="digest.png"),
         caption=_("🗓 <b>Weekly digest</b>") + "\n" + text,
         parse_mode=ParseMode.HTML,

@@ -128,7 +128,8 @@ def reply_markup(_: Translator, report: Report) -> InlineKeyboardMarkup:
 # -- /status ---------------------------------------------------------------------------------
 async def status_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     _ = translator(update, context)
-    cases = services(context).reporters.cases_of(update.effective_user.id)
+    svc = services(context)
+    cases = await svc.db.run(svc.reporters.cases_of, update.effective_user.id)
     text = _one_case(_, cases, " ".join(context.args)) if context.args else _all_cases(_, cases)
     await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML)
 

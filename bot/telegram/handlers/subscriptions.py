@@ -109,7 +109,7 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str |
         return END
     svc = services(context)
     _ = translator(update, context)
-    svc.subscribers.subscribe(user.id, language_for(user, context))
+    await svc.db.run(svc.subscribers.subscribe, user.id, language_for(user, context))
     text = _(
         "✅ Subscribed. You will get warnings about new scams and news from the official "
         "offices. Stop at any time with {unsubscribe}.",
@@ -133,7 +133,8 @@ async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if user is None or message is None:
         return
     _ = translator(update, context)
-    if services(context).subscribers.unsubscribe(user.id):
+    svc = services(context)
+    if await svc.db.run(svc.subscribers.unsubscribe, user.id):
         text = _(
             "🔕 You will no longer receive warnings. Subscribe again at any time: {subscribe}",
             subscribe=slash(_, "subscribe"),
@@ -153,7 +154,7 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     svc = services(context)
     _ = translator(update, context)
-    subscriber = svc.subscribers.get(user.id)
+    subscriber = await svc.db.run(svc.subscribers.get, user.id)
     await message.reply_text(
         status_text(_, svc, subscriber),
         parse_mode=ParseMode.HTML,
@@ -191,9 +192,10 @@ async def province_typed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     svc = services(context)
     _ = translator(update, context)
     resolution = province_resolver(svc.provinces).resolve(message.text or "")
-    subscriber = svc.subscribers.get(user.id)
-    if resolution.found and subscriber is not None and subscriber.active:
-        svc.subscribers.set_province(user.id, resolution.found)
+    saved = resolution.found and await svc.db.run(
+        _set_province_if_subscribed, svc, user.id, resolution.found
+    )
+    if saved:
         await message.reply_text(
             _("📍 Saved: {province}.", province=svc.provinces.name(resolution.found))
         )
@@ -243,22 +245,30 @@ async def _province_chosen(
     query = update.callback_query
     svc = services(context)
     _ = translator(update, context)
-    subscriber = svc.subscribers.get(query.from_user.id)
     if province_id != "-" and province_id not in svc.provinces:
         await query.answer(_("This button is out of date."))
         return False
-    if subscriber is None or not subscriber.active:
+    chosen = None if province_id == "-" else province_id
+    if not await svc.db.run(_set_province_if_subscribed, svc, query.from_user.id, chosen):
         await query.answer(
             _("Please subscribe first: {subscribe}", subscribe=slash(_, "subscribe"))
         )
         return True
-    chosen = None if province_id == "-" else province_id
-    svc.subscribers.set_province(query.from_user.id, chosen)
     name = svc.provinces.name(chosen) or _("all of Indonesia")
     await query.answer()
     await query.edit_message_reply_markup(None)
     await query.message.reply_text(_("📍 Saved: {province}.", province=name))
     return True
+
+
+def _set_province_if_subscribed(svc: Services, user_id: int, province: str | None) -> bool:
+    """Save the province of an active subscriber; False if there is none to save it for."""
+    with svc.db.transaction():
+        subscriber = svc.subscribers.get(user_id)
+        if subscriber is None or not subscriber.active:
+            return False
+        svc.subscribers.set_province(user_id, province)
+        return True
 
 
 async def member_changed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -268,7 +278,8 @@ async def member_changed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if change is None or change.chat.type != change.chat.PRIVATE:
         return
     if change.new_chat_member.status in (ChatMember.BANNED, ChatMember.LEFT):
-        services(context).subscribers.mark_blocked(change.chat.id)
+        svc = services(context)
+        await svc.db.run(svc.subscribers.mark_blocked, change.chat.id)
 
 
 async def welcome_back(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -276,7 +287,8 @@ async def welcome_back(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     user, message = update.effective_user, update.effective_message
     if user is None or message is None:
         return
-    if services(context).subscribers.reactivate_if_blocked(user.id):
+    svc = services(context)
+    if await svc.db.run(svc.subscribers.reactivate_if_blocked, user.id):
         _ = translator(update, context)
         await message.reply_text(
             _(

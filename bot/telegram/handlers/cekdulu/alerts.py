@@ -25,25 +25,30 @@ async def count_identifiers(
     """Count the identifiers (once per person per window, as pseudonymous tags) and queue
     an early warning to the desk for any checked by many people."""
     svc = services(context)
-    fresh = _not_counted_recently(context, result.identifiers, user_id)
+    if await svc.db.run(_count, svc, result, user_id):
+        outbox.wake(context)
+
+
+def _count(svc: Services, result: Result, user_id: int | None) -> int:
+    """Count, and queue the warnings now due; how many were queued."""
+    fresh = _not_counted_recently(svc, result.identifiers, user_id)
     if not fresh:
-        return
+        return 0
     surges = svc.check_counts.record(fresh)
     threshold = svc.settings.check_alert_threshold
     due = [s for s in surges if s.checks >= threshold]
-    if due and svc.settings.desk_chat_id is not None:
-        reported = _reported_counts(result)
-        if _queue_alerts(svc, due, reported):
-            outbox.wake(context)
+    if not due or svc.settings.desk_chat_id is None:
+        return 0
+    return _queue_alerts(svc, due, _reported_counts(result))
 
 
 def _not_counted_recently(
-    context: ContextTypes.DEFAULT_TYPE, identifiers: list[Identifier], user_id: int | None
+    svc: Services, identifiers: list[Identifier], user_id: int | None
 ) -> list[Identifier]:
     """Kept as pseudonymous tags in the database (not in user_data, which /hapusdata clears)."""
     if user_id is None:
         return list(identifiers)
-    return services(context).check_counts.first_time(user_id, identifiers)
+    return svc.check_counts.first_time(user_id, identifiers)
 
 
 def _reported_counts(result: Result) -> dict[str, int]:
@@ -91,4 +96,5 @@ def alert_text(_: Translator, payload: dict) -> str:
 
 async def deliver_alert(d: Delivery, job: OutboxJob) -> None:
     _ = desk_translator(d.services)
-    await d.bot.send_message(d.desk(), alert_text(_, job.payload), parse_mode=ParseMode.HTML)
+    chat = await d.desk()
+    await d.bot.send_message(chat, alert_text(_, job.payload), parse_mode=ParseMode.HTML)

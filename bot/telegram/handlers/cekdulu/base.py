@@ -10,9 +10,10 @@ from enum import StrEnum
 from babel.dates import format_date
 from telegram.ext import ConversationHandler
 
-from bot.core.cekdulu.checker import Verdict
+from bot.core.cekdulu.checker import Result, Verdict
 from bot.core.cekdulu.reasons import Severity
 from bot.i18n import N_, Translator
+from bot.services import Services
 from bot.telegram import keyboards
 
 PREFIX = keyboards.CHECK
@@ -76,3 +77,9 @@ def without_command(text: str) -> str:
 
 def long_date(_: Translator, value: dt.date) -> str:
     return format_date(value, "d MMMM y", locale=_.lang)
+
+
+def check_text(svc: Services, text: str) -> Result:
+    """The check (it reads the agency register and the tip-off counts: call it through
+    `db.run`)."""
+    return svc.checker.check(text, register=svc.agency_register.current())

@@ -10,7 +10,7 @@ from bot.core.cekdulu.checker import Result, Verdict
 from bot.core.tghtml import rendered_length
 from bot.i18n import Translator
 from bot.telegram.common import services, translator
-from bot.telegram.handlers.cekdulu.base import MAX_ANSWER, OCR_KEY, without_command
+from bot.telegram.handlers.cekdulu.base import MAX_ANSWER, OCR_KEY, check_text, without_command
 from bot.telegram.handlers.cekdulu.reasons import reason_text
 
 
@@ -29,7 +29,7 @@ async def all_reasons(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     await query.answer()
     svc = services(context)
-    result = svc.checker.check(text, register=svc.agency_register.current())
+    result = await svc.db.run(check_text, svc, text)
     for part in detail_parts(_, result):
         await query.message.reply_text(part, parse_mode=ParseMode.HTML, do_quote=False)
 

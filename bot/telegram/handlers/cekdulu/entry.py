@@ -23,6 +23,7 @@ from bot.telegram.handlers.cekdulu.base import (
     OCR_KEY,
     WAITING,
     Source,
+    check_text,
     without_command,
 )
 from bot.telegram.handlers.cekdulu.screen import answer_markup, answer_text
@@ -179,8 +180,8 @@ async def answer(
     _ = translator(update, context)
     message = update.effective_message
     svc = services(context)
-    result = svc.checker.check(text, register=svc.agency_register.current())
-    _record_verdict(context, svc, result)
+    result = await svc.db.run(check_and_count, svc, text)
+    metrics.count(context.application, "check_verdicts", result.verdict.value)
     if source is Source.TEXT and _has_media(message):
         source = Source.CAPTION_ONLY
     screen = answer_text(_, result, svc.content, source)
@@ -192,10 +193,12 @@ async def answer(
     )
 
 
-def _record_verdict(context: ContextTypes.DEFAULT_TYPE, svc: Services, result: Result) -> None:
-    """Counts only, for /stats and the metrics: never who checked or what."""
+def check_and_count(svc: Services, text: str) -> Result:
+    """The check, and its verdict counted for /stats (counts only: never who checked or
+    what)."""
+    result = check_text(svc, text)
     svc.desk_data.record_verdict(result.verdict.value)
-    metrics.count(context.application, "check_verdicts", result.verdict.value)
+    return result
 
 
 def _has_media(message: Message) -> bool:

@@ -70,11 +70,12 @@ def draft_of(context: ContextTypes.DEFAULT_TYPE) -> Draft:
     return draft
 
 
-def remember(update: Update, context: ContextTypes.DEFAULT_TYPE, step: str) -> Draft:
+async def remember(update: Update, context: ContextTypes.DEFAULT_TYPE, step: str) -> Draft:
     """Save the draft with the step the reporter is on, so it can be resumed later."""
     draft = draft_of(context)
     draft.step = step
-    services(context).report_drafts.save(update.effective_user.id, draft)
+    svc = services(context)
+    await svc.db.run(svc.report_drafts.save, update.effective_user.id, draft)
     return draft
 
 
@@ -108,10 +109,10 @@ async def stale(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.callback_query.answer(_("This button is out of date."))
 
 
-def over_limit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def over_limit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     svc = services(context)
     since = svc.report_outbox.clock.now() - dt.timedelta(days=1)
-    sent = svc.reporters.count_since(update.effective_user.id, since)
+    sent = await svc.db.run(svc.reporters.count_since, update.effective_user.id, since)
     return sent >= svc.settings.report_daily_limit
 
 

@@ -40,7 +40,7 @@ from bot.telegram.report_format import clip
 
 async def ask_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     _ = translator(update, context)
-    draft = remember(update, context, EVIDENCE)
+    draft = await remember(update, context, EVIDENCE)
     await say(
         update,
         _(
@@ -84,7 +84,7 @@ async def evidence_given(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await say(update, problem, evidence_markup(_, draft))
         return
     draft.evidence.append(item)
-    remember(update, context, EVIDENCE)
+    await remember(update, context, EVIDENCE)
     if update.effective_message.media_group_id:
         _acknowledge_album(context, update.effective_chat.id)
     else:
@@ -154,6 +154,6 @@ async def evidence_cleared(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     _ = translator(update, context)
     draft = draft_of(context)
     draft.evidence.clear()
-    remember(update, context, EVIDENCE)
+    await remember(update, context, EVIDENCE)
     await update.callback_query.answer(_("Evidence removed."))
     await set_markup(update, evidence_markup(_, draft))

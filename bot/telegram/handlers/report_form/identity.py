@@ -35,7 +35,7 @@ from bot.telegram.handlers.report_form.summary import (
 
 async def ask_identity(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     _ = translator(update, context)
-    remember(update, context, IDENTITY)
+    await remember(update, context, IDENTITY)
     markup = InlineKeyboardMarkup(
         [
             [button(_("🙈 Keep me hidden (recommended)"), "id", "hide")],
@@ -77,7 +77,7 @@ async def identity_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def ask_phone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     _ = translator(update, context)
-    remember(update, context, PHONE)
+    await remember(update, context, PHONE)
     keyboard = ReplyKeyboardMarkup(
         [
             [KeyboardButton(_("📱 Share my phone number"), request_contact=True)],

@@ -19,6 +19,7 @@ from bot.core.reports.draft import (
     category_of,
     clean_text,
 )
+from bot.services import Services
 from bot.telegram.common import services, translator
 from bot.telegram.handlers.report_form.base import (
     CONFIRM,
@@ -67,10 +68,10 @@ async def start_report(
     if services(context).settings.desk_chat_id is None:
         await say(update, unavailable_text(_))
         return END
-    if over_limit(update, context):
+    if await over_limit(update, context):
         await say(update, limit_text(_, services(context).settings.report_daily_limit))
         return END
-    if _saved_draft(update, context) is not None:
+    if await _saved_draft(update, context) is not None:
         if prefill is not None:
             context.user_data[PREFILL_KEY] = prefill
         return await _offer_resume(update, context)
@@ -85,19 +86,26 @@ async def _begin(update: Update, context: ContextTypes.DEFAULT_TYPE, prefill: Dr
     return await ask_prefilled(update, context)
 
 
-def _saved_draft(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Draft | None:
+async def _saved_draft(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Draft | None:
     """The unfinished report in memory, or else the one saved before a restart."""
     if context.user_data.get(DRAFT_KEY) is not None:
         return context.user_data[DRAFT_KEY]
     svc = services(context)
-    saved = svc.report_drafts.get(update.effective_user.id)
+    draft = await svc.db.run(_stored_draft, svc, update.effective_user.id)
+    if draft is not None:
+        context.user_data[DRAFT_KEY] = draft
+    return draft
+
+
+def _stored_draft(svc: Services, user_id: int) -> Draft | None:
+    """The draft saved before a restart, unless it is too old (then it is deleted)."""
+    saved = svc.report_drafts.get(user_id)
     if saved is None:
         return None
     draft, updated = saved
     if svc.report_outbox.clock.now() - updated > DRAFT_TTL:
-        svc.report_drafts.delete(update.effective_user.id)
+        svc.report_drafts.delete(user_id)
         return None
-    context.user_data[DRAFT_KEY] = draft
     return draft
 
 
@@ -180,7 +188,7 @@ async def stale_entry(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str
     """A button of a form that is no longer open (timed out, or the bot restarted)."""
     if not is_private(update):
         return await private_only(update, context)
-    if _saved_draft(update, context) is not None:
+    if await _saved_draft(update, context) is not None:
         await update.callback_query.answer()
         return await _offer_resume(update, context)
     await already_sent_or_stale(update, context)
@@ -192,7 +200,8 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     if update.callback_query:
         await chosen(update, _("❌ Cancel"))
     context.user_data.pop(DRAFT_KEY, None)
-    services(context).report_drafts.delete(update.effective_user.id)
+    svc = services(context)
+    await svc.db.run(svc.report_drafts.delete, update.effective_user.id)
     await update.effective_message.reply_text(
         _("Cancelled. Nothing was sent. You can report at any time with /report."),
         reply_markup=ReplyKeyboardRemove(),

@@ -60,7 +60,7 @@ async def ask_category(
     update: Update, context: ContextTypes.DEFAULT_TYPE, intro: bool = False
 ) -> str:
     _ = translator(update, context)
-    remember(update, context, CATEGORY)
+    await remember(update, context, CATEGORY)
     text = _("<b>What do you want to report?</b>")
     if intro:
         text = (
@@ -95,7 +95,7 @@ async def category_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 # -- where -----------------------------------------------------------------------------------
 async def ask_province(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     _ = translator(update, context)
-    remember(update, context, PROVINCE)
+    await remember(update, context, PROVINCE)
     await say(
         update,
         _(
@@ -154,7 +154,7 @@ async def province_typed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 async def ask_place(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     _ = translator(update, context)
-    draft = remember(update, context, PLACE)
+    draft = await remember(update, context, PLACE)
     if draft.province == ABROAD:
         text = _("<b>Which country and city?</b> If you do not know, send /skip.")
     else:
@@ -202,7 +202,7 @@ place_skipped = _skipped("place", WHEN)
 # -- when ------------------------------------------------------------------------------------
 async def ask_when(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     _ = translator(update, context)
-    remember(update, context, WHEN)
+    await remember(update, context, WHEN)
     rows = [[button(_(WHEN_LABELS[w]), "when", w.value)] for w in When]
     rows.append([button(_("⏭ Skip"), "skip")])
     await say(
@@ -234,7 +234,7 @@ when_skipped = _skipped("when", DETAILS)
 # -- details ---------------------------------------------------------------------------------
 async def ask_details(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     _ = translator(update, context)
-    remember(update, context, DETAILS)
+    await remember(update, context, DETAILS)
     await say(
         update,
         _(

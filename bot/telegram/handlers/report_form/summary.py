@@ -96,7 +96,7 @@ def _identity_summary(_: Translator, draft: Draft) -> str:
 
 async def show_summary(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     _ = translator(update, context)
-    draft = remember(update, context, CONFIRM)
+    draft = await remember(update, context, CONFIRM)
     await say(update, summary_text(_, draft, context), summary_markup(_))
     return CONFIRM
 
@@ -145,12 +145,13 @@ async def confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | i
     if draft is None or not draft.complete:
         await already_sent_or_stale(update, context)
         return END
-    if over_limit(update, context):
+    if await over_limit(update, context):
         await query.answer()
         await say(update, limit_text(_, services(context).settings.report_daily_limit))
         return END
     shown = draft.identity if draft.show_identity else None
-    services(context).reports.submit(draft, update.effective_user.id, _.lang, shown)
+    svc = services(context)
+    await svc.db.run(svc.reports.submit, draft, update.effective_user.id, _.lang, shown)
     # The confirmation with the case code is an outbox job saved with the report: a crash
     # or a failed send now still delivers it (see report_jobs.confirm_received).
     outbox.wake(context)
@@ -166,7 +167,8 @@ async def already_sent_or_stale(update: Update, context: ContextTypes.DEFAULT_TY
     values = values_of(update) if query and query.data else []
     sent_at = query.message.date if query and query.message else None
     if values[:1] == ["ok"] and sent_at is not None:
-        case = services(context).reporters.latest_case(update.effective_user.id, sent_at)
+        svc = services(context)
+        case = await svc.db.run(svc.reporters.latest_case, update.effective_user.id, sent_at)
         if case is not None:
             await query.answer(
                 _("This report was sent already. Its case code is {code}.", code=case.code),
