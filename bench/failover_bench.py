@@ -17,7 +17,8 @@ polling Telegram again, and restarts the killed one as the new standby.
 
     python bench/failover_bench.py                              # 500 reports, 10,000 subscribers
     python bench/failover_bench.py --reports 100 --subscribers 1000   # a quick look
-    python bench/failover_bench.py --database postgresql://…   # against PostgreSQL
+    python bench/failover_bench.py --postgres --out bench/results/failover-postgres.md
+                                        # against a throw-away PostgreSQL server
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ from bot.storage import Database  # noqa: E402
 from bot.storage.broadcasts import Broadcasts, Subscribers  # noqa: E402
 from bot.storage.sealing import new_key_text  # noqa: E402
 from bot.testing.fake_api import FakeBotAPI  # noqa: E402
+from bot.testing.postgres import ThrowawayServer  # noqa: E402
 
 DESK = -1009000000001
 ADMIN = 1
@@ -330,7 +332,7 @@ async def reports_phase(
 
 # -- broadcast -----------------------------------------------------------------------------
 def seed_broadcast(database_url: str, subscribers: int) -> None:
-    db = Database.open(database_url.removeprefix("sqlite:///"))
+    db = Database.open(database_url.removeprefix("sqlite:///"))  # a file, or the PostgreSQL URL
     try:
         with db.transaction():
             people = Subscribers(db)
@@ -426,8 +428,9 @@ async def bench(args: argparse.Namespace, folder: Path) -> tuple[list[str], bool
 
 
 def _database_for(args: argparse.Namespace, folder: Path, name: str) -> str:
-    if args.database:
-        return args.database
+    """A fresh database per phase: a SQLite file, or a new database on the PostgreSQL server."""
+    if args.server is not None:
+        return args.server.fresh()
     return f"sqlite:///{folder / (name + '.sqlite3')}"
 
 
@@ -438,11 +441,20 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=25)
     parser.add_argument("--subscribers", type=int, default=10_000)
     parser.add_argument("--broadcast-kills", type=int, default=2)
-    parser.add_argument("--database", help="a PostgreSQL URL; default: a fresh SQLite file")
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="a throw-away PostgreSQL server (or TEST_DATABASE_URL's) instead of SQLite files",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        lines, ok = asyncio.run(bench(args, Path(folder)))
+    args.server = ThrowawayServer(durable=True).start() if args.postgres else None
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            lines, ok = asyncio.run(bench(args, Path(folder)))
+    finally:
+        if args.server is not None:
+            args.server.stop()
     verdict = "result: " + ("OK" if ok else "FAILED (see above)")
     print("\n".join(lines))
     print(verdict)
