@@ -34,6 +34,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -206,12 +207,16 @@ def _buttons(message: dict[str, Any]) -> set[str]:
 
 
 async def _step(
-    api: FakeBotAPI, user: int, act, run: Reports, wants: str | None = None
+    api: FakeBotAPI,
+    user: int,
+    act,
+    run: Reports,
+    wants: str | Callable[[dict[str, Any]], bool] | None = None,
 ) -> dict[str, Any]:
     """Do one step of the form and return the bot's answer: the next message offering the
-    button ``wants`` (any message when None). Older unread messages are skipped first, as a
-    person reads the latest one. If no answer comes (the update died with a killed process),
-    the step is done again once, as a person would."""
+    button ``wants`` (or that ``wants`` accepts; any message when None). Older unread
+    messages are skipped first, as a person reads the latest one. If no answer comes (the
+    update died with a killed process), the step is done again once, as a person would."""
     for attempt in range(2):
         api.skip_pending(user)
         await act()
@@ -220,12 +225,24 @@ async def _step(
             while True:
                 left = deadline - time.monotonic()
                 message = await api.next_message(user, timeout=max(0.01, left))
-                if wants is None or wants in _buttons(message):
+                if _wanted(message, wants):
                     return message
         except TimeoutError:
             if attempt == 0:
                 run.repeated_steps += 1
     raise TimeoutError(f"no answer offering {wants}")
+
+
+def _wanted(message: dict[str, Any], wants) -> bool:
+    if wants is None:
+        return True
+    if callable(wants):
+        return bool(wants(message))
+    return wants in _buttons(message)
+
+
+def _has_code(message: dict[str, Any]) -> bool:
+    return CODE.search(message.get("text", "")) is not None
 
 
 async def _one_report(api: FakeBotAPI, user: int, number: int, run: Reports) -> str:
@@ -247,7 +264,7 @@ async def _one_report(api: FakeBotAPI, user: int, number: int, run: Reports) -> 
     )
     prompt = await _step(api, user, press(prompt, "rp:done"), run, "rp:id:hide")
     prompt = await _step(api, user, press(prompt, "rp:id:hide"), run, "rp:ok")
-    received = await _step(api, user, press(prompt, "rp:ok"), run)
+    received = await _step(api, user, press(prompt, "rp:ok"), run, _has_code)
     code = CODE.search(received.get("text", ""))
     if code is None:
         raise LookupError(received.get("text", "")[:120])
@@ -323,6 +340,7 @@ async def reports_phase(
     return [
         f"reports confirmed        {len(run.confirmed)} of {args.reports}"
         f"  (gave up: {run.failed}, started over: {run.restarted})",
+        f"cases at the desk         {len(cards)}  (one per report sent, confirmed or not)",
         f"lost (code given, no card) {lost}",
         f"duplicate desk cards     {duplicates}",
         f"steps repeated           {run.repeated_steps}  (an update fetched by a killed process)",
