@@ -9,10 +9,10 @@ Three views of a question, each giving a cosine similarity between two questions
   vector over the entries whose phrasings, titles and answers contain it. "jenazah" and
   "remains", "paspor" and "passport", "cerai" and "divorce" share entries, so paraphrases that
   share no word still meet. A question is the TF-IDF-weighted sum of its words' vectors, minus
-  the batch's mean (what every question has in common says nothing about which group it is
-  in). Unlike the learned model below, it needs no training and keeps its resolution for
-  questions no entry answers: a question about divorce lands near the words of the entries
-  that mention divorce, even though there is no divorce entry;
+  what the FAQ's phrasings have in common (which says nothing about which group it is in).
+  Unlike the learned model below, it needs no training and keeps its resolution for
+  questions no entry answers: a question lands near the entries that use its words, even
+  when none of them answers it;
 - *topics*: the FAQ's learned model's probabilities over the entries (square-rooted, so
   cosine compares them like distributions).
 
@@ -80,28 +80,43 @@ class FaqWords:
 
     Built from the content the bot already has (phrasings in every language, titles and
     answers), so nothing is downloaded and it follows the content as editors change it.
+    `centre` is what the FAQ's own phrasings have in common (their mean direction); it is
+    taken off every question, so that two questions meet on what sets them apart. It comes
+    from the FAQ, not from the batch, so a question's vector does not depend on what else is
+    in the inbox (a batch of three would otherwise push its questions apart).
     """
 
-    def __init__(self, documents: Sequence[str]) -> None:
-        counts = Counter[str]()
+    def __init__(self, documents: Sequence[str], questions: Sequence[str]) -> None:
         per_word: dict[str, Counter[int]] = {}
         for entry, document in enumerate(documents):
             for word in document.split():
                 per_word.setdefault(word, Counter())[entry] += 1
-                counts[word] += 1
         self.size = len(documents)
         self._rows: dict[str, np.ndarray] = {}
         for word, entries in per_word.items():
             row = np.zeros(self.size)
             row[list(entries)] = list(entries.values())
             self._rows[word] = row / np.linalg.norm(row)
+        self.centre = np.zeros(self.size)
+        if questions:
+            vectoriser = TfidfVectorizer(sublinear_tf=True, token_pattern=r"\S+")
+            weights = vectoriser.fit_transform([q or "-" for q in questions])
+            vocabulary = list(vectoriser.get_feature_names_out())
+            self.centre = self.embed(weights, vocabulary, centred=False).mean(axis=0)
 
     @classmethod
     def from_entries(
-        cls, entries: Iterable[Iterable[str]], normalise: Callable[[str], str]
+        cls, entries: Iterable[tuple[Sequence[str], Sequence[str]]], normalise: Callable[[str], str]
     ) -> FaqWords:
-        """One document per entry: all its texts, normalised the way questions are."""
-        return cls([" ".join(normalise(text) for text in texts) for texts in entries])
+        """Per entry its phrasings and its other texts (titles, answers), normalised the way
+        questions are: the entry's document is all of them, the centre the phrasings'."""
+        documents: list[str] = []
+        questions: list[str] = []
+        for phrasings, others in entries:
+            asked = [normalise(text) for text in phrasings]
+            questions.extend(asked)
+            documents.append(" ".join([*asked, *(normalise(text) for text in others)]))
+        return cls(documents, questions)
 
     def matrix(self, vocabulary: Sequence[str]) -> np.ndarray:
         """Rows for `vocabulary` in order; a word the FAQ never uses is a row of zeros."""
@@ -111,6 +126,11 @@ class FaqWords:
             if row is not None:
                 out[index] = row
         return out
+
+    def embed(self, weights, vocabulary: Sequence[str], centred: bool = True) -> np.ndarray:
+        """Unit vectors: each text's word weights (texts × vocabulary) times the words' rows."""
+        embedded = normalize(np.asarray(weights @ self.matrix(vocabulary)))
+        return normalize(embedded - self.centre) if centred else embedded
 
 
 def cluster_labels(
@@ -156,9 +176,8 @@ def mixed_similarity(
     if topics is not None and topic_weight > 0:
         parts.append((topic_weight, normalize(np.sqrt(np.clip(topics(texts), 0.0, None)))))
     if meanings is not None and meaning_weight > 0:
-        rows = meanings.matrix(list(vectoriser.get_feature_names_out()))
-        embedded = np.asarray(words @ rows)
-        parts.append((meaning_weight, normalize(embedded - embedded.mean(axis=0))))
+        vocabulary = list(vectoriser.get_feature_names_out())
+        parts.append((meaning_weight, meanings.embed(words, vocabulary)))
     rest = 1.0 - sum(weight for weight, _ in parts)
     similarity = rest * (words @ words.T).toarray()
     for weight, vectors in parts:
@@ -169,7 +188,7 @@ def mixed_similarity(
 def faq_words(entries: Iterable[FaqEntry], normalise: Callable[[str], str]) -> FaqWords:
     """FAQ word meanings from every entry's phrasings (all languages), title and answer."""
     texts = (
-        [*(q for qs in e.questions.values() for q in qs), *e.title.values(), *e.answer.values()]
+        ([q for qs in e.questions.values() for q in qs], [*e.title.values(), *e.answer.values()])
         for e in entries
     )
     return FaqWords.from_entries(texts, normalise)
