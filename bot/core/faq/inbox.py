@@ -82,8 +82,8 @@ class FaqWords:
     answers), so nothing is downloaded and it follows the content as editors change it.
     `centre` is what the FAQ's own phrasings have in common (their mean direction); it is
     taken off every question, so that two questions meet on what sets them apart. It comes
-    from the FAQ, not from the batch, so a question's vector does not depend on what else is
-    in the inbox (a batch of three would otherwise push its questions apart).
+    from the FAQ, not from the batch: the mean of a batch of three would push its questions
+    apart.
     """
 
     def __init__(self, documents: Sequence[str], questions: Sequence[str]) -> None:
