@@ -7,7 +7,7 @@ Three views of a question, each giving a cosine similarity between two questions
   slang and abbreviations spelled out, stop words dropped, words stemmed);
 - *FAQ word meanings* (`FaqWords`): each word stands for where it is used in the FAQ, a
   vector over the entries whose phrasings, titles and answers contain it. "jenazah" and
-  "remains", "paspor" and "passport", "cerai" and "divorce" share entries, so paraphrases that
+  "body", "potongan" and "deduction", "meninggal" and "died" share entries, so paraphrases that
   share no word still meet. A question is the TF-IDF-weighted sum of its words' vectors, minus
   what the FAQ's phrasings have in common (which says nothing about which group it is in).
   Unlike the learned model below, it needs no training and keeps its resolution for
