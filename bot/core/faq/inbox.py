@@ -34,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 import yaml
+from scipy.sparse import spmatrix
 from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
@@ -127,7 +128,9 @@ class FaqWords:
                 out[index] = row
         return out
 
-    def embed(self, weights, vocabulary: Sequence[str], centred: bool = True) -> np.ndarray:
+    def embed(
+        self, weights: np.ndarray | spmatrix, vocabulary: Sequence[str], centred: bool = True
+    ) -> np.ndarray:
         """Unit vectors: each text's word weights (texts × vocabulary) times the words' rows."""
         embedded = normalize(np.asarray(weights @ self.matrix(vocabulary)))
         return normalize(embedded - self.centre) if centred else embedded
