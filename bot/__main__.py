@@ -461,11 +461,7 @@ def cmd_content_inbox(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         db.close()
     questions = [Question(str(r["question"]), str(r["language"])) for r in rows]
-    clusters = (
-        group(questions, _inbox_normaliser(settings), topics=_inbox_topics(settings))
-        if questions
-        else []
-    )
+    clusters = group(questions, **_inbox_views(settings)) if questions else []
     if args.draft is not None:
         if not 1 <= args.draft <= len(clusters):
             print(f"No group {args.draft}: there are {len(clusters)}.", file=sys.stderr)
@@ -488,18 +484,18 @@ def cmd_content_inbox(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _inbox_topics(settings: Settings):
-    """The FAQ's learned model, whose topic probabilities help join paraphrases."""
+def _inbox_views(settings: Settings):
+    """What `group` compares questions by: the matcher's normaliser (slang and abbreviations
+    spelled out, stop words dropped), the FAQ's learned model (topic probabilities) and the
+    FAQ word meanings (which entries use each word), all from the content directory."""
+    from bot.core.faq.inbox import faq_words, make_normaliser
     from bot.services import build_ensemble, load_valid_content
 
-    return build_ensemble(load_valid_content(Path(settings.content_dir))).learned.probabilities
-
-
-def _inbox_normaliser(settings: Settings):
-    """The matcher's normaliser (slang and abbreviations spelled out, stop words dropped)."""
-    from bot.core.faq.inbox import make_normaliser
-
-    return make_normaliser(Path(settings.content_dir) / "glossary.yaml")
+    content = load_valid_content(Path(settings.content_dir))
+    normalise = make_normaliser(Path(settings.content_dir) / "glossary.yaml")
+    topics = build_ensemble(content).learned.probabilities
+    meanings = faq_words(content.entries.values(), normalise)
+    return {"normalise": normalise, "topics": topics, "meanings": meanings}
 
 
 def sources_table(content) -> str:
