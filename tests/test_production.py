@@ -12,6 +12,7 @@ import socket
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pytest
@@ -19,6 +20,7 @@ import pytest
 from bot.config import Settings
 from bot.services import Services
 from bot.storage import Database
+from bot.storage.database import PostgresDatabase
 from bot.telegram.application import build_application, serve
 from bot.telegram.server import BotServer, ServerOptions
 from bot.telegram.startup import TokenRejected, initialize_when_reachable
@@ -148,11 +150,19 @@ async def test_health_readiness_and_metrics(bot: Bot) -> None:
         await server.stop()
 
 
+def lose(db: Database) -> None:
+    """Cut the bot off its database. SQLite: close it. PostgreSQL replaces a closed
+    connection at the next query, so the database it reconnects to must be gone too."""
+    if isinstance(db, PostgresDatabase):
+        db.conn.url = urlunsplit(urlsplit(db.conn.url)._replace(path="/no_such_database"))
+    db.close()
+
+
 async def test_readiness_reports_a_lost_database(bot: Bot) -> None:
     server = BotServer(bot.application, ServerOptions(listen="127.0.0.1", port=0))
     await server.start()
     try:
-        bot.services.db.close()
+        lose(bot.services.db)
         async with httpx.AsyncClient() as client:
             answer = await client.get(f"http://127.0.0.1:{server.port}/readyz")
         assert answer.status_code == 503
