@@ -15,6 +15,8 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).parent / "fixtures" / "agencies.csv"
 
 
+# SQLite only: these are about the commands' input and output; the agency register's storage
+# runs on both backends in test_cekdulu.py.
 @pytest.fixture(autouse=True)
 def _environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.setenv("CONTENT_DIR", str(ROOT / "content"))
