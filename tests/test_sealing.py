@@ -216,6 +216,8 @@ def plain_traces(path: Path) -> list[bytes]:
     return [n for n in needles if n in blobs]
 
 
+# SQLite only: the proof is a byte scan of the SQLite file and its WAL (plain_traces); an
+# installation from before sealing (migration 0010) was a SQLite one: PostgreSQL came after.
 def test_the_first_start_with_a_key_seals_every_plain_row(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
