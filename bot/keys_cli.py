@@ -90,7 +90,7 @@ def cmd_keys_rotate(args: argparse.Namespace, settings: Settings) -> int:
         rotate_key_file,
     )
 
-    if not settings.database_path.exists():
+    if not settings.uses_postgres and not settings.database_path.exists():
         raise CliError(f"No database yet at {settings.database_path}: nothing to rotate")
     db = open_database(settings)
     started = time.perf_counter()
@@ -131,7 +131,7 @@ def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
     from bot.core.reports.draft import normalise_code
     from bot.storage.audit import DeskAudit
 
-    if not settings.database_path.exists():
+    if not settings.uses_postgres and not settings.database_path.exists():
         raise CliError(f"No database yet at {settings.database_path}")
     db = open_database(settings)
     try:

@@ -58,8 +58,10 @@ class Bot:
 
 
 @pytest.fixture
-async def bot(base_settings: Settings, tmp_path: Path) -> AsyncIterator[Bot]:
-    async with running_bot(base_settings, tmp_path / "bot.sqlite3") as (api, services, app):
+async def bot(base_settings: Settings, database: Path | str) -> AsyncIterator[Bot]:
+    """The real bot, once per backend (see `database`): every test that takes `bot` runs on
+    SQLite and on PostgreSQL, where the loop guard also watches it."""
+    async with running_bot(base_settings, database) as (api, services, app):
         yield Bot(api, services, app)
 
 
@@ -101,3 +103,8 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
     if request.param == "sqlite":
         return tmp_path / "bot.sqlite3"
     return request.getfixturevalue("postgres_url")
+
+
+def database_url(database: Path | str) -> str:
+    """`database` as a DATABASE_URL, for the command line and `python -m bot` subprocesses."""
+    return database if isinstance(database, str) else f"sqlite:///{database}"

@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
+from tests.conftest import database_url
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).parent / "fixtures" / "agencies.csv"
 
 
+# SQLite unless a test takes `database`: the others are about the commands' input and output.
 @pytest.fixture(autouse=True)
 def _environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.setenv("CONTENT_DIR", str(ROOT / "content"))
@@ -47,7 +49,8 @@ def test_check_in_words(capsys: pytest.CaptureFixture[str]) -> None:
     assert "no-selection" in out and "The official route always has selection" in out
 
 
-def test_agencies_import_then_check_uses_the_register(capsys) -> None:
+def test_agencies_import_then_check_uses_the_register(capsys, monkeypatch, database) -> None:
+    monkeypatch.setenv("DATABASE_URL", database_url(database))  # on both backends
     assert main(["agencies", "status"]) == 0
     assert "No register" in capsys.readouterr().out
     args = ["agencies", "import", str(FIXTURE), "--source", "fixture", "--as-of", "2025-06-01"]

@@ -33,6 +33,8 @@ def checker() -> Checker:
     return Checker.load(ROOT / "content", ["id", "en"])
 
 
+# SQLite only: these tests are about the layout of one screen; the database only holds the
+# (empty) agency register. Cek Dulu with its counts runs on both in test_e2e_cekdulu.py.
 @pytest.fixture
 def services(base_settings: Settings, tmp_path: Path) -> Iterator[Services]:
     settings = dataclasses.replace(base_settings, database_url=f"sqlite:///{tmp_path / 'b.db'}")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
+from tests.conftest import database_url
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -70,19 +71,18 @@ def test_eval_missing_file(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_content_inbox_shows_unanswered_and_feedback(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+    database: Path | str, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
     from bot.storage import Database
     from bot.storage.repositories import Feedback, Unanswered
 
-    path = tmp_path / "bot.sqlite3"
-    db = Database.open(path)
+    db = Database.open(database)
     for question in ("kerja jadi abk kapal ikan", "abk kapal ikan gmn caranya", "resep rendang"):
         Unanswered(db).record(question, "id", "fallback", None, 0.0)
     Unanswered(db).record("how to work on a fishing boat", "en", "fallback", None, 0.0)
     Feedback(db).record(1, "costs", False, "agen minta 30jt")
     db.close()
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
+    monkeypatch.setenv("DATABASE_URL", database_url(database))
     assert main(["content", "inbox"]) == 0
     out = capsys.readouterr().out
     assert "costs" in out and "0 / 1" in out

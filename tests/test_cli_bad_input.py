@@ -75,6 +75,8 @@ def test_cli_rejects_odd_admin_ids_with_one_line() -> None:
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+# SQLite only: unusable SQLite paths and files; an unreachable PostgreSQL at start is in
+# test_postgres.py.
 @pytest.mark.parametrize(
     "url", ["sqlite:////proc/no/such/dir/bot.sqlite3", "sqlite:////dev/null/bot.sqlite3"]
 )

@@ -37,6 +37,7 @@ def _after(out: str, typed: str) -> str:
     return out.split(f"👤 {typed}\n", 1)[1].split("\n👤 ", 1)[0]
 
 
+# SQLite only: the demo is SQLite by design (one command, no server; docs/deploy.md).
 def test_transcript_of_a_newcomers_first_five_minutes(tmp_path: Path) -> None:
     """/start → language → menu → answer → 👍 → /lapor → /cek → /darurat, with the database
     kept so that `content inbox` shows the feedback afterwards."""

@@ -34,7 +34,7 @@ from bot.telegram.handlers.stats import (
 from bot.testing.fake_api import FakeBotAPI
 from bot.testing.harness import emulator_settings, running_application
 from bot.testing.seed import seed_cases
-from tests.conftest import Bot
+from tests.conftest import Bot, database_url
 
 ROOT = Path(__file__).resolve().parents[1]
 DESK = -1002000
@@ -163,12 +163,15 @@ def test_export_shows_a_reporter_only_when_they_chose_to_be_shown(seeded: Servic
     assert values[0] == COLUMNS and len(values) == 3
 
 
-def test_export_cli_writes_the_file_and_refuses_bad_dates(tmp_path: Path) -> None:
-    database = tmp_path / "bot.sqlite3"
-    seed_cases(Database.open(database), 50, dt.datetime.now(dt.UTC))
+def test_export_cli_writes_the_file_and_refuses_bad_dates(
+    tmp_path: Path, database: Path | str
+) -> None:
+    seeded = Database.open(database)
+    seed_cases(seeded, 50, dt.datetime.now(dt.UTC))
+    seeded.close()
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{database}",
+        "DATABASE_URL": database_url(database),
         "CONTENT_DIR": str(ROOT / "content"),
     }
     out = tmp_path / "cases.xlsx"
@@ -206,7 +209,7 @@ def test_digest_schedule_setting() -> None:
 
 # -- through Telegram ------------------------------------------------------------------------
 @pytest.fixture
-async def desk_bot(base_settings: Settings, tmp_path: Path) -> AsyncIterator[Bot]:
+async def desk_bot(base_settings: Settings, database: Path | str) -> AsyncIterator[Bot]:
     settings = dataclasses.replace(
         base_settings,
         desk_chat_id=DESK,
@@ -219,7 +222,6 @@ async def desk_bot(base_settings: Settings, tmp_path: Path) -> AsyncIterator[Bot
         api.user(STAFF, first_name="Budi")
         api.private_chat(ADMIN, first_name="Admin")
         api.private_chat(OUTSIDER, first_name="Tono")
-        database = tmp_path / "bot.sqlite3"
         services = Services.build(
             emulator_settings(api, settings, database), Database.open(database)
         )

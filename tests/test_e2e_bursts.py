@@ -26,7 +26,7 @@ TROUBLE = "Maaf, ada gangguan"
 
 
 @asynccontextmanager
-async def limited_bot(settings: Settings, database: Path) -> AsyncIterator[Bot]:
+async def limited_bot(settings: Settings, database: Path | str) -> AsyncIterator[Bot]:
     """The production bot (rate limiter on) against an emulator enforcing Telegram's limits."""
     relaxed = dataclasses.replace(settings, flood_limit_per_minute=1000)
     async with FakeBotAPI() as api:
@@ -46,10 +46,10 @@ def answered(api: FakeBotAPI, users: range) -> list[int]:
 
 
 async def test_a_socialization_event_of_1200_subscribers_all_get_their_reply(
-    base_settings: Settings, tmp_path: Path
+    base_settings: Settings, database: Path | str
 ) -> None:
     users = range(FIRST_USER, FIRST_USER + 1200)
-    async with limited_bot(base_settings, tmp_path / "bot.sqlite3") as bot:
+    async with limited_bot(base_settings, database) as bot:
         for user in users:
             bot.api.private_chat(user)
         for user in users:
@@ -61,10 +61,10 @@ async def test_a_socialization_event_of_1200_subscribers_all_get_their_reply(
 
 
 async def test_200_people_starting_a_report_at_once_get_no_error(
-    base_settings: Settings, tmp_path: Path
+    base_settings: Settings, database: Path | str
 ) -> None:
     users = range(FIRST_USER, FIRST_USER + 200)
-    async with limited_bot(base_settings, tmp_path / "bot.sqlite3") as bot:
+    async with limited_bot(base_settings, database) as bot:
         for user in users:
             bot.api.private_chat(user)
         for user in users:
@@ -77,12 +77,12 @@ async def test_200_people_starting_a_report_at_once_get_no_error(
 
 
 async def test_a_reply_that_draws_several_429s_in_a_row_still_arrives(
-    base_settings: Settings, tmp_path: Path
+    base_settings: Settings, database: Path | str
 ) -> None:
     """Four 429s in a row (retry_after 1 s): the reply waits each one out and arrives; the
     old limiter gave up after three retries and the person got nothing."""
     user = FIRST_USER
-    async with limited_bot(base_settings, tmp_path / "bot.sqlite3") as bot:
+    async with limited_bot(base_settings, database) as bot:
         bot.api.private_chat(user)
         bot.api.fail("sendMessage", 429, retry_after=1, count=4, chat_id=user)
         await bot.api.send_text(user, "/langganan")

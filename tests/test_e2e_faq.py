@@ -264,14 +264,14 @@ async def test_a_long_question_without_signs_still_goes_to_the_faq(bot: Bot) -> 
     assert "Danger signs" not in _text(reply) and "Tanda bahaya" not in _text(reply)
 
 
-async def test_staff_get_a_longer_command_menu(base_settings, tmp_path) -> None:
+async def test_staff_get_a_longer_command_menu(base_settings, database) -> None:
     from bot.testing.fake_api import FakeBotAPI
     from bot.testing.harness import running_bot
     from tests.conftest import ADMIN_ID
 
     async with FakeBotAPI() as api:
         api.private_chat(ADMIN_ID, language_code="id")
-        async with running_bot(base_settings, tmp_path / "staff.sqlite3", api=api):
+        async with running_bot(base_settings, database, api=api):
             scope = {"type": "chat", "chat_id": ADMIN_ID}
             await api.wait_until(lambda: api.commands(scope=scope))
             names = [c["command"] for c in api.commands(scope=scope)]

@@ -14,9 +14,11 @@ import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from bot.config import Settings
+from bot.storage import Database
 from bot.storage.audit import OUTCOME, REPLY
 from bot.telegram.handlers.desk import not_a_member
 from bot.testing.fake_api import FakeBotAPI
@@ -177,11 +179,32 @@ async def session(bot: Bot) -> dict[int, list[str]]:
     return codes
 
 
+def wal_position(db: Database) -> str:
+    """The write-ahead log file PostgreSQL writes now (the scan starts there)."""
+    return db.one("SELECT pg_walfile_name(pg_current_wal_lsn())")[0]
+
+
+def server_files(db: Database, since: str) -> list[Path]:
+    """PostgreSQL's own files for this database, as a thief with the server's disk has them:
+    the table and index files (dead rows included) after a checkpoint wrote every page, and
+    the write-ahead log written since `since` (earlier tests' log is not this test's). Needs
+    a superuser (the throw-away server's)."""
+    try:
+        db.execute("CHECKPOINT")
+        folder = Path(db.one("SHOW data_directory")[0])
+    except psycopg.Error as exc:
+        pytest.skip(f"the server's files are out of reach: {exc}")
+    oid = db.one("SELECT oid FROM pg_database WHERE datname = current_database()")[0]
+    now = wal_position(db)
+    wal = [f for f in (folder / "pg_wal").iterdir() if since <= f.name <= now]
+    return [f for f in [*(folder / "base" / str(oid)).iterdir(), *wal] if f.is_file()]
+
+
 async def test_a_copied_database_names_no_reporter_and_everything_still_works(
-    settings: Settings, api: FakeBotAPI, tmp_path: Path
+    settings: Settings, api: FakeBotAPI, tmp_path: Path, database: Path | str
 ) -> None:
-    database = tmp_path / "bot.sqlite3"
     async with bot_on(settings, database, api) as bot:
+        since = wal_position(bot.services.db) if isinstance(database, str) else ""
         codes = await session(bot)
         svc = bot.services
 
@@ -198,25 +221,31 @@ async def test_a_copied_database_names_no_reporter_and_everything_still_works(
         assert svc.audit.for_case(codes[7][0])[-1].action == OUTCOME
 
         # a thief's copy, taken while the bot runs
-        stolen = tmp_path / "stolen"
-        stolen.mkdir()
-        files = [database, Path(f"{database}-wal"), Path(f"{database}-shm")]
-        copies = []
-        for f in files:
-            if f.exists():
-                copies.append(Path(shutil.copy(f, stolen / f.name)))
-        assert any(c.name.endswith("-wal") for c in copies), "the scan must cover the WAL"
+        if isinstance(database, str):
+            copies = server_files(svc.db, since)
+            assert any(c.parent.name == "pg_wal" for c in copies), "the scan must cover the WAL"
+        else:
+            stolen = tmp_path / "stolen"
+            stolen.mkdir()
+            files = [database, Path(f"{database}-wal"), Path(f"{database}-shm")]
+            copies = []
+            for f in files:
+                if f.exists():
+                    copies.append(Path(shutil.copy(f, stolen / f.name)))
+            assert any(c.name.endswith("-wal") for c in copies), "the scan must cover the WAL"
         leaks = found_in(copies)
         assert not leaks, f"reporters found in the database files: {leaks[:5]}"
 
-    # and after a clean stop (the WAL folded into the file)
-    assert not found_in([database, Path(f"{database}-wal")])
+    # and after a clean stop (SQLite folds the WAL into the file; PostgreSQL's files were
+    # scanned after a checkpoint above, and its stop changes nothing in them)
+    if isinstance(database, Path):
+        assert not found_in([database, Path(f"{database}-wal")])
 
 
 async def test_only_desk_members_may_act_others_may_read(
-    settings: Settings, api: FakeBotAPI, tmp_path: Path
+    settings: Settings, api: FakeBotAPI, database: Path | str
 ) -> None:
-    async with bot_on(settings, tmp_path / "bot.sqlite3", api) as bot:
+    async with bot_on(settings, database, api) as bot:
         p = PERSONS[1]
         code = await submit_report(api, p.id, Answers(photo_caption=None, note=None))
         card = await card_of(api, code)
@@ -238,6 +267,7 @@ async def test_only_desk_members_may_act_others_may_read(
         assert (entry.actor_id, entry.case_code) == (STAFF, code)
 
 
+# SQLite only: the control of the scan itself (the bytes SQLite writes for an integer).
 def test_the_scan_finds_a_plain_id_and_name(tmp_path: Path) -> None:
     """The control: a database holding a person in plain text is caught by the scan."""
     import sqlite3

@@ -26,6 +26,9 @@ SHORT = settings(
 )
 
 
+# SQLite only: the fuzz world runs the bot on a loop of its own thread, outside the loop
+# guard; it hunts handler and Bot API errors, and every handler runs on both backends in the
+# e2e tests.
 @pytest.fixture(scope="module")
 def world() -> Iterator[FuzzWorld]:
     base = Settings.from_env({"CONTENT_DIR": str(ROOT / "content")})

@@ -1,6 +1,9 @@
 """One active instance: the lease a standby waits for, takes over when the holder dies, and a
 holder that loses it stops working at once."""
 
+# SQLite only: this is the flock lease of a SQLite file; the PostgreSQL advisory-lock lease
+# (only one holder, takeover after kill -9, a cut connection) is tested in test_postgres.py.
+
 from __future__ import annotations
 
 import asyncio

@@ -62,7 +62,7 @@ class _Keep(logging.Handler):
 
 
 async def test_no_token_name_or_report_text_in_any_record(
-    settings: Settings, api: FakeBotAPI, tmp_path: Path
+    settings: Settings, api: FakeBotAPI, database: Path | str
 ) -> None:
     """Logging at DEBUG is set up first, as `python -m bot run` does; then the bot is built,
     takes a report from a reporter who chose to be shown, and hits an error path."""
@@ -71,7 +71,7 @@ async def test_no_token_name_or_report_text_in_any_record(
     root.addHandler(keep)
     root.setLevel(logging.DEBUG)
     try:
-        async with bot_on(settings, tmp_path / "bot.sqlite3", api):
+        async with bot_on(settings, database, api):
             code = await submit_report(api, REPORTER, Answers(show_identity=True))
             await card_of(api, code)
             api.fail("sendMessage", 500)
@@ -102,6 +102,7 @@ def test_a_token_in_an_exception_is_redacted_from_the_traceback(
     assert token.split(":")[1] not in text
 
 
+# SQLite only: a rejected token stops the start before any query.
 async def test_a_rejected_token_is_one_line_and_exit_2(api: FakeBotAPI, tmp_path: Path) -> None:
     token = "7654321:AAWrongTokenForTheStartTest_abcdefghij"
     env = {

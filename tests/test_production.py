@@ -12,6 +12,7 @@ import socket
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pytest
@@ -19,6 +20,7 @@ import pytest
 from bot.config import Settings
 from bot.services import Services
 from bot.storage import Database
+from bot.storage.database import PostgresDatabase, guarded_tasks
 from bot.telegram.application import build_application, serve
 from bot.telegram.server import BotServer, ServerOptions
 from bot.telegram.startup import TokenRejected, initialize_when_reachable
@@ -38,18 +40,18 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _services(api: FakeBotAPI, base: Settings, tmp_path: Path, **changes: object) -> Services:
-    settings = dataclasses.replace(
-        emulator_settings(api, base, tmp_path / "bot.sqlite3"), **changes
-    )
-    return Services.build(settings, Database.open(tmp_path / "bot.sqlite3"))
+def _services(api: FakeBotAPI, base: Settings, database: Path | str, **changes: object) -> Services:
+    settings = dataclasses.replace(emulator_settings(api, base, database), **changes)
+    return Services.build(settings, Database.open(database))
 
 
+# SQLite only: the three start-up tests below are about Telegram (no query is made before the
+# token is checked); the database's own start-up wait is in test_postgres.py.
 async def test_start_up_retries_an_unreachable_bot_api_with_backoff(
     base_settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     async with FakeBotAPI() as api:
-        services = _services(api, base_settings, tmp_path)
+        services = _services(api, base_settings, tmp_path / "bot.sqlite3")
         app = build_application(services, base_url=api.base_url, rate_limiter=False)
         api.fail("getMe", 502, count=3)
         waits: list[float] = []
@@ -74,7 +76,9 @@ async def test_start_up_retries_an_unreachable_bot_api_with_backoff(
 
 async def test_a_rejected_token_is_not_retried(base_settings: Settings, tmp_path: Path) -> None:
     async with FakeBotAPI() as api:
-        services = _services(api, base_settings, tmp_path, bot_token="123456:not-the-right-one")
+        services = _services(
+            api, base_settings, tmp_path / "bot.sqlite3", bot_token="123456:not-the-right-one"
+        )
         app = build_application(services, base_url=api.base_url, rate_limiter=False)
         with pytest.raises(TokenRejected) as caught:
             await initialize_when_reachable(app, sleep=lambda s: asyncio.sleep(0))
@@ -148,11 +152,19 @@ async def test_health_readiness_and_metrics(bot: Bot) -> None:
         await server.stop()
 
 
+def lose(db: Database) -> None:
+    """Cut the bot off its database. SQLite: close it. PostgreSQL replaces a closed
+    connection at the next query, so the database it reconnects to must be gone too."""
+    if isinstance(db, PostgresDatabase):
+        db.conn.url = urlunsplit(urlsplit(db.conn.url)._replace(path="/no_such_database"))
+    db.close()
+
+
 async def test_readiness_reports_a_lost_database(bot: Bot) -> None:
     server = BotServer(bot.application, ServerOptions(listen="127.0.0.1", port=0))
     await server.start()
     try:
-        bot.services.db.close()
+        lose(bot.services.db)
         async with httpx.AsyncClient() as client:
             answer = await client.get(f"http://127.0.0.1:{server.port}/readyz")
         assert answer.status_code == 503
@@ -174,14 +186,14 @@ async def _until(condition, timeout: float = 5.0) -> None:
 
 
 async def test_webhook_mode_serves_updates_health_and_metrics_on_one_port(
-    base_settings: Settings, tmp_path: Path
+    base_settings: Settings, database: Path | str
 ) -> None:
     port = _free_port()
     async with FakeBotAPI() as api:
         services = _services(
             api,
             base_settings,
-            tmp_path,
+            database,
             webhook_url="https://bot.example.org",
             webhook_secret="s3cret-token",
             port=port,
@@ -190,7 +202,8 @@ async def test_webhook_mode_serves_updates_health_and_metrics_on_one_port(
         api.private_chat(WEBHOOK_USER, language_code="en")
         api.group_chat(DESK_CHAT_ID, "Desk")  # checked at start: it must be a group
         stop = asyncio.Event()
-        running = asyncio.create_task(serve(app, services.settings, stop))
+        with guarded_tasks():  # on PostgreSQL the loop guard watches what serve() starts
+            running = asyncio.create_task(serve(app, services.settings, stop))
         try:
             hook = await api.wait_for("setWebhook", since=0)
             assert hook[0].params["url"] == "https://bot.example.org/telegram"

@@ -32,6 +32,7 @@ from bot.storage.sealing import (
     read_key_file,
     write_key_file,
 )
+from tests.conftest import database_url
 
 ROOT = Path(__file__).resolve().parents[1]
 OLD_ID, OLD_NAME, OLD_HANDLE = 6_200_000_123, "Larasati", "laras_tersembunyi"
@@ -185,6 +186,25 @@ def plain_database(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db.close()
 
 
+@pytest.fixture
+def data_url(database: Path | str, tmp_path: Path) -> Path | str:
+    """`database`, with the SQLite file in a data folder apart from the key folder."""
+    return tmp_path / "data" / "bot.sqlite3" if isinstance(database, Path) else database
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def plain_url(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """Like `database`, but the PostgreSQL database is bare: `plain_database` migrates it only
+    up to the version before sealing."""
+    if request.param == "sqlite":
+        return tmp_path / "data" / "bot.sqlite3"
+    server = request.getfixturevalue("postgres_server")
+    request.getfixturevalue("postgres_url")  # the loop guard, and the same clean-up
+    url = server.fresh(migrated=False)
+    request.addfinalizer(lambda: server.drop(url))
+    return url
+
+
 def plain_traces(path: Path) -> list[bytes]:
     blobs = b"".join(p.read_bytes() for p in (path, Path(f"{path}-wal")) if p.exists())
     needles = [
@@ -196,6 +216,8 @@ def plain_traces(path: Path) -> list[bytes]:
     return [n for n in needles if n in blobs]
 
 
+# SQLite only: the proof is a byte scan of the SQLite file and its WAL (plain_traces); an
+# installation from before sealing (migration 0010) was a SQLite one: PostgreSQL came after.
 def test_the_first_start_with_a_key_seals_every_plain_row(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -226,12 +248,12 @@ def test_the_first_start_with_a_key_seals_every_plain_row(
 
 # -- rotation ----------------------------------------------------------------------------------
 def test_rotation_reseals_everything_while_a_running_bot_keeps_finding_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, plain_url: Path | str
 ) -> None:
-    settings = settings_for(tmp_path)
+    settings = settings_for(tmp_path, database_url=database_url(plain_url))
     write_key_file(settings.reporter_key_file, [new_key_text()])
-    plain_database(settings.database_path, monkeypatch)
-    svc = Services.build(settings, Database.open(settings.database_path))
+    plain_database(plain_url, monkeypatch)
+    svc = Services.build(settings, Database.open(plain_url))
     for user in range(1, 31):
         svc.reports.submit(draft(), user, "id", ShownIdentity(user, f"N{user}"))
     old_key = read_key_file(settings.reporter_key_file)
@@ -255,11 +277,11 @@ def test_rotation_reseals_everything_while_a_running_bot_keeps_finding_it(
 
 
 def test_keys_rotate_on_the_command_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, data_url
 ) -> None:
-    settings = settings_for(tmp_path)
+    settings = settings_for(tmp_path, database_url=database_url(data_url))
     write_key_file(settings.reporter_key_file, [new_key_text()])
-    db = Database.open(settings.database_path)
+    db = Database.open(data_url)
     Services.build(settings, db).reports.submit(draft(), OLD_ID, "id", None)
     db.close()
     monkeypatch.chdir(tmp_path)
@@ -273,9 +295,11 @@ def test_keys_rotate_on_the_command_line(
     assert "REPORTER_KEY=NEW,OLD" in capsys.readouterr().err
 
 
-def test_with_the_key_in_the_environment_rotation_takes_new_and_old(tmp_path: Path) -> None:
+def test_with_the_key_in_the_environment_rotation_takes_new_and_old(
+    tmp_path: Path, data_url: Path | str
+) -> None:
     old, new = new_key_text(), new_key_text()
-    db = Database.open(tmp_path / "data" / "bot.sqlite3")
+    db = Database.open(data_url)
     first = open_sealer(old, None, tmp_path / "data", db)
     Services.build(Settings(content_dir=ROOT / "content", reporter_key=old), db).reports.submit(
         draft(), OLD_ID, "id", None
@@ -302,11 +326,11 @@ def test_the_audit_trail_can_only_be_appended_to() -> None:
 
 
 def test_audit_prints_a_cases_trail(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, data_url
 ) -> None:
-    settings = settings_for(tmp_path)
+    settings = settings_for(tmp_path, database_url=database_url(data_url))
     write_key_file(settings.reporter_key_file, [new_key_text()])
-    svc = Services.build(settings, Database.open(settings.database_path))
+    svc = Services.build(settings, Database.open(data_url))
     report = svc.reports.submit(draft(), OLD_ID, "id", None)
     from bot.core.reports.case_status import Status
 

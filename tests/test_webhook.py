@@ -12,6 +12,7 @@ import httpx
 from bot.config import Settings
 from bot.services import Services
 from bot.storage import Database
+from bot.storage.database import guarded_tasks
 from bot.telegram.application import build_application, webhook_options
 from bot.testing.fake_api import FakeBotAPI
 from bot.testing.harness import emulator_settings
@@ -40,22 +41,23 @@ def _update(update_id: int, text: str) -> dict:
 
 
 async def test_webhook_receives_updates_and_checks_the_secret(
-    base_settings: Settings, tmp_path: Path
+    base_settings: Settings, database: Path | str
 ) -> None:
     port = _free_port()
     async with FakeBotAPI() as api:
         settings = dataclasses.replace(
-            emulator_settings(api, base_settings, tmp_path / "bot.sqlite3"),
+            emulator_settings(api, base_settings, database),
             webhook_url="https://bot.example.org",  # public URL, behind a TLS proxy
             webhook_secret="s3cret-token",
         )
-        services = Services.build(settings, Database.open(tmp_path / "bot.sqlite3"))
+        services = Services.build(settings, Database.open(database))
         app = build_application(services, base_url=api.base_url, rate_limiter=False)
         api.private_chat(USER, language_code="en")
-        await app.initialize()
-        await app.start()
         options = {**webhook_options(settings), "listen": "127.0.0.1", "port": port}
-        await app.updater.start_webhook(**options)
+        with guarded_tasks():  # on PostgreSQL the loop guard watches the handlers' queries
+            await app.initialize()
+            await app.start()
+            await app.updater.start_webhook(**options)
         try:
             set_hook = await api.wait_for("setWebhook", since=0)
             assert set_hook[0].params["url"] == "https://bot.example.org/telegram"
