@@ -64,9 +64,7 @@ class DeskMap:
         if key is None:
             return self.central
         wanted = key.strip().casefold()
-        return next(
-            (d for d in self.all if wanted in (d.key.casefold(), d.name.casefold())), None
-        )
+        return next((d for d in self.all if wanted in (d.key.casefold(), d.name.casefold())), None)
 
     def desks_of(self, owner: str | None) -> tuple[Desk, ...]:
         """Where a case's cards go: its regional desk (if it has one) and the central desk."""
@@ -105,9 +103,7 @@ def load_desks(
     return desks
 
 
-def check_desks(
-    path: Path, provinces: Iterable[str], central_chat: int | None = None
-) -> list[str]:
+def check_desks(path: Path, provinces: Iterable[str], central_chat: int | None = None) -> list[str]:
     """For `content check`: one line per problem in the routing file (none when it is fine)."""
     problems: list[str] = []
     parse_desks(path, set(provinces), problems, central_chat)
@@ -178,9 +174,7 @@ def _regional(item: Any, number: int, where: str, problems: list[str]) -> Desk:
     )
 
 
-def _central(
-    item: Any, where: str, problems: list[str], name: str | None, needed: bool
-) -> Desk:
+def _central(item: Any, where: str, problems: list[str], name: str | None, needed: bool) -> Desk:
     if item is None:
         if needed:
             problems.append(
