@@ -374,7 +374,7 @@ def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{len(unreadable)} problem(s) in {settings.content_dir}", file=sys.stderr)
         return 1
     content = load_content(settings.content_dir)
-    problems = check_content(content)
+    problems: list[object] = [*check_content(content), *_desk_problems(settings)]
     for problem in problems:
         print(problem)
     fresh = _report_stale(content, args) if getattr(args, "stale", False) else True
@@ -391,6 +391,17 @@ def cmd_content_check(args: argparse.Namespace, settings: Settings) -> int:
     if line:
         print(line)
     return 0 if ok and fresh else 1
+
+
+def _desk_problems(settings: Settings) -> list[str]:
+    """The regional desks' routing file (DESKS_FILE, else content/desks.yaml): one line per
+    mistake (unknown province, a province on two desks, duplicate keys or chat ids, …)."""
+    from bot.core.desks.routing import check_desks, desks_path
+    from bot.core.provinces import Provinces
+
+    path = desks_path(Path(settings.content_dir), settings.desks_file)
+    provinces = [p.id for p in Provinces.load(Path(settings.content_dir)).all]
+    return check_desks(path, provinces, settings.desk_chat_id)
 
 
 def _report_stale(content, args: argparse.Namespace) -> bool:

@@ -61,6 +61,7 @@ class Settings:
     reporter_key: str | None = field(default=None, repr=False)
     reporter_key_file: Path | None = None  # None: REPORTER_KEY, else the default file
     desk_member_ids: frozenset[int] = field(default_factory=frozenset)  # empty: everyone
+    desks_file: Path | None = None  # None: desks.yaml in the content directory
 
     @property
     def staff_broadcasters(self) -> frozenset[int]:
@@ -139,6 +140,7 @@ class Settings:
             reporter_key=get("REPORTER_KEY"),
             reporter_key_file=Path(file) if (file := get("REPORTER_KEY_FILE")) else None,
             desk_member_ids=frozenset(_int_list("DESK_MEMBER_IDS", get("DESK_MEMBER_IDS"))),
+            desks_file=_desks_file(get("DESKS_FILE")),
         )
 
 
@@ -361,3 +363,14 @@ def _digest_schedule(value: str | None) -> tuple[int, int, int] | None:
     if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
         raise ConfigError("DIGEST_SCHEDULE", problem)
     return (WEEKDAYS.index(parts[0][:3]), int(hour), int(minute))
+
+
+def _desks_file(value: str | None) -> Path | None:
+    """`DESKS_FILE`: the regional desks' routing file, kept outside the repository by a
+    deployment (its chat ids are its own). It must exist when it is named."""
+    if value is None:
+        return None
+    path = Path(value)
+    if not path.is_file():
+        raise ConfigError("DESKS_FILE", f"{value!r} is not a file")
+    return path

@@ -14,11 +14,12 @@ from pathlib import Path
 
 import yaml
 
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.core.broadcasts.pacing import Pacing
 from bot.core.cekdulu.checker import Checker
 from bot.core.clock import Clock
 from bot.core.content import Content, load_valid_content
+from bot.core.desks.routing import DeskFileError, DeskMap, desks_path, load_desks
 from bot.core.faq.ensemble import Ensemble
 from bot.core.faq.followup import FollowUps, LanguageGuess
 from bot.core.faq.learned import Learned
@@ -100,6 +101,22 @@ def _train_ensemble(content: Content) -> Ensemble:
     return ensemble
 
 
+def build_desks(settings: Settings) -> DeskMap:
+    """The routing file (DESKS_FILE, else desks.yaml in the content directory), checked; a
+    ConfigError naming DESKS_FILE lists what is wrong."""
+    path = desks_path(Path(settings.content_dir), settings.desks_file)
+    provinces = [p.id for p in Provinces.load(Path(settings.content_dir)).all]
+    try:
+        desks = load_desks(path, provinces, settings.desk_chat_id, settings.desk_name)
+    except DeskFileError as exc:
+        raise ConfigError("DESKS_FILE", "; ".join(exc.problems)) from None
+    if desks.regional and settings.desk_chat_id is None:
+        raise ConfigError(
+            "DESK_CHAT_ID", f"{path} configures regional desks; set the central desk's chat"
+        )
+    return desks
+
+
 def build_sealer(settings: Settings, db: Database, create: bool = True) -> Sealer:
     """The reporter key for this database (a SealError, exit 2, when it is missing or
     wrong), after sealing any plain rows an older version left."""
@@ -126,8 +143,9 @@ class Services:
     @classmethod
     def build(cls, settings: Settings, database: Database | None = None) -> Services:
         content = load_valid_content(Path(settings.content_dir))
+        desks = build_desks(settings)  # a wrong routing file stops the bot before anything
         db = database or Database.open(settings.database_target)
-        return cls(
+        services = cls(
             settings=settings,
             content=content,
             matcher=build_ensemble(content),
@@ -135,6 +153,13 @@ class Services:
             db=db,
             sealer=build_sealer(settings, db),
         )
+        services.__dict__["desks"] = desks
+        return services
+
+    @cached_property
+    def desks(self) -> DeskMap:
+        """The regional desks and the central one (bot/core/desks/routing.py)."""
+        return build_desks(self.settings)
 
     @cached_property
     def users(self) -> Users:
@@ -180,7 +205,7 @@ class Services:
             urgent=timedelta(minutes=self.settings.urgent_ack_minutes),
             normal=timedelta(hours=self.settings.normal_ack_hours),
         )
-        return Reports(self.db, self.report_outbox, rules, self.sealer)
+        return Reports(self.db, self.report_outbox, rules, self.sealer, self.desks)
 
     @cached_property
     def reporters(self) -> Reporters:

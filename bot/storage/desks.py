@@ -31,7 +31,9 @@ class DeskData:
         self.db = db
         self.clock = clock
 
-    def case_rows(self, since: dt.date, desk_chat_id: int | None = None) -> list[CaseRow]:
+    def case_rows(self, since: dt.date, desk: str | None = None) -> list[CaseRow]:
+        """Cases created since `since`: all of them, or those one regional desk owns (`desk`
+        is its key; the central desk sees every case, so it passes None)."""
         sql = (
             "SELECT r.created_at, r.category, r.province, r.urgent, r.status, r.outcome,"
             " r.closed_at, r.ack_due_at, r.outcome_people, a.first_ack"
@@ -39,12 +41,12 @@ class DeskData:
             " WHERE r.created_at >= ?"
         )
         params: list[object] = [_day_start(since)]
-        if desk_chat_id is not None:
-            sql += " AND r.desk_chat_id = ?"
-            params.append(desk_chat_id)
+        if desk is not None:
+            sql += " AND r.desk_key = ?"
+            params.append(desk)
         return [_case_row(row) for row in self.db.execute(sql, params)]
 
-    def export_rows(self, since: dt.date, desk_chat_id: int | None = None) -> Iterator[ExportRow]:
+    def export_rows(self, since: dt.date, desk: str | None = None) -> Iterator[ExportRow]:
         sql = (
             "SELECT r.*, (SELECT GROUP_CONCAT(l.display, ' | ') FROM"
             "   (SELECT display FROM report_identifier_links WHERE report_id = r.id"
@@ -52,9 +54,9 @@ class DeskData:
             " FROM reports r WHERE r.created_at >= ?"
         )
         params: list[object] = [_day_start(since)]
-        if desk_chat_id is not None:
-            sql += " AND r.desk_chat_id = ?"
-            params.append(desk_chat_id)
+        if desk is not None:
+            sql += " AND r.desk_key = ?"
+            params.append(desk)
         for row in self.db.execute(sql + " ORDER BY r.id", params):
             yield _export_row(row, self.sealer)
 
@@ -141,6 +143,7 @@ def _export_row(row, sealer: Sealer | None) -> ExportRow:
         outcome_people=row["outcome_people"],
         closed_at=_when(row["closed_at"]),
         desk_chat_id=row["desk_chat_id"],
+        desk=row["desk_key"],
         shown_name=_shown_name(shown),
         identifiers=tuple((row["identifiers"] or "").split(" | ")) if row["identifiers"] else (),
     )

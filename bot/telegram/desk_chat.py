@@ -17,6 +17,7 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest, ChatMigrated, Forbidden
 
 from bot.config import ConfigError
+from bot.core.desks.routing import Desk
 from bot.services import Services
 from bot.storage.reports import DeskChats
 
@@ -35,21 +36,43 @@ def current_desk(svc: Services, chat_id: int | None = None) -> int | None:
     return None if chat is None else desk_chats(svc).follow(chat)
 
 
+def chat_of(svc: Services, desk: Desk) -> int | None:
+    """A desk's chat now: DESK_CHAT_ID for the central desk, its own group for a regional
+    one, each after any recorded migration (a query: call it off the event loop)."""
+    return current_desk(svc) if desk.central else current_desk(svc, desk.chat_id)
+
+
+def desk_of_chat(svc: Services, chat_id: int | None) -> Desk | None:
+    """Which desk a chat is (central or regional), or None for any other chat."""
+    if chat_id is None:
+        return None
+    return next((d for d in svc.desks.all if chat_of(svc, d) == chat_id), None)
+
+
 def record_migration(svc: Services, old_chat_id: int, new_chat_id: int) -> bool:
-    """The desk moved (only a move of the current desk chat counts); True if it is news."""
-    if current_desk(svc) != old_chat_id:
+    """A desk moved (only a move of a current desk chat counts); True if it is news."""
+    if desk_of_chat(svc, old_chat_id) is None:
         return False
     moved = desk_chats(svc).migrated(old_chat_id, new_chat_id)
     if moved:
-        log.warning("the desk group became supergroup %s; following it", new_chat_id)
+        log.warning("a desk group became supergroup %s; following it", new_chat_id)
     return moved
 
 
 async def check_desk(bot: Bot, svc: Services) -> None:
-    """Refuse a DESK_CHAT_ID that is not a group, a supergroup or a channel."""
+    """Refuse a DESK_CHAT_ID (or a regional desk's chat) that is not a group, a supergroup
+    or a channel."""
     desk = await svc.db.run(current_desk, svc)
     if desk is None:
         return
+    await _check_chat(bot, svc, desk, "DESK_CHAT_ID")
+    for regional in svc.desks.regional:
+        chat = await svc.db.run(chat_of, svc, regional)
+        if chat is not None:
+            await _check_chat(bot, svc, chat, f"DESKS_FILE (desk '{regional.key}')")
+
+
+async def _check_chat(bot: Bot, svc: Services, desk: int, setting: str) -> None:
     try:
         chat = await bot.get_chat(desk)
     except ChatMigrated as exc:
@@ -57,13 +80,13 @@ async def check_desk(bot: Bot, svc: Services) -> None:
         chat = await bot.get_chat(exc.new_chat_id)
     except (BadRequest, Forbidden) as exc:
         raise ConfigError(
-            "DESK_CHAT_ID",
+            setting,
             f"Telegram does not know chat {desk} or the bot is not in it ({exc}). Add the bot "
             "to the desk group, then send /chatid there to see its id.",
         ) from None
     if chat.type not in DESK_TYPES:
         raise ConfigError(
-            "DESK_CHAT_ID",
+            setting,
             f"{desk} is a {chat.type} chat, not a group, supergroup or channel (group ids "
             "start with a minus sign). Send /chatid in the desk group to see its id.",
         )

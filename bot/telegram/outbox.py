@@ -44,7 +44,7 @@ from bot.config import Settings
 from bot.services import Services
 from bot.storage.reports import OutboxJob
 from bot.telegram import metrics
-from bot.telegram.desk_chat import current_desk, record_migration
+from bot.telegram.desk_chat import chat_of, current_desk, record_migration
 from bot.telegram.lifecycle import on_start_stop
 
 log = logging.getLogger(__name__)
@@ -229,7 +229,7 @@ class OutboxWorker:
     async def _migrated(self, job: OutboxJob, exc: ChatMigrated) -> None:
         """The desk group became a supergroup: record it (kept across restarts), tell the
         admins once, and send the job again to the new chat right away."""
-        moved = await self.services.db.run(self._record_move, exc.new_chat_id)
+        moved = await self.services.db.run(self._record_move, exc.new_chat_id, job)
         if moved:
             _ = self.services.i18n.translator(self.settings.default_language)
             await self._tell_admins(
@@ -242,8 +242,10 @@ class OutboxWorker:
             )
         await self.services.db.run(self.services.report_outbox.retry, job.id, 0.0, str(exc))
 
-    def _record_move(self, new_chat_id: int) -> bool:
-        old = current_desk(self.services)
+    def _record_move(self, new_chat_id: int, job: OutboxJob) -> bool:
+        """The job's desk chat moved: the regional desk it names, else the central desk."""
+        desk = self.services.desks.by_key(job.payload.get("desk")) if job.payload else None
+        old = chat_of(self.services, desk) if desk else current_desk(self.services)
         return old is not None and record_migration(self.services, old, new_chat_id)
 
     # -- admins ------------------------------------------------------------------------------
@@ -304,8 +306,13 @@ class OutboxWorker:
 
 
 def lane_of(job: OutboxJob) -> str:
-    """Which chat a job writes to, as far as flood limits go: the desk group or a reporter."""
-    return "reporter" if job.kind in REPORTER_ONLY else "desk"
+    """Which chat a job writes to, as far as flood limits go: a reporter, a regional desk's
+    group (named in the job), or the central desk's: a 429 in one group holds back only the
+    jobs for that group."""
+    if job.kind in REPORTER_ONLY:
+        return "reporter"
+    desk = job.payload.get("desk")
+    return f"desk:{desk}" if desk else "desk"
 
 
 def retry_seconds(exc: RetryAfter) -> float:

@@ -16,10 +16,12 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application
 
+from bot.core.desks.routing import DeskMap
 from bot.core.reports.case_status import Status, outcome_of, people_of, status_of
 from bot.core.reports.draft import COPY_ONLY_KINDS, NOTE
 from bot.i18n import Translator
 from bot.storage.reports import RECEIVED, OutboxJob, Report, StoredEvidence
+from bot.telegram.desk_chat import chat_of
 from bot.telegram.handlers import desk, relay, status
 from bot.telegram.handlers.report_form import summary
 from bot.telegram.outbox import Delivery, worker
@@ -49,11 +51,92 @@ async def deliver_card(d: Delivery, job: OutboxJob) -> None:
     report = await d.run(d.services.reports.get, job.report_id)
     if report is None:
         return
+    if job.payload.get("desk"):
+        await _deliver_regional_card(d, report, job)
+        return
     if report.card_message_id is None:
         report = await _send_card(d, report)
-    await _continue_card(d, report, job)
+    chat = await d.desk(report.desk_chat_id)
+    await _continue_card(d, report, job, chat, report.card_message_id)
     gone = await _copy_evidence(d, report)
     await d.run(_card_delivered, d, report.id, gone)
+
+
+# -- the owning regional desk's card -----------------------------------------------------------
+async def _deliver_regional_card(d: Delivery, report: Report, job: OutboxJob) -> None:
+    """The card in the regional desk that owns the case, its continuation and its evidence,
+    copied from the central desk's copies (the reporter's originals are forgotten once the
+    central desk has its copies). Queued after the central card, so those exist."""
+    desk = d.services.desks.by_key(job.payload["desk"])
+    if desk is None or desk.central:
+        return  # the desk was removed from the routing file: the central card has it all
+    chat = await d.run(chat_of, d.services, desk)
+    if chat is None:
+        return
+    card = await d.run(d.services.reports.card_in, report.id, chat)
+    if card is None:
+        card = await _send_regional_card(d, report, chat)
+    await _continue_card(d, report, job, chat, card)
+    await _copy_evidence_from_desk(d, report, job, chat, card)
+
+
+async def _send_regional_card(d: Delivery, report: Report, chat: int) -> int:
+    text, markup = await d.run(_card, d, report, False)  # a name only by a later edit
+    message = await d.bot.send_message(chat, text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    await d.run(d.services.reports.regional_card_sent, report.id, chat, message.message_id)
+    return message.message_id
+
+
+async def _copy_evidence_from_desk(
+    d: Delivery, report: Report, job: OutboxJob, chat: int, card: int
+) -> None:
+    """Each file the central desk received, copied under the regional card (progress kept in
+    the job, so a restart copies only what is missing)."""
+    files = await d.run(_desk_evidence, d, report.id)
+    if not files or report.desk_chat_id is None:
+        return
+    source = await d.desk(report.desk_chat_id)
+    done: list[int] = job.payload.setdefault("copied", [])
+    for item in files:
+        if item.id in done or item.desk_message_id is None:
+            continue
+        caption = None
+        if item.kind not in COPY_ONLY_KINDS:
+            caption = await d.run(desk.evidence_caption, d.services, report, item, len(files))
+        try:
+            copied = await d.bot.copy_message(
+                chat_id=chat,
+                from_chat_id=source,
+                message_id=item.desk_message_id,
+                caption=caption,
+                parse_mode=ParseMode.HTML if caption else None,
+                reply_parameters=_reply_to(card),
+            )
+        except BadRequest as exc:
+            if not _says(exc, SOURCE_GONE):
+                raise
+            copied = None  # someone deleted the central desk's copy: nothing to copy
+        done.append(item.id)
+        if copied is None:
+            await d.run(d.services.report_outbox.save_payload, job.id, job.payload)
+        else:
+            await d.run(_progress, d, job, chat, copied.message_id, "evidence")
+
+
+def _desk_evidence(d: Delivery, report_id: int) -> list[StoredEvidence]:
+    return [e for e in d.services.reports.evidence(report_id) if e.kind != NOTE]
+
+
+async def _desk_place(d: Delivery, report: Report, key: str | None) -> tuple[int, int | None]:
+    """(chat, its current card) of one of the case's desks: the central desk when `key` is
+    None or no longer configured."""
+    found = d.services.desks.by_key(key) if key else None
+    if found is None or found.central:
+        return await d.desk(report.desk_chat_id), report.card_message_id
+    chat = await d.run(chat_of, d.services, found)
+    if chat is None:
+        return await d.desk(report.desk_chat_id), report.card_message_id
+    return chat, await d.run(d.services.reports.card_in, report.id, chat)
 
 
 def _card_delivered(d: Delivery, report_id: int, files_gone: int) -> None:
@@ -87,19 +170,20 @@ def _progress(d: Delivery, job: OutboxJob, chat: int, message_id: int, kind: str
         d.services.report_outbox.save_payload(job.id, job.payload)
 
 
-async def _continue_card(d: Delivery, report: Report, job: OutboxJob) -> None:
+async def _continue_card(
+    d: Delivery, report: Report, job: OutboxJob, chat: int, card: int | None
+) -> None:
     """A report too long for its card: the whole text follows under it, part by part
     (progress kept in the job, so a restart sends only what is missing)."""
     parts = await d.run(_continuation, d, report)
     if not parts:
         return
-    chat = await d.desk(report.desk_chat_id)
     for number in range(job.payload.get("continued", 0), len(parts)):
         message = await d.bot.send_message(
             chat,
             parts[number],
             parse_mode=ParseMode.HTML,
-            reply_parameters=_reply_to(report.card_message_id),
+            reply_parameters=_reply_to(card),
             disable_notification=True,
         )
         job.payload["continued"] = number + 1
@@ -169,8 +253,10 @@ async def refresh_card(d: Delivery, job: OutboxJob) -> None:
     report = await d.run(d.services.reports.get, job.report_id)
     if report is None or report.card_message_id is None:
         return
-    for chat, message_id in await d.run(d.services.reports.card_copies, report.id):
-        current = message_id == report.card_message_id
+    copies, regional = await d.run(_copies_and_regional, d, report)
+    for chat, message_id in copies:
+        central = chat == report.desk_chat_id and message_id == report.card_message_id
+        current = central or (chat, message_id) == regional
         text, markup = await d.run(_card, d, report, current)
         try:
             await d.bot.edit_message_text(
@@ -185,22 +271,50 @@ async def refresh_card(d: Delivery, job: OutboxJob) -> None:
                 continue
             if not _says(exc, CARD_GONE):
                 raise
-            await _send_card(d, report)
+            if central:
+                await _send_card(d, report)
+            else:
+                await _send_regional_card(d, report, chat)
+
+
+def _copies_and_regional(d: Delivery, report: Report) -> tuple[list[tuple[int, int]], Any]:
+    """Every card copy of the case, and (chat, message) of the owning regional desk's
+    current card, if the case has one (the central desk's is in the report)."""
+    copies = d.services.reports.card_copies(report.id)
+    owner = d.services.desks.by_key(report.desk_key)
+    if owner is None or owner.central:
+        return copies, None
+    chat = chat_of(d.services, owner)
+    card = d.services.reports.card_in(report.id, chat) if chat is not None else None
+    return copies, (chat, card) if card is not None else None
 
 
 async def remind(d: Delivery, job: OutboxJob) -> None:
+    """A deadline passed: the desk that owns the case is reminded every time; the central
+    desk gets the first reminder of its own cases and, for a regional desk's case, every
+    reminder after the first (the regional desk has not reacted to one: escalate)."""
     report = await d.run(d.services.reports.get, job.report_id)
     if report is None or report.status is not Status.NEW:
         return  # acknowledged in the meantime
-    chat = await d.desk(report.desk_chat_id)
-    message = await d.bot.send_message(
-        chat,
-        await d.run(desk.reminder_text, d.services, report),
-        parse_mode=ParseMode.HTML,
-        reply_parameters=_reply_to(report.card_message_id),
-    )
-    add = d.services.reporters.add_desk_message
-    await d.run(add, chat, message.message_id, report.id, "reminder")
+    text = await d.run(desk.reminder_text, d.services, report)
+    sent: list[str] = job.payload.setdefault("sent", [])
+    for key in reminded_desks(d.services.desks, report, job.payload.get("number", 1)):
+        if key in sent:
+            continue
+        chat, card = await _desk_place(d, report, key)
+        message = await d.bot.send_message(
+            chat, text, parse_mode=ParseMode.HTML, reply_parameters=_reply_to(card)
+        )
+        sent.append(key)
+        await d.run(_progress, d, job, chat, message.message_id, "reminder")
+
+
+def reminded_desks(desks: DeskMap, report: Report, number: int) -> list[str]:
+    """The keys of the desks that get reminder `number` of a case (see `remind`)."""
+    owner = desks.by_key(report.desk_key)
+    if owner is None or owner.central:
+        return [desks.central.key]
+    return [owner.key] if number < 2 else [owner.key, desks.central.key]
 
 
 # -- the reporter's side ---------------------------------------------------------------------
@@ -357,10 +471,10 @@ async def relay_to_desk(d: Delivery, job: OutboxJob) -> None:
     if report is None:
         return
     _ = desk.desk_translator(d.services)
-    chat = await d.desk(report.desk_chat_id)
+    chat, card = await _desk_place(d, report, job.payload.get("desk"))
     words = job.payload.get("text", "")
     if job.payload["kind"] == "text":
-        await _parts_to_desk(d, chat, report, job, relay.to_desk_parts(_, report, words))
+        await _parts_to_desk(d, chat, card, job, relay.to_desk_parts(_, report, words))
         return
     link = await d.run(d.services.reporters.link, report.id)
     caption = relay.to_desk_text(_, report, words)
@@ -369,37 +483,42 @@ async def relay_to_desk(d: Delivery, job: OutboxJob) -> None:
         if link is None:
             return  # the reporter was forgotten before their file could be copied
         head = relay.to_desk_text(_, report, "") if long else caption
-        sent = await _copy_to_desk(d, report, job, link.user_id, head)
+        sent = await _copy_to_desk(d, chat, card, job, link.user_id, head)
         if sent is None:
             return  # deleted, or the reporter blocked the bot: the file is gone
         job.payload["copied"] = True
         await d.run(_progress, d, job, chat, sent.message_id, "reporter")
     if long:  # the caption, whole, as text under the card
-        await _parts_to_desk(d, chat, report, job, relay.to_desk_parts(_, report, words))
+        await _parts_to_desk(d, chat, card, job, relay.to_desk_parts(_, report, words))
 
 
 async def _parts_to_desk(
-    d: Delivery, chat: int, report: Report, job: OutboxJob, parts: list[str]
+    d: Delivery,
+    chat: int,
+    card: int | None,
+    job: OutboxJob,
+    parts: list[str],
+    kind: str = "reporter",
 ) -> None:
-    """Send each part not sent yet (progress in the job), each under the card."""
+    """Send each part not sent yet (progress in the job), each under the card; `kind` says
+    what a reply to them does (a reporter's message: the reply goes to the reporter)."""
     for number in range(job.payload.get("parts_sent", 0), len(parts)):
         sent = await d.bot.send_message(
             chat,
             parts[number],
             parse_mode=ParseMode.HTML,
-            reply_parameters=_reply_to(report.card_message_id),
+            reply_parameters=_reply_to(card),
         )
         job.payload["parts_sent"] = number + 1
-        await d.run(_progress, d, job, chat, sent.message_id, "reporter")
+        await d.run(_progress, d, job, chat, sent.message_id, kind)
 
 
 async def _copy_to_desk(
-    d: Delivery, report: Report, job: OutboxJob, reporter: int, caption: str
+    d: Delivery, chat: int, card: int | None, job: OutboxJob, reporter: int, caption: str
 ) -> MessageId | None:
     """The reporter's file under the card; None if they deleted it or blocked the bot in
     the meantime (their chat cannot be copied from: like the evidence, that file is gone,
     and the case's later messages must not queue behind it)."""
-    chat = await d.desk(report.desk_chat_id)
     try:
         return await d.bot.copy_message(
             chat_id=chat,
@@ -407,7 +526,7 @@ async def _copy_to_desk(
             message_id=job.payload["message_id"],
             caption=caption,
             parse_mode=ParseMode.HTML,
-            reply_parameters=_reply_to(report.card_message_id),
+            reply_parameters=_reply_to(card),
         )
     except BadRequest as exc:
         if not _says(exc, SOURCE_GONE):
@@ -419,7 +538,41 @@ async def _copy_to_desk(
         return None
 
 
+# -- a desk's note or reply, shown in the case's other desk ------------------------------------
+async def mirror(d: Delivery, job: OutboxJob) -> None:
+    """What one desk wrote about a case (a "#" note, or a reply passed on to the reporter),
+    under the case's card in its other desk, so both desks read the same story."""
+    report = await d.run(d.services.reports.get, job.report_id)
+    if report is None or job.payload.get("done"):
+        return
+    _ = desk.desk_translator(d.services)
+    chat, card = await _desk_place(d, report, job.payload.get("desk"))
+    source = d.services.desks.by_key(job.payload.get("from_desk"))
+    head = relay.mirror_head(_, report, source.name if source else "?", job.payload["mirror"])
+    words = job.payload.get("text", "")
+    if job.payload["kind"] == "text":
+        await _parts_to_desk(d, chat, card, job, relay.mirror_parts(head, words), "mirror")
+        return
+    caption = relay.mirror_caption(head, words)
+    try:
+        sent = await d.bot.copy_message(
+            chat_id=chat,
+            from_chat_id=await d.desk(job.payload["chat_id"]),
+            message_id=job.payload["message_id"],
+            caption=caption,
+            parse_mode=ParseMode.HTML,
+            reply_parameters=_reply_to(card),
+        )
+    except BadRequest as exc:
+        if not _says(exc, SOURCE_GONE):
+            raise
+        return  # deleted in the meantime: there is nothing left to show
+    job.payload["done"] = True
+    await d.run(_progress, d, job, chat, sent.message_id, "mirror")
+
+
 JOBS = {
+    relay.MIRROR: mirror,
     RECEIVED: confirm_received,
     "card": deliver_card,
     "card_refresh": refresh_card,

@@ -35,6 +35,7 @@ class ExportRow:
     desk_chat_id: int | None
     shown_name: str | None
     identifiers: tuple[str, ...]
+    desk: str | None = None  # the key of the desk that owns the case (None: the central)
 
 
 FORMATS = ("csv", "xlsx")
@@ -52,6 +53,7 @@ COLUMNS: tuple[str, ...] = (
     "people_prevented",
     "closed_wib",
     "desk_chat_id",
+    "desk",
     "identifiers",
     "reporter_shown_as",
     "details",
@@ -77,6 +79,7 @@ def row_values(row: ExportRow) -> list[object]:
         row.outcome_people if row.outcome_people is not None else "",
         _local(row.closed_at),
         row.desk_chat_id if row.desk_chat_id is not None else "",
+        row.desk or "",
         "; ".join(row.identifiers),
         row.shown_name or "",
         row.details,

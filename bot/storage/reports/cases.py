@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.core.clock import Clock, to_text
+from bot.core.desks.routing import DeskMap, single_desk
 from bot.core.reports.case_status import DeadlineRules, Outcome, Status, can_change
 from bot.core.reports.draft import Draft, ShownIdentity, new_code
 from bot.core.reports.identifiers import Identifier, extract
@@ -35,6 +36,7 @@ class Reports:
     outbox: ReportOutbox
     rules: DeadlineRules
     sealer: Sealer
+    desks: DeskMap = field(default_factory=single_desk)
 
     @property
     def clock(self) -> Clock:
@@ -55,11 +57,21 @@ class Reports:
             # The reporter's confirmation (with the case code) is owed as surely as the card,
             # and goes first; without a report_id, so it never waits behind the desk.
             self.outbox.enqueue(RECEIVED, None, {"report": report_id})
-            self.outbox.enqueue("card", report_id)
+            self._queue_cards(report_id, draft.province)
             delete_draft(self.db, self.sealer, user_id)
         report = self.get(report_id)
         assert report is not None
         return report
+
+    def _queue_cards(self, report_id: int, province: str | None) -> None:
+        """The case belongs to its province's desk (else the central one): the central card
+        first (it copies the evidence from the reporter's chat), then the regional card,
+        which copies the evidence from the central desk's copies."""
+        owner = self.desks.owner_of(province)
+        self.db.execute("UPDATE reports SET desk_key = ? WHERE id = ?", (owner.key, report_id))
+        self.outbox.enqueue("card", report_id)
+        if not owner.central:
+            self.outbox.enqueue("card", report_id, {"desk": owner.key})
 
     def _link_reporter(self, report_id: int, user_id: int, language: str, now: str) -> None:
         """The only row that ties the case to a person: a tag to find it, the id sealed."""
@@ -265,6 +277,24 @@ class Reports:
             if shown is not None and shown[0]:
                 self.outbox.enqueue("card_refresh", report_id)
 
+    def regional_card_sent(self, report_id: int, chat_id: int, message_id: int) -> None:
+        """Record the owning regional desk's card copy (the central card stays the one in
+        `reports`); a shown name follows by a refresh, as for the central card."""
+        with self.db.transaction():
+            add_desk_message(self.db, chat_id, message_id, report_id, "card")
+            shown = self.db.one("SELECT shown_identity FROM reports WHERE id = ?", (report_id,))
+            if shown is not None and shown[0]:
+                self.outbox.enqueue("card_refresh", report_id)
+
+    def card_in(self, report_id: int, chat_id: int) -> int | None:
+        """The current (latest) card of a case in one desk chat, if it has one there."""
+        rows = self.db.all(
+            "SELECT message_id FROM report_desk_messages WHERE report_id = ? AND chat_id = ? "
+            "AND kind = 'card' ORDER BY rowid",
+            (report_id, chat_id),
+        )
+        return int(rows[-1]["message_id"]) if rows else None
+
     def card_copies(self, report_id: int) -> list[tuple[int, int]]:
         """(chat, message) of every card copy of a case the bot knows of, oldest first."""
         rows = self.db.all(
@@ -288,21 +318,26 @@ class Reports:
             if message_id is not None:
                 add_desk_message(self.db, chat_id, message_id, report_id, "evidence")
 
-    def open_cases(self, limit: int = 30) -> tuple[list[Report], int]:
-        """Open cases, overdue and urgent first; and how many there are in all."""
+    def open_cases(self, limit: int = 30, desk: str | None = None) -> tuple[list[Report], int]:
+        """Open cases (of one regional desk, or all), overdue and urgent first; and how many
+        there are in all."""
         now = to_text(self.clock.now())
+        only, params = _desk_filter(desk)
         rows = self.db.all(
-            "SELECT * FROM reports WHERE status NOT IN ('closed', 'spam') ORDER BY "
+            f"SELECT * FROM reports WHERE status NOT IN ('closed', 'spam'){only} ORDER BY "
             "(status = 'new' AND ack_due_at <= ?) DESC, urgent DESC, id LIMIT ?",
-            (now, limit),
+            (*params, now, limit),
         )
-        total = self.db.one("SELECT COUNT(*) FROM reports WHERE status NOT IN ('closed', 'spam')")
+        total = self.db.one(
+            f"SELECT COUNT(*) FROM reports WHERE status NOT IN ('closed', 'spam'){only}", params
+        )
         return [_report(r, self.sealer) for r in rows], int(total[0])
 
-    def overdue_count(self) -> int:
+    def overdue_count(self, desk: str | None = None) -> int:
+        only, params = _desk_filter(desk)
         row = self.db.one(
-            "SELECT COUNT(*) FROM reports WHERE status = 'new' AND ack_due_at <= ?",
-            (to_text(self.clock.now()),),
+            f"SELECT COUNT(*) FROM reports WHERE status = 'new' AND ack_due_at <= ?{only}",
+            (to_text(self.clock.now()), *params),
         )
         return int(row[0])
 
@@ -325,6 +360,11 @@ class Reports:
                 )
                 self.outbox.enqueue("reminder", report.id, {"number": sent})
         return len(rows)
+
+
+def _desk_filter(desk: str | None) -> tuple[str, tuple[str, ...]]:
+    """SQL keeping one regional desk's cases (`desk` is its key); None keeps every case."""
+    return ("", ()) if desk is None else (" AND desk_key = ?", (desk,))
 
 
 def add_desk_message(

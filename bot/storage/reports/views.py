@@ -39,6 +39,7 @@ class Report:
     desk_chat_id: int | None
     card_message_id: int | None
     outcome_people: int | None = None  # people kept from leaving, for "departure prevented"
+    desk_key: str | None = None  # the desk that owns the case; None: the central desk
 
     @property
     def finished(self) -> bool:
@@ -122,6 +123,7 @@ def _report(row: sqlite3.Row, sealer: Sealer) -> Report:
         desk_chat_id=row["desk_chat_id"],
         card_message_id=row["card_message_id"],
         outcome_people=row["outcome_people"],
+        desk_key=row["desk_key"],
     )
 
 

@@ -26,6 +26,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.core.desks.routing import Desk
 from bot.core.reports.case_status import (
     CHOICES,
     MAX_PEOPLE,
@@ -48,7 +49,7 @@ from bot.storage.reports import CardIdentifier, Report, StoredEvidence
 from bot.telegram import keyboards, outbox
 from bot.telegram.commands import names
 from bot.telegram.common import services
-from bot.telegram.desk_chat import current_desk, record_migration
+from bot.telegram.desk_chat import desk_of_chat, record_migration
 from bot.telegram.report_format import (
     category_text,
     clip,
@@ -368,17 +369,38 @@ async def in_desk(svc: Services, chat_id: int | None) -> bool:
     return await svc.db.run(is_desk_chat, svc, chat_id)
 
 
+async def chat_desk(svc: Services, chat_id: int | None) -> Desk | None:
+    """The desk (central or regional) a chat is, or None."""
+    return await svc.db.run(desk_of_chat, svc, chat_id)
+
+
 def is_desk_chat(svc: Services, chat_id: int | None) -> bool:
-    """`in_desk` for code already off the event loop."""
-    desk = current_desk(svc)  # DESK_CHAT_ID, or the supergroup it became
-    return desk is not None and chat_id is not None and chat_id == desk
+    """`in_desk` for code already off the event loop: the central desk (DESK_CHAT_ID, or
+    the supergroup it became) or a regional desk's chat."""
+    return desk_of_chat(svc, chat_id) is not None
 
 
-def desk_member(svc: Services, user: User | None) -> bool:
-    """Whether this person may act on cases: everyone in the desk chat, unless
-    DESK_MEMBER_IDS names who may (the others can still read the cards)."""
-    members = svc.settings.desk_member_ids
+def desk_member(svc: Services, user: User | None, desk: Desk | None = None) -> bool:
+    """Whether this person may act on cases here: the desk's own `members` list when the
+    routing file gives one, else DESK_MEMBER_IDS, else everyone in the desk chat (the
+    others can still read the cards)."""
+    members = desk.members if desk is not None and desk.members else None
+    members = members or svc.settings.desk_member_ids
     return not members or (user is not None and user.id in members)
+
+
+def may_act(svc: Services, desk: Desk, report: Report) -> bool:
+    """The central desk acts on every case, a regional desk only on the cases it owns."""
+    return desk.may_act_on(report.desk_key or svc.desks.central.key)
+
+
+def not_your_case(svc: Services, _: Translator, report: Report) -> str:
+    owner = svc.desks.by_key(report.desk_key) or svc.desks.central
+    return _(
+        "Sorry, case {code} belongs to {desk}: only that desk and the central desk can act on it.",
+        code=report.code,
+        desk=owner.name,
+    )
 
 
 def not_a_member(_: Translator) -> str:
@@ -399,10 +421,11 @@ async def desk_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     svc = services(context)
     _ = desk_translator(svc)
     chat = query.message.chat.id if query.message else None
-    if not await in_desk(svc, chat):
+    desk = await chat_desk(svc, chat)
+    if desk is None:
         await query.answer(_("Only the coordination desk can change a case."))
         return
-    if not desk_member(svc, query.from_user):
+    if not desk_member(svc, query.from_user, desk):
         await query.answer(not_a_member(_), show_alert=True)
         return
     _prefix, values = keyboards.parse(query.data)
@@ -410,6 +433,9 @@ async def desk_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     report = await svc.db.run(svc.reports.by_code, code) if code else None
     if report is None:
         await query.answer(_("This button is out of date."))
+        return
+    if not may_act(svc, desk, report):
+        await query.answer(not_your_case(svc, _, report), show_alert=True)
         return
     await _act(update, context, values, report)
 
@@ -487,14 +513,19 @@ async def count_typed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     target = message.reply_to_message
     if target is None or target.from_user is None or target.from_user.id != context.bot.id:
         return
-    if not await in_desk(svc, message.chat.id):
+    desk = await chat_desk(svc, message.chat.id)
+    if desk is None:
         return
     found = await svc.db.run(svc.reporters.desk_message, message.chat.id, target.message_id)
     if found is None or found[1] != COUNT_KIND:
         return
     _ = desk_translator(svc)
-    if not desk_member(svc, message.from_user):
+    if not desk_member(svc, message.from_user, desk):
         await message.reply_text(not_a_member(_))
+        raise ApplicationHandlerStop
+    report = await svc.db.run(svc.reports.get, found[0])
+    if report is not None and not may_act(svc, desk, report):
+        await message.reply_text(not_your_case(svc, _, report))
         raise ApplicationHandlerStop
     people = people_of(message.text or "")
     if people is None:
@@ -545,20 +576,25 @@ async def _swap_markup(update: Update, markup: InlineKeyboardMarkup) -> None:
 
 # -- /cases ----------------------------------------------------------------------------------
 async def cases_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/cases: the open cases this desk may act on (a regional desk's own, or all)."""
     svc = services(context)
-    if not await in_desk(svc, update.effective_chat.id if update.effective_chat else None):
+    desk = await chat_desk(svc, update.effective_chat.id if update.effective_chat else None)
+    if desk is None:
         return
     await update.effective_message.reply_text(
-        await svc.db.run(cases_text, svc), parse_mode=ParseMode.HTML, disable_notification=True
+        await svc.db.run(cases_text, svc, desk),
+        parse_mode=ParseMode.HTML,
+        disable_notification=True,
     )
 
 
-def cases_text(svc: Services) -> str:
+def cases_text(svc: Services, desk: Desk | None = None) -> str:
     _ = desk_translator(svc)
-    cases, total = svc.reports.open_cases(CASES_LISTED)
+    only = desk.key if desk is not None and not desk.central else None
+    cases, total = svc.reports.open_cases(CASES_LISTED, only)
     if not total:
         return _("No open cases. 🎉")
-    overdue = svc.reports.overdue_count()
+    overdue = svc.reports.overdue_count(only)
     lines = [
         _.plural("📋 <b>{n} open case</b>", "📋 <b>{n} open cases</b>", total)
         + (", " + _.plural("{n} overdue", "{n} overdue", overdue) if overdue else "")

@@ -24,6 +24,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.core.desks.routing import Desk
 from bot.core.reports.draft import normalise_code
 from bot.core.tghtml import rendered_length
 from bot.i18n import Translator
@@ -34,10 +35,12 @@ from bot.telegram import keyboards, outbox
 from bot.telegram.commands import is_command
 from bot.telegram.common import services, translator
 from bot.telegram.handlers.desk import (
+    chat_desk,
     desk_member,
     desk_translator,
-    in_desk,
+    may_act,
     not_a_member,
+    not_your_case,
     staff_name,
 )
 from bot.telegram.handlers.status import RELAY_PREFIX
@@ -50,6 +53,8 @@ INTERNAL_NOTE = "#"
 MAX_PART = 3800  # UTF-16 units of relayed text per message, leaving room for the header
 MAX_CAPTION = 1024
 TO_DESK, TO_REPORTER = "to_desk", "to_reporter"
+MIRROR = "mirror"  # a desk's note or reply, shown under the case's card in its other desk
+NOTE_MIRROR, REPLY_MIRROR = "note", "reply"
 RELAYABLE_DESK_MESSAGES = ("card", "reporter")
 
 
@@ -121,6 +126,35 @@ def desk_messages(_: Translator, report: Report, content: dict[str, str]) -> int
     if fits_caption(to_desk_text(_, report, content["text"])):
         return 1
     return 1 + len(to_desk_parts(_, report, content["text"]))
+
+
+def mirror_head(_: Translator, report: Report, desk: str, kind: str) -> str:
+    """The line above what another desk wrote about a case."""
+    if kind == REPLY_MIRROR:
+        return _(
+            "💬 <b>{desk}</b> wrote to the reporter of <code>{code}</code>:",
+            desk=html.escape(desk),
+            code=report.code,
+        )
+    return _(
+        "📝 <b>Note from {desk}</b> on <code>{code}</code>:",
+        desk=html.escape(desk),
+        code=report.code,
+    )
+
+
+def mirror_parts(head: str, text: str) -> list[str]:
+    return _parts(head, text)
+
+
+def mirror_caption(head: str, text: str) -> str:
+    """A file's caption under another desk's card: the head and as much of the caption as
+    fits (the desk that wrote it has the whole)."""
+    caption = f"{head}\n\n{html.escape(text)}" if text else head
+    while text and not fits_caption(caption):
+        text = text[: max(len(text) - 100, 0)]
+        caption = f"{head}\n\n{html.escape(text)}…" if text else head
+    return caption
 
 
 def delivered_note(_: Translator) -> str:
@@ -220,7 +254,11 @@ def _relay_to_desk(
     case = svc.reports.get(report_id)
     if case is not None and case.finished:
         return case, case
-    svc.reporters.relay(TO_DESK, report_id, {"message_id": message_id, **content})
+    desks = svc.desks.desks_of(case.desk_key) if case is not None else ()
+    with svc.db.transaction():  # one copy under each of the case's cards
+        for desk in desks or (svc.desks.central,):
+            where = {} if desk.central else {"desk": desk.key}
+            svc.reporters.relay(TO_DESK, report_id, {"message_id": message_id, **content, **where})
     return case, svc.reports.get(report_id)
 
 
@@ -266,26 +304,81 @@ async def desk_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     target = message.reply_to_message
     if target is None or target.from_user is None or target.from_user.id != context.bot.id:
         return
-    if not await in_desk(svc, message.chat.id):
+    desk = await chat_desk(svc, message.chat.id)
+    if desk is None:
         return
-    found = await svc.db.run(svc.reporters.desk_message, message.chat.id, target.message_id)
-    if found is None or found[1] not in RELAYABLE_DESK_MESSAGES:
+    found = await svc.db.run(_case_of_desk_message, svc, message.chat.id, target.message_id)
+    if found is None:
         return
     if (message.text or message.caption or "").startswith(INTERNAL_NOTE):
+        await _internal_note(message, context, desk, found)
         return
-    if not desk_member(svc, message.from_user):
-        await message.reply_text(not_a_member(desk_translator(svc)))
+    _ = desk_translator(svc)
+    if not desk_member(svc, message.from_user, desk):
+        await message.reply_text(not_a_member(_))
         return
-    await _relay_to_reporter(message, context, found[0])
+    if not may_act(svc, desk, found):
+        await message.reply_text(not_your_case(svc, _, found))
+        return
+    await _relay_to_reporter(message, context, found.id, desk)
+
+
+def _case_of_desk_message(svc: Services, chat_id: int, message_id: int) -> Report | None:
+    """The case of a card (or a reporter's message) in a desk chat; None for other messages."""
+    found = svc.reporters.desk_message(chat_id, message_id)
+    if found is None or found[1] not in RELAYABLE_DESK_MESSAGES:
+        return None
+    return svc.reports.get(found[0])
+
+
+async def _internal_note(
+    message: Message, context: ContextTypes.DEFAULT_TYPE, desk: Desk, report: Report
+) -> None:
+    """A "#" note stays among the desks: it is shown under the case's card in its other desk
+    (the central one, or the owning regional one), never to the reporter."""
+    svc = services(context)
+    if not desk_member(svc, message.from_user, desk) or not may_act(svc, desk, report):
+        return
+    content = relay_content(message)
+    if content is None:
+        return
+    queued = await svc.db.run(_queue_mirror, svc, message, report, desk, content, NOTE_MIRROR)
+    if queued:
+        outbox.wake(context)
+
+
+def _queue_mirror(
+    svc: Services,
+    message: Message,
+    report: Report,
+    desk: Desk,
+    content: dict[str, str],
+    kind: str,
+) -> int:
+    """Queue a desk's note or reply for the case's other desk(s); returns how many."""
+    others = [d for d in svc.desks.desks_of(report.desk_key) if d.key != desk.key]
+    for other in others:
+        payload = {
+            "desk": other.key,
+            "from_desk": desk.key,
+            "mirror": kind,
+            "chat_id": message.chat.id,
+            "message_id": message.message_id,
+            **content,
+        }
+        svc.report_outbox.enqueue(MIRROR, report.id, payload)
+    return len(others)
 
 
 async def _relay_to_reporter(
-    message: Message, context: ContextTypes.DEFAULT_TYPE, report_id: int
+    message: Message, context: ContextTypes.DEFAULT_TYPE, report_id: int, desk: Desk
 ) -> None:
     svc = services(context)
     _ = desk_translator(svc)
     content = relay_content(message)
-    report, reachable = await svc.db.run(_reply_for_reporter, svc, message, report_id, content)
+    report, reachable = await svc.db.run(
+        _reply_for_reporter, svc, message, report_id, content, desk
+    )
     if report is None or content is None:
         await message.reply_text(
             _("Only text, photos, documents, videos and voice notes can be passed on.")
@@ -298,10 +391,15 @@ async def _relay_to_reporter(
 
 
 def _reply_for_reporter(
-    svc: Services, message: Message, report_id: int, content: dict[str, str] | None
+    svc: Services,
+    message: Message,
+    report_id: int,
+    content: dict[str, str] | None,
+    desk: Desk,
 ) -> tuple[Report | None, bool]:
-    """Queue the desk's reply for the reporter, with its audit line, if the case exists
-    and the reporter can still be reached; (the report, whether it was queued)."""
+    """Queue the desk's reply for the reporter (once, whichever desk wrote it), with its
+    audit line and a copy for the case's other desk, if the case exists and the reporter
+    can still be reached; (the report, whether it was queued)."""
     report = svc.reports.get(report_id)
     if report is None or content is None:
         return report, False
@@ -315,6 +413,7 @@ def _reply_for_reporter(
         kind = content.get("kind") or "text"
         actor = who.id if who else None
         svc.audit.record(REPLY, actor, staff_name(who), report_id, report.code, kind)
+        _queue_mirror(svc, message, report, desk, content, REPLY_MIRROR)
     return report, True
 
 

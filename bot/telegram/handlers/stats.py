@@ -31,7 +31,8 @@ from bot.storage.reports import OutboxJob
 from bot.telegram import outbox
 from bot.telegram.commands import names
 from bot.telegram.common import services
-from bot.telegram.handlers.desk import desk_translator, is_desk_chat, staff_name
+from bot.telegram.desk_chat import desk_of_chat
+from bot.telegram.handlers.desk import desk_translator, staff_name
 from bot.telegram.outbox import Delivery
 
 log = logging.getLogger(__name__)
@@ -71,10 +72,11 @@ def chart_text(_: Translator) -> ChartText:
     )
 
 
-def snapshot(svc: Services, days: int = STATS_DAYS) -> Snapshot:
+def snapshot(svc: Services, days: int = STATS_DAYS, desk: str | None = None) -> Snapshot:
+    """The numbers of the last `days`: every case, or those of one regional desk (`desk`)."""
     now = svc.report_outbox.clock.now()
     since = (now - dt.timedelta(days=days)).date()
-    snap = summarise(svc.desk_data.case_rows(since), since, now)
+    snap = summarise(svc.desk_data.case_rows(since, desk), since, now)
     snap.checks_by_verdict = svc.desk_data.verdicts(since)
     snap.top_checked = svc.desk_data.top_checked()
     return snap
@@ -122,35 +124,45 @@ def summary_lines(_: Translator, snap: Snapshot, now: dt.datetime) -> str:
     return "\n".join(lines)
 
 
-async def picture(svc: Services, _: Translator) -> tuple[bytes, str]:
-    """The chart (drawn off the event loop: matplotlib takes a few hundred ms) and its text."""
-    snap = await svc.db.run(snapshot, svc)
+async def picture(svc: Services, _: Translator, desk: str | None = None) -> tuple[bytes, str]:
+    """The chart (drawn off the event loop: matplotlib takes a few hundred ms) and its text,
+    of every case or of one regional desk's (`desk`, its key)."""
+    snap = await svc.db.run(snapshot, svc, STATS_DAYS, desk)
     png = await asyncio.to_thread(render, snap, chart_text(_))
     return png, summary_lines(_, snap, svc.report_outbox.clock.now())
 
 
 # -- who may ask -----------------------------------------------------------------------------
-async def _allowed(svc: Services, update: Update, admins_only: bool) -> bool:
+NOBODY = "-"  # not allowed to ask
+
+
+async def _allowed(svc: Services, update: Update, admins_only: bool) -> str | None:
+    """NOBODY, or whose cases to show: None for every case (the central desk, an admin in
+    private), a regional desk's key in that desk's chat."""
     return await svc.db.run(_may_ask, svc, update, admins_only)
 
 
-def _may_ask(svc: Services, update: Update, admins_only: bool) -> bool:
+def _may_ask(svc: Services, update: Update, admins_only: bool) -> str | None:
     chat = update.effective_chat
     user = update.effective_user
     is_admin = user is not None and user.id in svc.settings.admin_ids
     if chat is None:
-        return False
+        return NOBODY
     if chat.type == "private":
-        return is_admin
-    return is_desk_chat(svc, chat.id) and (is_admin or not admins_only)
+        return None if is_admin else NOBODY
+    desk = desk_of_chat(svc, chat.id)
+    if desk is None or not (is_admin or not admins_only):
+        return NOBODY
+    return None if desk.central else desk.key
 
 
 async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
-    if not await _allowed(svc, update, admins_only=False):
+    whose = await _allowed(svc, update, admins_only=False)
+    if whose == NOBODY:
         return
     _ = desk_translator(svc)
-    png, text = await picture(svc, _)
+    png, text = await picture(svc, _, whose)
     await update.effective_message.reply_photo(
         InputFile(png, filename="stats.png"), caption=text, disable_notification=True
     )
@@ -158,7 +170,7 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 async def export_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
-    if not await _allowed(svc, update, admins_only=True):
+    if await _allowed(svc, update, admins_only=True) == NOBODY:
         return
     _ = desk_translator(svc)
     buttons = [
@@ -180,15 +192,17 @@ async def export_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     svc = services(context)
     _ = desk_translator(svc)
     fmt = (query.data or "").partition(":")[2]
-    if fmt not in case_export.FORMATS or not await _allowed(svc, update, admins_only=True):
+    whose = await _allowed(svc, update, admins_only=True) if fmt in case_export.FORMATS else NOBODY
+    if whose == NOBODY:
         await query.answer(_("Only admins can export cases."), show_alert=True)
         return
     await query.answer(_("Preparing the file…"))
     since = (svc.report_outbox.clock.now() - dt.timedelta(days=EXPORT_DAYS)).date()
     who = query.from_user
-    rows = await svc.db.run(_export_rows, svc, since, fmt, who)
+    rows = await svc.db.run(_export_rows, svc, since, fmt, who, whose)
     data = await asyncio.to_thread(case_export.export, rows, fmt)
-    name = f"cases-since-{since.isoformat()}.{fmt}"
+    desk_part = f"{whose}-" if whose else ""
+    name = f"cases-{desk_part}since-{since.isoformat()}.{fmt}"
     log.info("cases exported: %d rows as %s", len(rows), fmt)
     await query.message.reply_document(
         InputFile(data, filename=name),
@@ -202,10 +216,15 @@ async def export_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     )
 
 
-def _export_rows(svc: Services, since: dt.date, fmt: str, who: User | None) -> list[Any]:
-    """The rows to export, and the audit line saying who exported them."""
-    rows = list(svc.desk_data.export_rows(since))
+def _export_rows(
+    svc: Services, since: dt.date, fmt: str, who: User | None, desk: str | None = None
+) -> list[Any]:
+    """The rows to export (every case, or one regional desk's), and the audit line saying
+    who exported them."""
+    rows = list(svc.desk_data.export_rows(since, desk))
     detail = f"{fmt}: {len(rows)} case(s) since {since.isoformat()}"
+    if desk:
+        detail += f", desk {desk}"
     svc.audit.record(EXPORT, who.id if who else None, staff_name(who), detail=detail)
     return rows
 
