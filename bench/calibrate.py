@@ -67,7 +67,11 @@ from bot.core.faq.smalltalk import PREFIX, SmallTalk, is_arithmetic  # noqa: E40
 from bot.core.tghtml import parse_html  # noqa: E402
 from bot.services import build_ensemble, build_matcher  # noqa: E402
 
-DEV = (ROOT / "tests/data/devset.tsv", ROOT / "tests/data/blind_dev.tsv")
+DEV = (
+    ROOT / "tests/data/devset.tsv",
+    ROOT / "tests/data/blind_dev.tsv",
+    ROOT / "tests/data/blind3_dev.tsv",
+)
 WEIGHTS = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
 AGREEMENT = [0.0, 0.05, 0.1, 0.2]
 SMALLTALK = [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5]
