@@ -6,9 +6,9 @@ Systems: our matcher as shipped (build_ensemble + decide: lexical + learned + sm
 baseline A, rapidfuzz WRatio over every phrasing; baseline B, BM25Okapi (rank-bm25) over
 phrasings split on \\w+; baseline C, TF-IDF (char_wb 1–4 + word 1–2 of the lower-cased text)
 with logistic regression (lbfgs), trained only on the shipped phrasings. Each baseline answers
-when its best score reaches a threshold calibrated on the dev sets (old dev, blind dev, blind3 dev): most
-answered-right with answered-wrong at or under 2% of all questions; failing that, least
-answered-wrong. Our matcher is not re-tuned here (bench/calibrate.py did that, on dev only).
+when its best score reaches a threshold calibrated on the dev sets (old dev, blind dev, blind3
+dev): most answered-right with answered-wrong at or under 2% of all questions; failing that,
+least answered-wrong. Our matcher is not re-tuned here (bench/calibrate.py did that, on dev only).
 
 Accuracy is reported on the old dev/test sets and the two blind dev/test pairs for the shipped
 content (lines about topics the content lacks are skipped and counted), and on the old dev
