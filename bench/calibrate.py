@@ -1,13 +1,14 @@
 """Calibrate the ensemble (bot/core/faq/ensemble.py) by cross-validation and the dev sets.
 
-    python bench/calibrate.py [--max-wrong 1.0] [--min-declined 97] [--folds 5]
+    python bench/calibrate.py [--max-wrong 1.0] [--max-wrong-each 1.5] [--min-declined 97]
+                              [--folds 5]
 
 What it fits, and on what (never on a test set):
 - held-out phrasings: the content's phrasings and small-talk examples are split into
   --folds folds (per label, round robin); for each fold, both models are rebuilt without it
   and score its lines. This says how the models treat wording they have not seen;
-- the dev sets, tests/data/devset.tsv and tests/data/blind_dev.tsv, scored by the full
-  models (lines about topics the content lacks are skipped).
+- the dev sets, tests/data/devset.tsv, blind_dev.tsv and blind3_dev.tsv, scored by the
+  full models (lines about topics the content lacks are skipped).
 Then, in order:
 1. ranking: the ensemble weight and agreement bonus with the most right first entries
    (dev lines and held-out phrasings count half each);
@@ -17,10 +18,11 @@ Then, in order:
    entry is right" (a wrong entry and any answer to an out-of-scope line are "not right"),
    trained on the held-out phrasings and the dev lines. The dev lines are scored out of
    fold (--folds folds), so the threshold below is chosen on confidences the model did not
-   fit;
+   fit. Its regularisation (C) is the one of CONFIDENCE_C with most answered right in 4;
 4. the answer threshold: the lowest confidence cut whose out-of-fold dev answers stay within
-   --max-wrong percent wrong of the dev lines and decline at least --min-declined percent
-   of the out-of-scope lines (most answered right);
+   --max-wrong percent wrong of all dev lines pooled and decline at least --min-declined
+   percent of their out-of-scope lines, with no dev set on its own above --max-wrong-each
+   percent wrong (most answered right);
 5. the suggestion threshold: the confidence at which the three best entries are offered
    as "did you mean", chosen on the dev lines to offer the right entry most often while
    offering least to out-of-scope lines.
@@ -33,6 +35,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import itertools
+import os
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
@@ -67,12 +70,16 @@ from bot.core.faq.smalltalk import PREFIX, SmallTalk, is_arithmetic  # noqa: E40
 from bot.core.tghtml import parse_html  # noqa: E402
 from bot.services import build_ensemble, build_matcher  # noqa: E402
 
-DEV = (ROOT / "tests/data/devset.tsv", ROOT / "tests/data/blind_dev.tsv")
+DEV = (
+    ROOT / "tests/data/devset.tsv",
+    ROOT / "tests/data/blind_dev.tsv",
+    ROOT / "tests/data/blind3_dev.tsv",
+)
 WEIGHTS = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
 AGREEMENT = [0.0, 0.05, 0.1, 0.2]
 SMALLTALK = [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5]
 ANSWER = np.round(np.arange(0.3, 1.0, 0.01), 2)
-CONFIDENCE_C = 1.0  # inverse L2 strength of the confidence model
+CONFIDENCE_C = (0.3, 1.0, 3.0)  # inverse L2 strengths tried for the confidence model
 SUGGEST = np.round(np.arange(0.05, 0.9, 0.01), 2)
 
 
@@ -236,11 +243,11 @@ def confidence_data(items: list[Item], cal: Calibration) -> Confidences:
     return Confidences(np.array(rows), np.array(right), settled)
 
 
-def fit(x: np.ndarray, y: np.ndarray) -> LogisticRegression:
-    return LogisticRegression(C=CONFIDENCE_C, max_iter=5000).fit(x, y)
+def fit(x: np.ndarray, y: np.ndarray, strength: float) -> LogisticRegression:
+    return LogisticRegression(C=strength, max_iter=5000).fit(x, y)
 
 
-def out_of_fold(items: list[Item], data: Confidences, folds: int) -> np.ndarray:
+def out_of_fold(items: list[Item], data: Confidences, folds: int, strength: float) -> np.ndarray:
     """Confidence of every dev item from a model fitted without it (held-out phrasings are
     always in training: they were already scored by models that never saw them)."""
     dev = np.array([i.dev for i in items])
@@ -250,7 +257,7 @@ def out_of_fold(items: list[Item], data: Confidences, folds: int) -> np.ndarray:
     for k in range(folds):
         test = dev & (fold == k)
         train = usable & ~test
-        model = fit(data.x[train], data.right[train])
+        model = fit(data.x[train], data.right[train], strength)
         scores[test & usable] = model.predict_proba(data.x[test & usable])[:, 1]
     return scores
 
@@ -258,23 +265,30 @@ def out_of_fold(items: list[Item], data: Confidences, folds: int) -> np.ndarray:
 def pick_answer(
     items: list[Item], data: Confidences, scores: np.ndarray, limits: argparse.Namespace
 ) -> tuple[float, dict[str, dict[str, float]]]:
-    """The lowest cut within the limits on every dev set: most answered right."""
+    """The lowest cut within the limits: most answered right.
+
+    The limits hold on all dev lines pooled (answered wrong, out-of-scope declined), and
+    each dev set on its own stays within --max-wrong-each. Pooled, because on one set a
+    single line decides: with 30 out-of-scope lines, one answered is already under 97%."""
     sources = sorted({i.source for i in items if i.dev})
     for cut in ANSWER:
         rates = {name: rates_of(items, data, scores >= cut, name) for name in sources}
-        if all(
-            r["wrong"] <= limits.max_wrong and r["declined"] >= limits.min_declined
-            for r in rates.values()
+        pooled = rates_of(items, data, scores >= cut, None)
+        if (
+            pooled["wrong"] <= limits.max_wrong
+            and pooled["declined"] >= limits.min_declined
+            and all(r["wrong"] <= limits.max_wrong_each for r in rates.values())
         ):
-            return float(cut), rates
+            return float(cut), {"pooled": pooled, **rates}
     raise AssertionError("no answer threshold meets the limits")
 
 
 def rates_of(
-    items: list[Item], data: Confidences, answered: np.ndarray, source: str
+    items: list[Item], data: Confidences, answered: np.ndarray, source: str | None
 ) -> dict[str, float]:
-    """Answered right (% of in-scope), wrong (% of all), out-of-scope declined, on one set."""
-    mine = np.array([i.source == source for i in items])
+    """Answered right (% of in-scope), wrong (% of all), out-of-scope declined, on one dev
+    set (None: all dev lines)."""
+    mine = np.array([i.dev and source in (None, i.source) for i in items])
     faq = np.array([is_faq(i.expected) for i in items]) & mine
     oos = np.array([i.expected is None for i in items]) & mine
     answer = answered & mine
@@ -309,7 +323,7 @@ def pick_suggest(items: list[Item], cal: Calibration, data: Confidences) -> floa
 
 def calibrate(
     items: list[Item], limits: argparse.Namespace
-) -> tuple[Calibration, dict[str, dict[str, float]]]:
+) -> tuple[Calibration, dict[str, dict[str, float]], float]:
     # The best ranking under which some small-talk cut handles enough dev small talk.
     for cal in rankings(items):
         cut = pick_smalltalk(items, cal, limits)
@@ -319,8 +333,15 @@ def calibrate(
     else:
         raise AssertionError("no ranking lets small talk be handled well enough")
     data = confidence_data(items, cal)
-    answer, dev_rates = pick_answer(items, data, out_of_fold(items, data, limits.folds), limits)
-    model = fit(data.x[~data.settled], data.right[~data.settled])
+    # The regularisation with the most answered right out of fold, within the limits.
+    answer, dev_rates, strength = max(
+        (
+            (*pick_answer(items, data, out_of_fold(items, data, limits.folds, c), limits), c)
+            for c in CONFIDENCE_C
+        ),
+        key=lambda row: row[1]["pooled"]["right"],
+    )
+    model = fit(data.x[~data.settled], data.right[~data.settled], strength)
     cal = dataclasses.replace(
         cal,
         answer=answer,
@@ -328,12 +349,19 @@ def calibrate(
         intercept=round(float(model.intercept_[0]), 6),
     )
     cal = dataclasses.replace(cal, suggest=pick_suggest(items, cal, data))
-    return cal, dev_rates
+    return cal, dev_rates, strength
 
 
 def main() -> None:
+    if os.environ.get("PYTHONHASHSEED") != "0":
+        # Some ties in the models are broken in set order, which follows Python's string
+        # hash seed: without a fixed seed the weights vary in the third decimal run to run.
+        os.execve(
+            sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"}
+        )
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--max-wrong", type=float, default=1.0)
+    parser.add_argument("--max-wrong", type=float, default=1.0, help="%% of all dev lines")
+    parser.add_argument("--max-wrong-each", type=float, default=1.5, help="%% of each dev set")
     parser.add_argument("--min-declined", type=float, default=97.0)
     parser.add_argument("--min-smalltalk", type=float, default=95.0)
     parser.add_argument("--folds", type=int, default=5)
@@ -345,11 +373,12 @@ def main() -> None:
     items = held_out(content, smalltalk, limits.folds)
     for path in DEV:
         items += dev_items(model, content, read_labelled(path), path.name)
-    cal, dev_rates = calibrate(items, limits)
+    cal, dev_rates, strength = calibrate(items, limits)
     print(cal)
     print("out of fold on the dev sets:", dev_rates)
     if not limits.dry_run:
-        CALIBRATION.write_text(cal.to_json(provenance_of(limits, dev_rates)), encoding="utf-8")
+        provenance = provenance_of(limits, dev_rates, strength)
+        CALIBRATION.write_text(cal.to_json(provenance), encoding="utf-8")
         print(f"written to {CALIBRATION.relative_to(ROOT)}")
     full = build_ensemble(content, cached=False)
     full.calibration = cal
@@ -360,7 +389,7 @@ def main() -> None:
 
 
 def provenance_of(
-    limits: argparse.Namespace, dev_rates: dict[str, dict[str, float]]
+    limits: argparse.Namespace, dev_rates: dict[str, dict[str, float]], strength: float
 ) -> dict[str, object]:
     return {
         "made_by": "python bench/calibrate.py",
@@ -368,10 +397,12 @@ def provenance_of(
         "code_sha256": tree_hash(["bot/core/faq"]),
         "limits": {
             "max_wrong": limits.max_wrong,
+            "max_wrong_each": limits.max_wrong_each,
             "min_declined": limits.min_declined,
             "min_smalltalk": limits.min_smalltalk,
             "folds": limits.folds,
         },
+        "confidence_c": strength,
         "dev_out_of_fold": dev_rates,
     }
 
