@@ -53,6 +53,7 @@ class Context:
     cleaned: phrases.Cleaned | None = None
     wages: Sequence[Wage] = ()
     cancelled: list[phrases.Hit] = field(default_factory=list)  # matches a negation undid
+    trip: bool = False  # a leisure or worship trip that never speaks of work (RedFlags.trip)
 
     @property
     def mapped(self) -> phrases.Cleaned:
@@ -91,6 +92,7 @@ class Rule:
     negation: phrases.Negation = field(default_factory=phrases.Negation)  # + the file's
     needs_groups: frozenset[str] = frozenset()  # a mentioned country must be in one
     needs_jobs: frozenset[str] = frozenset()  # one of these jobs must be mentioned
+    not_for_trips: bool = False  # silent in a leisure or worship trip (see RedFlags.trip)
     salary: SalaryReader | None = None
 
     def match(self, context: Context) -> Found | None:
@@ -112,6 +114,8 @@ class Rule:
         return Found(mapped.original(hit.start, hit.end)) if hit else None
 
     def _condition_met(self, context: Context) -> bool:
+        if self.not_for_trips and context.trip:
+            return False
         if self.needs_groups:
             groups = {g for c in context.countries for g in c.groups} | {
                 c.id for c in context.countries
@@ -161,6 +165,9 @@ class RedFlags:
     aliases: Mapping[str, str]
     warnings: tuple[re.Pattern[str], ...] = ()
     advice: Advice = field(default_factory=Advice)
+    trips: tuple[re.Pattern[str], ...] = ()  # `trips.purpose`: a tour or pilgrimage package
+    work: tuple[re.Pattern[str], ...] = ()  # `trips.work`: words of work
+    negation: phrases.Negation = field(default_factory=phrases.Negation)
 
     @classmethod
     def load(cls, directory: Path, languages: Iterable[str]) -> RedFlags:
@@ -176,9 +183,19 @@ class RedFlags:
 
     def context(self, text: str, clean, countries, jobs, wages: Sequence[Wage] = ()) -> Context:
         """`clean` may be the clean string or a `phrases.Cleaned` (which can quote back)."""
-        if isinstance(clean, phrases.Cleaned):
-            return Context(clean.text, text, countries, jobs, self.warnings, clean, wages)
-        return Context(clean, text, countries, jobs, self.warnings, None, wages)
+        mapped = clean if isinstance(clean, phrases.Cleaned) else phrases.Cleaned(clean)
+        trip = self.trip(mapped, jobs)
+        return Context(mapped.text, text, countries, jobs, self.warnings, mapped, wages, trip=trip)
+
+    def trip(self, cleaned: phrases.Cleaned, jobs: Sequence[JobType] = ()) -> bool:
+        """Whether the text offers a leisure or worship trip and nothing else: a `trips.purpose`
+        phrase ("paket wisata", "paket umrah", "tour package"), no job type named, and no
+        word of work that a negation or warning leaves standing ("khusus wisata, *tidak
+        untuk bekerja*" stays a trip; "berangkat umrah dulu, nanti kerja di Mekkah" is not
+        one). Rules marked `not_for_trips` (a visit visa, a fee) say nothing about a trip."""
+        if jobs or not self.trips or not any(p.search(cleaned.text) for p in self.trips):
+            return False
+        return phrases.find(cleaned, self.work, self.negation, self.warnings) is None
 
     def reasons(self, context: Context) -> list[Reason]:
         found = ((rule, rule.match(context)) for rule in self.rules)
@@ -206,7 +223,24 @@ def parse(data: Any, languages: list[str], where: str) -> RedFlags:
     aliases = {str(k).lower(): str(v).lower() for k, v in aliases.items()}
     negation = _negation(data, where)
     rules = [_with_negation(rule, negation) for rule in rules]
-    return RedFlags(tuple(rules), aliases, warnings, _advice(data.get("advice"), where))
+    trips, work = _trips(data.get("trips"), where)
+    advice = _advice(data.get("advice"), where)
+    return RedFlags(tuple(rules), aliases, warnings, advice, trips, work, negation)
+
+
+def _trips(value: Any, where: str) -> tuple[tuple[re.Pattern[str], ...], ...]:
+    """`trips`: `purpose` (a leisure or worship trip) and `work` (words of work)."""
+    if value is None:
+        return (), ()
+    if not isinstance(value, dict):
+        raise RulesError(f"{where}: trips must be a mapping of purpose and work words")
+    try:
+        return tuple(
+            phrases.compile_all(string_list(value.get(key), f"{where}: trips.{key}"))
+            for key in ("purpose", "work")
+        )
+    except phrases.PatternError as exc:
+        raise RulesError(f"{where}: trips: {exc}") from None
 
 
 def _negation(data: dict[str, Any], where: str) -> phrases.Negation:
@@ -275,6 +309,7 @@ def _rule(item: Any, languages: list[str], where: str) -> Rule:
         negations=frozenset(w.lower() for w in string_list(item.get("not_after"), where)),
         needs_groups=frozenset(string_list(item.get("only_in"), f"{where}.only_in")),
         needs_jobs=frozenset(string_list(item.get("only_for_jobs"), f"{where}.only_for_jobs")),
+        not_for_trips=item.get("not_for_trips") is True,
         salary=_salary(item.get(SALARY), where) if item.get(SALARY) else None,
     )
 
