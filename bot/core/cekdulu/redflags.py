@@ -93,6 +93,7 @@ class Rule:
     needs_groups: frozenset[str] = frozenset()  # a mentioned country must be in one
     needs_jobs: frozenset[str] = frozenset()  # one of these jobs must be mentioned
     not_for_trips: bool = False  # silent in a leisure or worship trip (see RedFlags.trip)
+    money: bool = False  # about a payment: `paid_properly` cancels it too
     salary: SalaryReader | None = None
 
     def match(self, context: Context) -> Found | None:
@@ -222,7 +223,13 @@ def parse(data: Any, languages: list[str], where: str) -> RedFlags:
         raise RulesError(f"{where}: warnings: {exc}") from None
     aliases = {str(k).lower(): str(v).lower() for k, v in aliases.items()}
     negation = _negation(data, where)
-    rules = [_with_negation(rule, negation) for rule in rules]
+    try:
+        paid = phrases.compile_all(
+            string_list(data.get("paid_properly"), f"{where}: paid_properly")
+        )
+    except phrases.PatternError as exc:
+        raise RulesError(f"{where}: paid_properly: {exc}") from None
+    rules = [_with_negation(rule, negation, paid) for rule in rules]
     trips, work = _trips(data.get("trips"), where)
     advice = _advice(data.get("advice"), where)
     return RedFlags(tuple(rules), aliases, warnings, advice, trips, work, negation)
@@ -262,11 +269,16 @@ def _negation(data: dict[str, Any], where: str) -> phrases.Negation:
     return phrases.Negation(words, scopes, after, within)
 
 
-def _with_negation(rule: Rule, negation: phrases.Negation) -> Rule:
+def _with_negation(
+    rule: Rule, negation: phrases.Negation, paid: tuple[re.Pattern[str], ...] = ()
+) -> Rule:
+    """The file's negations on top of the rule's own words; for a rule about money, also the
+    `paid_properly` phrases after a match ("biaya … ditanggung majikan")."""
+    after = negation.after + (paid if rule.money else ())
     return dataclasses.replace(
         rule,
         negation=phrases.Negation(
-            rule.negations | negation.words, negation.scopes, negation.after, negation.within
+            rule.negations | negation.words, negation.scopes, after, negation.within
         ),
     )
 
@@ -310,6 +322,7 @@ def _rule(item: Any, languages: list[str], where: str) -> Rule:
         needs_groups=frozenset(string_list(item.get("only_in"), f"{where}.only_in")),
         needs_jobs=frozenset(string_list(item.get("only_for_jobs"), f"{where}.only_for_jobs")),
         not_for_trips=item.get("not_for_trips") is True,
+        money=item.get("money") is True,
         salary=_salary(item.get(SALARY), where) if item.get(SALARY) else None,
     )
 
