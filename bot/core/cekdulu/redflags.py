@@ -106,10 +106,9 @@ class Rule:
         if not self.patterns:
             return Found("")  # the conditions alone make the rule
         mapped = context.mapped
+        n = self.negation
         negation = (
-            self.negation
-            if (self.negation.words or self.negation.scopes)
-            else (phrases.Negation(self.negations))
+            n if (n.words or n.scopes or n.after or n.within) else phrases.Negation(self.negations)
         )
         hit = phrases.find(mapped, self.patterns, negation, context.warnings, context.cancelled)
         return Found(mapped.original(hit.start, hit.end)) if hit else None
