@@ -14,10 +14,12 @@ ads_blind2) is checked
 once as a warm-up, then N times timed (time.perf_counter_ns, and the thread's CPU time beside
 it, since a shared machine can preempt a call).
 
-Accuracy is read on both held-out halves, tests/data/ads_blind2_test.jsonl (the fresh one,
-written in session 3) and ads_blind_test.jsonl (already reported once, so no longer fresh),
-and, for comparison, on the dev halves the rules are tuned on. The issue's targets are judged
-on the test halves. OCR: the first N texts of ads_blind2_test are rendered as flyers (Pillow,
+Accuracy is read on the three held-out halves, tests/data/ads_blind3_test.jsonl (the fresh
+one in session 4, written to be hard), ads_blind2_test.jsonl and ads_blind_test.jsonl (each
+already reported, so no longer fresh), and, for comparison, on the dev halves the rules are
+tuned on. The issue's targets are judged on the test halves; "official warnings" are the
+texts of kind official-warning, other warnings (community, NGO) have their own column.
+OCR: the first N texts of ads_blind2_test are rendered as flyers (Pillow,
 DejaVu when present, a slight rotation), read with the packaged OCR on one thread of one
 core, and checked; "flagged like its text" means the picture's verdict is flagged (danger or
 needs checking) exactly when the typed text's is. Results go to stdout and
@@ -59,12 +61,14 @@ from bot.storage import Database  # noqa: E402
 from bot.telegram.handlers.cekdulu import answer_text  # noqa: E402
 
 DATA = ROOT / "tests/data"
-TEST2 = DATA / "ads_blind2_test.jsonl"  # fresh: read only for these numbers
+TEST3 = DATA / "ads_blind3_test.jsonl"  # fresh in session 4: read only for these numbers
+TEST2 = DATA / "ads_blind2_test.jsonl"
 TEST = DATA / "ads_blind_test.jsonl"
+DEV3 = DATA / "ads_blind3_dev.jsonl"
 DEV2 = DATA / "ads_blind2_dev.jsonl"
 DEV = DATA / "ads_blind_dev.jsonl"
-ADS = [DATA / "ads.jsonl", DEV, TEST, DEV2, TEST2]
-TESTS = [TEST2, TEST]
+ADS = [DATA / "ads.jsonl", DEV, TEST, DEV2, TEST2, DEV3, TEST3]
+TESTS = [TEST3, TEST2, TEST]
 TARGET_RECALL = 0.97  # fraud flagged (danger or needs checking), on each test half
 TARGET_FALSE_DANGER = 0.03  # genuine called danger
 RESULTS = ROOT / "bench/results/check.md"
@@ -223,15 +227,30 @@ def accuracy(checker, path: Path) -> list[str]:
         f"{result.danger_recall:.1%} | "
         f"{result.false_danger_rate:.1%} ({result.false_danger}/{result.genuine}) | "
         f"{result.false_alarm_rate:.1%} ({result.false_alarms}/{result.genuine}) | "
-        f"{d_warn}/{n_warn} |"
+        f"{d_warn}/{n_warn} | {_other_warnings(result)} |"
     ]
+
+
+def _other_warnings(result) -> str:
+    texts, danger = _warnings(result, official=False)
+    return f"{danger}/{texts}" if texts else "–"
 
 
 def _evaluated(checker, path: Path):
     """The evaluation of one set, with its official warnings: (result, warnings, danger)."""
     result = evaluate(checker, read_labelled(path))
-    warnings = [(n, d) for (label, kind), (n, _f, d) in result.by_kind.items() if "warning" in kind]
-    return result, sum(n for n, _ in warnings), sum(d for _, d in warnings)
+    return (result, *_warnings(result, official=True))
+
+
+def _warnings(result, official: bool) -> tuple[int, int]:
+    """(texts, called danger) of the official warnings, or of the other warnings
+    (community, NGO) when `official` is false."""
+    counts = [
+        (n, d)
+        for (label, kind), (n, _f, d) in result.by_kind.items()
+        if label == "genuine" and "warning" in kind and (kind == "official-warning") == official
+    ]
+    return sum(n for n, _ in counts), sum(d for _, d in counts)
 
 
 def targets(checker, path: Path) -> str:
@@ -316,10 +335,12 @@ def report(args, pinned: str, results, slow, texts: list[str], checker, ocr_resu
         'Flagged = danger or needs checking; "advice" (reads as a warning) is not flagged.',
         "",
         "| set | fraudulent | genuine | fraud flagged | fraud danger | genuine danger "
-        "| genuine flagged | official warnings danger |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|",
+        "| genuine flagged | official warnings danger | other warnings danger |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+        *accuracy(checker, TEST3),
         *accuracy(checker, TEST2),
         *accuracy(checker, TEST),
+        *accuracy(checker, DEV3),
         *accuracy(checker, DEV2),
         *accuracy(checker, DEV),
         *accuracy(checker, DATA / "ads.jsonl"),

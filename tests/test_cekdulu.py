@@ -224,12 +224,12 @@ BLIND_TEST = Path(__file__).parent / "data" / "ads_blind_test.jsonl"
 
 def test_the_blind_dev_split_keeps_its_numbers(checker: Checker) -> None:
     """ads_blind was written by another helper without seeing the rules (issue 10); rules
-    are tuned on the dev half only. Floors: 87/87 fraud flagged (81 danger), 0/51 genuine
-    flagged, and never an official warning called "danger" (target 0)."""
+    are tuned on the dev half only. Floors: 87/87 fraud flagged (82 danger since session 4),
+    0/51 genuine flagged, and never an official warning called "danger" (target 0)."""
     report = evaluate(checker, read_labelled(BLIND_DEV))
     assert report.fraudulent == 87 and report.genuine == 51
-    assert report.caught >= 85 and report.recall >= 0.97
-    assert report.caught_danger >= 78
+    assert report.caught >= 87 and report.recall >= 0.97
+    assert report.caught_danger >= 82
     assert report.false_danger <= 1 and report.false_danger_rate <= 0.03
     warnings = report.by_kind.get(("genuine", "official-warning"), [0, 0, 0])
     assert warnings[0] > 10 and warnings[2] == 0
@@ -242,17 +242,37 @@ def test_the_second_blind_dev_split_keeps_its_numbers(checker: Checker) -> None:
     """ads_blind2 was written in session 3 by a helper who saw neither the rules nor the
     other sets. Before tuning on its dev half: 96/114 fraud flagged, 15/74 genuine called
     danger (4/23 official warnings). After (legitimate mentions, warning and news framings,
-    wider patterns): 113/114 flagged (110 danger), 0/74 genuine flagged. Floors a little
-    below, and never an official warning or a licensed agency's announcement as danger."""
+    wider patterns): 113/114 flagged (110 danger), 0/74 genuine flagged. Floors at those
+    numbers (session 4), and never an official warning or a licensed agency's announcement
+    as danger."""
     report = evaluate(checker, read_labelled(BLIND2_DEV))
     assert report.fraudulent == 114 and report.genuine == 74
-    assert report.caught >= 111 and report.recall >= 0.97
-    assert report.caught_danger >= 107
-    assert report.false_danger <= 1 and report.false_danger_rate <= 0.03
-    assert report.false_alarms <= 2
+    assert report.caught >= 113 and report.recall >= 0.97
+    assert report.caught_danger >= 110
+    assert report.false_danger == 0
+    assert report.false_alarms == 0
     for kind in ("official-warning", "agency-announcement"):
         texts, _flagged, danger = report.by_kind.get(("genuine", kind), [0, 0, 0])
         assert texts > 10 and danger == 0, kind
+
+
+BLIND3_DEV = Path(__file__).parent / "data" / "ads_blind3_dev.jsonl"
+
+
+def test_the_third_blind_dev_split_keeps_its_numbers(checker: Checker) -> None:
+    """ads_blind3 was written at the end of session 3 to be hard (quiet frauds, lawful
+    mentions, warnings by ordinary people). Before session 4, on its dev half: 88/99 fraud
+    flagged, 8/74 genuine called danger (4 of 10 community warnings). After (warnings as
+    people write them, trips, money-only legitimate mentions, negated offer words, quiet-fraud
+    patterns): 99/99 flagged (94 danger), 0/74 genuine flagged. Floors are today's numbers."""
+    report = evaluate(checker, read_labelled(BLIND3_DEV))
+    assert report.fraudulent == 99 and report.genuine == 74
+    assert report.caught >= 99
+    assert report.caught_danger >= 94
+    assert report.false_alarms == 0
+    for kind in ("official-warning", "community-warning", "agency-announcement"):
+        texts, _flagged, danger = report.by_kind.get(("genuine", kind), [0, 0, 0])
+        assert texts >= 10 and danger == 0, kind
 
 
 def test_the_blind_split_is_stratified_and_disjoint() -> None:

@@ -97,7 +97,7 @@ def test_eval_check(tmp_path: Path, capsys) -> None:
 
 def test_content_check_validates_the_rule_files(tmp_path: Path, monkeypatch, capsys) -> None:
     assert main(["content", "check"]) == 0
-    assert "Cek Dulu 29 red flags" in capsys.readouterr().out
+    assert "Cek Dulu 31 red flags" in capsys.readouterr().out
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     rules = content / "redflags.yaml"

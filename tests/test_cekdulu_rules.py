@@ -218,6 +218,14 @@ ENGLISH_EXAMPLES = {
     "ransom": ("Pay the ransom today or he stays", "The government flew them home."),
     "working-holiday-fee": ("WHV guaranteed, pay our fee", "Apply for the SDUWHV online."),
     "fake-amnesty": ("Amnesty work permit through us, fee RM3,000", "Repatriation at Immigration."),
+    "family-permission": (
+        "No need for your parents' permission, we sign a collective consent letter",
+        "Bring your husband's written permission, acknowledged by the village head.",
+    ),
+    "scam-work": (
+        "You chat with lonely men on dating apps and move them onto our crypto platform",
+        "Customer support for a bank: answer questions from account holders.",
+    ),
 }
 
 

@@ -25,7 +25,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from bot.core.cekdulu import agencies, ocr
+from bot.core.cekdulu import agencies, ocr, phrases
 from bot.core.cekdulu.agencies import AgencyMatch, Register, Standing
 from bot.core.cekdulu.destinations import Country, Destinations, JobType
 from bot.core.cekdulu.reasons import Kind as ReasonKind
@@ -173,7 +173,7 @@ def reads_as_advice(
     first, so counting advice phrases stops as soon as the answer is known (long texts)."""
     advice = redflags.advice
     clean = context.clean
-    offer = sum(1 for p in advice.offer if p.search(clean))
+    offer = sum(1 for p in advice.offer if _offered(redflags, context, p))
     kinds = {i.kind for i in identifiers if not i.value.lower().endswith(OFFICIAL_DOMAIN)}
     offer += sum(OFFER_CONTACTS.get(k, 0) for k in kinds)
     offer += BANK_POINTS if Kind.BANK_ACCOUNT in kinds else 0
@@ -185,6 +185,15 @@ def reads_as_advice(
             if found + (1 if context.cancelled else 0) >= needed:
                 return True
     return False
+
+
+def _offered(redflags: RedFlags, context: Context, pattern: re.Pattern[str]) -> bool:
+    """An offer phrase counts unless every use of it is negated or warned against, like a
+    red flag: "*tidak ada* rekrutmen lewat desa" and "*jangan* transfer" offer nothing."""
+    if not pattern.search(context.clean):
+        return False
+    found = phrases.find(context.mapped, (pattern,), redflags.negation, redflags.warnings)
+    return found is not None
 
 
 def verdict_of(reasons: Iterable[Reason]) -> Verdict:

@@ -203,10 +203,28 @@ def judged_after(text: str, end: int, patterns: Iterable[re.Pattern[str]]) -> bo
     adalah ilegal", "… is a scam", "… dibayar ke rekening lembaga") makes the sentence a
     warning or a legitimate mention. An amount ("rp 3 000 000") counts as one word."""
     words = text[end:].split(BOUNDARY, 1)[0].split()
-    rest = [w for n, w in enumerate(words) if not (n and w.isdigit() and words[n - 1].isdigit())]
+    rest = [w for n, w in enumerate(words) if not _amount_part(words, n)]
     rest = rest[:AFTER_WINDOW]
     window = " ".join(rest)
     return bool(window) and any(p.search(window) for p in patterns)
+
+
+# Words that belong to an amount: "rp 6 juta", "usd 1 200", "15 jt" count as one word.
+_CURRENCY = frozenset({"rp", "idr", "rm", "nt", "hk", "usd", "us", "sgd", "sar", "eur", "euro"})
+_UNIT = frozenset({"juta", "ribu", "jt", "rb", "k", "million", "thousand"})
+
+
+def _amount_part(words: list[str], n: int) -> bool:
+    """Whether words[n] only continues an amount (a second group of digits, a unit after
+    digits) or is a currency right before digits: the amount is the digits' first group."""
+    word = words[n]
+    before = words[n - 1] if n else ""
+    after = words[n + 1] if n + 1 < len(words) else ""
+    if word.isdigit():
+        return before.isdigit()
+    if word in _UNIT:
+        return before.isdigit()
+    return word in _CURRENCY and after.isdigit()
 
 
 def negated_within(words: str, patterns: Iterable[re.Pattern[str]]) -> bool:

@@ -53,6 +53,7 @@ class Context:
     cleaned: phrases.Cleaned | None = None
     wages: Sequence[Wage] = ()
     cancelled: list[phrases.Hit] = field(default_factory=list)  # matches a negation undid
+    trip: bool = False  # a leisure or worship trip that never speaks of work (RedFlags.trip)
 
     @property
     def mapped(self) -> phrases.Cleaned:
@@ -91,6 +92,8 @@ class Rule:
     negation: phrases.Negation = field(default_factory=phrases.Negation)  # + the file's
     needs_groups: frozenset[str] = frozenset()  # a mentioned country must be in one
     needs_jobs: frozenset[str] = frozenset()  # one of these jobs must be mentioned
+    not_for_trips: bool = False  # silent in a leisure or worship trip (see RedFlags.trip)
+    money: bool = False  # about a payment: `paid_properly` cancels it too
     salary: SalaryReader | None = None
 
     def match(self, context: Context) -> Found | None:
@@ -103,15 +106,16 @@ class Rule:
         if not self.patterns:
             return Found("")  # the conditions alone make the rule
         mapped = context.mapped
+        n = self.negation
         negation = (
-            self.negation
-            if (self.negation.words or self.negation.scopes)
-            else (phrases.Negation(self.negations))
+            n if (n.words or n.scopes or n.after or n.within) else phrases.Negation(self.negations)
         )
         hit = phrases.find(mapped, self.patterns, negation, context.warnings, context.cancelled)
         return Found(mapped.original(hit.start, hit.end)) if hit else None
 
     def _condition_met(self, context: Context) -> bool:
+        if self.not_for_trips and context.trip:
+            return False
         if self.needs_groups:
             groups = {g for c in context.countries for g in c.groups} | {
                 c.id for c in context.countries
@@ -161,6 +165,9 @@ class RedFlags:
     aliases: Mapping[str, str]
     warnings: tuple[re.Pattern[str], ...] = ()
     advice: Advice = field(default_factory=Advice)
+    trips: tuple[re.Pattern[str], ...] = ()  # `trips.purpose`: a tour or pilgrimage package
+    work: tuple[re.Pattern[str], ...] = ()  # `trips.work`: words of work
+    negation: phrases.Negation = field(default_factory=phrases.Negation)
 
     @classmethod
     def load(cls, directory: Path, languages: Iterable[str]) -> RedFlags:
@@ -176,9 +183,19 @@ class RedFlags:
 
     def context(self, text: str, clean, countries, jobs, wages: Sequence[Wage] = ()) -> Context:
         """`clean` may be the clean string or a `phrases.Cleaned` (which can quote back)."""
-        if isinstance(clean, phrases.Cleaned):
-            return Context(clean.text, text, countries, jobs, self.warnings, clean, wages)
-        return Context(clean, text, countries, jobs, self.warnings, None, wages)
+        mapped = clean if isinstance(clean, phrases.Cleaned) else phrases.Cleaned(clean)
+        trip = self.trip(mapped, jobs)
+        return Context(mapped.text, text, countries, jobs, self.warnings, mapped, wages, trip=trip)
+
+    def trip(self, cleaned: phrases.Cleaned, jobs: Sequence[JobType] = ()) -> bool:
+        """Whether the text offers a leisure or worship trip and nothing else: a `trips.purpose`
+        phrase ("paket wisata", "paket umrah", "tour package"), no job type named, and no
+        word of work that a negation or warning leaves standing ("khusus wisata, *tidak
+        untuk bekerja*" stays a trip; "berangkat umrah dulu, nanti kerja di Mekkah" is not
+        one). Rules marked `not_for_trips` (a visit visa, a fee) say nothing about a trip."""
+        if jobs or not self.trips or not any(p.search(cleaned.text) for p in self.trips):
+            return False
+        return phrases.find(cleaned, self.work, self.negation, self.warnings) is None
 
     def reasons(self, context: Context) -> list[Reason]:
         found = ((rule, rule.match(context)) for rule in self.rules)
@@ -205,8 +222,31 @@ def parse(data: Any, languages: list[str], where: str) -> RedFlags:
         raise RulesError(f"{where}: warnings: {exc}") from None
     aliases = {str(k).lower(): str(v).lower() for k, v in aliases.items()}
     negation = _negation(data, where)
-    rules = [_with_negation(rule, negation) for rule in rules]
-    return RedFlags(tuple(rules), aliases, warnings, _advice(data.get("advice"), where))
+    try:
+        paid = phrases.compile_all(
+            string_list(data.get("paid_properly"), f"{where}: paid_properly")
+        )
+    except phrases.PatternError as exc:
+        raise RulesError(f"{where}: paid_properly: {exc}") from None
+    rules = [_with_negation(rule, negation, paid) for rule in rules]
+    trips, work = _trips(data.get("trips"), where)
+    advice = _advice(data.get("advice"), where)
+    return RedFlags(tuple(rules), aliases, warnings, advice, trips, work, negation)
+
+
+def _trips(value: Any, where: str) -> tuple[tuple[re.Pattern[str], ...], ...]:
+    """`trips`: `purpose` (a leisure or worship trip) and `work` (words of work)."""
+    if value is None:
+        return (), ()
+    if not isinstance(value, dict):
+        raise RulesError(f"{where}: trips must be a mapping of purpose and work words")
+    try:
+        return tuple(
+            phrases.compile_all(string_list(value.get(key), f"{where}: trips.{key}"))
+            for key in ("purpose", "work")
+        )
+    except phrases.PatternError as exc:
+        raise RulesError(f"{where}: trips: {exc}") from None
 
 
 def _negation(data: dict[str, Any], where: str) -> phrases.Negation:
@@ -228,11 +268,16 @@ def _negation(data: dict[str, Any], where: str) -> phrases.Negation:
     return phrases.Negation(words, scopes, after, within)
 
 
-def _with_negation(rule: Rule, negation: phrases.Negation) -> Rule:
+def _with_negation(
+    rule: Rule, negation: phrases.Negation, paid: tuple[re.Pattern[str], ...] = ()
+) -> Rule:
+    """The file's negations on top of the rule's own words; for a rule about money, also the
+    `paid_properly` phrases after a match ("biaya … ditanggung majikan")."""
+    after = negation.after + (paid if rule.money else ())
     return dataclasses.replace(
         rule,
         negation=phrases.Negation(
-            rule.negations | negation.words, negation.scopes, negation.after, negation.within
+            rule.negations | negation.words, negation.scopes, after, negation.within
         ),
     )
 
@@ -275,6 +320,8 @@ def _rule(item: Any, languages: list[str], where: str) -> Rule:
         negations=frozenset(w.lower() for w in string_list(item.get("not_after"), where)),
         needs_groups=frozenset(string_list(item.get("only_in"), f"{where}.only_in")),
         needs_jobs=frozenset(string_list(item.get("only_for_jobs"), f"{where}.only_for_jobs")),
+        not_for_trips=item.get("not_for_trips") is True,
+        money=item.get("money") is True,
         salary=_salary(item.get(SALARY), where) if item.get(SALARY) else None,
     )
 
