@@ -444,6 +444,37 @@ desks:
 """
 
 
+# -- a regional group the bot cannot reach ---------------------------------------------------
+async def test_an_unreachable_regional_group_is_named_in_the_admins_alert(bot: Bot) -> None:
+    api = bot.api
+    kicked = "Forbidden: bot was kicked from the supergroup chat"
+    api.fail("sendMessage", 403, kicked, count=None, chat_id=JATIM)
+    code = await submit_report(api, REPORTER, PLAIN)
+    await card_in(api, DESK, code)
+    await api.wait_until(lambda: api.messages_to(ADMIN), timeout=10)
+    alert = api.messages_to(ADMIN)[0]["text"]
+    assert "Desk Jawa Timur" in alert and str(JATIM) in alert
+    assert "DESK_CHAT_ID" not in alert  # the central desk is fine: do not send people there
+    api.clear_faults()
+    await card_in(api, JATIM, code)
+
+
+async def test_a_regional_group_upgraded_to_a_supergroup_is_named_in_the_admins_note(
+    bot: Bot,
+) -> None:
+    api = bot.api
+    first = await submit_report(api, REPORTER, PLAIN)
+    await card_in(api, JATIM, first)
+    moved = -1003000000009
+    api.migrate_group(JATIM_STAFF, JATIM, moved)
+    second = await submit_report(api, REPORTER, PLAIN)
+    await card_in(api, moved, second)
+    await api.wait_until(lambda: api.messages_to(ADMIN), timeout=10)
+    note = api.messages_to(ADMIN)[0]["text"]
+    assert "Desk Jawa Timur" in note and str(moved) in note
+    assert "DESK_CHAT_ID" not in note
+
+
 def test_content_check_names_each_mistake_in_the_routing_file(
     tmp_path: Path, monkeypatch, capsys, settings: Settings
 ) -> None:

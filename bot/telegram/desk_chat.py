@@ -10,11 +10,12 @@ at once and after restarts.
 
 from __future__ import annotations
 
+import html
 import logging
 
 from telegram import Bot
-from telegram.constants import ChatType
-from telegram.error import BadRequest, ChatMigrated, Forbidden
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 
 from bot.config import ConfigError
 from bot.core.desks.routing import Desk
@@ -49,14 +50,47 @@ def desk_of_chat(svc: Services, chat_id: int | None) -> Desk | None:
     return next((d for d in svc.desks.all if chat_of(svc, d) == chat_id), None)
 
 
-def record_migration(svc: Services, old_chat_id: int, new_chat_id: int) -> bool:
-    """A desk moved (only a move of a current desk chat counts); True if it is news."""
-    if desk_of_chat(svc, old_chat_id) is None:
-        return False
-    moved = desk_chats(svc).migrated(old_chat_id, new_chat_id)
-    if moved:
-        log.warning("a desk group became supergroup %s; following it", new_chat_id)
-    return moved
+def record_migration(svc: Services, old_chat_id: int, new_chat_id: int) -> Desk | None:
+    """A desk moved (only a move of a current desk chat counts): the desk, if it is news."""
+    desk = desk_of_chat(svc, old_chat_id)
+    if desk is None or not desk_chats(svc).migrated(old_chat_id, new_chat_id):
+        return None
+    log.warning("a desk group became supergroup %s; following it", new_chat_id)
+    return desk
+
+
+async def announce_migration(bot: Bot, svc: Services, desk: Desk, new_chat_id: int) -> None:
+    """Tell the admins once that a desk's group moved, naming that desk: the setting to
+    update is DESK_CHAT_ID for the central desk, the routing file for a regional one."""
+    _ = svc.i18n.translator(svc.settings.default_language)
+    if desk.central:
+        note = _(
+            "ℹ️ The desk group was upgraded to a supergroup, with the new id "
+            "<code>{new}</code>. Reports now go there; nothing else is needed. When "
+            "convenient, set DESK_CHAT_ID={new}.",
+            new=new_chat_id,
+        )
+    else:
+        note = _(
+            "ℹ️ The group of <b>{desk}</b> was upgraded to a supergroup, with the new "
+            "id <code>{new}</code>. Its reports now go there; nothing else is needed. "
+            "When convenient, write chat_id: {new} for this desk in the desk routing "
+            "file.",
+            desk=html.escape(desk.name),
+            new=new_chat_id,
+        )
+    await tell_admins(bot, svc, note)
+
+
+async def tell_admins(bot: Bot, svc: Services, text: str) -> None:
+    """A message to every ADMIN_IDS chat; one that cannot be reached is logged, not raised."""
+    if not svc.settings.admin_ids:
+        log.error("no ADMIN_IDS to tell about a desk problem")
+    for admin in svc.settings.admin_ids:
+        try:
+            await bot.send_message(admin, text, parse_mode=ParseMode.HTML)
+        except TelegramError as exc:
+            log.warning("could not alert admin %s: %s", admin, exc)
 
 
 async def check_desk(bot: Bot, svc: Services) -> None:

@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from telegram import Bot
-from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -41,10 +40,17 @@ from telegram.error import (
 from telegram.ext import Application, ContextTypes
 
 from bot.config import Settings
+from bot.core.desks.routing import Desk
 from bot.services import Services
 from bot.storage.reports import OutboxJob
 from bot.telegram import metrics
-from bot.telegram.desk_chat import chat_of, current_desk, record_migration
+from bot.telegram.desk_chat import (
+    announce_migration,
+    chat_of,
+    current_desk,
+    record_migration,
+    tell_admins,
+)
 from bot.telegram.lifecycle import on_start_stop
 
 log = logging.getLogger(__name__)
@@ -203,7 +209,7 @@ class OutboxWorker:
         except ChatMigrated as exc:
             await self._migrated(job, exc)
         except (BadRequest, Forbidden) as exc:
-            await self._alert_once(type(exc).__name__ + str(exc), str(exc))
+            await self._alert_once(f"{lane_of(job)}:{type(exc).__name__}{exc}", str(exc), job)
             delay = self.backoff(job.attempts + 1, permanent=True)
             await run(outbox.retry, job.id, delay, str(exc))
         except (NetworkError, TelegramError) as exc:
@@ -230,40 +236,49 @@ class OutboxWorker:
         """The desk group became a supergroup: record it (kept across restarts), tell the
         admins once, and send the job again to the new chat right away."""
         moved = await self.services.db.run(self._record_move, exc.new_chat_id, job)
-        if moved:
-            _ = self.services.i18n.translator(self.settings.default_language)
-            await self._tell_admins(
-                _(
-                    "ℹ️ The desk group was upgraded to a supergroup, with the new id "
-                    "<code>{new}</code>. Reports now go there; nothing else is needed. When "
-                    "convenient, set DESK_CHAT_ID={new}.",
-                    new=exc.new_chat_id,
-                )
-            )
+        if moved is not None:
+            await announce_migration(self.application.bot, self.services, moved, exc.new_chat_id)
         await self.services.db.run(self.services.report_outbox.retry, job.id, 0.0, str(exc))
 
-    def _record_move(self, new_chat_id: int, job: OutboxJob) -> bool:
+    def _record_move(self, new_chat_id: int, job: OutboxJob) -> Desk | None:
         """The job's desk chat moved: the regional desk it names, else the central desk."""
-        desk = self.services.desks.by_key(job.payload.get("desk")) if job.payload else None
+        desk = self._regional_desk(job)
         old = chat_of(self.services, desk) if desk else current_desk(self.services)
-        return old is not None and record_migration(self.services, old, new_chat_id)
+        return None if old is None else record_migration(self.services, old, new_chat_id)
+
+    def _regional_desk(self, job: OutboxJob) -> Desk | None:
+        """The regional desk whose group the job writes to, or None for the central desk."""
+        desk = self.services.desks.by_key(job.payload.get("desk")) if job.payload else None
+        return None if desk is None or desk.central else desk
 
     # -- admins ------------------------------------------------------------------------------
-    async def _alert_once(self, key: str, problem: str) -> None:
+    async def _alert_once(self, key: str, problem: str, job: OutboxJob | None = None) -> None:
         if key in self._alerted:
             return
         self._alerted.add(key)
         log.error("report delivery problem: %s", problem)
         _ = self.services.i18n.translator(self.settings.default_language)
-        await self._tell_admins(
-            _(
+        regional = self._regional_desk(job) if job is not None else None
+        if regional is None:
+            alert = _(
                 "⚠️ <b>Reports cannot reach the desk chat</b> ({chat}): {problem}\n\n"
                 "Nothing is lost: reports are kept and retried. Check that the bot is still a "
                 "member of the desk group and that DESK_CHAT_ID is right.",
                 chat=html.escape(str(self.settings.desk_chat_id)),
                 problem=html.escape(problem),
             )
-        )
+        else:
+            chat = await self.services.db.run(chat_of, self.services, regional)
+            alert = _(
+                "⚠️ <b>Reports cannot reach the group of {desk}</b> ({chat}): {problem}\n\n"
+                "Nothing is lost: its reports are kept and retried, and the central desk has "
+                "them. Check that the bot is still a member of that group and that its chat_id "
+                "in the desk routing file is right.",
+                desk=html.escape(regional.name),
+                chat=html.escape(str(chat)),
+                problem=html.escape(problem),
+            )
+        await self._tell_admins(alert)
 
     async def _recovered(self) -> None:
         if not self._alerted:
@@ -275,13 +290,7 @@ class OutboxWorker:
         )
 
     async def _tell_admins(self, text: str) -> None:
-        if not self.settings.admin_ids:
-            log.error("no ADMIN_IDS to tell about a delivery problem")
-        for admin in self.settings.admin_ids:
-            try:
-                await self.application.bot.send_message(admin, text, parse_mode=ParseMode.HTML)
-            except TelegramError as exc:
-                log.warning("could not alert admin %s: %s", admin, exc)
+        await tell_admins(self.application.bot, self.services, text)
 
     # -- housekeeping ------------------------------------------------------------------------
     def _retention(self) -> None:

@@ -49,7 +49,7 @@ from bot.storage.reports import CardIdentifier, Report, StoredEvidence
 from bot.telegram import keyboards, outbox
 from bot.telegram.commands import names
 from bot.telegram.common import services
-from bot.telegram.desk_chat import desk_of_chat, record_migration
+from bot.telegram.desk_chat import announce_migration, desk_of_chat, record_migration
 from bot.telegram.report_format import (
     category_text,
     clip,
@@ -631,8 +631,10 @@ async def chat_migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     else:
         return
     svc = services(context)
-    if await svc.db.run(record_migration, svc, old, new):
+    moved = await svc.db.run(record_migration, svc, old, new)
+    if moved is not None:
         outbox.wake(context)
+        await announce_migration(context.bot, svc, moved, new)
 
 
 async def chat_id_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
