@@ -66,6 +66,7 @@ from bot.core.faq.match import (  # noqa: E402
 )
 from bot.core.faq.normalise import load_lexicon  # noqa: E402
 from bot.core.faq.smalltalk import SmallTalk  # noqa: E402
+from bot.core.faq.training import TRAINING_WEIGHT, load_training  # noqa: E402
 from bot.core.tghtml import parse_html  # noqa: E402
 from bot.services import build_ensemble, build_matcher  # noqa: E402
 
@@ -637,7 +638,10 @@ def ensemble_for(entries: list[Indexable], content: Content) -> Ensemble:
     lexical = Matcher(entries, build_matcher(content).normaliser)
     smalltalk = SmallTalk.load(content.directory)
     examples = [(text, e.entry_id) for e in entries for _, text in e.phrasings]
-    learned = Learned(examples + smalltalk.examples(), lexical.normaliser)
+    examples += smalltalk.examples()
+    real = load_training(content.directory)
+    weights = [1.0] * len(examples) + [TRAINING_WEIGHT] * len(real)
+    learned = Learned(examples + real, lexical.normaliser, weights=weights)
     return Ensemble(lexical, learned, smalltalk)
 
 
