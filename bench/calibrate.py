@@ -63,6 +63,7 @@ from bot.core.faq.ensemble import (  # noqa: E402
     best_smalltalk,
     combine,
     features,
+    pair_key,
 )
 from bot.core.faq.evaluate import Labelled, Report, evaluate, read_labelled  # noqa: E402
 from bot.core.faq.learned import Learned  # noqa: E402
@@ -241,6 +242,19 @@ def pick_smalltalk(items: list[Item], cal: Calibration, limits: argparse.Namespa
     return max(scored)[2] if scored else None
 
 
+def confusions(items: list[Item], cal: Calibration) -> dict[str, int]:
+    """How often each pair of entries was mistaken for each other among the held-out
+    phrasings (never the set lines, whose evidence the confidence model is judged on)."""
+    counts: dict[str, int] = defaultdict(int)
+    for item in items:
+        if item.dev or not is_faq(item.expected):
+            continue
+        top = top_of(item.evidence, cal)
+        if top is not None and top != item.expected:
+            counts[pair_key(top, str(item.expected))] += 1
+    return dict(counts)
+
+
 @dataclass
 class Confidences:
     """The confidence model's data: features, "best entry is right", and which items a
@@ -256,7 +270,7 @@ def confidence_data(items: list[Item], cal: Calibration) -> Confidences:
     rows, right = [], []
     for item in items:
         ranked = combine(item.evidence, cal)
-        rows.append(features(item.evidence, ranked))
+        rows.append(features(item.evidence, ranked, cal.confusions))
         right.append(bool(ranked) and is_faq(item.expected) and ranked[0].entry_id == item.expected)
     settled = taken | np.array([i.ruled is not None for i in items])
     return Confidences(np.array(rows), np.array(right), settled)
@@ -351,6 +365,7 @@ def calibrate(
             break
     else:
         raise AssertionError("no ranking lets small talk be handled well enough")
+    cal = dataclasses.replace(cal, confusions=confusions(items, cal))
     data = confidence_data(items, cal)
     # The regularisation with the most answered right out of fold, within the limits.
     answer, dev_rates, strength = max(
@@ -493,8 +508,11 @@ def main() -> None:
             sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"}
         )
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--max-wrong", type=float, default=1.0, help="%% of all set lines")
-    parser.add_argument("--max-wrong-each", type=float, default=1.5, help="%% of each set")
+    # Out of fold on the calibration sets; chosen by --loso so that sets held out whole stay
+    # within 1% wrong (1.0 / 1.5 here gave 0.96% wrong but 64.1% right there; 1.2 / 1.8 gave
+    # 0.96% and 66.7%): the learned model is surer of sets it trained on than of new ones.
+    parser.add_argument("--max-wrong", type=float, default=1.2, help="%% of all set lines")
+    parser.add_argument("--max-wrong-each", type=float, default=1.8, help="%% of each set")
     parser.add_argument("--min-declined", type=float, default=97.0)
     parser.add_argument("--min-smalltalk", type=float, default=95.0)
     parser.add_argument("--folds", type=int, default=5)
