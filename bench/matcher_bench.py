@@ -66,6 +66,7 @@ from bot.core.faq.match import (  # noqa: E402
 )
 from bot.core.faq.normalise import load_lexicon  # noqa: E402
 from bot.core.faq.smalltalk import SmallTalk  # noqa: E402
+from bot.core.faq.training import TRAINING_WEIGHT, load_training  # noqa: E402
 from bot.core.tghtml import parse_html  # noqa: E402
 from bot.services import build_ensemble, build_matcher  # noqa: E402
 
@@ -76,7 +77,12 @@ BLIND_TEST = ROOT / "tests/data/blind_test.tsv"
 BLIND3_DEV = ROOT / "tests/data/blind3_dev.tsv"
 BLIND3_TEST = ROOT / "tests/data/blind3_test.tsv"
 DEV_SETS = ("dev", "blind dev", "blind3 dev")  # the baselines' thresholds come from these
-TARGET_SET = "blind3 test"  # the fresh test half: the targets are judged on it
+TARGET_SET = "blind3 test"  # judged on it until session 4; since then it trains ours
+# Since session 5 every line of these sets also trains our learned model
+# (content/faq_training.yaml): our rows on them are training-data numbers. The honest
+# accuracy of ours is leave-one-set-out, from bench/calibrate.py --loso.
+IN_TRAINING = True
+LOSO_NOTE = "honest numbers: bench/results/matcher-loso.md"
 BUDGETS = (1.0, 5.0)  # answered-wrong budgets (% of all) for the operating points
 RESULTS = ROOT / "bench/results/matcher.md"
 SCALES = (300, 1_000, 3_000)
@@ -637,7 +643,10 @@ def ensemble_for(entries: list[Indexable], content: Content) -> Ensemble:
     lexical = Matcher(entries, build_matcher(content).normaliser)
     smalltalk = SmallTalk.load(content.directory)
     examples = [(text, e.entry_id) for e in entries for _, text in e.phrasings]
-    learned = Learned(examples + smalltalk.examples(), lexical.normaliser)
+    examples += smalltalk.examples()
+    real = load_training(content.directory)
+    weights = [1.0] * len(examples) + [TRAINING_WEIGHT] * len(real)
+    learned = Learned(examples + real, lexical.normaliser, weights=weights)
     return Ensemble(lexical, learned, smalltalk)
 
 
@@ -856,7 +865,9 @@ def latency_table(rows: Sequence[Row]) -> list[str]:
     return out
 
 
-def verdict(ok: bool) -> str:
+def verdict(ok: bool | None) -> str:
+    if ok is None:
+        return f"not judged here: {TARGET_SET} trains ours ({LOSO_NOTE})"
     return "met" if ok else "**not met**"
 
 
@@ -873,22 +884,24 @@ def targets_table(rows: Sequence[Row], startup: dict[str, float]) -> list[str]:
         (
             f"{TARGET_SET} answered right ≥ {TARGETS['answered_right']:g}% of in-scope",
             f"{ours['answered_right']:.1f}%",
-            ours["answered_right"] >= TARGETS["answered_right"],
+            None if IN_TRAINING else ours["answered_right"] >= TARGETS["answered_right"],
         ),
         (
             f"{TARGET_SET} answered wrong ≤ {TARGETS['answered_wrong']:g}% of all",
             f"{ours['answered_wrong']:.1f}%",
-            ours["answered_wrong"] <= TARGETS["answered_wrong"],
+            None if IN_TRAINING else ours["answered_wrong"] <= TARGETS["answered_wrong"],
         ),
         (
             f"{TARGET_SET} out-of-scope declined ≥ {TARGETS['out_of_scope_declined']:g}%",
             f"{ours['out_of_scope_declined']:.1f}%",
-            ours["out_of_scope_declined"] >= TARGETS["out_of_scope_declined"],
+            None
+            if IN_TRAINING
+            else ours["out_of_scope_declined"] >= TARGETS["out_of_scope_declined"],
         ),
         (
             f"{TARGET_SET} small talk handled 100%",
             f"{ours['smalltalk_handled']:.1f}%",
-            ours["smalltalk_handled"] >= TARGETS["smalltalk_handled"],
+            None if IN_TRAINING else ours["smalltalk_handled"] >= TARGETS["smalltalk_handled"],
         ),
     ]
     for i, budget in enumerate(BUDGETS):
@@ -897,7 +910,7 @@ def targets_table(rows: Sequence[Row], startup: dict[str, float]) -> list[str]:
             (
                 f"ahead of TF-IDF + LR at ≤ {budget:g}% wrong ({TARGET_SET})",
                 f"{mine:.1f}% vs {theirs:.1f}% right",
-                mine > theirs,
+                None if IN_TRAINING else mine > theirs,
             )
         )
     checks += [
@@ -932,6 +945,11 @@ def render(
         *header,
         "",
         "## Accuracy, shipped content",
+        "",
+        "**Since session 5 every line of these six sets also trains our learned model** "
+        "(content/faq_training.yaml), so our rows below are training-data numbers, not "
+        "accuracy; the baselines never saw the lines. The honest accuracy of ours is leave-"
+        "one-set-out: bench/results/matcher-loso.md (`python bench/calibrate.py --loso`).",
         "",
         notes["skipped"],
         "",

@@ -26,6 +26,7 @@ from bot.core.faq.learned import Learned
 from bot.core.faq.match import Matcher
 from bot.core.faq.normalise import Glossary, Normaliser
 from bot.core.faq.smalltalk import SmallTalk
+from bot.core.faq.training import TRAINING_WEIGHT, load_training
 from bot.core.provinces import Provinces
 from bot.core.reports.case_status import DeadlineRules
 from bot.i18n import I18n
@@ -47,15 +48,21 @@ def build_matcher(content: Content) -> Matcher:
     return Matcher.from_content(content, Normaliser(glossary, stemmers=stemmers))
 
 
-def training_examples(content: Content, smalltalk: SmallTalk) -> list[tuple[str, str]]:
-    """What the learned model is trained on: every phrasing and title, and small talk."""
+def training_examples(
+    content: Content, smalltalk: SmallTalk
+) -> tuple[list[tuple[str, str]], list[float]]:
+    """What the learned model is trained on, and each example's weight: every phrasing and
+    title and the small talk (weight 1), and the real messages of content/faq_training.yaml
+    (weight TRAINING_WEIGHT, bot/core/faq/training.py)."""
     faq = [
         (text, entry.id)
         for entry in content.entries.values()
         for lang in content.language_codes
         for text in (*entry.questions[lang], entry.title[lang])
     ]
-    return faq + smalltalk.examples()
+    written = faq + smalltalk.examples()
+    real = load_training(content.directory)
+    return written + real, [1.0] * len(written) + [TRAINING_WEIGHT] * len(real)
 
 
 def _stopwords(content: Content) -> dict[str, list[str]]:
@@ -94,7 +101,8 @@ def build_ensemble(content: Content, cached: bool = True) -> Ensemble:
 def _train_ensemble(content: Content) -> Ensemble:
     lexical = build_matcher(content)
     smalltalk = SmallTalk.load(content.directory)
-    learned = Learned(training_examples(content, smalltalk), lexical.normaliser)
+    examples, weights = training_examples(content, smalltalk)
+    learned = Learned(examples, lexical.normaliser, weights=weights)
     ensemble = Ensemble(lexical, learned, smalltalk)
     ensemble.followups = FollowUps.load(content.directory)
     ensemble.language = LanguageGuess.from_content(content, _stopwords(content))

@@ -3,6 +3,7 @@ language, the `ask --json` kinds, `eval` counting, and the blind split."""
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 from pathlib import Path
@@ -137,3 +138,59 @@ def test_blind_split_is_reproducible(tmp_path: Path) -> None:
     assert [r[3] for r in test] == [
         q.question for q in read_labelled(ROOT / "tests/data/blind_test.tsv")
     ]
+
+
+# --- real messages as training lines (content/faq_training.yaml) ----------------------------
+
+# Labelled sets in tests/data that are development data: their lines may teach the learned
+# model. Any other labelled set (a fresh blind set) must share no line with the training file,
+# or its numbers would measure memory instead of understanding.
+DEVELOPMENT_SETS = {
+    *("devset.tsv", "testset.tsv", "blind_part1.tsv", "blind_part2.tsv", "blind_dev.tsv"),
+    *("blind_test.tsv", "blind3.tsv", "blind3_dev.tsv", "blind3_test.tsv"),
+    *("inbox_blind.tsv", "inbox_blind2.tsv"),
+}
+
+
+def test_training_lines_are_checked(tmp_path: Path) -> None:
+    from bot.core.faq.training import check_training, load_training
+
+    (tmp_path / "faq_training.yaml").write_text(
+        "examples:\n  costs: [agen minta 30jt wajar ga]\n  smalltalk:greeting: [halo min]\n"
+        "  no-such-entry: [x]\n  smalltalk:chitchat: [y]\n  passport-held: [' ']\n",
+        encoding="utf-8",
+    )
+    problems = {(p.entry, p.message) for p in check_training(tmp_path, {"costs", "passport-held"})}
+    assert {entry for entry, _ in problems} == {
+        "no-such-entry",
+        "smalltalk:chitchat",
+        "passport-held",
+    }
+    assert ("agen minta 30jt wajar ga", "costs") in load_training(tmp_path)
+    assert load_training(tmp_path / "absent") == []
+
+
+def test_training_lines_teach_the_learned_model() -> None:
+    from bot.core.faq.smalltalk import SmallTalk
+    from bot.core.faq.training import TRAINING_WEIGHT, check_training, load_training
+    from bot.services import training_examples
+
+    content = load_valid_content(ROOT / "content")
+    lines = load_training(content.directory)
+    assert len(lines) >= 1000
+    assert check_training(content.directory, set(content.entries)) == []
+    examples, weights = training_examples(content, SmallTalk.load(content.directory))
+    weight = dict(zip(examples, weights, strict=True))
+    assert {weight[line] for line in lines} == {TRAINING_WEIGHT}
+
+
+def test_no_fresh_labelled_set_is_in_training() -> None:
+    from bot.core.faq.training import load_training
+
+    trained = {text for text, _ in load_training(ROOT / "content")}
+    for path in sorted((ROOT / "tests" / "data").glob("*.tsv")):
+        if path.name not in DEVELOPMENT_SETS:
+            with path.open(encoding="utf-8", newline="") as handle:
+                rows = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+                leaked = {(row.get("question") or "").strip() for row in rows} & trained
+            assert not leaked, f"{path.name} is not development data: {sorted(leaked)[:3]}"

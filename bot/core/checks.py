@@ -47,6 +47,7 @@ def check_content(content: Content) -> list[Problem]:
     problems.extend(_check_voice_outside_entries(content))
     problems.extend(check_offices(content.directory))
     problems.extend(_check_smalltalk(content))
+    problems.extend(_check_training(content))
     return problems
 
 
@@ -182,6 +183,15 @@ def _check_smalltalk(content: Content) -> list[Problem]:
         return []
     numbers = {c.value for c in content.contacts if c.kind in ("phone", "whatsapp")}
     return check_smalltalk(content.directory, content.language_codes, numbers)
+
+
+def _check_training(content: Content) -> list[Problem]:
+    """content/faq_training.yaml (bot/core/faq/training.py): known labels, real messages."""
+    from bot.core.faq.training import check_training
+
+    if content.directory is None:
+        return []
+    return check_training(content.directory, set(content.entries))
 
 
 def _check_entry(entry: FaqEntry, content: Content, categories: set[str]) -> list[Problem]:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.core.faq.followup import FollowUps, LanguageGuess
@@ -59,6 +59,7 @@ FEATURES = (
     "known_share",  # share of the question's words the vocabulary knows
     "unknown_words",  # how many it does not know
     "log_words",  # log(1 + words)
+    "pair_confusions",  # log(1 + how often the two best entries were mistaken for each other)
 )
 
 
@@ -76,6 +77,9 @@ class Calibration:
     smalltalk: float = 0.15  # a small-talk intent needs this probability
     weights: tuple[float, ...] = ()  # confidence model: one weight per FEATURES name
     intercept: float = 0.0
+    # Confusable pairs: "a|b" (ids sorted) -> how often calibration's held-out phrasings of
+    # one got the other as best entry. Learned from the data, so no list is kept by hand.
+    confusions: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path = CALIBRATION) -> Calibration:
@@ -87,6 +91,7 @@ class Calibration:
             **{k: float(v) for k, v in data["decision"].items()},
             weights=tuple(float(w) for w in model["weights"]),
             intercept=float(model["intercept"]),
+            confusions={str(k): int(v) for k, v in (data.get("confusions") or {}).items()},
         )
 
     def to_json(self, provenance: dict[str, object]) -> str:
@@ -95,7 +100,12 @@ class Calibration:
             for k in ("lexical_weight", "agreement", "answer", "suggest", "smalltalk")
         }
         model = {"features": FEATURES, "weights": self.weights, "intercept": self.intercept}
-        payload = {"provenance": provenance, "decision": decision, "confidence": model}
+        payload = {
+            "provenance": provenance,
+            "decision": decision,
+            "confidence": model,
+            "confusions": dict(sorted(self.confusions.items())),
+        }
         return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
     def confidence(self, values: Sequence[float]) -> float:
@@ -196,7 +206,14 @@ def best_smalltalk(evidence: Evidence) -> tuple[str | None, float]:
     return name, talk[name]
 
 
-def features(evidence: Evidence, ranked: Sequence[Candidate]) -> list[float]:
+def pair_key(a: str, b: str) -> str:
+    """The key of an unordered pair of entries in Calibration.confusions."""
+    return "|".join(sorted((a, b)))
+
+
+def features(
+    evidence: Evidence, ranked: Sequence[Candidate], confusions: dict[str, int] | None = None
+) -> list[float]:
     """The confidence model's inputs (FEATURES) for one question."""
     faq = sorted(
         ((v, k) for k, v in evidence.learned.items() if intent_label(k) is None), reverse=True
@@ -228,6 +245,11 @@ def features(evidence: Evidence, ranked: Sequence[Candidate]) -> list[float]:
         evidence.known / max(evidence.words, 1),
         float(evidence.words - evidence.known),
         math.log1p(evidence.words),
+        math.log1p(
+            (confusions or {}).get(pair_key(ranked[0].entry_id, ranked[1].entry_id), 0)
+            if len(ranked) > 1
+            else 0
+        ),
     ]
 
 
@@ -239,7 +261,7 @@ def decide(evidence: Evidence, cal: Calibration) -> Decision:
         return Decision(Kind.SMALLTALK, intent=intent)
     if not ranked:
         return Decision(Kind.FALLBACK)
-    confidence = round(cal.confidence(features(evidence, ranked)), 4)
+    confidence = round(cal.confidence(features(evidence, ranked, cal.confusions)), 4)
     if confidence >= cal.answer:
         return Decision(Kind.ANSWER, tuple(ranked[:MAX_SUGGESTIONS]), confidence=confidence)
     kind = Kind.SUGGEST if confidence >= cal.suggest else Kind.FALLBACK
