@@ -203,6 +203,9 @@ class WeakSigns:
                 found.append((sign.name, words))
         return found
 
+    def _rules_in(self, reasons: Sequence[Reason]) -> int:
+        return sum(1 for r in reasons if r.id in self.rules)
+
     def reason(self, context: Context, reasons: Sequence[Reason]) -> Reason | None:
         """One reason for the signs together when there are enough of them, else None."""
         if not (self.check_at or self.danger_at):
@@ -211,14 +214,17 @@ class WeakSigns:
         count = len(found)
         if self.danger_at and count >= self.danger_at:
             severity = Severity.DANGER
-        elif self.check_at and count >= self.check_at:
-            severity = Severity.CHECK
+        elif self.check_at and count >= self.check_at and len(found) > self._rules_in(reasons):
+            severity = Severity.CHECK  # only when a sign adds to what the rules say
         else:
             return None
-        title = {
-            lang: f"{text}: " + "; ".join(name.get(lang, "") for name, _ in found)
-            for lang, text in self.title.items()
-        }
+        if count == 1:
+            title = {lang: _capitalised(name) for lang, name in found[0][0].items()}
+        else:
+            title = {
+                lang: f"{text}: " + "; ".join(name.get(lang, "") for name, _ in found)
+                for lang, text in self.title.items()
+            }
         return Reason(
             id=WEAK_SIGNS,
             kind=Kind.RULE,
@@ -230,6 +236,10 @@ class WeakSigns:
             found=" … ".join(words for _, words in found if words),
             data={"signs": count},
         )
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _same_words(words: str, counted: Sequence[str]) -> bool:
