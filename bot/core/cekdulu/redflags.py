@@ -292,7 +292,7 @@ class RedFlags:
         found = ((rule, rule.match(context)) for rule in self.rules)
         reasons = [rule.reason(words) for rule, words in found if words is not None]
         combined = self.weak.reason(context, reasons)
-        return reasons + [combined] if combined is not None else reasons
+        return [*reasons, combined] if combined is not None else reasons
 
     def get(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -356,7 +356,9 @@ def _weak_signs(
     items = value.get("signs") or []
     if not isinstance(items, list):
         raise RulesError(f"{where}.signs: must be a list")
-    signs = [_sign(item, languages, negation, f"{where}.signs[{n}]") for n, item in enumerate(items)]
+    signs = [
+        _sign(item, languages, negation, f"{where}.signs[{n}]") for n, item in enumerate(items)
+    ]
     ids = [s.id for s in signs] + list(counted)
     if duplicates := sorted({i for i in ids if ids.count(i) > 1}):
         raise RulesError(f"{where}: signs or rules named twice {duplicates}")
