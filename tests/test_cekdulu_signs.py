@@ -185,3 +185,15 @@ def test_without_the_section_nothing_is_combined(checker: Checker) -> None:
     bare = Checker.load(CONTENT, LANGUAGES)
     bare.redflags = parse_redflags(data, LANGUAGES, "test")
     assert bare.check(f"{EASY_MONEY} {PRIVATE_CHAT} {RUSH}").verdict is Verdict.NONE
+
+
+def test_patterns_match_clean_text_in_lower_case() -> None:
+    """Patterns are compiled in lower case, without re.IGNORECASE (twice as fast over the
+    clean text, which is lower case): an editor's capitals still match, escapes keep their
+    meaning."""
+    from bot.core.cekdulu import phrases
+
+    assert phrases.lower_pattern(r"SPSK \S+ \W \d") == r"spsk \S+ \W \d"
+    assert phrases.compile_pattern("Visa SPSK").search(phrases.clean("VISA spsk!"))
+    assert phrases.compile_pattern(r"gaji \S+ juta").search("gaji 15 juta")
+    assert not phrases.compile_pattern(r"gaji \S+ juta").search("gaji  juta")
