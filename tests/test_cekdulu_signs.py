@@ -6,15 +6,20 @@ sign like a rule, and a warning that lists the signs stays a warning."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 from pathlib import Path
 
 import pytest
 import yaml
 
+from bot.config import Settings
 from bot.core.cekdulu.checker import Checker, Verdict
 from bot.core.cekdulu.reasons import RulesError, Severity
 from bot.core.cekdulu.redflags import WEAK_SIGNS
 from bot.core.cekdulu.redflags import parse as parse_redflags
+from bot.services import Services
+from bot.storage import Database
+from bot.telegram.handlers.cekdulu import answer_text
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
@@ -197,3 +202,21 @@ def test_patterns_match_clean_text_in_lower_case() -> None:
     assert phrases.compile_pattern("Visa SPSK").search(phrases.clean("VISA spsk!"))
     assert phrases.compile_pattern(r"gaji \S+ juta").search("gaji 15 juta")
     assert not phrases.compile_pattern(r"gaji \S+ juta").search("gaji  juta")
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_answer_names_the_signs_on_one_line(  # SQLite only: the layout of one screen
+    base_settings: Settings, tmp_path: Path, checker: Checker, lang: str
+) -> None:
+    settings = dataclasses.replace(base_settings, database_url=f"sqlite:///{tmp_path / 's.db'}")
+    services = Services.build(settings, Database.open(tmp_path / "s.db"))
+    try:
+        _ = services.i18n.translator(lang)
+        result = checker.check(f"{EASY_MONEY} {PRIVATE_CHAT} {RUSH}")
+        text = answer_text(_, result, services.content)
+    finally:
+        services.db.close()
+    lines = [line for line in text.splitlines() if line.startswith("🔴")]
+    assert len(lines) == 1
+    assert DATA["weak_signs"]["title"][lang] in lines[0]
+    assert "Kuota terbatas" in lines[0]  # the user's own words
