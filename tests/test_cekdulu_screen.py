@@ -60,6 +60,22 @@ def longest_result(checker: Checker, verdict: Verdict) -> Result:
         for c in checker.destinations.countries
         if c.status
     ]
+    weak = checker.redflags.weak  # several weak signs: a title naming every sign
+    names = [s.name for s in weak.signs]
+    title = {lang: f"{t}: " + "; ".join(n[lang] for n in names) for lang, t in weak.title.items()}
+    reasons.append(
+        Reason(
+            "weak-signs",
+            Kind.RULE,
+            Severity.DANGER,
+            title,
+            weak.explanation,
+            weak.source,
+            weak.as_of,
+            HUGE,
+            {"signs": len(names)},
+        )
+    )
     match = AgencyMatch(HUGE, Standing.NO_REGISTER)
     reasons.append(
         Reason(

@@ -30,7 +30,7 @@ from bot.core.cekdulu.agencies import AgencyMatch, Register, Standing
 from bot.core.cekdulu.destinations import Country, Destinations, JobType
 from bot.core.cekdulu.reasons import Kind as ReasonKind
 from bot.core.cekdulu.reasons import Reason, Severity, strongest
-from bot.core.cekdulu.redflags import Context, RedFlags
+from bot.core.cekdulu.redflags import WEAK_SIGNS, Context, RedFlags
 from bot.core.cekdulu.wages import Wages
 from bot.core.reports.identifiers import Identifier, Kind, extract
 
@@ -58,6 +58,7 @@ class Verdict(StrEnum):
 OFFER_CONTACTS = {Kind.PHONE: 1, Kind.WHATSAPP: 1, Kind.HANDLE: 1, Kind.EMAIL: 1}
 BANK_POINTS = 2  # a bank account in a text is almost always a request to pay
 OFFICIAL_DOMAIN = ".go.id"
+SIGN_POINTS = 1  # each weak sign left standing (redflags.yaml weak_signs) reads as an offer
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,8 @@ class Checker:
         found = extract(text)
         reasons = self.redflags.reasons(context)
         reasons += self.destinations.reasons(clean, countries, jobs)
-        advice = reads_as_advice(self.redflags, context, found)
+        signs = next((r.data["signs"] for r in reasons if r.id == WEAK_SIGNS), 0)
+        advice = reads_as_advice(self.redflags, context, found, signs)
         # A short text that names a country, a job or a danger sign is an ad, not a name.
         bare = found or countries or jobs or reasons
         identifiers = found if bare else found + _bare_name_identifiers(text, found)
@@ -161,7 +163,7 @@ class Checker:
 
 
 def reads_as_advice(
-    redflags: RedFlags, context: Context, identifiers: Sequence[Identifier]
+    redflags: RedFlags, context: Context, identifiers: Sequence[Identifier], signs: int = 0
 ) -> bool:
     """Whether the text reads as a warning, advice or news rather than an offer.
 
@@ -177,6 +179,7 @@ def reads_as_advice(
     kinds = {i.kind for i in identifiers if not i.value.lower().endswith(OFFICIAL_DOMAIN)}
     offer += sum(OFFER_CONTACTS.get(k, 0) for k in kinds)
     offer += BANK_POINTS if Kind.BANK_ACCOUNT in kinds else 0
+    offer += signs * SIGN_POINTS
     needed = max(advice.min_points, offer + 1)
     found = 0
     for pattern in (*advice.warning, *advice.news):

@@ -130,7 +130,7 @@ def _index(items: Sequence[Country] | Sequence[JobType]) -> re.Pattern[str] | No
     """All items' patterns in one expression, a named group per item: one scan finds every
     country (or job) a text mentions."""
     groups = [f"(?P<i{n}>{p.pattern})" for n, item in enumerate(items) for p in item.patterns]
-    return re.compile("|".join(groups), re.IGNORECASE) if groups else None
+    return re.compile("|".join(groups)) if groups else None  # lower case, like clean text
 
 
 def _found(index: re.Pattern[str] | None, items: Sequence, clean_text: str) -> list:

@@ -145,7 +145,20 @@ def _body(pattern: str) -> str:
 
 
 def _whole_words(body: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<!\S)(?:{body})(?!\S)", re.IGNORECASE)
+    r"""Clean text is lower case, so the pattern is too (outside its escapes: `\S` stays)
+    and matches without re.IGNORECASE, which halves the time of a scan."""
+    return re.compile(rf"(?<!\S)(?:{lower_pattern(body)})(?!\S)")
+
+
+def lower_pattern(body: str) -> str:
+    r"""A regular expression in lower case, except the letter after a backslash (`\S`,
+    `\w`, `\d` keep their meaning)."""
+    out: list[str] = []
+    escaped = False
+    for char in body:
+        out.append(char if escaped else char.lower())
+        escaped = char == "\\" and not escaped
+    return "".join(out)
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from bot.core.cekdulu.wages import Wage
 
 FILE_NAME = "redflags.yaml"
 SALARY = "salary"
+WEAK_SIGNS = "weak-signs"  # the id of the reason for several weak signs together
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,94 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Sign:
+    """A weak sign (`weak_signs.signs`): common in genuine texts too, so it says nothing
+    alone, but several different ones together point to a scam ("kerja gampang gaji besar"
+    + "WA only" + "jangan bilang keluarga"). Negations and warnings cancel it like a rule."""
+
+    id: str
+    name: dict[str, str]
+    patterns: tuple[re.Pattern[str], ...]
+    negation: phrases.Negation = field(default_factory=phrases.Negation)
+
+    def match(self, context: Context) -> str | None:
+        """The user's words that show the sign, or None."""
+        hit = phrases.find(context.mapped, self.patterns, self.negation, context.warnings)
+        return context.mapped.original(hit.start, hit.end) if hit else None
+
+
+@dataclass(frozen=True)
+class WeakSigns:
+    """How weak signs combine (`weak_signs` in redflags.yaml): the signs of the list, and the
+    rules of severity check named in `rules`, each count once; `check_at` different ones
+    make "needs checking", `danger_at` make "danger signs found". A text that reads as
+    advice keeps its own verdict (checker.py), so an official warning listing the same
+    signs is never "danger"."""
+
+    signs: tuple[Sign, ...] = ()
+    rules: tuple[str, ...] = ()
+    check_at: int = 0  # 0: never
+    danger_at: int = 0
+    title: dict[str, str] = field(default_factory=dict)
+    explanation: dict[str, str] = field(default_factory=dict)
+    source: Source | None = None
+    as_of: dt.date | None = None
+
+    def found(self, context: Context, reasons: Sequence[Reason]) -> list[tuple[dict, str]]:
+        """(name per language, the user's words) of every sign in the text."""
+        found = [(dict(r.title), r.found) for r in reasons if r.id in self.rules]
+        for sign in self.signs:
+            words = sign.match(context)
+            if words is not None and not _same_words(words, [w for _, w in found]):
+                found.append((sign.name, words))
+        return found
+
+    def _rules_in(self, reasons: Sequence[Reason]) -> int:
+        return sum(1 for r in reasons if r.id in self.rules)
+
+    def reason(self, context: Context, reasons: Sequence[Reason]) -> Reason | None:
+        """One reason for the signs together when there are enough of them, else None."""
+        if not (self.check_at or self.danger_at):
+            return None
+        found = self.found(context, reasons)
+        count = len(found)
+        if self.danger_at and count >= self.danger_at:
+            severity = Severity.DANGER
+        elif self.check_at and count >= self.check_at and len(found) > self._rules_in(reasons):
+            severity = Severity.CHECK  # only when a sign adds to what the rules say
+        else:
+            return None
+        if count == 1:
+            title = {lang: _capitalised(name) for lang, name in found[0][0].items()}
+        else:
+            title = {
+                lang: f"{text}: " + "; ".join(name.get(lang, "") for name, _ in found)
+                for lang, text in self.title.items()
+            }
+        return Reason(
+            id=WEAK_SIGNS,
+            kind=Kind.RULE,
+            severity=severity,
+            title=title,
+            explanation=self.explanation,
+            source=self.source,
+            as_of=self.as_of,
+            found=" … ".join(words for _, words in found if words),
+            data={"signs": count},
+        )
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _same_words(words: str, counted: Sequence[str]) -> bool:
+    """Whether a sign's words are a counted rule's or sign's words again ("jangan bilang
+    keluarga" is both `hidden-details` and `secrecy`): the same words count once."""
+    return bool(words) and any(words in other or other in words for other in counted if other)
+
+
+@dataclass(frozen=True)
 class RedFlags:
     rules: tuple[Rule, ...]
     aliases: Mapping[str, str]
@@ -168,6 +257,7 @@ class RedFlags:
     trips: tuple[re.Pattern[str], ...] = ()  # `trips.purpose`: a tour or pilgrimage package
     work: tuple[re.Pattern[str], ...] = ()  # `trips.work`: words of work
     negation: phrases.Negation = field(default_factory=phrases.Negation)
+    weak: WeakSigns = field(default_factory=WeakSigns)
 
     @classmethod
     def load(cls, directory: Path, languages: Iterable[str]) -> RedFlags:
@@ -198,8 +288,11 @@ class RedFlags:
         return phrases.find(cleaned, self.work, self.negation, self.warnings) is None
 
     def reasons(self, context: Context) -> list[Reason]:
+        """Every rule that fires, then one reason for several weak signs together."""
         found = ((rule, rule.match(context)) for rule in self.rules)
-        return [rule.reason(words) for rule, words in found if words is not None]
+        reasons = [rule.reason(words) for rule, words in found if words is not None]
+        combined = self.weak.reason(context, reasons)
+        return [*reasons, combined] if combined is not None else reasons
 
     def get(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -231,7 +324,69 @@ def parse(data: Any, languages: list[str], where: str) -> RedFlags:
     rules = [_with_negation(rule, negation, paid) for rule in rules]
     trips, work = _trips(data.get("trips"), where)
     advice = _advice(data.get("advice"), where)
-    return RedFlags(tuple(rules), aliases, warnings, advice, trips, work, negation)
+    weak = _weak_signs(data.get("weak_signs"), languages, negation, {r.id: r for r in rules}, where)
+    return RedFlags(tuple(rules), aliases, warnings, advice, trips, work, negation, weak)
+
+
+def _weak_signs(
+    value: Any,
+    languages: list[str],
+    negation: phrases.Negation,
+    rules: Mapping[str, Rule],
+    where: str,
+) -> WeakSigns:
+    """`weak_signs`: thresholds, the check rules that count, the texts of the combined
+    reason, and the signs (id, name per language, patterns per language, not_after)."""
+    if value is None:
+        return WeakSigns()
+    where = f"{where}: weak_signs"
+    if not isinstance(value, dict):
+        raise RulesError(f"{where}: must be a mapping")
+    counted = tuple(string_list(value.get("rules"), f"{where}.rules"))
+    if unknown := [r for r in counted if r not in rules]:
+        raise RulesError(f"{where}.rules: no rule {unknown}")
+    if loud := [r for r in counted if rules[r].severity is not Severity.CHECK]:
+        raise RulesError(f"{where}.rules: only rules of severity check count, not {loud}")
+    try:
+        check_at, danger_at = (int(value.get(k) or 0) for k in ("check_at", "danger_at"))
+    except (TypeError, ValueError):
+        raise RulesError(f"{where}: check_at and danger_at must be whole numbers") from None
+    if min(check_at, danger_at) < 0 or (check_at and danger_at and danger_at < check_at):
+        raise RulesError(f"{where}: need 0 <= check_at <= danger_at")
+    items = value.get("signs") or []
+    if not isinstance(items, list):
+        raise RulesError(f"{where}.signs: must be a list")
+    signs = [
+        _sign(item, languages, negation, f"{where}.signs[{n}]") for n, item in enumerate(items)
+    ]
+    ids = [s.id for s in signs] + list(counted)
+    if duplicates := sorted({i for i in ids if ids.count(i) > 1}):
+        raise RulesError(f"{where}: signs or rules named twice {duplicates}")
+    return WeakSigns(
+        signs=tuple(signs),
+        rules=counted,
+        check_at=check_at,
+        danger_at=danger_at,
+        title=texts(value.get("title"), languages, f"{where}.title"),
+        explanation=texts(value.get("explanation"), languages, f"{where}.explanation"),
+        source=source(value.get("source"), where),
+        as_of=date(value.get("as_of"), f"{where}.as_of"),
+    )
+
+
+def _sign(item: Any, languages: list[str], negation: phrases.Negation, where: str) -> Sign:
+    if not isinstance(item, dict) or not item.get("id"):
+        raise RulesError(f"{where}: needs an id")
+    where = f"{where} ({item['id']})"
+    own = frozenset(w.lower() for w in string_list(item.get("not_after"), f"{where}.not_after"))
+    return Sign(
+        id=str(item["id"]),
+        name=texts(item.get("name"), languages, f"{where}.name"),
+        patterns=_patterns(item, languages, where),
+        negation=phrases.Negation(
+            own | negation.words, negation.scopes, negation.after, negation.within
+        ),
+    )
 
 
 def _trips(value: Any, where: str) -> tuple[tuple[re.Pattern[str], ...], ...]:
