@@ -62,7 +62,15 @@ BROADCAST_TEXT = "PERINGATAN: tawaran kerja ke luar negeri lewat media sosial ta
 CARD_PATIENCE = 180.0  # seconds without a new desk card before the rest count as lost
 STEP_TIMEOUT = 20.0  # longer than a failover: a step repeated sooner would be a false alarm
 REPORTER_KEY = new_key_text()
-TARGETS = {"failover_s": 10.0, "lost": 0, "duplicate_cards": 0, "broadcast_dups_per_kill": 8}
+# A card sent just before a kill but not yet recorded is sent again by the next process: at
+# most the one desk send in flight per kill. Every reporter must get through the form.
+TARGETS = {
+    "failover_s": 10.0,
+    "lost": 0,
+    "gave_up": 0,
+    "duplicate_cards_per_kill": 1,
+    "broadcast_dups_per_kill": 8,
+}
 
 
 def _free_port() -> int:
@@ -355,13 +363,17 @@ async def reports_phase(
             for m in api.history(run.reporter_of[code]):
                 print("   ", m.get("message_id"), repr(m.get("text", ""))[:150], _buttons(m))
     duplicates = sum(n - 1 for n in cards.counts.values() if n > 1)
-    ok = lost == 0 and duplicates <= TARGETS["duplicate_cards"]
+    ok = (
+        lost <= TARGETS["lost"]
+        and run.failed <= TARGETS["gave_up"]
+        and duplicates <= TARGETS["duplicate_cards_per_kill"] * args.kills
+    )
     return [
         f"reports confirmed        {len(run.confirmed)} of {args.reports}"
         f"  (gave up: {run.failed}, started over: {run.restarted})",
         f"cases at the desk         {len(cards.counts)}  (one per report sent, confirmed or not)",
         f"lost (code given, no card) {lost}",
-        f"duplicate desk cards     {duplicates}",
+        f"duplicate desk cards     {duplicates}  (at most one per kill: a card in flight)",
         f"steps repeated           {run.repeated_steps}  (an update fetched by a killed process)",
         *(f"  started over because: {why} x{n}" for why, n in run.surprises.most_common(5)),
     ], ok
