@@ -8,8 +8,10 @@ run stopped, and a crash can at worst repeat the one message that was in flight.
 
 Failures: network errors and 5xx are retried with exponential backoff; a 429 pauses the
 sends of its lane for its retry_after: the desk group's lane (Telegram allows a group 20
-messages a minute, so a burst of reports meets it) or the reporters' lane (private chats). A
-desk pause never holds back a reporter's case code. 400/403 (the bot was removed from the
+messages a minute, so a burst of reports meets it) or the reporters' lane (private chats).
+Lanes send side by side, each in order: the bot's rate limiter holds a desk send until the
+group may take it (up to a minute in a burst), and neither that wait nor a desk pause ever
+holds back a reporter's case code. 400/403 (the bot was removed from the
 desk, a wrong DESK_CHAT_ID) alert the admins once and keep retrying slowly, because a report
 must not be dropped while someone fixes the setup.
 """
@@ -97,7 +99,8 @@ class OutboxWorker:
         self._stopping = False
         # Lane → time.monotonic() until which a 429 holds back that lane's sends.
         self._paused_until: dict[str, float] = {}
-        self._held_back = False  # the last pass skipped due jobs of a paused lane
+        self._held_back = False  # the last pass skipped due jobs of a paused or busy lane
+        self._lanes: dict[str, asyncio.Task[None]] = {}  # lane → the task sending its jobs
         self._alerted: set[str] = set()
         self._last_retention = float("-inf")
         self._periodic: list[Callable[[], object]] = []
@@ -129,32 +132,60 @@ class OutboxWorker:
         if self.task is not None:
             with contextlib.suppress(asyncio.CancelledError):
                 await self.task
+        await asyncio.gather(*self._lanes.values(), return_exceptions=True)
 
     async def run(self) -> None:
         pending = await self.services.db.run(self.services.report_outbox.pending)
         log.info("report outbox started, %d pending", pending)
-        while not self._stopping:
-            self._wake.clear()
-            try:
-                await self.run_once()
-            except Exception:
-                log.exception("report outbox: unexpected error, carrying on")
-            await self._pause()
+        try:
+            while not self._stopping:
+                self._wake.clear()
+                try:
+                    await self.run_once()
+                except Exception:
+                    log.exception("report outbox: unexpected error, carrying on")
+                await self._pause()
+        except asyncio.CancelledError:
+            for lane in self._lanes.values():  # the worker dies: its lanes with it
+                lane.cancel()
+            raise
 
     async def run_once(self) -> int:
-        """Queue due reminders, apply retention now and then, send what is due."""
+        """Queue due reminders, apply retention now and then, and hand each idle lane its
+        due jobs; returns how many were handed out.
+
+        Lanes send side by side, each in order. The bot's rate limiter holds a desk send
+        until the group may take it (20 messages a minute, or a 429's retry_after), which
+        in a burst of reports is up to a minute: a reporter's case code must not wait
+        behind it. A busy lane keeps its jobs until it is done (then it wakes the worker),
+        so no job is ever sent by two tasks."""
         due = await self.services.db.run(self._housekeeping)
-        done = 0
         self._held_back = False
+        batches: dict[str, list[OutboxJob]] = {}
         for job in due:
-            if self._stopping:
-                break
-            if self._paused(lane_of(job)):
+            lane = lane_of(job)
+            if self._paused(lane) or lane in self._lanes:
                 self._held_back = True
                 continue
-            await self._process(job)
-            done += 1
-        return done
+            batches.setdefault(lane, []).append(job)
+        for lane, jobs in batches.items():
+            if not self._stopping:
+                task = asyncio.create_task(self._send_lane(lane, jobs), name=f"outbox-{lane}")
+                self._lanes[lane] = task
+        return sum(len(jobs) for jobs in batches.values())
+
+    async def _send_lane(self, lane: str, jobs: list[OutboxJob]) -> None:
+        """One lane's jobs in order, until a 429 pauses the lane or the worker stops."""
+        try:
+            for job in jobs:
+                if self._stopping or self._paused(lane):
+                    break
+                await self._process(job)
+        except Exception:
+            log.exception("report outbox: unexpected error in lane %s, carrying on", lane)
+        finally:
+            del self._lanes[lane]
+            self.wake()
 
     def _housekeeping(self) -> list[OutboxJob]:
         """One pass's queries, on the database's thread: reminders and periodic jobs queued,
@@ -180,15 +211,17 @@ class OutboxWorker:
                 await asyncio.wait_for(self._wake.wait(), min(left, STOP_CHECK_SECONDS))
 
     def _idle_seconds(self, next_due: float | None) -> float:
-        """Until the next job is due (`next_due`), at most one poll interval; when the due
-        jobs are all held back by a 429, until the first pause ends."""
-        wait = self.settings.outbox_poll_seconds
+        """Until the next job is due (`next_due`), at most one poll interval; when due jobs
+        were held back (a 429's pause, a lane still busy), until the first pause ends, at
+        most one poll interval (a lane that finishes wakes the worker)."""
+        poll = self.settings.outbox_poll_seconds
+        wait = poll
         if next_due is not None:
             wait = min(wait, next_due - self.services.report_outbox.clock.timestamp())
         now = time.monotonic()
         pauses = [until - now for until in self._paused_until.values() if until > now]
-        if wait <= 0 and self._held_back and pauses:
-            wait = min(pauses)
+        if wait <= 0 and self._held_back:
+            wait = min([*pauses, poll])
         return max(wait, 0.0)
 
     # -- one job -----------------------------------------------------------------------------
