@@ -113,6 +113,14 @@ async def card_in(api: FakeBotAPI, chat: int, code: str) -> dict[str, Any]:
     return cards_in(api, chat, code)[0]
 
 
+async def both_cards(bot: Bot, code: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The case's central and East Java cards, once the bot has finished sending them."""
+    central = await card_in(bot.api, DESK, code)
+    regional = await card_in(bot.api, JATIM, code)
+    await settle(bot)
+    return central, regional
+
+
 def texts(api: FakeBotAPI, chat: int) -> list[str]:
     return [m.get("text") or m.get("caption") or "" for m in api.messages_to(chat)]
 
@@ -146,9 +154,7 @@ def notifications(bot: Bot, needle: str) -> int:
 async def test_a_report_goes_to_its_province_desk_and_the_central_desk(bot: Bot) -> None:
     api = bot.api
     code = await submit_report(api, REPORTER, EAST_JAVA)
-    central = await card_in(api, DESK, code)
-    regional = await card_in(api, JATIM, code)
-    await settle(bot)
+    central, regional = await both_cards(bot, code)
     assert central["text"] == regional["text"]
     assert buttons(central) == buttons(regional)
     assert not cards_in(api, NTB, code)
@@ -219,9 +225,7 @@ async def test_an_outcome_on_the_regional_card_reaches_the_central_card_and_the_
 async def test_a_reply_and_a_note_on_the_regional_card_reach_the_central_desk(bot: Bot) -> None:
     api = bot.api
     code = await submit_report(api, REPORTER, PLAIN)
-    central = await card_in(api, DESK, code)
-    regional = await card_in(api, JATIM, code)
-    await settle(bot)
+    central, regional = await both_cards(bot, code)
     question = "Kapan kapalnya berangkat?"
     await api.send_text(JATIM_STAFF, question, chat_id=JATIM, reply_to=regional["message_id"])
     await api.wait_until(lambda: notifications(bot, question), timeout=5)

@@ -311,19 +311,18 @@ class OutboxWorker:
                 chat=html.escape(str(chat)),
                 problem=html.escape(problem),
             )
-        await self._tell_admins(alert)
+        await tell_admins(self.application.bot, self.services, alert)
 
     async def _recovered(self) -> None:
         if not self._alerted:
             return
         self._alerted.clear()
         _ = self.services.i18n.translator(self.settings.default_language)
-        await self._tell_admins(
-            _("✅ Reports reach the desk chat again. Waiting reports are being delivered.")
+        await tell_admins(
+            self.application.bot,
+            self.services,
+            _("✅ Reports reach the desk chat again. Waiting reports are being delivered."),
         )
-
-    async def _tell_admins(self, text: str) -> None:
-        await tell_admins(self.application.bot, self.services, text)
 
     # -- housekeeping ------------------------------------------------------------------------
     def _retention(self) -> None:

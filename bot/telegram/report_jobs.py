@@ -44,6 +44,26 @@ def _says(exc: BadRequest, phrases: tuple[str, ...] | str) -> bool:
     return any(p in text for p in ((phrases,) if isinstance(phrases, str) else phrases))
 
 
+async def _copy_under(
+    d: Delivery, chat: int, card: int | None, source: int, message_id: int, caption: str | None
+) -> MessageId | None:
+    """Copy a message under a card (an HTML caption, if any); None when the source message
+    was deleted in the meantime, since then there is nothing left to copy."""
+    try:
+        return await d.bot.copy_message(
+            chat_id=chat,
+            from_chat_id=source,
+            message_id=message_id,
+            caption=caption,
+            parse_mode=ParseMode.HTML if caption else None,
+            reply_parameters=_reply_to(card),
+        )
+    except BadRequest as exc:
+        if not _says(exc, SOURCE_GONE):
+            raise
+        return None
+
+
 # -- the card and its evidence ---------------------------------------------------------------
 # Every query runs through `d.run` (off the event loop on PostgreSQL, see Database.run);
 # the small synchronous functions beside the handlers group the queries of one step.
@@ -103,19 +123,8 @@ async def _copy_evidence_from_desk(
         caption = None
         if item.kind not in COPY_ONLY_KINDS:
             caption = await d.run(desk.evidence_caption, d.services, report, item, len(files))
-        try:
-            copied = await d.bot.copy_message(
-                chat_id=chat,
-                from_chat_id=source,
-                message_id=item.desk_message_id,
-                caption=caption,
-                parse_mode=ParseMode.HTML if caption else None,
-                reply_parameters=_reply_to(card),
-            )
-        except BadRequest as exc:
-            if not _says(exc, SOURCE_GONE):
-                raise
-            copied = None  # someone deleted the central desk's copy: nothing to copy
+        # None: someone deleted the central desk's copy, so there is nothing to copy
+        copied = await _copy_under(d, chat, card, source, item.desk_message_id, caption)
         done.append(item.id)
         if copied is None:
             await d.run(d.services.report_outbox.save_payload, job.id, job.payload)
@@ -520,18 +529,7 @@ async def _copy_to_desk(
     the meantime (their chat cannot be copied from: like the evidence, that file is gone,
     and the case's later messages must not queue behind it)."""
     try:
-        return await d.bot.copy_message(
-            chat_id=chat,
-            from_chat_id=reporter,
-            message_id=job.payload["message_id"],
-            caption=caption,
-            parse_mode=ParseMode.HTML,
-            reply_parameters=_reply_to(card),
-        )
-    except BadRequest as exc:
-        if not _says(exc, SOURCE_GONE):
-            raise
-        return None
+        return await _copy_under(d, chat, card, reporter, job.payload["message_id"], caption)
     except Forbidden as exc:
         if not _says(exc, SOURCE_USER_GONE):
             raise  # "kicked from the group chat" is a desk problem and is retried
@@ -554,18 +552,9 @@ async def mirror(d: Delivery, job: OutboxJob) -> None:
         await _parts_to_desk(d, chat, card, job, relay.mirror_parts(head, words), "mirror")
         return
     caption = relay.mirror_caption(head, words)
-    try:
-        sent = await d.bot.copy_message(
-            chat_id=chat,
-            from_chat_id=await d.desk(job.payload["chat_id"]),
-            message_id=job.payload["message_id"],
-            caption=caption,
-            parse_mode=ParseMode.HTML,
-            reply_parameters=_reply_to(card),
-        )
-    except BadRequest as exc:
-        if not _says(exc, SOURCE_GONE):
-            raise
+    source = await d.desk(job.payload["chat_id"])
+    sent = await _copy_under(d, chat, card, source, job.payload["message_id"], caption)
+    if sent is None:
         return  # deleted in the meantime: there is nothing left to show
     job.payload["done"] = True
     await d.run(_progress, d, job, chat, sent.message_id, "mirror")
