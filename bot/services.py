@@ -217,7 +217,7 @@ class Services:
 
     @cached_property
     def reporters(self) -> Reporters:
-        return Reporters(self.db, self.report_outbox, self.sealer)
+        return Reporters(self.db, self.report_outbox, self.sealer, self.desks)
 
     @cached_property
     def report_drafts(self) -> ReportDrafts:

@@ -164,7 +164,10 @@ async def test_a_report_goes_to_its_province_desk_and_the_central_desk(bot: Bot)
     by_chat = {c.params["chat_id"]: c for c in copies}
     assert set(by_chat) == {DESK, JATIM}
     assert by_chat[JATIM].params["reply_parameters"]["message_id"] == regional["message_id"]
-    assert by_chat[JATIM].params["from_chat_id"] == DESK
+    # each desk copies from the reporter's original; forgotten once both have their copy
+    assert {c.params["from_chat_id"] for c in copies} == {REPORTER}
+    report = bot.services.reports.by_code(code)
+    assert all(e.source_message_id is None for e in bot.services.reports.evidence(report.id))
 
 
 async def test_a_province_without_a_desk_goes_to_the_central_desk_only(bot: Bot) -> None:
@@ -477,6 +480,106 @@ async def test_a_regional_group_upgraded_to_a_supergroup_is_named_in_the_admins_
     note = api.messages_to(ADMIN)[0]["text"]
     assert "Desk Jawa Timur" in note and str(moved) in note
     assert "DESK_CHAT_ID" not in note
+
+
+# -- a central desk the bot cannot reach: the regional desk must not wait for it --------------
+KICKED = "Forbidden: bot was kicked from the supergroup chat"
+
+
+def photos_under(api: FakeBotAPI, chat: int, card: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        m
+        for m in api.messages_to(chat)
+        if m.get("photo")
+        and (m.get("reply_to_message") or {}).get("message_id") == card["message_id"]
+    ]
+
+
+def originals(bot: Bot, code: str) -> list[int]:
+    """Where the case's files still are in the reporter's chat (forgotten once copied)."""
+    report = bot.services.reports.by_code(code)
+    evidence = bot.services.reports.evidence(report.id)
+    return [e.source_message_id for e in evidence if e.kind != "note" and e.source_message_id]
+
+
+async def test_a_kicked_central_desk_holds_back_nothing_of_the_regional_desk(bot: Bot) -> None:
+    api = bot.api
+    api.fail("*", 403, KICKED, count=None, chat_id=DESK)  # every call to the central group
+    code = await submit_report(api, REPORTER, EAST_JAVA)
+    regional = await card_in(api, JATIM, code)  # within the usual five seconds
+    await api.wait_until(lambda: photos_under(api, JATIM, regional), timeout=5)
+    assert not cards_in(api, DESK, code)
+    assert originals(bot, code)  # the central desk still needs them
+
+    # the regional desk acts: its card and the reporter hear it, the central card waits
+    await press_in(bot, JATIM, code, f"dk:s:{code}:ack", JATIM_STAFF)
+    seen = user_text(
+        bot,
+        "id",
+        "✅ The coordination desk has seen your report <code>{code}</code> and will look into it.",
+        code=code,
+    )
+    await api.wait_until(lambda: notifications(bot, seen) == 1, timeout=5)
+    card = await api.wait_until(
+        lambda: "Wati" in api.message(JATIM, regional["message_id"])["text"], timeout=5
+    )
+    assert card
+    # one alert, about the central desk; the regional desk working is not "fixed"
+    await api.wait_until(lambda: api.messages_to(ADMIN), timeout=5)
+    await asyncio.sleep(0.5)
+    alerts = texts(api, ADMIN)
+    assert len(alerts) == 1 and "DESK_CHAT_ID" in alerts[0], alerts
+
+    api.clear_faults()  # the bot is added back: the central desk gets it all, once
+    central = await card_in(api, DESK, code)
+    await settle(bot)
+    assert "Wati" in api.message(DESK, central["message_id"])["text"]
+    assert len(photos_under(api, DESK, central)) == 1
+    assert len(photos_under(api, JATIM, regional)) == 1
+    assert len(cards_in(api, DESK, code)) == len(cards_in(api, JATIM, code)) == 1
+    copies = [c for c in api.calls if c.method == "copyMessage" and c.ok]
+    assert {c.params["from_chat_id"] for c in copies} == {REPORTER}
+    assert originals(bot, code) == []  # both desks have their copies: forgotten
+    assert len(texts(api, ADMIN)) == 2  # and the admins hear it works again
+
+
+async def test_a_long_flood_wait_in_the_central_group_holds_back_nothing_regional(
+    bot: Bot,
+) -> None:
+    api = bot.api
+    api.fail("*", 429, count=None, chat_id=DESK, retry_after=3600)
+    code = await submit_report(api, REPORTER, EAST_JAVA)
+    regional = await card_in(api, JATIM, code)
+    await api.wait_until(lambda: photos_under(api, JATIM, regional), timeout=5)
+    assert not cards_in(api, DESK, code)
+    # the reporter's answers still reach the regional desk under its card
+    asked = await api.wait_until(
+        lambda: [m for m in api.messages_to(REPORTER) if code in (m.get("text") or "")]
+    )
+    await api.send_text(REPORTER, "Kapalnya dari Tanjung Perak", reply_to=asked[-1]["message_id"])
+    answer = await api.wait_until(
+        lambda: [m for m in api.messages_to(JATIM) if "Tanjung Perak" in (m.get("text") or "")],
+        timeout=5,
+    )
+    assert answer[0]["reply_to_message"]["message_id"] == regional["message_id"]
+
+
+async def test_a_restart_while_the_central_desk_is_unreachable_delivers_each_card_once(
+    regional: Settings, api: FakeBotAPI, database: Path | str
+) -> None:
+    api.fail("*", 403, KICKED, count=None, chat_id=DESK)
+    async with bot_on(regional, database, api) as bot:
+        code = await submit_report(api, REPORTER, EAST_JAVA)
+        card = await card_in(api, JATIM, code)
+        await api.wait_until(lambda: photos_under(api, JATIM, card), timeout=5)
+    api.clear_faults()
+    async with bot_on(regional, database, api) as bot:
+        central = await card_in(api, DESK, code)
+        await settle(bot)
+        assert len(cards_in(api, DESK, code)) == len(cards_in(api, JATIM, code)) == 1
+        assert len(photos_under(api, DESK, central)) == 1
+        assert len(photos_under(api, JATIM, card)) == 1
+        assert originals(bot, code) == []
 
 
 def test_content_check_names_each_mistake_in_the_routing_file(

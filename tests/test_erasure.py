@@ -63,6 +63,7 @@ NEVER_HOLDS_THE_PERSON = {
     "desk_chat_migrations": "the desk group's old and new chat ids; no person",
     "unanswered": "question text and scores only, no user id (for content editors)",
     "report_evidence": "message ids in the reporter's chat and file ids, no user id",
+    "report_evidence_copies": "a regional desk's copies of evidence: message ids in its chat",
     "report_identifiers": "phone numbers, links, agencies named in reports",
     "report_identifier_links": "which report mentions which identifier",
     "report_status_history": "desk staff ids only (changed_by_id), never the reporter",

@@ -45,6 +45,8 @@ from bot.config import Settings
 from bot.core.desks.routing import Desk
 from bot.services import Services
 from bot.storage.reports import OutboxJob
+from bot.storage.reports.outbox import REPORTER_ONLY
+from bot.storage.reports.outbox import lane_of as lane_for
 from bot.telegram import metrics
 from bot.telegram.desk_chat import (
     announce_migration,
@@ -64,7 +66,6 @@ RETENTION_EVERY = 3600.0
 DRAFT_TTL = dt.timedelta(days=3)
 OUTBOX_KEEP = dt.timedelta(days=7)
 
-REPORTER_ONLY = ("received", "notify")  # jobs that send nothing to the desk chat
 T = TypeVar("T")
 JobHandler = Callable[["Delivery", OutboxJob], Awaitable[None]]
 
@@ -101,7 +102,9 @@ class OutboxWorker:
         self._paused_until: dict[str, float] = {}
         self._held_back = False  # the last pass skipped due jobs of a paused or busy lane
         self._lanes: dict[str, asyncio.Task[None]] = {}  # lane → the task sending its jobs
-        self._alerted: set[str] = set()
+        # Alert key → the lane it is about (None: a bug): a desk that works again clears only
+        # its own alerts, so one desk still unreachable is not announced as fixed.
+        self._alerted: dict[str, str | None] = {}
         self._last_retention = float("-inf")
         self._periodic: list[Callable[[], object]] = []
 
@@ -242,7 +245,8 @@ class OutboxWorker:
         except ChatMigrated as exc:
             await self._migrated(job, exc)
         except (BadRequest, Forbidden) as exc:
-            await self._alert_once(f"{lane_of(job)}:{type(exc).__name__}{exc}", str(exc), job)
+            key = f"{lane_of(job)}:{type(exc).__name__}{exc}"
+            await self._alert_once(key, str(exc), job, lane_of(job))
             delay = self.backoff(job.attempts + 1, permanent=True)
             await run(outbox.retry, job.id, delay, str(exc))
         except (NetworkError, TelegramError) as exc:
@@ -256,7 +260,7 @@ class OutboxWorker:
         else:
             await run(outbox.done, job.id)
             if job.kind not in REPORTER_ONLY:  # a reporter's message says nothing of the desk
-                await self._recovered()
+                await self._recovered(lane_of(job))
 
     def backoff(self, attempt: int, permanent: bool = False) -> float:
         """Exponential from OUTBOX_RETRY_SECONDS up to OUTBOX_RETRY_MAX_SECONDS, ±20%."""
@@ -285,10 +289,12 @@ class OutboxWorker:
         return None if desk is None or desk.central else desk
 
     # -- admins ------------------------------------------------------------------------------
-    async def _alert_once(self, key: str, problem: str, job: OutboxJob | None = None) -> None:
+    async def _alert_once(
+        self, key: str, problem: str, job: OutboxJob | None = None, lane: str | None = None
+    ) -> None:
         if key in self._alerted:
             return
-        self._alerted.add(key)
+        self._alerted[key] = lane
         log.error("report delivery problem: %s", problem)
         _ = self.services.i18n.translator(self.settings.default_language)
         regional = self._regional_desk(job) if job is not None else None
@@ -313,10 +319,13 @@ class OutboxWorker:
             )
         await tell_admins(self.application.bot, self.services, alert)
 
-    async def _recovered(self) -> None:
-        if not self._alerted:
+    async def _recovered(self, lane: str) -> None:
+        """A desk job went through: its lane's alerts (and any bug's) are over."""
+        over = [key for key, about in self._alerted.items() if about in (lane, None)]
+        if not over:
             return
-        self._alerted.clear()
+        for key in over:
+            del self._alerted[key]
         _ = self.services.i18n.translator(self.settings.default_language)
         await tell_admins(
             self.application.bot,
@@ -347,13 +356,10 @@ class OutboxWorker:
 
 
 def lane_of(job: OutboxJob) -> str:
-    """Which chat a job writes to, as far as flood limits go: a reporter, a regional desk's
-    group (named in the job), or the central desk's: a 429 in one group holds back only the
-    jobs for that group."""
-    if job.kind in REPORTER_ONLY:
-        return "reporter"
-    desk = job.payload.get("desk")
-    return f"desk:{desk}" if desk else "desk"
+    """Which chat a job writes to, as far as order and flood limits go: a reporter, a
+    regional desk's group (named in the job), or the central desk's: a 429 or an error in
+    one group holds back only the jobs for that group (`bot.storage.reports.outbox`)."""
+    return lane_for(job.kind, job.payload)
 
 
 def retry_seconds(exc: RetryAfter) -> float:

@@ -21,7 +21,8 @@ from bot.core.reports.case_status import Status, outcome_of, people_of, status_o
 from bot.core.reports.draft import COPY_ONLY_KINDS, NOTE
 from bot.i18n import Translator
 from bot.storage.reports import RECEIVED, OutboxJob, Report, StoredEvidence
-from bot.telegram.desk_chat import chat_of
+from bot.storage.reports.cases import queue_refreshes
+from bot.telegram.desk_chat import chat_of, current_desk
 from bot.telegram.handlers import desk, relay, status
 from bot.telegram.handlers.report_form import summary
 from bot.telegram.outbox import Delivery, worker
@@ -67,6 +68,12 @@ async def _copy_under(
 # -- the card and its evidence ---------------------------------------------------------------
 # Every query runs through `d.run` (off the event loop on PostgreSQL, see Database.run);
 # the small synchronous functions beside the handlers group the queries of one step.
+#
+# Each desk's card is a job of its own, in its desk's lane (`lane_of`): the central card and
+# the owning regional desk's card are sent side by side, and one desk that cannot be reached
+# (removed bot, long 429, errors) holds back nothing of the other's. Each copies the evidence
+# from the reporter's originals, else from the other desk's copy; the originals are forgotten
+# only once every desk that needs them has its copies (`Reports.copies_missing`).
 async def deliver_card(d: Delivery, job: OutboxJob) -> None:
     report = await d.run(d.services.reports.get, job.report_id)
     if report is None:
@@ -79,61 +86,93 @@ async def deliver_card(d: Delivery, job: OutboxJob) -> None:
     chat = await d.desk(report.desk_chat_id)
     await _continue_card(d, report, job, chat, report.card_message_id)
     gone = await _copy_evidence(d, report)
-    await d.run(_card_delivered, d, report.id, gone)
+    await d.run(_card_delivered, d, report, gone)
 
 
 # -- the owning regional desk's card -----------------------------------------------------------
 async def _deliver_regional_card(d: Delivery, report: Report, job: OutboxJob) -> None:
     """The card in the regional desk that owns the case, its continuation and its evidence,
-    copied from the central desk's copies (the reporter's originals are forgotten once the
-    central desk has its copies). Queued after the central card, so those exist."""
+    whether or not the central desk has its card yet."""
     desk = d.services.desks.by_key(job.payload["desk"])
-    if desk is None or desk.central:
-        return  # the desk was removed from the routing file: the central card has it all
-    chat = await d.run(chat_of, d.services, desk)
-    if chat is None:
+    chat = None if desk is None or desk.central else await d.run(chat_of, d.services, desk)
+    if desk is None or chat is None:
+        # the desk was removed from the routing file: the central card has it all, and the
+        # originals need not wait for this desk any more
+        await d.run(_card_delivered, d, report, 0)
         return
     card = await d.run(d.services.reports.card_in, report.id, chat)
     if card is None:
-        card = await _send_regional_card(d, report, chat)
+        card = await _send_regional_card(d, report, desk.key, chat)
     await _continue_card(d, report, job, chat, card)
-    await _copy_evidence_from_desk(d, report, job, chat, card)
+    gone = await _copy_regional_evidence(d, report, job, desk.key, chat, card)
+    await d.run(_card_delivered, d, report, gone)
 
 
-async def _send_regional_card(d: Delivery, report: Report, chat: int) -> int:
+async def _send_regional_card(d: Delivery, report: Report, desk_key: str, chat: int) -> int:
     text, markup = await d.run(_card, d, report, False)  # a name only by a later edit
     message = await d.bot.send_message(chat, text, parse_mode=ParseMode.HTML, reply_markup=markup)
-    await d.run(d.services.reports.regional_card_sent, report.id, chat, message.message_id)
+    record = d.services.reports.regional_card_sent
+    await d.run(record, report.id, desk_key, chat, message.message_id)
     return message.message_id
 
 
-async def _copy_evidence_from_desk(
-    d: Delivery, report: Report, job: OutboxJob, chat: int, card: int
-) -> None:
-    """Each file the central desk received, copied under the regional card (progress kept in
-    the job, so a restart copies only what is missing)."""
-    files = await d.run(_desk_evidence, d, report.id)
-    if not files or report.desk_chat_id is None:
-        return
-    source = await d.desk(report.desk_chat_id)
-    done: list[int] = job.payload.setdefault("copied", [])
+async def _copy_regional_evidence(
+    d: Delivery, report: Report, job: OutboxJob, desk_key: str, chat: int, card: int
+) -> int:
+    """Each file not copied to this desk yet, under its card, from the reporter's original
+    or else the central desk's copy (each copy is recorded, so a restart copies only what
+    is missing); returns how many turned out to be gone."""
+    files, link = await d.run(_evidence_and_link, d, report.id)
+    copies = await d.run(d.services.reports.regional_copies, report.id)
+    earlier: list[int] = job.payload.get("copied", [])  # progress of a job from before
+    gone = 0
     for item in files:
-        if item.id in done or item.desk_message_id is None:
+        if desk_key in copies.get(item.id, {}) or item.id in earlier:
             continue
-        caption = None
-        if item.kind not in COPY_ONLY_KINDS:
-            caption = await d.run(desk.evidence_caption, d.services, report, item, len(files))
-        # None: someone deleted the central desk's copy, so there is nothing to copy
-        copied = await _copy_under(d, chat, card, source, item.desk_message_id, caption)
-        done.append(item.id)
-        if copied is None:
-            await d.run(d.services.report_outbox.save_payload, job.id, job.payload)
-        else:
-            await d.run(_progress, d, job, chat, copied.message_id, "evidence")
+        sources = _original(item, link)
+        if item.desk_message_id is not None and report.desk_chat_id is not None:
+            sources.append((report.desk_chat_id, item.desk_message_id, False))
+        copied = await _copy_file(d, report, item, len(files), chat, card, sources)
+        record = d.services.reports.regional_copied
+        await d.run(record, item.id, report.id, desk_key, chat, copied)
+        gone += copied is None
+    return gone
 
 
-def _desk_evidence(d: Delivery, report_id: int) -> list[StoredEvidence]:
-    return [e for e in d.services.reports.evidence(report_id) if e.kind != NOTE]
+def _original(item: StoredEvidence, link: Any) -> list[tuple[int, int, bool]]:
+    """The reporter's original of a file as a copy source, if it is still known."""
+    if link is None or item.source_message_id is None or item.copy_failed:
+        return []
+    return [(link.user_id, item.source_message_id, True)]
+
+
+async def _copy_file(
+    d: Delivery,
+    report: Report,
+    item: StoredEvidence,
+    total: int,
+    chat: int,
+    card: int | None,
+    sources: list[tuple[int, int, bool]],
+) -> int | None:
+    """Copy one file under a desk's card from the first source that still has it (the
+    reporter's original first, then another desk's copy); None when every one is gone."""
+    caption = None
+    if item.kind not in COPY_ONLY_KINDS:
+        caption = await d.run(desk.evidence_caption, d.services, report, item, total)
+    for source, message_id, original in sources:
+        source_chat = source if original else await d.desk(source)
+        try:
+            copied = await _copy_under(d, chat, card, source_chat, message_id, caption)
+        except Forbidden as exc:
+            # The reporter blocked the bot (or left Telegram): their chat cannot be copied
+            # from any more. A desk problem reads "kicked from the group chat" and raises.
+            if not (original and _says(exc, SOURCE_USER_GONE)):
+                raise
+            continue
+        if copied is not None:
+            return copied.message_id
+    return None
 
 
 async def _desk_place(d: Delivery, report: Report, key: str | None) -> tuple[int, int | None]:
@@ -148,11 +187,17 @@ async def _desk_place(d: Delivery, report: Report, key: str | None) -> tuple[int
     return chat, await d.run(d.services.reports.card_in, report.id, chat)
 
 
-def _card_delivered(d: Delivery, report_id: int, files_gone: int) -> None:
-    with d.services.db.transaction():
+def _card_delivered(d: Delivery, report: Report, files_gone: int) -> None:
+    """One desk has its card and evidence. Files found gone show on every card of the case;
+    once no desk needs the reporter's originals any more, they are forgotten, and with them
+    a reporter who asked to be forgotten."""
+    svc = d.services
+    with svc.db.transaction():
         if files_gone:
-            d.services.report_outbox.enqueue("card_refresh", report_id)  # show what is missing
-        d.services.reporters.delivered(report_id)
+            queue_refreshes(svc.report_outbox, svc.desks, report.id, report.desk_key)
+        if not svc.reports.copies_missing(report.id):
+            svc.reports.forget_originals(report.id)
+            svc.reporters.delivered(report.id)
 
 
 def _card(d: Delivery, report: Report, identity: bool) -> tuple[str, Any]:
@@ -206,14 +251,21 @@ def _continuation(d: Delivery, report: Report) -> list[str]:
 
 
 async def _copy_evidence(d: Delivery, report: Report) -> int:
-    """Copy what is not copied yet; returns how many files turned out to be gone."""
+    """Copy what the central desk has not yet, from the reporter's original or else the
+    regional desk's copy; returns how many files turned out to be gone."""
     files, link = await d.run(_evidence_and_link, d, report.id)
+    copies = await d.run(d.services.reports.regional_copies, report.id)
+    chat = await d.desk(report.desk_chat_id)
     gone = 0
     for item in files:
         if item.desk_message_id is not None or item.copy_failed:
             continue
-        copied = await _copy_one(d, report, item, len(files), link.user_id if link else None)
-        chat = await d.desk(report.desk_chat_id)
+        sources = _original(item, link)
+        for other_chat, message_id in copies.get(item.id, {}).values():
+            if message_id is not None:
+                sources.append((other_chat, message_id, False))
+        card = report.card_message_id
+        copied = await _copy_file(d, report, item, len(files), chat, card, sources)
         await d.run(d.services.reports.evidence_copied, item.id, report.id, chat, copied)
         gone += copied is None
     return gone
@@ -224,47 +276,16 @@ def _evidence_and_link(d: Delivery, report_id: int) -> tuple[list[StoredEvidence
     return files, d.services.reporters.link(report_id)
 
 
-async def _copy_one(
-    d: Delivery, report: Report, item: StoredEvidence, total: int, reporter: int | None
-) -> int | None:
-    """Copy one file from the reporter's chat under the card; None if it is gone."""
-    if reporter is None or item.source_message_id is None:
-        return None
-    caption = None
-    if item.kind not in COPY_ONLY_KINDS:
-        caption = await d.run(desk.evidence_caption, d.services, report, item, total)
-    chat = await d.desk(report.desk_chat_id)
-    try:
-        copied: MessageId = await d.bot.copy_message(
-            chat_id=chat,
-            from_chat_id=reporter,
-            message_id=item.source_message_id,
-            caption=caption,
-            parse_mode=ParseMode.HTML if caption else None,
-            reply_parameters=_reply_to(report.card_message_id),
-        )
-    except BadRequest as exc:
-        if not _says(exc, SOURCE_GONE):
-            raise
-        return None
-    except Forbidden as exc:
-        # The reporter blocked the bot (or left Telegram): their chat cannot be copied from
-        # any more. A desk problem reads "kicked from the group chat" and still raises.
-        if not _says(exc, SOURCE_USER_GONE):
-            raise
-        return None
-    return copied.message_id
-
-
 async def refresh_card(d: Delivery, job: OutboxJob) -> None:
-    """Show a new status (or a shown name, or its removal) on every known copy of the card.
+    """Show a new status (or a shown name, or its removal) on the known copies of the card
+    in one desk (the job names it; a job from before desks had their own edits every copy).
     Only the current copy carries a shown name; if it was deleted, it is sent again."""
     report = await d.run(d.services.reports.get, job.report_id)
-    if report is None or report.card_message_id is None:
+    if report is None:
         return
-    copies, regional = await d.run(_copies_and_regional, d, report)
+    copies, central_card, regional = await d.run(_refresh_plan, d, report, job.payload)
     for chat, message_id in copies:
-        central = chat == report.desk_chat_id and message_id == report.card_message_id
+        central = (chat, message_id) == central_card
         current = central or (chat, message_id) == regional
         text, markup = await d.run(_card, d, report, current)
         try:
@@ -282,32 +303,56 @@ async def refresh_card(d: Delivery, job: OutboxJob) -> None:
                 raise
             if central:
                 await _send_card(d, report)
-            else:
-                await _send_regional_card(d, report, chat)
+            elif report.desk_key is not None:
+                await _send_regional_card(d, report, report.desk_key, chat)
 
 
-def _copies_and_regional(d: Delivery, report: Report) -> tuple[list[tuple[int, int]], Any]:
-    """Every card copy of the case, and (chat, message) of the owning regional desk's
-    current card, if the case has one (the central desk's is in the report)."""
-    copies = d.services.reports.card_copies(report.id)
+Place = tuple[int, int]
+
+
+def _refresh_plan(
+    d: Delivery, report: Report, payload: dict[str, Any]
+) -> tuple[list[Place], Place | None, Place | None]:
+    """(the card copies a refresh edits, the central desk's current card, the owning
+    regional desk's current card): a regional desk's copies for a job naming it, the
+    central desk's for a central one, every copy for a job from before."""
+    svc = d.services
+    copies = svc.reports.card_copies(report.id)
+    central = None
+    if report.card_message_id is not None and report.desk_chat_id is not None:
+        central = (report.desk_chat_id, report.card_message_id)
+    regional = _regional_card(d, report)
+    regional_chats = {chat_of(svc, desk) for desk in svc.desks.regional}
+    if payload.get("desk"):
+        found = svc.desks.by_key(payload["desk"])
+        chat = None if found is None or found.central else chat_of(svc, found)
+        mine = [c for c in copies if chat is not None and current_desk(svc, c[0]) == chat]
+        return mine, None, regional
+    if payload.get("central"):
+        mine = [c for c in copies if current_desk(svc, c[0]) not in regional_chats]
+        return mine, central, None
+    return copies, central, regional
+
+
+def _regional_card(d: Delivery, report: Report) -> Place | None:
+    """(chat, message) of the owning regional desk's current card, if the case has one."""
     owner = d.services.desks.by_key(report.desk_key)
     if owner is None or owner.central:
-        return copies, None
+        return None
     chat = chat_of(d.services, owner)
     card = d.services.reports.card_in(report.id, chat) if chat is not None else None
-    return copies, (chat, card) if card is not None else None
+    return (chat, card) if chat is not None and card is not None else None
 
 
 async def remind(d: Delivery, job: OutboxJob) -> None:
-    """A deadline passed: the desk that owns the case is reminded every time; the central
-    desk gets the first reminder of its own cases and, for a regional desk's case, every
-    reminder after the first (the regional desk has not reacted to one: escalate)."""
+    """A deadline passed: remind the desk the job names (`DeskMap.reminded` chose it; a job
+    from before desks had their own reminds every desk of that reminder)."""
     report = await d.run(d.services.reports.get, job.report_id)
     if report is None or report.status is not Status.NEW:
         return  # acknowledged in the meantime
     text = await d.run(desk.reminder_text, d.services, report)
     sent: list[str] = job.payload.setdefault("sent", [])
-    for key in reminded_desks(d.services.desks, report, job.payload.get("number", 1)):
+    for key in _reminded(d.services.desks, report, job.payload):
         if key in sent:
             continue
         chat, card = await _desk_place(d, report, key)
@@ -318,12 +363,17 @@ async def remind(d: Delivery, job: OutboxJob) -> None:
         await d.run(_progress, d, job, chat, message.message_id, "reminder")
 
 
-def reminded_desks(desks: DeskMap, report: Report, number: int) -> list[str]:
-    """The keys of the desks that get reminder `number` of a case (see `remind`)."""
-    owner = desks.by_key(report.desk_key)
-    if owner is None or owner.central:
+def _reminded(desks: DeskMap, report: Report, payload: dict[str, Any]) -> list[str]:
+    if payload.get("desk"):
+        return [payload["desk"]]
+    if payload.get("central"):
         return [desks.central.key]
-    return [owner.key] if number < 2 else [owner.key, desks.central.key]
+    return reminded_desks(desks, report, payload.get("number", 1))
+
+
+def reminded_desks(desks: DeskMap, report: Report, number: int) -> list[str]:
+    """The keys of the desks that get reminder `number` of a case (see `DeskMap.reminded`)."""
+    return [desk.key for desk in desks.reminded(report.desk_key, number)]
 
 
 # -- the reporter's side ---------------------------------------------------------------------

@@ -73,6 +73,20 @@ class DeskMap:
             return (self.central,)
         return (desk, self.central)
 
+    def reminded(self, owner: str | None, number: int) -> tuple[Desk, ...]:
+        """The desks that get reminder `number` of a case: the owning desk every time; the
+        central desk the first reminder of its own cases and, for a regional desk's case,
+        every reminder after the first (the regional desk let one pass: escalate)."""
+        desks = self.desks_of(owner)
+        return desks[:1] if number < 2 else desks
+
+
+def desk_payload(desk: Desk) -> dict[str, object]:
+    """What names a desk in an outbox job for one desk only: a regional desk's key (its own
+    lane), or the central marker (a job without either is for every desk of the case, as
+    jobs queued before each desk had its own were)."""
+    return {"central": True} if desk.central else {"desk": desk.key}
+
 
 class DeskFileError(ValueError):
     """The routing file is wrong; `problems` has one line per mistake."""

@@ -7,7 +7,7 @@ import sqlite3
 from dataclasses import dataclass, field
 
 from bot.core.clock import Clock, to_text
-from bot.core.desks.routing import DeskMap, single_desk
+from bot.core.desks.routing import DeskMap, desk_payload, single_desk
 from bot.core.reports.case_status import DeadlineRules, Outcome, Status, can_change
 from bot.core.reports.draft import Draft, ShownIdentity, new_code
 from bot.core.reports.identifiers import Identifier, extract
@@ -64,9 +64,9 @@ class Reports:
         return report
 
     def _queue_cards(self, report_id: int, province: str | None) -> None:
-        """The case belongs to its province's desk (else the central one): the central card
-        first (it copies the evidence from the reporter's chat), then the regional card,
-        which copies the evidence from the central desk's copies."""
+        """The case belongs to its province's desk (else the central one). Each desk's card
+        is a job of its own, in that desk's lane: neither waits for the other, and each
+        copies the evidence from the reporter's chat (see `copies_missing`)."""
         owner = self.desks.owner_of(province)
         self.db.execute("UPDATE reports SET desk_key = ? WHERE id = ?", (owner.key, report_id))
         self.outbox.enqueue("card", report_id)
@@ -236,7 +236,7 @@ class Reports:
                 "changed_by_id, changed_at) VALUES (?, ?, ?, ?, ?, ?)",
                 (report_id, status.value, outcome, by_name, by_id, now),
             )
-            self.outbox.enqueue("card_refresh", report_id)
+            queue_refreshes(self.outbox, self.desks, report_id, report.desk_key)
             payload = {"status": status, "outcome": outcome, "people": people}
             self.outbox.enqueue("notify", report_id, payload)
             self._audit(report, status, outcome, people, by_name, by_id)
@@ -275,16 +275,16 @@ class Reports:
             add_desk_message(self.db, chat_id, message_id, report_id, "card")
             shown = self.db.one("SELECT shown_identity FROM reports WHERE id = ?", (report_id,))
             if shown is not None and shown[0]:
-                self.outbox.enqueue("card_refresh", report_id)
+                self.outbox.enqueue("card_refresh", report_id, desk_payload(self.desks.central))
 
-    def regional_card_sent(self, report_id: int, chat_id: int, message_id: int) -> None:
+    def regional_card_sent(self, report_id: int, desk: str, chat_id: int, message_id: int) -> None:
         """Record the owning regional desk's card copy (the central card stays the one in
         `reports`); a shown name follows by a refresh, as for the central card."""
         with self.db.transaction():
             add_desk_message(self.db, chat_id, message_id, report_id, "card")
             shown = self.db.one("SELECT shown_identity FROM reports WHERE id = ?", (report_id,))
             if shown is not None and shown[0]:
-                self.outbox.enqueue("card_refresh", report_id)
+                self.outbox.enqueue("card_refresh", report_id, {"desk": desk})
 
     def card_in(self, report_id: int, chat_id: int) -> int | None:
         """The current (latest) card of a case in one desk chat, if it has one there."""
@@ -307,16 +307,76 @@ class Reports:
     def evidence_copied(
         self, evidence_id: int, report_id: int, chat_id: int, message_id: int | None
     ) -> None:
-        """Record the desk's copy (None: the reporter deleted the original) and forget
-        where the original was."""
+        """Record the central desk's copy (None: the original and every other copy were
+        gone). Where the original is stays known until every desk has its copy
+        (`forget_originals`)."""
         with self.db.transaction():
             self.db.execute(
-                "UPDATE report_evidence SET desk_message_id = ?, copy_failed = ?, "
-                "source_message_id = NULL WHERE id = ?",
+                "UPDATE report_evidence SET desk_message_id = ?, copy_failed = ? WHERE id = ?",
                 (message_id, int(message_id is None), evidence_id),
             )
             if message_id is not None:
                 add_desk_message(self.db, chat_id, message_id, report_id, "evidence")
+
+    def regional_copied(
+        self, evidence_id: int, report_id: int, desk: str, chat_id: int, message_id: int | None
+    ) -> None:
+        """Record a regional desk's copy of one file. None: nothing was left to copy (the
+        original gone, and no central copy): then no desk can copy it any more, and the
+        cards say so (`copy_failed`, as when the central desk finds it gone)."""
+        with self.db.transaction():
+            if message_id is None:
+                self.db.execute(
+                    "UPDATE report_evidence SET copy_failed = 1 WHERE id = ? "
+                    "AND desk_message_id IS NULL",
+                    (evidence_id,),
+                )
+            self.db.execute(
+                "INSERT INTO report_evidence_copies (evidence_id, desk, chat_id, message_id) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (evidence_id, desk) DO UPDATE SET "
+                "chat_id = excluded.chat_id, message_id = excluded.message_id",
+                (evidence_id, desk, chat_id, message_id),
+            )
+            if message_id is not None:
+                add_desk_message(self.db, chat_id, message_id, report_id, "evidence")
+
+    def regional_copies(self, report_id: int) -> dict[int, dict[str, tuple[int, int | None]]]:
+        """evidence id → {desk key: (chat, message or None)} of the case's regional copies."""
+        rows = self.db.all(
+            "SELECT c.evidence_id, c.desk, c.chat_id, c.message_id FROM report_evidence_copies "
+            "AS c JOIN report_evidence AS e ON e.id = c.evidence_id WHERE e.report_id = ?",
+            (report_id,),
+        )
+        found: dict[int, dict[str, tuple[int, int | None]]] = {}
+        for r in rows:
+            found.setdefault(r["evidence_id"], {})[r["desk"]] = (r["chat_id"], r["message_id"])
+        return found
+
+    def copies_missing(self, report_id: int) -> bool:
+        """Whether a desk that needs a file of the case still has to copy it from the
+        reporter's chat: the central desk always, the owning regional desk while it is in
+        the routing file. A file whose original is gone (`copy_failed`) needs nothing."""
+        report = self.get(report_id)
+        if report is None:
+            return False
+        owner = self.desks.by_key(report.desk_key)
+        regional = owner.key if owner is not None and not owner.central else None
+        copies = self.regional_copies(report_id)
+        for item in self.evidence(report_id):
+            if item.kind == "note" or item.source_message_id is None or item.copy_failed:
+                continue
+            if item.desk_message_id is None:
+                return True
+            if regional is not None and regional not in copies.get(item.id, {}):
+                return True
+        return False
+
+    def forget_originals(self, report_id: int) -> None:
+        """Every desk has its copies: forget where the reporter's originals are."""
+        self.db.execute(
+            "UPDATE report_evidence SET source_message_id = NULL WHERE report_id = ?",
+            (report_id,),
+        )
 
     def open_cases(self, limit: int = 30, desk: str | None = None) -> tuple[list[Report], int]:
         """Open cases (of one regional desk, or all), overdue and urgent first; and how many
@@ -358,13 +418,24 @@ class Reports:
                     "UPDATE reports SET reminders_sent = ?, next_reminder_at = ? WHERE id = ?",
                     (sent, to_text(following) if following else None, report.id),
                 )
-                self.outbox.enqueue("reminder", report.id, {"number": sent})
+                for desk in self.desks.reminded(report.desk_key, sent):  # one job per desk
+                    payload = {"number": sent, **desk_payload(desk)}
+                    self.outbox.enqueue("reminder", report.id, payload)
         return len(rows)
 
 
 def _desk_filter(desk: str | None) -> tuple[str, tuple[str, ...]]:
     """SQL keeping one regional desk's cases (`desk` is its key); None keeps every case."""
     return ("", ()) if desk is None else (" AND desk_key = ?", (desk,))
+
+
+def queue_refreshes(
+    outbox: ReportOutbox, desks: DeskMap, report_id: int, owner: str | None
+) -> None:
+    """A card refresh for each desk of the case, each in its desk's lane: one desk that
+    cannot be reached must not keep the other's card out of date."""
+    for desk in desks.desks_of(owner):
+        outbox.enqueue("card_refresh", report_id, desk_payload(desk))
 
 
 def add_desk_message(

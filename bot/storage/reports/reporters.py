@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core.clock import to_text
+from bot.core.desks.routing import DeskMap, single_desk
 from bot.storage.database import Database
 from bot.storage.pseudonyms import ReportQuota
-from bot.storage.reports.cases import REPORTER, add_desk_message
+from bot.storage.reports.cases import REPORTER, add_desk_message, queue_refreshes
 from bot.storage.reports.drafts import delete_draft
 from bot.storage.reports.outbox import ReportOutbox
 from bot.storage.reports.views import Report, ReporterLink, _report
@@ -27,6 +28,7 @@ class Reporters:
     db: Database
     outbox: ReportOutbox
     sealer: Sealer
+    desks: DeskMap = field(default_factory=single_desk)
 
     def link(self, report_id: int) -> ReporterLink | None:
         row = self.db.one("SELECT * FROM report_links WHERE report_id = ?", (report_id,))
@@ -96,15 +98,18 @@ class Reporters:
     def forget_user(self, user_id: int) -> int:
         """Unlink a person from all their cases (/hapusdata); returns how many.
 
-        A case whose evidence is still to be copied from their chat keeps the link until
-        it is delivered (marked, and no longer listed or notified); shown names are cleared
-        from every card."""
+        A case whose evidence is still to be copied from their chat (a card on its way, and
+        the originals not yet forgotten, see `Reports.forget_originals`) keeps the link
+        until every desk has its copies (marked, and no longer listed or notified); shown
+        names are cleared from every card."""
         tags = self.sealer.tags(REPORTER, user_id)
         with self.db.transaction():
             rows = self.db.all(
-                "SELECT l.report_id, r.shown_identity, "
+                "SELECT l.report_id, r.shown_identity, r.desk_key, "
                 "EXISTS (SELECT 1 FROM report_outbox AS o WHERE o.report_id = l.report_id "
-                "AND o.kind = 'card' AND o.state = 'pending') AS undelivered "
+                "AND o.kind = 'card' AND o.state = 'pending') AND EXISTS (SELECT 1 FROM "
+                "report_evidence AS e WHERE e.report_id = l.report_id AND e.kind != 'note' "
+                "AND e.source_message_id IS NOT NULL) AS undelivered "
                 "FROM report_links AS l JOIN reports AS r ON r.id = l.report_id "
                 f"WHERE l.reporter_tag IN ({marks(tags)})",
                 tags,
@@ -124,18 +129,19 @@ class Reporters:
         else:
             self._unlink(report_id)
         if row["shown_identity"]:
-            self._hide_name(report_id)
+            self._hide_name(report_id, row["desk_key"])
         self.db.execute(
             "DELETE FROM report_outbox WHERE report_id = ? AND kind = 'notify' "
             "AND state = 'pending'",
             (report_id,),
         )
 
-    def _hide_name(self, report_id: int) -> None:
-        """Take a shown name off the case and its card. The refresh is queued even when no
-        card is recorded yet: one may be on its way, and the refresh waits for it."""
+    def _hide_name(self, report_id: int, owner: str | None) -> None:
+        """Take a shown name off the case and its cards (`owner`: the case's desk key). The
+        refreshes are queued even when no card is recorded yet: one may be on its way, and
+        each refresh waits for its desk's card."""
         self.db.execute("UPDATE reports SET shown_identity = NULL WHERE id = ?", (report_id,))
-        self.outbox.enqueue("card_refresh", report_id)
+        queue_refreshes(self.outbox, self.desks, report_id, owner)
 
     def _unlink(self, report_id: int) -> None:
         self.db.execute("DELETE FROM report_links WHERE report_id = ?", (report_id,))
@@ -146,7 +152,7 @@ class Reporters:
         )
 
     def delivered(self, report_id: int) -> None:
-        """The card and its evidence reached the desk: honour a pending request to forget."""
+        """Every desk has the evidence: honour a pending request to forget."""
         with self.db.transaction():
             row = self.db.one(
                 "SELECT forget_after_delivery FROM report_links WHERE report_id = ?",
@@ -159,13 +165,13 @@ class Reporters:
         """Retention: unlink reporters from cases closed before the cut-off."""
         with self.db.transaction():
             rows = self.db.all(
-                "SELECT l.report_id, r.shown_identity FROM report_links AS l JOIN reports "
-                "AS r ON r.id = l.report_id WHERE r.status IN ('closed', 'spam') "
+                "SELECT l.report_id, r.shown_identity, r.desk_key FROM report_links AS l "
+                "JOIN reports AS r ON r.id = l.report_id WHERE r.status IN ('closed', 'spam') "
                 "AND r.closed_at < ?",
                 (to_text(closed_before),),
             )
             for row in rows:
                 self._unlink(row["report_id"])
                 if row["shown_identity"]:
-                    self._hide_name(row["report_id"])
+                    self._hide_name(row["report_id"], row["desk_key"])
         return len(rows)

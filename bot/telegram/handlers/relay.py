@@ -407,6 +407,8 @@ def _reply_for_reporter(
     if link is None or link.forget_after_delivery:
         return report, False
     payload = {"chat_id": message.chat.id, "message_id": message.message_id, **content}
+    if not desk.central:  # its "delivered" note goes to the regional group: that desk's lane
+        payload["desk"] = desk.key
     with svc.db.transaction():
         svc.reporters.relay(TO_REPORTER, report_id, payload)
         who = message.from_user
