@@ -28,6 +28,11 @@ from bot.core.content import Problem
 FILE = "smalltalk.yaml"
 INTENTS = ("greeting", "thanks", "goodbye", "identity", "human", "insult", "spam")
 PREFIX = "smalltalk:"
+# The learned model's label for questions the FAQ does not cover ("cara bikin SKCK", "cuaca
+# besok"): real out-of-scope messages in content/faq_training.yaml. Near-domain ones used to
+# get a confident answer from the entry sharing most words; a class of their own gives the
+# confidence model evidence that a question is off topic (bot/core/faq/ensemble.py).
+OFFTOPIC = "offtopic"
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 _ELONGATION = re.compile(r"([^\W\d_])\1{2,}")
 _ARITHMETIC = re.compile(r"\d\s*([-+*/x×÷:^=]|\bkali\b|\btambah\b|\bkurang\b|\bbagi\b)\s*\d")
@@ -128,6 +133,11 @@ def intent_label(label: str) -> str | None:
     return label.removeprefix(PREFIX) if label.startswith(PREFIX) else None
 
 
+def is_entry(label: str) -> bool:
+    """Whether a learned label is an FAQ entry (not small talk, not off topic)."""
+    return label != OFFTOPIC and not label.startswith(PREFIX)
+
+
 def check_smalltalk(directory: Path, languages: list[str], numbers: set[str]) -> list[Problem]:
     """What `content check` enforces on smalltalk.yaml: known intents, every language, and
     no contact number that contacts.yaml does not list (scammers spread fake ones)."""
@@ -175,10 +185,12 @@ def _check_intent(name: str, spec: Any, languages: list[str], digits: set[str]) 
 
 __all__ = [
     "INTENTS",
+    "OFFTOPIC",
     "PREFIX",
     "Intent",
     "SmallTalk",
     "check_smalltalk",
     "intent_label",
     "is_arithmetic",
+    "is_entry",
 ]
