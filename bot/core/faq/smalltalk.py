@@ -26,7 +26,9 @@ import yaml
 from bot.core.content import Problem
 
 FILE = "smalltalk.yaml"
-INTENTS = ("greeting", "thanks", "goodbye", "identity", "human", "insult", "spam")
+# In this order ties are broken in SmallTalk.by_words: an insult before identity, so that
+# "bot goblok" is taken as the insult it is, not as "are you a bot".
+INTENTS = ("greeting", "thanks", "goodbye", "insult", "identity", "human", "spam")
 PREFIX = "smalltalk:"
 # The learned model's label for questions the FAQ does not cover ("cara bikin SKCK", "cuaca
 # besok"): real out-of-scope messages in content/faq_training.yaml. Near-domain ones used to
@@ -92,7 +94,7 @@ class SmallTalk:
 
         Every word must be an intent word or a filler, and at least one an intent word; the
         intent with the most words wins (ties: the order of INTENTS, so "ok makasih" is
-        thanks, not a greeting)."""
+        thanks, not a greeting, and "bot goblok" an insult)."""
         words = _words(text)
         if not words or len(words) > 8:
             return None
