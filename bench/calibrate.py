@@ -511,8 +511,10 @@ def main() -> None:
     # Out of fold on the calibration sets; chosen by --loso so that sets held out whole stay
     # near 1% wrong (1.0 / 1.5 here gave 64.1% right at 0.96% wrong there; 1.2 / 1.8 gives
     # 66.7% at 1.01%): the learned model is surer of sets it trained on than of new ones.
-    parser.add_argument("--max-wrong", type=float, default=1.2, help="%% of all set lines")
-    parser.add_argument("--max-wrong-each", type=float, default=1.8, help="%% of each set")
+    # Session 6 (offtopic label): 1.2 / 1.8 gave 77.2% right at 1.5% wrong held out, 1.0 /
+    # 1.5 gave 71.5% at 1.1%, so the limits went back to 1.0 / 1.5.
+    parser.add_argument("--max-wrong", type=float, default=1.0, help="%% of all set lines")
+    parser.add_argument("--max-wrong-each", type=float, default=1.5, help="%% of each set")
     parser.add_argument("--min-declined", type=float, default=97.0)
     parser.add_argument("--min-smalltalk", type=float, default=95.0)
     parser.add_argument("--folds", type=int, default=5)

@@ -236,6 +236,9 @@ def test_answers_exactly_when_confident(ensemble) -> None:
         ("are you a robot?", "identity"),
         ("ini akun resmi pemerintah bukan", "identity"),
         ("saya mau ngomong sama orang aja", "human"),
+        ("asu", "insult"),
+        ("bot goblok", "insult"),
+        ("hhhhhhh tes", "greeting"),
     ],
 )
 def test_small_talk_is_small_talk(ensemble, text: str, intent: str) -> None:
@@ -277,3 +280,15 @@ def test_blind_sets_are_split_and_labelled() -> None:
     smalltalk = {q.smalltalk for q in dev + test if q.smalltalk}
     assert smalltalk <= {"greeting", "thanks", "goodbye", "identity", "human", "insult", "spam"}
     del content
+
+
+def test_offtopic_is_evidence_never_an_entry(ensemble) -> None:
+    """Session 6: the learned model's `offtopic` label (out-of-scope questions in
+    content/faq_training.yaml) only feeds the confidence; it is never a candidate, and a
+    near-domain question about another public service is not answered from the FAQ."""
+    from bot.core.faq.smalltalk import OFFTOPIC
+
+    assert OFFTOPIC in ensemble.learned.labels
+    question = "cara perpanjang stnk mobil di samsat"
+    assert OFFTOPIC not in {c.entry_id for c in ensemble.rank(question, 50)}
+    assert ensemble.decide(question).kind is not Kind.ANSWER

@@ -157,7 +157,8 @@ def test_training_lines_are_checked(tmp_path: Path) -> None:
 
     (tmp_path / "faq_training.yaml").write_text(
         "examples:\n  costs: [agen minta 30jt wajar ga]\n  smalltalk:greeting: [halo min]\n"
-        "  no-such-entry: [x]\n  smalltalk:chitchat: [y]\n  passport-held: [' ']\n",
+        "  no-such-entry: [x]\n  smalltalk:chitchat: [y]\n  passport-held: [' ']\n"
+        "  offtopic: [cara bikin skck]\n",
         encoding="utf-8",
     )
     problems = {(p.entry, p.message) for p in check_training(tmp_path, {"costs", "passport-held"})}

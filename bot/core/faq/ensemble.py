@@ -32,7 +32,7 @@ from bot.core.faq.followup import FollowUps, LanguageGuess
 from bot.core.faq.learned import Learned
 from bot.core.faq.match import Candidate, Decision, Kind, Matcher
 from bot.core.faq.normalise import is_blank
-from bot.core.faq.smalltalk import SmallTalk, intent_label, is_arithmetic
+from bot.core.faq.smalltalk import OFFTOPIC, SmallTalk, intent_label, is_arithmetic, is_entry
 
 LEXICAL_DEPTH = 8
 LEARNED_DEPTH = 5
@@ -60,6 +60,7 @@ FEATURES = (
     "unknown_words",  # how many it does not know
     "log_words",  # log(1 + words)
     "pair_confusions",  # log(1 + how often the two best entries were mistaken for each other)
+    "offtopic",  # the learned model's probability that the FAQ does not cover the question
 )
 
 
@@ -174,7 +175,7 @@ class Ensemble:
 
 def combine(evidence: Evidence, cal: Calibration) -> list[Candidate]:
     """Ensemble score of every entry either model ranks near the top, best first."""
-    faq = {k: v for k, v in evidence.learned.items() if intent_label(k) is None}
+    faq = {k: v for k, v in evidence.learned.items() if is_entry(k)}
     learned_top = sorted(faq, key=faq.__getitem__, reverse=True)[:LEARNED_DEPTH]
     lexical = {c.entry_id: c.score for c in evidence.lexical}
     both_top = (
@@ -215,9 +216,7 @@ def features(
     evidence: Evidence, ranked: Sequence[Candidate], confusions: dict[str, int] | None = None
 ) -> list[float]:
     """The confidence model's inputs (FEATURES) for one question."""
-    faq = sorted(
-        ((v, k) for k, v in evidence.learned.items() if intent_label(k) is None), reverse=True
-    )
+    faq = sorted(((v, k) for k, v in evidence.learned.items() if is_entry(k)), reverse=True)
     p1 = faq[0][0] if faq else 0.0
     p2 = faq[1][0] if len(faq) > 1 else 0.0
     lex = evidence.lexical
@@ -250,6 +249,7 @@ def features(
             if len(ranked) > 1
             else 0
         ),
+        evidence.learned.get(OFFTOPIC, 0.0),
     ]
 
 

@@ -26,8 +26,15 @@ import yaml
 from bot.core.content import Problem
 
 FILE = "smalltalk.yaml"
-INTENTS = ("greeting", "thanks", "goodbye", "identity", "human", "insult", "spam")
+# In this order ties are broken in SmallTalk.by_words: an insult before identity, so that
+# "bot goblok" is taken as the insult it is, not as "are you a bot".
+INTENTS = ("greeting", "thanks", "goodbye", "insult", "identity", "human", "spam")
 PREFIX = "smalltalk:"
+# The learned model's label for questions the FAQ does not cover ("cara bikin SKCK", "cuaca
+# besok"): real out-of-scope messages in content/faq_training.yaml. Near-domain ones used to
+# get a confident answer from the entry sharing most words; a class of their own gives the
+# confidence model evidence that a question is off topic (bot/core/faq/ensemble.py).
+OFFTOPIC = "offtopic"
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 _ELONGATION = re.compile(r"([^\W\d_])\1{2,}")
 _ARITHMETIC = re.compile(r"\d\s*([-+*/x×÷:^=]|\bkali\b|\btambah\b|\bkurang\b|\bbagi\b)\s*\d")
@@ -87,7 +94,7 @@ class SmallTalk:
 
         Every word must be an intent word or a filler, and at least one an intent word; the
         intent with the most words wins (ties: the order of INTENTS, so "ok makasih" is
-        thanks, not a greeting)."""
+        thanks, not a greeting, and "bot goblok" an insult)."""
         words = _words(text)
         if not words or len(words) > 8:
             return None
@@ -126,6 +133,11 @@ def is_arithmetic(text: str) -> bool:
 def intent_label(label: str) -> str | None:
     """`smalltalk:greeting` -> `greeting`; an FAQ entry id -> None."""
     return label.removeprefix(PREFIX) if label.startswith(PREFIX) else None
+
+
+def is_entry(label: str) -> bool:
+    """Whether a learned label is an FAQ entry (not small talk, not off topic)."""
+    return label != OFFTOPIC and not label.startswith(PREFIX)
 
 
 def check_smalltalk(directory: Path, languages: list[str], numbers: set[str]) -> list[Problem]:
@@ -175,10 +187,12 @@ def _check_intent(name: str, spec: Any, languages: list[str], digits: set[str]) 
 
 __all__ = [
     "INTENTS",
+    "OFFTOPIC",
     "PREFIX",
     "Intent",
     "SmallTalk",
     "check_smalltalk",
     "intent_label",
     "is_arithmetic",
+    "is_entry",
 ]

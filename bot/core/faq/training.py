@@ -3,7 +3,9 @@
 The phrasings in content/faq are written by editors to say what an entry covers; people write
 differently (stories before the question, slang, typos, a relative's voice). The learned model
 (bot/core/faq/learned.py) learns most from messages as people really send them, so this file
-holds such messages, labelled with the entry (or `smalltalk:<intent>`) that answers them.
+holds such messages, labelled with the entry (or `smalltalk:<intent>`) that answers them,
+and, under `offtopic`, questions the FAQ does not cover (so the model learns what is not
+its business instead of lending such questions to the entry sharing most words).
 They train the learned model only: the lexical matcher and the "did you mean" buttons keep
 to the editors' phrasings, and nothing here is shown to users.
 
@@ -21,7 +23,7 @@ from typing import Any
 import yaml
 
 from bot.core.content import Problem
-from bot.core.faq.smalltalk import INTENTS, PREFIX
+from bot.core.faq.smalltalk import INTENTS, OFFTOPIC, PREFIX
 
 FILE = "faq_training.yaml"
 # A real message counts twice as much as an editor's phrasing in the learned model's loss.
@@ -57,7 +59,7 @@ def check_training(directory: Path, entry_ids: set[str]) -> list[Problem]:
     examples = data.get("examples") if isinstance(data, dict) else None
     if not isinstance(examples, dict):
         return [Problem(FILE, None, "examples", "must be a mapping of label to messages")]
-    labels = entry_ids | {PREFIX + name for name in INTENTS}
+    labels = entry_ids | {PREFIX + name for name in INTENTS} | {OFFTOPIC}
     found: list[Problem] = []
     for label, texts in examples.items():
         if str(label) not in labels:
