@@ -1,0 +1,75 @@
+"""Cek Dulu, session 6 (issue #10): genuine texts that frame a scam rather than make one.
+
+People quote a scammer's message to mock it or report it, courts and newspapers describe a
+case, and a licensed programme mentions its own visa. Every text here was written for these
+tests (none is copied from a labelled set). Each engine piece has its own test, so a change
+to one shows where it broke; the frauds at the end keep the same pieces from hiding offers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.core.cekdulu import phrases
+from bot.core.cekdulu.checker import Checker, Verdict
+
+ROOT = Path(__file__).resolve().parents[1]
+CONTENT = ROOT / "content"
+
+
+@pytest.fixture(scope="module")
+def checker() -> Checker:
+    return Checker.load(CONTENT, ["id", "en"])
+
+
+# -- quotations ---------------------------------------------------------------------------------
+def test_clean_text_knows_which_words_are_quoted() -> None:
+    cleaned = phrases.clean_mapped('Dia kirim: "Bayar Rp2jt dulu ya", lalu hilang.')
+    assert [cleaned.text[a:b] for a, b in cleaned.quotes] == ["bayar rp 2 jt dulu ya"]
+    start = cleaned.text.index("bayar")
+    assert cleaned.quoted(start, start + len("bayar rp 2 jt"))
+    assert not cleaned.quoted(cleaned.text.index("hilang"), len(cleaned.text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dapat SMS “selamat, kamu lolos kerja di Taiwan” padahal tidak pernah daftar.",
+        "Pesannya «kirim KTP sekarang» lalu nomornya mati.",
+        'He wrote "pay now" twice.',
+    ],
+)
+def test_curly_low_and_guillemet_quotes_count(text: str) -> None:
+    assert phrases.clean_mapped(text).quotes
+
+
+def test_apostrophes_do_not_open_a_quotation() -> None:
+    assert phrases.clean_mapped("Don't pay, it's the agent's trick").quotes == ()
+
+
+def test_a_quoted_scam_with_a_warning_reads_as_advice(checker: Checker) -> None:
+    text = (
+        'Ada yang kirim pesan ke grup: "kerja di Oman jadi ART, visa kunjungan dulu, nanti '
+        'diurus di sana". Tetanggaku berangkat begitu. Jangan mau ya.'
+    )
+    result = checker.check(text)
+    assert result.verdict is Verdict.ADVICE
+    assert "tourist-visa" in result.reason_ids  # the red flag is still named
+
+
+def test_offer_words_inside_a_quotation_are_not_the_writers_offer(checker: Checker) -> None:
+    text = (
+        'Haha, this one reached me too: "Hiring now! Pay USD 300 processing fee today, '
+        'contact our agent". Be careful, friends.'
+    )
+    assert checker.check(text).verdict is Verdict.ADVICE
+
+
+def test_an_ad_that_quotes_its_own_slogan_stays_danger(checker: Checker) -> None:
+    text = (
+        'Lowongan pabrik Malaysia "100% resmi". Berangkat pakai visa kunjungan dulu, '
+        "bayar Rp8jt ke rekening saya. Minat hubungi 0812 3456 7890."
+    )
+    assert checker.check(text).verdict is Verdict.DANGER
