@@ -73,3 +73,36 @@ def test_an_ad_that_quotes_its_own_slogan_stays_danger(checker: Checker) -> None
         "bayar Rp8jt ke rekening saya. Minat hubungi 0812 3456 7890."
     )
     assert checker.check(text).verdict is Verdict.DANGER
+
+
+# -- the words of content/redflags.yaml added in session 6 -------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a court report: judges, prison, proven guilty
+        "Majelis hakim PN Surabaya menjatuhkan pidana 5 tahun penjara kepada perekrut yang "
+        "terbukti memungut biaya penempatan Rp30 juta dan utang yang dipotong dari gaji.",
+        "The judge sentenced the recruiter to prison after he was found guilty of charging "
+        "workers a placement fee and holding their passports.",
+        # a near miss, with the scammer named after the fee
+        "Info buat grup: orang yang nawarin kerja pabrik ke Jepang bayar 30jt itu penipu. "
+        "Ibuku hampir transfer kemarin.",
+        # a message received and shown
+        "Buat kalian yang dapat chat kerja di Qatar, berangkat pakai visa turis, hati-hati ya.",
+    ],
+)
+def test_court_reports_near_misses_and_shown_messages_are_not_danger(
+    checker: Checker, text: str
+) -> None:
+    assert checker.check(text).verdict is not Verdict.DANGER
+
+
+def test_a_working_holiday_visa_is_no_tourist_visa(checker: Checker) -> None:
+    text = "Apply for the Working Holiday Visa to Australia through the official portal."
+    assert "tourist-visa" not in checker.check(text).reason_ids
+    assert "tourist-visa" in checker.check("Go on a holiday visa, we fix it later.").reason_ids
+
+
+def test_no_training_fees_is_no_fee_not_no_training(checker: Checker) -> None:
+    assert "no-selection" not in checker.check("Cook wanted. No training fees.").reason_ids
+    assert "no-selection" in checker.check("Factory job in Japan, no training.").reason_ids
