@@ -106,3 +106,20 @@ def test_a_working_holiday_visa_is_no_tourist_visa(checker: Checker) -> None:
 def test_no_training_fees_is_no_fee_not_no_training(checker: Checker) -> None:
     assert "no-selection" not in checker.check("Cook wanted. No training fees.").reason_ids
     assert "no-selection" in checker.check("Factory job in Japan, no training.").reason_ids
+
+
+# -- the gap of a pattern stays in its sentence --------------------------------------------------
+def test_a_gap_does_not_reach_into_the_next_sentence() -> None:
+    pattern = phrases.compile_pattern("pay … now")
+    assert pattern.search(phrases.clean("Pay the whole deposit now."))
+    assert not pattern.search(phrases.clean("I did not pay anyone. Now I am saving up."))
+
+
+def test_a_payment_in_one_sentence_and_now_in_the_next_is_no_fee(checker: Checker) -> None:
+    text = "Got my visa letter and saved enough to pay my rent. Now I am booking the flight."
+    assert "fee-upfront" not in checker.check(text).reason_ids
+
+
+def test_costs_fronted_by_the_recruiters_lender_are_a_recruiter_loan(checker: Checker) -> None:
+    text = "Kerja pabrik Taiwan. Semua biaya ditalangi dulu oleh koperasi rekanan kami."
+    assert "recruiter-loan" in checker.check(text).reason_ids

@@ -166,7 +166,9 @@ def compile_all(patterns: Iterable[str]) -> tuple[re.Pattern[str], ...]:
 
 
 def _body(pattern: str) -> str:
-    body = _GAP.sub(rf" (?:\\S+ ){{0,{GAP_WORDS}}}", pattern.strip())
+    # the gap's words are never the sentence boundary: "didn't pay anyone. Now …" is two
+    # sentences, not "pay … now"
+    body = _GAP.sub(rf" (?:(?!\\{BOUNDARY} )\\S+ ){{0,{GAP_WORDS}}}", pattern.strip())
     body = _SPACES.sub(" ", _STAR.sub(r"\\w*", body))
     try:
         re.compile(body)
