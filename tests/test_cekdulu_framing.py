@@ -123,3 +123,31 @@ def test_a_payment_in_one_sentence_and_now_in_the_next_is_no_fee(checker: Checke
 def test_costs_fronted_by_the_recruiters_lender_are_a_recruiter_loan(checker: Checker) -> None:
     text = "Kerja pabrik Taiwan. Semua biaya ditalangi dulu oleh koperasi rekanan kami."
     assert "recruiter-loan" in checker.check(text).reason_ids
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # contacting an authority is no offer
+        "Ingat: kalau gajimu tidak dibayar atau paspormu ditahan majikan, segera hubungi KJRI "
+        "atau kanal pengaduan resmi.",
+        # a judgement on the fee itself
+        "Biaya 'uang job' dan biaya pindah majikan itu ilegal. Kalau diminta bayar, laporkan.",
+        # heads up, and where to check
+        "Heads up: the 'paid internship in Poland' with a Rp20m advance deducted from your "
+        "wages ended with students stranded. Check with your campus before signing.",
+        # news in the past tense
+        "Forty Indonesians were repatriated from Cambodia this week after they were lured "
+        "with call-centre jobs without a contract, the embassy said.",
+        # a fee in a published table, financed by the official loan
+        "Caregiver vacancy, Japan. Licensed P3MI. Language course fee is listed in our fee "
+        "table and can be financed through KUR at partner banks.",
+    ],
+)
+def test_official_and_licensed_texts_are_not_danger(checker: Checker, text: str) -> None:
+    assert checker.check(text).verdict is not Verdict.DANGER
+
+
+def test_contact_words_before_an_authority_are_no_offer(checker: Checker) -> None:
+    offer = "Lowongan kebun Malaysia, berangkat pakai visa turis. Minat hubungi 0812 5555 1212."
+    assert checker.check(offer).verdict is Verdict.DANGER
