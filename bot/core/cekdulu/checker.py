@@ -181,11 +181,11 @@ def reads_as_advice(
     offer += BANK_POINTS if Kind.BANK_ACCOUNT in kinds else 0
     offer += signs * SIGN_POINTS
     needed = max(advice.min_points, offer + 1)
-    found = 0
+    found = (1 if context.cancelled else 0) + (1 if context.quoted else 0)
     for pattern in (*advice.warning, *advice.news):
         if pattern.search(clean):
             found += 1
-            if found + (1 if context.cancelled else 0) >= needed:
+            if found >= needed:
                 return True
     return False
 
@@ -195,7 +195,9 @@ def _offered(redflags: RedFlags, context: Context, pattern: re.Pattern[str]) -> 
     red flag: "*tidak ada* rekrutmen lewat desa" and "*jangan* transfer" offer nothing."""
     if not pattern.search(context.clean):
         return False
-    found = phrases.find(context.mapped, (pattern,), redflags.negation, redflags.warnings)
+    found = phrases.find(
+        context.mapped, (pattern,), redflags.negation, redflags.warnings, outside_quotes=True
+    )
     return found is not None
 
 

@@ -37,6 +37,9 @@ _GLUED_CURRENCY = re.compile(
     r"^(rp|rm|usd|sgd|sar|idr|hk\$|nt\$|us\$|s\$|\$|€|¥)(?=\d)", re.IGNORECASE
 )
 BOUNDARY = "|"  # stands where a sentence or line ended, so a negation does not reach across
+# A quotation: words between double quotes (straight, curly, low-high or guillemets). Single
+# quotes are left out: they are also apostrophes ("don't") and scare quotes ('magang').
+_QUOTATION = re.compile(r'"[^"]{2,1000}"|“[^“”]{2,1000}”|„[^„“”]{2,1000}[“”]|«[^«»]{2,1000}»')
 _CLEANER = Normaliser(Glossary(), lexicon={}, stemmers={})
 
 
@@ -61,6 +64,7 @@ class Cleaned:
     starts: tuple[int, ...] = ()  # clean offset of each word
     spans: tuple[tuple[int, int], ...] = ()  # raw span of each word
     clauses: tuple[int, ...] = field(default=())  # clean offsets where a clause starts
+    quotes: tuple[tuple[int, int], ...] = ()  # clean (start, end) of each quotation
 
     def original(self, start: int, end: int) -> str:
         """The raw text behind clean text[start:end], whole raw words, one space apart."""
@@ -76,6 +80,11 @@ class Cleaned:
         """Offset where the clause holding `position` starts (0 when no comma before it)."""
         index = bisect.bisect_right(self.clauses, position) - 1
         return self.clauses[index] if index >= 0 else 0
+
+    def quoted(self, start: int, end: int) -> bool:
+        """Whether clean text[start:end] lies inside one quotation: somebody else's words
+        ("this scammer sent me: "pay Rp500k to release your loan""), not the writer's own."""
+        return any(q_start <= start and end <= q_end for q_start, q_end in self.quotes)
 
 
 @functools.lru_cache(maxsize=16384)
@@ -96,6 +105,8 @@ def clean_mapped(text: str, aliases: Mapping[str, str] | None = None) -> Cleaned
     length = 0
     boundary = False  # a sentence ended before the next word
     previous_end = 0
+    regions = [m.span() for m in _QUOTATION.finditer(text)]
+    quotes: dict[int, tuple[int, int]] = {}
     for match in _TOKEN.finditer(text):
         token = match.group(0)
         if "\n" in text[previous_end : match.start()]:
@@ -114,12 +125,32 @@ def clean_mapped(text: str, aliases: Mapping[str, str] | None = None) -> Cleaned
             starts.append(length)
             spans.append(match.span())
             parts.append(word)
+            _add_quoted(quotes, regions, match.span(), length, length + len(word))
             length += len(word)
         if words and _ENDS_SENTENCE.search(token):
             boundary = True
         elif words and _ENDS_CLAUSE.search(token):
             clauses.append(length + 1)
-    return Cleaned(" ".join(parts), text, tuple(starts), tuple(spans), tuple(clauses))
+    return Cleaned(
+        " ".join(parts), text, tuple(starts), tuple(spans), tuple(clauses), tuple(quotes.values())
+    )
+
+
+def _add_quoted(
+    quotes: dict[int, tuple[int, int]],
+    regions: list[tuple[int, int]],
+    raw: tuple[int, int],
+    start: int,
+    end: int,
+) -> None:
+    """Stretch the clean span of the quotation the raw word lies in over the word's clean
+    span; a word outside every quotation adds nothing. A raw word belongs to the quotation
+    it starts in ('diurus".' ends after the closing quote)."""
+    for number, (q_start, q_end) in enumerate(regions):
+        if q_start <= raw[0] < q_end:
+            first = quotes.get(number, (start, end))[0]
+            quotes[number] = (first, end)
+            return
 
 
 def compile_pattern(pattern: str) -> re.Pattern[str]:
@@ -135,7 +166,9 @@ def compile_all(patterns: Iterable[str]) -> tuple[re.Pattern[str], ...]:
 
 
 def _body(pattern: str) -> str:
-    body = _GAP.sub(rf" (?:\\S+ ){{0,{GAP_WORDS}}}", pattern.strip())
+    # the gap's words are never the sentence boundary: "didn't pay anyone. Now …" is two
+    # sentences, not "pay … now"
+    body = _GAP.sub(rf" (?:(?!\\{BOUNDARY} )\\S+ ){{0,{GAP_WORDS}}}", pattern.strip())
     body = _SPACES.sub(" ", _STAR.sub(r"\\w*", body))
     try:
         re.compile(body)
@@ -187,17 +220,21 @@ def find(
     negations: frozenset[str] | Negation = frozenset(),
     warnings: Iterable[re.Pattern[str]] = (),
     cancelled: list[Hit] | None = None,
+    outside_quotes: bool = False,
 ) -> Hit | None:
     """The first match of any pattern that is not cancelled by a negation just before it
     ("tanpa biaya", "bukan visa turis") or by a warning earlier in its sentence ("jangan
     percaya yang bilang bisa berangkat tanpa tes"). Cancelled matches are added to
-    `cancelled` when given: a text full of them reads like advice."""
+    `cancelled` when given: a text full of them reads like advice. With `outside_quotes`,
+    a match inside a quotation is passed over (the quoted words are not the writer's)."""
     cleaned = text if isinstance(text, Cleaned) else Cleaned(text)
     negation = negations if isinstance(negations, Negation) else Negation(negations)
     for pattern in patterns:
         for match in pattern.finditer(cleaned.text):
             start = match.start()
             hit = Hit(start, match.end(), match.group(0))
+            if outside_quotes and cleaned.quoted(start, hit.end):
+                continue
             if (
                 negated(cleaned, start, negation)
                 or warned(cleaned.text, start, warnings)

@@ -55,6 +55,7 @@ class Context:
     wages: Sequence[Wage] = ()
     cancelled: list[phrases.Hit] = field(default_factory=list)  # matches a negation undid
     trip: bool = False  # a leisure or worship trip that never speaks of work (RedFlags.trip)
+    quoted: list[phrases.Hit] = field(default_factory=list)  # red flags only inside a quotation
 
     @property
     def mapped(self) -> phrases.Cleaned:
@@ -112,7 +113,12 @@ class Rule:
             n if (n.words or n.scopes or n.after or n.within) else phrases.Negation(self.negations)
         )
         hit = phrases.find(mapped, self.patterns, negation, context.warnings, context.cancelled)
-        return Found(mapped.original(hit.start, hit.end)) if hit else None
+        if hit is None:
+            return None
+        if mapped.quoted(hit.start, hit.end):
+            # still a red flag, but one the writer may be quoting to warn about it
+            context.quoted.append(hit)
+        return Found(mapped.original(hit.start, hit.end))
 
     def _condition_met(self, context: Context) -> bool:
         if self.not_for_trips and context.trip:

@@ -1,0 +1,153 @@
+"""Cek Dulu, session 6 (issue #10): genuine texts that frame a scam rather than make one.
+
+People quote a scammer's message to mock it or report it, courts and newspapers describe a
+case, and a licensed programme mentions its own visa. Every text here was written for these
+tests (none is copied from a labelled set). Each engine piece has its own test, so a change
+to one shows where it broke; the frauds at the end keep the same pieces from hiding offers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.core.cekdulu import phrases
+from bot.core.cekdulu.checker import Checker, Verdict
+
+ROOT = Path(__file__).resolve().parents[1]
+CONTENT = ROOT / "content"
+
+
+@pytest.fixture(scope="module")
+def checker() -> Checker:
+    return Checker.load(CONTENT, ["id", "en"])
+
+
+# -- quotations ---------------------------------------------------------------------------------
+def test_clean_text_knows_which_words_are_quoted() -> None:
+    cleaned = phrases.clean_mapped('Dia kirim: "Bayar Rp2jt dulu ya", lalu hilang.')
+    assert [cleaned.text[a:b] for a, b in cleaned.quotes] == ["bayar rp 2 jt dulu ya"]
+    start = cleaned.text.index("bayar")
+    assert cleaned.quoted(start, start + len("bayar rp 2 jt"))
+    assert not cleaned.quoted(cleaned.text.index("hilang"), len(cleaned.text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dapat SMS “selamat, kamu lolos kerja di Taiwan” padahal tidak pernah daftar.",
+        "Pesannya «kirim KTP sekarang» lalu nomornya mati.",
+        'He wrote "pay now" twice.',
+    ],
+)
+def test_curly_low_and_guillemet_quotes_count(text: str) -> None:
+    assert phrases.clean_mapped(text).quotes
+
+
+def test_apostrophes_do_not_open_a_quotation() -> None:
+    assert phrases.clean_mapped("Don't pay, it's the agent's trick").quotes == ()
+
+
+def test_a_quoted_scam_with_a_warning_reads_as_advice(checker: Checker) -> None:
+    text = (
+        'Ada yang kirim pesan ke grup: "kerja di Oman jadi ART, visa kunjungan dulu, nanti '
+        'diurus di sana". Tetanggaku berangkat begitu. Jangan mau ya.'
+    )
+    result = checker.check(text)
+    assert result.verdict is Verdict.ADVICE
+    assert "tourist-visa" in result.reason_ids  # the red flag is still named
+
+
+def test_offer_words_inside_a_quotation_are_not_the_writers_offer(checker: Checker) -> None:
+    text = (
+        'Haha, this one reached me too: "Hiring now! Pay USD 300 processing fee today, '
+        'contact our agent". Be careful, friends.'
+    )
+    assert checker.check(text).verdict is Verdict.ADVICE
+
+
+def test_an_ad_that_quotes_its_own_slogan_stays_danger(checker: Checker) -> None:
+    text = (
+        'Lowongan pabrik Malaysia "100% resmi". Berangkat pakai visa kunjungan dulu, '
+        "bayar Rp8jt ke rekening saya. Minat hubungi 0812 3456 7890."
+    )
+    assert checker.check(text).verdict is Verdict.DANGER
+
+
+# -- the words of content/redflags.yaml added in session 6 -------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a court report: judges, prison, proven guilty
+        "Majelis hakim PN Surabaya menjatuhkan pidana 5 tahun penjara kepada perekrut yang "
+        "terbukti memungut biaya penempatan Rp30 juta dan utang yang dipotong dari gaji.",
+        "The judge sentenced the recruiter to prison after he was found guilty of charging "
+        "workers a placement fee and holding their passports.",
+        # a near miss, with the scammer named after the fee
+        "Info buat grup: orang yang nawarin kerja pabrik ke Jepang bayar 30jt itu penipu. "
+        "Ibuku hampir transfer kemarin.",
+        # a message received and shown
+        "Buat kalian yang dapat chat kerja di Qatar, berangkat pakai visa turis, hati-hati ya.",
+    ],
+)
+def test_court_reports_near_misses_and_shown_messages_are_not_danger(
+    checker: Checker, text: str
+) -> None:
+    assert checker.check(text).verdict is not Verdict.DANGER
+
+
+def test_a_working_holiday_visa_is_no_tourist_visa(checker: Checker) -> None:
+    text = "Apply for the Working Holiday Visa to Australia through the official portal."
+    assert "tourist-visa" not in checker.check(text).reason_ids
+    assert "tourist-visa" in checker.check("Go on a holiday visa, we fix it later.").reason_ids
+
+
+def test_no_training_fees_is_no_fee_not_no_training(checker: Checker) -> None:
+    assert "no-selection" not in checker.check("Cook wanted. No training fees.").reason_ids
+    assert "no-selection" in checker.check("Factory job in Japan, no training.").reason_ids
+
+
+# -- the gap of a pattern stays in its sentence --------------------------------------------------
+def test_a_gap_does_not_reach_into_the_next_sentence() -> None:
+    pattern = phrases.compile_pattern("pay … now")
+    assert pattern.search(phrases.clean("Pay the whole deposit now."))
+    assert not pattern.search(phrases.clean("I did not pay anyone. Now I am saving up."))
+
+
+def test_a_payment_in_one_sentence_and_now_in_the_next_is_no_fee(checker: Checker) -> None:
+    text = "Got my visa letter and saved enough to pay my rent. Now I am booking the flight."
+    assert "fee-upfront" not in checker.check(text).reason_ids
+
+
+def test_costs_fronted_by_the_recruiters_lender_are_a_recruiter_loan(checker: Checker) -> None:
+    text = "Kerja pabrik Taiwan. Semua biaya ditalangi dulu oleh koperasi rekanan kami."
+    assert "recruiter-loan" in checker.check(text).reason_ids
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # contacting an authority is no offer
+        "Ingat: kalau gajimu tidak dibayar atau paspormu ditahan majikan, segera hubungi KJRI "
+        "atau kanal pengaduan resmi.",
+        # a judgement on the fee itself
+        "Biaya 'uang job' dan biaya pindah majikan itu ilegal. Kalau diminta bayar, laporkan.",
+        # heads up, and where to check
+        "Heads up: the 'paid internship in Poland' with a Rp20m advance deducted from your "
+        "wages ended with students stranded. Check with your campus before signing.",
+        # news in the past tense
+        "Forty Indonesians were repatriated from Cambodia this week after they were lured "
+        "with call-centre jobs without a contract, the embassy said.",
+        # a fee in a published table, financed by the official loan
+        "Caregiver vacancy, Japan. Licensed P3MI. Language course fee is listed in our fee "
+        "table and can be financed through KUR at partner banks.",
+    ],
+)
+def test_official_and_licensed_texts_are_not_danger(checker: Checker, text: str) -> None:
+    assert checker.check(text).verdict is not Verdict.DANGER
+
+
+def test_contact_words_before_an_authority_are_no_offer(checker: Checker) -> None:
+    offer = "Lowongan kebun Malaysia, berangkat pakai visa turis. Minat hubungi 0812 5555 1212."
+    assert checker.check(offer).verdict is Verdict.DANGER
