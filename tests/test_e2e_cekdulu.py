@@ -390,6 +390,47 @@ async def test_cek_then_a_photo_checks_the_photo(bot: Bot) -> None:
     assert reply["text"].startswith("🚨 Ada tanda bahaya")
 
 
+@needs_ocr
+async def test_an_album_is_read_whole_and_answered_once(bot: Bot) -> None:
+    """A flyer in two pictures: the job on the first, the passport and fee terms on the
+    second. Both are read and checked together, in one answer to the first picture."""
+    first = flyer(["LOWONGAN OPERATOR PABRIK", "Penempatan Malaysia", "Gaji RM 1.800"])
+    second = flyer(["Paspor dipegang agen", "Biaya 15jt ke rekening pribadi"])
+    sent = await bot.api.send_album(USER, 2, pictures=[first, second])
+    reply = await bot.api.next_message(USER, timeout=60)
+    assert reply["text"].startswith("🚨 Ada tanda bahaya")
+    assert "2 gambar yang kamu kirim bersamaan" in reply["text"]
+    assert reply["reply_to_message"]["message_id"] == sent[0]["message_id"]
+    with pytest.raises(TimeoutError):  # one answer for the album, not one per picture
+        await bot.api.next_message(USER, timeout=2)
+    details = await press(bot, USER, reply, "ck:all")  # 📋 re-reads the second picture too
+    assert "Paspor dipegang agen" in details["text"]
+
+
+async def test_a_long_album_reads_its_first_pictures_and_says_so(bot: Bot, monkeypatch) -> None:
+    """OCR costs about a second a picture: of ten, the first five are read, and the answer
+    says the rest were not (the reader is replaced here; real OCR is tested above)."""
+    from bot.core.cekdulu import ocr
+
+    read: list[bytes] = []
+
+    def fake_read(data: bytes, lexicon: frozenset[str]) -> ocr.OcrText:
+        read.append(data)
+        return ocr.OcrText(data.decode(), 1)
+
+    monkeypatch.setattr(ocr, "read_text", fake_read)
+    pages = [f"halaman {n}".encode() for n in range(9)]
+    pages.insert(3, b"Paspor dipegang agen sampai kontrak habis")
+    await bot.api.send_album(ENGLISH_USER, 10, caption="Loker Malaysia", pictures=pages)
+    reply = await bot.api.next_message(ENGLISH_USER, timeout=30)
+    assert reply["text"].startswith("🚨 Danger signs found")
+    assert "from the 5 pictures you sent together" in reply["text"]
+    assert "did not read the last 5 pictures" in reply["text"]
+    assert read == pages[:5]
+    with pytest.raises(TimeoutError):
+        await bot.api.next_message(ENGLISH_USER, timeout=2)
+
+
 async def test_when_pictures_cannot_be_read_the_bot_says_so_kindly(bot: Bot, monkeypatch) -> None:
     from bot.core.cekdulu import ocr
 

@@ -163,15 +163,23 @@ class SimulatedUsers:
         )
 
     async def send_album(
-        self, user_id: int, count: int, caption: str | None = None, *, chat_id: int | None = None
+        self,
+        user_id: int,
+        count: int,
+        caption: str | None = None,
+        *,
+        chat_id: int | None = None,
+        pictures: list[bytes] | None = None,
     ) -> list[JSONDict]:
         """An album: ``count`` photos arriving as separate messages with one media_group_id
-        (the caption, as in Telegram, on the first)."""
+        (the caption, as in Telegram, on the first). ``pictures`` gives each photo's bytes
+        (default: a tiny JPEG for every one)."""
         self._albums += 1
         album = f"album-{user_id}-{self._albums}"
         sent = []
         for number in range(count):
-            stored = self.state.store_file(FAKE_JPEG, "photo", "image/jpeg")
+            data = pictures[number] if pictures else FAKE_JPEG
+            stored = self.state.store_file(data, "photo", "image/jpeg")
             content = {**self.state.media_fields("photo", stored), "media_group_id": album}
             if caption and number == 0:
                 content["caption"] = caption

@@ -11,16 +11,17 @@ Every check counts the identifiers in it (phone numbers, links, accounts, agency
 never who checked. When one is checked by many people within the window, the desk gets
 one early warning per window, through the report outbox so it survives restarts.
 
-The modules: `entry` (the ways in, pictures, the check itself), `screen` (the one-screen
-answer), `details` (📋 all reasons), `reasons` (the text of each reason, agency standings),
-`alerts` (counting and the early warning), `base` (what they share) and `conversation`
-(wiring). One catalog, `cekdulu.po`, for the whole package.
+The modules: `entry` (the ways in), `pictures` (reading photos and albums), `reply` (the
+check itself and its reply), `screen` (the one-screen answer), `details` (📋 all reasons),
+`reasons` (the text of each reason, agency standings), `alerts` (counting and the early
+warning), `base` (what they share) and `conversation` (wiring). One catalog, `cekdulu.po`, for
+the whole package.
 """
 
 from bot.telegram.handlers.cekdulu.base import MAX_ANSWER, OCR_KEY, SEVERITY_ICONS, Source
 from bot.telegram.handlers.cekdulu.conversation import build_conversation, register
 from bot.telegram.handlers.cekdulu.details import detail_parts
-from bot.telegram.handlers.cekdulu.entry import answer
+from bot.telegram.handlers.cekdulu.reply import answer
 from bot.telegram.handlers.cekdulu.screen import answer_text
 
 __all__ = [

@@ -6,6 +6,7 @@ import datetime as dt
 import html
 import logging
 from enum import StrEnum
+from typing import NamedTuple
 
 from babel.dates import format_date
 from telegram.ext import ConversationHandler
@@ -27,6 +28,13 @@ MAX_QUOTED = 120  # characters of a name or identifier from the user's text quot
 MAX_PICTURE_BYTES = 10 * 1024 * 1024
 OCR_KEY = "cek_ocr"  # in memory only: text read from the user's last few pictures
 KEEP_OCR = 5
+# An album's pictures reach the bot as separate messages a moment apart: wait until none has
+# come for ALBUM_QUIET_SECONDS (at most ALBUM_MAX_SECONDS), then read them together. OCR takes
+# about a second per picture on one core, so only the first MAX_ALBUM_PICTURES are read.
+ALBUM_QUIET_SECONDS = 1.0
+ALBUM_MAX_SECONDS = 5.0
+MAX_ALBUM_PICTURES = 5
+ALBUMS_KEY = "cek_albums"  # bot_data, in memory: albums still arriving
 log = logging.getLogger("bot.telegram.handlers.cekdulu")
 SISKOP2MI = "siskop2mi.bp2mi.go.id"
 END = ConversationHandler.END
@@ -56,6 +64,13 @@ class Source(StrEnum):
     TEXT = "text"
     PICTURE = "picture"  # the text was read from a picture (with its caption, if any)
     CAPTION_ONLY = "caption"  # a picture whose text could not be read: its caption only
+
+
+class Album(NamedTuple):
+    """Pictures sent together: how many were read, and how many were left unread."""
+
+    read: int
+    unread: int = 0
 
 
 def quoted(text: str, limit: int = MAX_QUOTED) -> str:

@@ -25,10 +25,10 @@ from bot.telegram.handlers.cekdulu.entry import (
     cek_command,
     cek_pressed,
     check_message,
-    check_picture,
     unreadable,
     waiting_input,
 )
+from bot.telegram.handlers.cekdulu.pictures import check_picture
 
 
 def build_conversation() -> ConversationHandler:

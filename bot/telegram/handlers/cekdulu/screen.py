@@ -21,6 +21,7 @@ from bot.telegram.handlers.cekdulu.base import (
     SISKOP2MI,
     TOP_REASONS,
     VERDICT_HEADINGS,
+    Album,
     Source,
     quoted,
 )
@@ -45,31 +46,60 @@ def _data(*values: str) -> str:
 
 
 def answer_text(
-    _: Translator, result: Result, content: Content, source: Source = Source.TEXT
+    _: Translator,
+    result: Result,
+    content: Content,
+    source: Source = Source.TEXT,
+    album: Album | None = None,
 ) -> str:
     """One screen: the verdict, the top reasons one line each, what to do next. Always
     one message: sized in UTF-16 units as Telegram counts them, with quotes shortened
     until it fits (issue 13, item 11)."""
+    origin = _origin_note(_, source, album)
     for limit in (MAX_FOUND, 40, 20, 0):
-        text = _screen(_, result, content, source, limit)
+        text = _screen(_, result, content, origin, limit)
         if rendered_length(text) <= MAX_ANSWER:
             return text
-    return _screen(_, result, content, source, 0, reasons=False)
+    return _screen(_, result, content, origin, 0, reasons=False)
+
+
+def _origin_note(_: Translator, source: Source, album: Album | None) -> str:
+    """Where the checked words came from, when not typed: one picture, an album, or only
+    the caption of a picture that could not be read."""
+    if source is Source.CAPTION_ONLY:
+        return _caption_only_note(_)
+    if source is not Source.PICTURE:
+        return ""
+    if album is None or album.read < 2:
+        note = _("🖼 I read this text from the picture; reading can make mistakes.")
+    else:
+        note = _.plural(
+            "🖼 I read this text from the {n} pictures you sent together; reading can make "
+            "mistakes.",
+            "🖼 I read this text from the {n} pictures you sent together; reading can make "
+            "mistakes.",
+            album.read,
+        )
+    if album is not None and album.unread:
+        note += " " + _.plural(
+            "I did not read the last {n} picture: send it on its own to check it too.",
+            "I did not read the last {n} pictures: send them on their own to check them too.",
+            album.unread,
+        )
+    return note
 
 
 def _screen(
     _: Translator,
     result: Result,
     content: Content,
-    source: Source,
+    origin: str,
     found_limit: int,
     reasons: bool = True,
 ) -> str:
     blocks = [f"{_(VERDICT_HEADINGS[result.verdict])}\n{_summary(_, result)}"]
-    if source is Source.PICTURE:
-        blocks.append(_("🖼 I read this text from the picture; reading can make mistakes."))
-    elif source is Source.CAPTION_ONLY:
-        blocks.append(_caption_only_note(_))
+    if origin:
+        blocks.append(origin)
     shown = list(result.reasons) if result.verdict is not Verdict.ADVICE else []
     if reasons and shown:
         lines = [_reason_line(_, r, found_limit) for r in shown[:TOP_REASONS]]
