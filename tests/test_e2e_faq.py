@@ -114,8 +114,10 @@ async def test_non_text_messages_get_a_kind_explanation(bot: Bot) -> None:
     assert "hanya mengerti tulisan" in _text(await bot.api.next_message(USER))
     await bot.api.send_voice(USER)
     assert "pesan suara" in _text(await bot.api.next_message(USER))
-    await bot.api.send_text(USER, "🙏🙏🙏")
+    await bot.api.send_text(USER, "😭😭😭")  # an emoji that says nothing certain
     assert "hanya bisa membaca pertanyaan berupa tulisan" in _text(await bot.api.next_message(USER))
+    await bot.api.send_text(USER, "🙏🙏🙏")  # thanks, as people say it with their thumbs
+    assert _text(await bot.api.next_message(USER)).startswith("Sama-sama!")
 
 
 async def test_very_long_message_is_answered(bot: Bot) -> None:

@@ -83,3 +83,40 @@ def test_small_talk_intent(ensemble, intent: str, text: str) -> None:
 )
 def test_questions_around_small_talk_words_are_not_small_talk(ensemble, text: str) -> None:
     assert ensemble.decide(text).kind is not Kind.SMALLTALK
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("🙏", "thanks"),
+        ("🙏🏻🙏🏻", "thanks"),  # skin tones are the same emoji
+        ("👍", "thanks"),
+        ("❤️", "thanks"),  # with the variation selector phones add
+        ("😊 🙏", "thanks"),
+        ("👋", "greeting"),
+        ("🙋🏽‍♀️", "greeting"),  # a joined sequence: person, skin tone, female sign
+        ("👋🙏", "greeting"),  # a tie goes to the first intent, as with words
+    ],
+)
+def test_emoji_alone_that_mean_an_intent_are_small_talk(ensemble, text: str, intent: str) -> None:
+    decision = ensemble.decide(text)
+    assert (decision.kind, decision.intent) == (Kind.SMALLTALK, intent)
+
+
+@pytest.mark.parametrize("text", ["😭😭", "🙏😭", "🔥🔥", "??", "...", "🇹🇼"])
+def test_emoji_that_say_nothing_certain_stay_blank(ensemble, text: str) -> None:
+    """A crying face may be distress, a flag a question: the bot asks for words instead."""
+    assert ensemble.decide(text).kind is Kind.BLANK
+
+
+def test_content_check_refuses_words_in_an_intents_emoji(tmp_path: Path) -> None:
+    from bot.core.faq.smalltalk import check_smalltalk
+
+    source = (ROOT / "content" / "smalltalk.yaml").read_text(encoding="utf-8")
+    (tmp_path / "smalltalk.yaml").write_text(
+        source.replace("emoji: [👋,", "emoji: [halo, 👋,", 1), encoding="utf-8"
+    )
+    problems = check_smalltalk(tmp_path, ["id", "en"], set())
+    assert [p.entry for p in problems if p.field == "emoji"] == ["greeting"]
+    shipped = check_smalltalk(ROOT / "content", ["id", "en"], set())
+    assert [p for p in shipped if p.field == "emoji"] == []

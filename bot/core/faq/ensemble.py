@@ -164,6 +164,9 @@ class Ensemble:
 
     def decide(self, question: str) -> Decision:
         if is_blank(question):
+            intent = self.smalltalk.by_emoji(question)
+            if intent is not None:
+                return Decision(Kind.SMALLTALK, intent=intent)
             return Decision(Kind.BLANK)
         if is_arithmetic(question):
             return Decision(Kind.FALLBACK)

@@ -9,6 +9,9 @@ rule: it is exact and needs no training ("p", "assalamualaikum", "ok makasih ya 
 small talk ("kamu robot ya?", spam) is recognised by the learned model, which is trained on
 the intents' examples beside the FAQ phrasings (bot/core/faq/ensemble.py).
 
+A message of emoji only ("🙏", "👍👍", "👋") has no words; an intent's `emoji` say which
+intent it is, and any other emoji-only message stays blank (the bot asks for words).
+
 Arithmetic and other non-questions ("12 x 8 berapa") are recognised by rule too: they must
 never get an FAQ answer.
 """
@@ -46,6 +49,9 @@ _ARITHMETIC_WORDS = frozenset(
     }
 )
 _NUMBER = re.compile(r"(?<![\w+])[+]?\d[\d\s().-]{5,}\d")
+# Parts of an emoji that do not change its meaning here: variation selectors, the zero-width
+# joiner, skin tones and the gender signs of a joined sequence ("🙋🏽‍♀️" is "🙋").
+_EMOJI_MODIFIERS = re.compile("[\ufe0e\ufe0f\u200d\U0001f3fb-\U0001f3ff\u2640\u2642]")
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,7 @@ class Intent:
     words: frozenset[str]
     examples: dict[str, tuple[str, ...]]
     reply: dict[str, str]
+    emoji: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,7 @@ class SmallTalk:
                 frozenset(_words(" ".join(str(w) for w in spec.get("words") or []))),
                 {lang: tuple(str(x) for x in xs) for lang, xs in spec["examples"].items()},
                 {lang: str(text).strip() for lang, text in spec["reply"].items()},
+                frozenset(_emoji(" ".join(str(e) for e in spec.get("emoji") or []))),
             )
             for name, spec in (data.get("intents") or {}).items()
         }
@@ -110,6 +118,20 @@ class SmallTalk:
         order = {name: n for n, name in enumerate(INTENTS)}
         return max(counts, key=lambda n: (counts[n], -order.get(n, len(order))))
 
+    def by_emoji(self, text: str) -> str | None:
+        """The intent of a message made only of emoji listed for intents ("🙏🙏", "👍"),
+        else None: an emoji no intent lists ("😭") says nothing certain."""
+        symbols = _emoji(text)
+        if not symbols or len(symbols) > 12:
+            return None
+        counts = {
+            name: sum(s in intent.emoji for s in symbols) for name, intent in self.intents.items()
+        }
+        if not all(any(s in i.emoji for i in self.intents.values()) for s in symbols):
+            return None
+        order = {name: n for n, name in enumerate(INTENTS)}
+        return max(counts, key=lambda n: (counts[n], -order.get(n, len(order))))
+
     def reply(self, intent: str, lang: str) -> str:
         texts = self.intents[intent].reply
         return texts.get(lang) or next(iter(texts.values()))
@@ -118,6 +140,13 @@ class SmallTalk:
 def _words(text: str) -> list[str]:
     text = unicodedata.normalize("NFKC", text).casefold()
     return _WORD.findall(_ELONGATION.sub(r"\1", text))
+
+
+def _emoji(text: str) -> list[str]:
+    """The symbols of a text without words: every character that is not a letter, digit,
+    space or punctuation, modifiers removed."""
+    text = _EMOJI_MODIFIERS.sub("", unicodedata.normalize("NFC", text))
+    return [ch for ch in text if unicodedata.category(ch)[0] not in "LNPZC"]
 
 
 def is_arithmetic(text: str) -> bool:
@@ -171,6 +200,11 @@ def _check_intent(name: str, spec: Any, languages: list[str], digits: set[str]) 
         for lang in languages:
             if not isinstance(value, dict) or not value.get(lang):
                 found.append(Problem(FILE, name, f"{part}.{lang}", "missing"))
+    emoji = spec.get("emoji") or []
+    if not isinstance(emoji, list) or any(
+        not str(e).strip() or _words(str(e)) or not _emoji(str(e)) for e in emoji
+    ):
+        found.append(Problem(FILE, name, "emoji", "must be a list of emoji, without words"))
     for lang, text in (spec.get("reply") or {}).items():
         for number in _NUMBER.findall(str(text)):
             if re.sub(r"\D", "", number) not in digits:
