@@ -12,9 +12,8 @@ from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
 
-import yaml
-
 from bot.config import ConfigError, Settings
+from bot.core import yamlfile
 from bot.core.broadcasts.pacing import Pacing
 from bot.core.cekdulu.checker import Checker
 from bot.core.clock import Clock
@@ -68,7 +67,7 @@ def training_examples(
 def _stopwords(content: Content) -> dict[str, list[str]]:
     """Per-language stopwords of the glossary: words that say which language a text is in."""
     path = content.directory / "glossary.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+    data = yamlfile.read(path) if path.exists() else None
     return (data or {}).get("stopwords") or {}
 
 

@@ -91,12 +91,13 @@ def test_answer_language(ensemble, text: str, lang: str | None) -> None:
 
 
 def test_ask_json_kinds(capsys: pytest.CaptureFixture[str]) -> None:
-    questions = ["paspor sy ditahan sponsor", "assalamualaikum", "🙏", "12 x 8"]
+    questions = ["paspor sy ditahan sponsor", "assalamualaikum", "😭", "12 x 8", "🙏"]
     for question in questions:
         assert main(["ask", "--json", question]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert [r["kind"] for r in rows] == ["answer", "smalltalk", "blank", "fallback"]
+    assert [r["kind"] for r in rows] == ["answer", "smalltalk", "blank", "fallback", "smalltalk"]
     assert rows[1]["smalltalk"] == "greeting" and rows[1]["faq_id"] is None
+    assert rows[4]["smalltalk"] == "thanks"
     assert all("smalltalk" not in r for r in rows if r["kind"] != "smalltalk")
     assert all({"question", "faq_id", "score", "suggestions", "lang"} <= set(r) for r in rows)
 

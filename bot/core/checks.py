@@ -13,6 +13,7 @@ import re
 
 import yaml
 
+from bot.core import yamlfile
 from bot.core.content import Content, FaqEntry, Problem
 from bot.core.offices import check_offices
 from bot.core.plain import (
@@ -138,7 +139,7 @@ def _check_voice_in_files(content: Content) -> list[Problem]:
         if not path.exists():
             continue
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = yamlfile.read(path)
         except (yaml.YAMLError, UnicodeDecodeError):
             continue  # reported by the file's own loader
         for where in _formal_you_places(data, ""):

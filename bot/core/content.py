@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from bot.core import yamlfile
+
 ENTRY_FIELDS = ("id", "category", "title", "questions", "answer", "related", "sources", "reviewed")
 # Optional fields: `more` holds the details shown behind a "More" button; `as_of` dates a
 # time-bound fact (a wage, a moratorium, a programme) and `valid_until` says when it must be
@@ -177,7 +179,7 @@ def load_valid_content(directory: Path) -> Content:
 
 def _read_yaml(path: Path, problems: list[Problem]) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yamlfile.read(path)
     except FileNotFoundError:
         problems.append(Problem(str(path), None, None, "file is missing"))
     except UnicodeDecodeError as exc:

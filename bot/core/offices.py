@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 from rapidfuzz import fuzz, process
 
-from bot.core import csvfiles
+from bot.core import csvfiles, yamlfile
 from bot.core.content import Problem, Source
 from bot.core.provinces import Province, Provinces
 from bot.core.reports.draft import match_province
@@ -71,7 +71,7 @@ class Offices:
             return cls([]), []
         label = f"{Path(content_dir).name}/{FILE_NAME}"
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = yamlfile.read(path)
         except yaml.YAMLError as exc:
             message = f"not valid YAML: {exc}".replace("\n", " ")
             return cls([]), [Problem(label, None, None, message)]
@@ -277,7 +277,7 @@ def merge_import(path: Path, rows: list[dict], source_name: str) -> tuple[int, i
     header = "".join(
         itertools.takewhile(lambda line: line.startswith("#"), text.splitlines(keepends=True))
     )
-    existing = yaml.safe_load(text) or [] if text else []
+    existing = yamlfile.parse(text) or [] if text else []
     kept = [
         item
         for item in existing

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from bot.core import yamlfile
 from bot.core.tghtml import HTMLError, parse_html
 
 # "Anda" in any capitalisation, as a word of its own; Indonesian content says "kamu".
@@ -44,7 +43,7 @@ def load_acronyms(path: Path) -> list[Acronym]:
     """The glossary `content/acronyms.yaml`; a missing file means no acronym rule."""
     if not path.exists():
         return []
-    data: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data: Any = yamlfile.read(path) or {}
     acronyms = []
     for short, per_lang in data.items():
         expansions = {

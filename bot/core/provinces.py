@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from bot.core import yamlfile
 
 FILE_NAME = "provinces.yaml"
 
@@ -55,5 +55,5 @@ class Provinces:
         path = Path(content_dir) / FILE_NAME
         if not path.exists():
             return cls([])
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        data = yamlfile.read(path) or []
         return cls([Province(str(item["id"]), str(item["name"])) for item in data])

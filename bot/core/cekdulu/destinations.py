@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from bot.core import yamlfile
 from bot.core.cekdulu import phrases
 from bot.core.cekdulu.reasons import (
     Kind,
@@ -102,7 +101,7 @@ class Destinations:
     @classmethod
     def load(cls, directory: Path, languages: Iterable[str]) -> Destinations:
         path = Path(directory) / FILE_NAME
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yamlfile.read(path) or {}
         return parse(data, list(languages), FILE_NAME)
 
     def countries_in(self, clean_text: str) -> list[Country]:

@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from bot.core import yamlfile
 from bot.core.cekdulu import phrases
 from bot.core.cekdulu.destinations import Country, JobType
 from bot.core.cekdulu.reasons import (
@@ -268,7 +267,7 @@ class RedFlags:
     @classmethod
     def load(cls, directory: Path, languages: Iterable[str]) -> RedFlags:
         path = Path(directory) / FILE_NAME
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yamlfile.read(path) or {}
         return parse(data, list(languages), FILE_NAME)
 
     def clean(self, text: str) -> str:

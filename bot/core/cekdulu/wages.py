@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from bot.core import yamlfile
 from bot.core.cekdulu.destinations import Country, JobType
 from bot.core.cekdulu.reasons import RulesError, Source, date, source, texts
 
@@ -53,7 +52,7 @@ class Wages:
         path = Path(directory) / FILE_NAME
         if not path.exists():
             return cls(())
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yamlfile.read(path) or {}
         return parse(data, list(languages), FILE_NAME)
 
     def for_offer(self, countries: Sequence[Country], jobs: Sequence[JobType]) -> list[Wage]:

@@ -22,6 +22,8 @@ from typing import Any
 
 import yaml
 
+from bot.core import yamlfile
+
 FILE_NAME = "desks.yaml"
 CENTRAL_KEY = "pusat"  # the central desk's key when the file configures none
 KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,30}")  # keys travel in job payloads and CLI args
@@ -135,7 +137,7 @@ def parse_desks(
         return single_desk(name)
     where = str(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yamlfile.read(path) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         problems.append(f"{where}: cannot read it: {exc}")
         return single_desk(name)

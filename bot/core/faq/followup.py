@@ -20,8 +20,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from bot.core import yamlfile
 from bot.core.content import Content
 
 WINDOW_SECONDS = 15 * 60  # a follow-up must come within this time of the answer
@@ -46,7 +45,7 @@ class FollowUps:
         path = directory / "smalltalk.yaml"
         if not path.exists():
             return cls()
-        data = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("followup") or {}
+        data = (yamlfile.read(path) or {}).get("followup") or {}
         return cls(
             frozenset(w for x in data.get("words") or [] for w in words(str(x))),
             frozenset(w for x in data.get("connectors") or [] for w in words(str(x))),

@@ -18,7 +18,8 @@ from importlib import resources
 from pathlib import Path
 
 import snowballstemmer
-import yaml
+
+from bot.core import yamlfile
 
 _ELONGATION = re.compile(r"([a-z])\1{2,}")
 _REDUPLICATION = re.compile(r"\b([a-z]{2,})(?:2|-\1)\b")
@@ -55,7 +56,7 @@ class Glossary:
 
     @classmethod
     def load(cls, path: Path) -> Glossary:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yamlfile.read(path) or {}
         stop = {w for words in (data.get("stopwords") or {}).values() for w in words}
         return cls(
             terms=_mapping(data.get("terms")),

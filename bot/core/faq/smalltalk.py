@@ -26,6 +26,7 @@ from typing import Any
 
 import yaml
 
+from bot.core import yamlfile
 from bot.core.content import Problem
 
 FILE = "smalltalk.yaml"
@@ -75,7 +76,7 @@ class SmallTalk:
         path = directory / FILE
         if not path.exists():
             return cls()
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yamlfile.read(path) or {}
         intents = {
             name: Intent(
                 name,
@@ -177,7 +178,7 @@ def check_smalltalk(directory: Path, languages: list[str], numbers: set[str]) ->
         return []
     problems: list[Problem] = []
     try:
-        data: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data: Any = yamlfile.read(path) or {}
     except yaml.YAMLError as exc:
         return [Problem(FILE, None, None, f"not valid YAML: {exc}")]
     intents = data.get("intents")

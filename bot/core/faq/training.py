@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from bot.core import yamlfile
 from bot.core.content import Problem
 from bot.core.faq.smalltalk import INTENTS, OFFTOPIC, PREFIX
 
@@ -38,7 +39,7 @@ def load_training(directory: Path | None) -> list[tuple[str, str]]:
     path = (directory / FILE) if directory else None
     if path is None or not path.exists():
         return []
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = yamlfile.read(path) or {}
     return [
         (str(text).strip(), str(label))
         for label, texts in (data.get("examples") or {}).items()
@@ -53,7 +54,7 @@ def check_training(directory: Path, entry_ids: set[str]) -> list[Problem]:
     if not path.exists():
         return []
     try:
-        data: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data: Any = yamlfile.read(path) or {}
     except yaml.YAMLError as exc:
         return [Problem(FILE, None, None, f"not valid YAML: {exc}")]
     examples = data.get("examples") if isinstance(data, dict) else None
