@@ -877,7 +877,7 @@ def run_scale(
         points,
     )
     variants = [(PHRASINGS_ONLY, phrasing_examples(entries), repeat, False)]
-    if real:
+    if label == "shipped":
         variants.append((SAME_DATA, same_examples(entries, content), None, True))
     for data, examples, timed, crossfit in variants:
         for letter, make in BASELINES:
