@@ -27,7 +27,9 @@ from typing import Any
 
 from bot.core.cekdulu import agencies, ocr, phrases
 from bot.core.cekdulu.agencies import AgencyMatch, Register, Standing
+from bot.core.cekdulu.calibration import Calibration, readable
 from bot.core.cekdulu.destinations import Country, Destinations, JobType
+from bot.core.cekdulu.learned import Learned, Reading, cached_learned
 from bot.core.cekdulu.reasons import Kind as ReasonKind
 from bot.core.cekdulu.reasons import Reason, Severity, strongest
 from bot.core.cekdulu.redflags import WEAK_SIGNS, Context, RedFlags
@@ -97,15 +99,24 @@ class Checker:
     count_reports: ReportCounter | None = None
     wages: Wages = field(default_factory=lambda: Wages(()))
     lexicon: frozenset[str] = frozenset()  # words of the content files, for OCR (ocr.py)
+    learned: Learned | None = None  # None: the rules alone (no content/cekdulu_training.yaml)
+    calibration: Calibration = field(default_factory=Calibration)
 
     @classmethod
-    def load(cls, content_dir: Path, languages: Iterable[str]) -> Checker:
+    def load(cls, content_dir: Path, languages: Iterable[str], learned: bool = True) -> Checker:
+        """The checker of a content directory; with its learned reading when the directory
+        has content/cekdulu_training.yaml and `learned` is true (trained once per content
+        version in a process, bot/core/cekdulu/learned.py)."""
         languages = list(languages)
+        redflags = RedFlags.load(content_dir, languages)
+        model = cached_learned(Path(content_dir), redflags.clean) if learned else None
         return cls(
-            RedFlags.load(content_dir, languages),
+            redflags,
             Destinations.load(content_dir, languages),
             wages=Wages.load(content_dir, languages),
             lexicon=ocr.lexicon_from(Path(content_dir)),
+            learned=model,
+            calibration=Calibration.load() if model is not None else Calibration(),
         )
 
     def check(self, text: str, register: Register | None = None) -> Result:
@@ -132,6 +143,9 @@ class Checker:
         reasons += self._reported(identifiers)
         reasons.sort(key=lambda r: -r.severity.rank)
         verdict = Verdict.ADVICE if advice else verdict_of(reasons)
+        if self.learned is not None and verdict in LEARNED_MOVES and readable(text):
+            verdict, note = weigh(verdict, self.learned.read(text), self.calibration)
+            reasons = [note, *reasons] if note else reasons
         return Result(text, verdict, reasons, identifiers, matches, countries, jobs)
 
     def _agencies(
@@ -188,6 +202,24 @@ def reads_as_advice(
             if found >= needed:
                 return True
     return False
+
+
+LEARNED_MOVES = (Verdict.DANGER, Verdict.NONE)  # the verdicts the learned reading may change
+LEARNED_FRAUD = "learned-fraud"
+LEARNED_GENUINE = "learned-genuine"
+
+
+def weigh(verdict: Verdict, reading: Reading, cal: Calibration) -> tuple[Verdict, Reason | None]:
+    """The rules' verdict after the learned reading (bot/core/cekdulu/calibration.py): a
+    danger the model reads as genuine becomes "needs checking" (a note first says why);
+    a text with nothing found that the model reads as fraud becomes "needs checking"
+    (a reason says what to check). Never danger → none, never none → danger."""
+    data = {"fraud": round(reading.fraud, 3)}
+    if verdict is Verdict.DANGER and reading.fraud < cal.demote_below:
+        return Verdict.CHECK, Reason(LEARNED_GENUINE, ReasonKind.LEARNED, Severity.INFO, data=data)
+    if verdict is Verdict.NONE and reading.fraud >= cal.promote_at:
+        return Verdict.CHECK, Reason(LEARNED_FRAUD, ReasonKind.LEARNED, Severity.CHECK, data=data)
+    return verdict, None
 
 
 def _offered(redflags: RedFlags, context: Context, pattern: re.Pattern[str]) -> bool:
