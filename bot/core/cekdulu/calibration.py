@@ -4,7 +4,10 @@ Two moves, each only where the model is confident, never "danger" → "looks fin
 - a rule says danger, but the model reads the text as genuine (fraud probability below
   `demote_below`): the verdict becomes "needs checking", with a note saying why. Warnings
   and announcements that quote a red flag in a way the negation rules did not foresee are
-  the usual case; a fraudulent text demoted this way is still flagged;
+  the usual case; a fraudulent text demoted this way is still flagged. When the model
+  also reads the text as a warning or news (probability at least `advice_at`) and the
+  engine itself found a warning or news phrase or a negated red flag in it, the verdict is
+  "advice" instead: both readings agree that it is not an offer;
 - no rule found anything to check, but the model reads the text as fraud (probability at
   least `promote_at`): the verdict becomes "needs checking", with a plain reason that says
   what to check. A text shorter than MIN_WORDS words (a name, a phone number) is not read:
@@ -29,6 +32,7 @@ MIN_WORDS = 6  # shorter inputs are names, numbers or links: not read as offers
 class Calibration:
     demote_below: float = 0.0  # danger → needs checking when P(fraud) is below this
     promote_at: float = 1.01  # nothing found → needs checking when P(fraud) reaches this
+    advice_at: float = 1.01  # a demoted danger → advice when P(warning or news) reaches this
 
     @classmethod
     def load(cls, path: Path = CALIBRATION) -> Calibration:
@@ -38,10 +42,14 @@ class Calibration:
             return cls()
         data = json.loads(path.read_text(encoding="utf-8"))
         decision = data["decision"]
-        return cls(float(decision["demote_below"]), float(decision["promote_at"]))
+        return cls(**{k: float(decision[k]) for k in ("demote_below", "promote_at", "advice_at")})
 
     def to_json(self, provenance: dict[str, object]) -> str:
-        decision = {"demote_below": self.demote_below, "promote_at": self.promote_at}
+        decision = {
+            "demote_below": self.demote_below,
+            "promote_at": self.promote_at,
+            "advice_at": self.advice_at,
+        }
         payload = {"provenance": provenance, "decision": decision}
         return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 

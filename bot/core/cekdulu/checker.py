@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -121,7 +121,21 @@ class Checker:
 
     def check(self, text: str, register: Register | None = None) -> Result:
         """Check the whole text, however long: nothing is cut (a red flag at character
-        4,100 counts like one at the start)."""
+        4,100 counts like one at the start). The rules decide first; the learned reading
+        may then move a danger or a "nothing found" one step (`weigh`)."""
+        result, warned = self.by_rules(text, register)
+        if self.learned is None or result.verdict not in LEARNED_MOVES:
+            return result
+        if not readable(result.text):
+            return result
+        reading = self.learned.read(result.text)
+        verdict, note = weigh(result.verdict, reading, self.calibration, warned)
+        reasons = [note, *result.reasons] if note else result.reasons
+        return replace(result, verdict=verdict, reasons=reasons)
+
+    def by_rules(self, text: str, register: Register | None = None) -> tuple[Result, bool]:
+        """The rules' result alone, and whether the engine sees a hint of a warning in a
+        text it calls danger (`warns`; false for other verdicts)."""
         text = (text or "").strip()
         cleaned = self.redflags.clean_mapped(text)
         clean = cleaned.text
@@ -143,10 +157,8 @@ class Checker:
         reasons += self._reported(identifiers)
         reasons.sort(key=lambda r: -r.severity.rank)
         verdict = Verdict.ADVICE if advice else verdict_of(reasons)
-        if self.learned is not None and verdict in LEARNED_MOVES and readable(text):
-            verdict, note = weigh(verdict, self.learned.read(text), self.calibration)
-            reasons = [note, *reasons] if note else reasons
-        return Result(text, verdict, reasons, identifiers, matches, countries, jobs)
+        warned = verdict is Verdict.DANGER and warns(self.redflags, context)
+        return Result(text, verdict, reasons, identifiers, matches, countries, jobs), warned
 
     def _agencies(
         self,
@@ -209,17 +221,34 @@ LEARNED_FRAUD = "learned-fraud"
 LEARNED_GENUINE = "learned-genuine"
 
 
-def weigh(verdict: Verdict, reading: Reading, cal: Calibration) -> tuple[Verdict, Reason | None]:
-    """The rules' verdict after the learned reading (bot/core/cekdulu/calibration.py): a
-    danger the model reads as genuine becomes "needs checking" (a note first says why);
-    a text with nothing found that the model reads as fraud becomes "needs checking"
-    (a reason says what to check). Never danger → none, never none → danger."""
-    data = {"fraud": round(reading.fraud, 3)}
+def weigh(
+    verdict: Verdict, reading: Reading, cal: Calibration, warned: bool = False
+) -> tuple[Verdict, Reason | None]:
+    """The rules' verdict after the learned reading (bot/core/cekdulu/calibration.py).
+
+    A danger the model reads as genuine becomes "needs checking", with a note first saying
+    why; or "advice" when, besides, the model reads it as a warning or news and the engine
+    found a warning or news phrase or a negated red flag in it (`warned`, see `warns`).
+    A text with nothing found that the model reads as fraud becomes "needs checking", with
+    a reason that says what to check. Never danger → none, never none → danger."""
+    data = {"fraud": round(reading.fraud, 3), "advice": round(reading.advice, 3)}
     if verdict is Verdict.DANGER and reading.fraud < cal.demote_below:
+        if warned and reading.advice >= cal.advice_at:
+            return Verdict.ADVICE, None
         return Verdict.CHECK, Reason(LEARNED_GENUINE, ReasonKind.LEARNED, Severity.INFO, data=data)
     if verdict is Verdict.NONE and reading.fraud >= cal.promote_at:
         return Verdict.CHECK, Reason(LEARNED_FRAUD, ReasonKind.LEARNED, Severity.CHECK, data=data)
     return verdict, None
+
+
+def warns(redflags: RedFlags, context: Context) -> bool:
+    """The engine's own hint of a warning: a red flag a negation or warning cancelled, one
+    only quoted, or any warning or news phrase of redflags.yaml's `advice` (fewer than
+    `reads_as_advice` needs on its own)."""
+    if context.cancelled or context.quoted:
+        return True
+    advice = redflags.advice
+    return any(p.search(context.clean) for p in (*advice.warning, *advice.news))
 
 
 def _offered(redflags: RedFlags, context: Context, pattern: re.Pattern[str]) -> bool:
