@@ -182,9 +182,7 @@ def _pct(part: int, whole: int) -> str:
 
 def table(scored: Sequence[Scored], limits: argparse.Namespace) -> tuple[list[str], dict]:
     """The LOSO table and the strict thresholds chosen for each held-out group."""
-    strict = {
-        g: choose([s for s in scored if s.group != g], limits) for g in GROUPS
-    }
+    strict = {g: choose([s for s in scored if s.group != g], limits) for g in GROUPS}
     ways = {
         "rules alone": lambda s: s.rules,
         "model alone": model_alone,
@@ -213,9 +211,7 @@ def moves(scored: Sequence[Scored], cal: Calibration) -> list[str]:
         if after is not s.rules:
             key = (s.item.label, f"{s.rules.value} → {after.value}", s.item.kind or "-")
             changed[key] = changed.get(key, 0) + 1
-    return [
-        f"- {label}, {move}, {kind}: {n}" for (label, move, kind), n in sorted(changed.items())
-    ]
+    return [f"- {label}, {move}, {kind}: {n}" for (label, move, kind), n in sorted(changed.items())]
 
 
 def rates(scored: Sequence[Scored], cal: Calibration) -> str:
@@ -250,9 +246,9 @@ def report(scored: Sequence[Scored], cal: Calibration, limits: argparse.Namespac
             provenance(code=CODE),
             "",
             "Each group is read by a model trained without it (content/cekdulu_training.yaml "
-            "minus the group's texts). \"combined (strict)\" also chooses its thresholds "
+            'minus the group\'s texts). "combined (strict)" also chooses its thresholds '
             "without the group (on the other groups' out-of-fold scores). The rules were "
-            "tuned on all of these sets, so \"rules alone\" is in-set and flatters them: on "
+            'tuned on all of these sets, so "rules alone" is in-set and flatters them: on '
             "the fresh ads_blind4_test they flagged 93.1% of fraud and called 17.0% of "
             "genuine texts danger (session 6). Model alone: P(fraud) ≥ 0.5 counts as "
             "danger.",

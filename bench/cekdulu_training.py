@@ -120,7 +120,7 @@ def main() -> int:
         {"examples": ordered}, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100
     )
     (ROOT / "content" / FILE).write_text(HEADER + body, encoding="utf-8")
-    counts = {f"{l}/{f}": len(t) for l, fs in ordered.items() for f, t in fs.items()}
+    counts = {f"{lab}/{f}": len(t) for lab, fs in ordered.items() for f, t in fs.items()}
     print(f"wrote content/{FILE}: {counts}")
     return 0
 

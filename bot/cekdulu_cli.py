@@ -284,7 +284,9 @@ def check_rule_files(content_dir: Path, languages: list[str]) -> tuple[bool, str
     except (RulesError, OSError, ValueError) as exc:
         return False, f"Cek Dulu rules: {exc}"
     destinations = checker.destinations
+    learned = f", learned reading from {checker.learned.size} texts" if checker.learned else ""
     return True, (
         f"OK: Cek Dulu {len(checker.redflags.rules)} red flags, "
         f"{len(destinations.countries)} countries, {len(destinations.restrictions)} restrictions"
+        f"{learned}"
     )

@@ -85,6 +85,7 @@ class Learned:
         settings: Settings | None = None,
     ) -> None:
         self.clean = clean
+        self.size = len(examples)
         self.settings = s = settings or Settings()
         self._chars = TfidfVectorizer(
             analyzer="char_wb", ngram_range=s.char_ngrams, sublinear_tf=True, dtype=np.float32
@@ -184,6 +185,10 @@ def load_training(directory: Path | None) -> list[Example]:
     ]
 
 
+def _nonempty(text: object) -> bool:
+    return isinstance(text, str) and bool(text.strip())
+
+
 def check_training(directory: Path) -> list[Problem]:
     """What `content check` enforces: labels, framings, non-empty texts, both labels."""
     path = directory / FILE
@@ -207,7 +212,7 @@ def check_training(directory: Path) -> list[Problem]:
         for framing, texts in framings.items():
             if str(framing) not in (*FRAMINGS, UNSORTED):
                 found.append(Problem(FILE, str(label), str(framing), "unknown framing"))
-            if not isinstance(texts, list) or not all(isinstance(t, str) and t.strip() for t in texts):
+            if not isinstance(texts, list) or not all(_nonempty(t) for t in texts):
                 found.append(Problem(FILE, str(label), str(framing), "must be a list of texts"))
     if not found and set(examples) != set(LABELS):
         found.append(Problem(FILE, None, "examples", "needs both fraudulent and genuine texts"))
