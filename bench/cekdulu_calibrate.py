@@ -102,7 +102,7 @@ def score_groups(content: Path) -> list[Scored]:
         model = Learned([e for e in training if e.text not in held], rules.redflags.clean)
         readings = model.read_many([item.text for item in items])
         for item, reading in zip(items, readings, strict=True):
-            result, warned = rules.by_rules(item.text)
+            result, warned, _ = rules.by_rules(item.text)
             scored.append(Scored(group, item, result.verdict, warned, reading))
     return scored
 

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from bot.core.cekdulu import agencies, ocr, phrases
 from bot.core.cekdulu.agencies import AgencyMatch, Register, Standing
@@ -91,6 +91,14 @@ class Result:
         }
 
 
+class Ruled(NamedTuple):
+    """What the rules alone made of a text (Checker.by_rules)."""
+
+    result: Result
+    warned: bool  # a danger with a hint of a warning in it (`warns`)
+    clean: str  # the clean text (RedFlags.clean), which the learned reading reads too
+
+
 @dataclass
 class Checker:
     redflags: RedFlags
@@ -123,19 +131,19 @@ class Checker:
         """Check the whole text, however long: nothing is cut (a red flag at character
         4,100 counts like one at the start). The rules decide first; the learned reading
         may then move a danger or a "nothing found" one step (`weigh`)."""
-        result, warned = self.by_rules(text, register)
+        result, warned, clean = self.by_rules(text, register)
         if self.learned is None or result.verdict not in LEARNED_MOVES:
             return result
         if not readable(result.text):
             return result
-        reading = self.learned.read(result.text)
+        reading = self.learned.read_clean(clean)
         verdict, note = weigh(result.verdict, reading, self.calibration, warned)
         reasons = [note, *result.reasons] if note else result.reasons
         return replace(result, verdict=verdict, reasons=reasons)
 
-    def by_rules(self, text: str, register: Register | None = None) -> tuple[Result, bool]:
-        """The rules' result alone, and whether the engine sees a hint of a warning in a
-        text it calls danger (`warns`; false for other verdicts)."""
+    def by_rules(self, text: str, register: Register | None = None) -> Ruled:
+        """The rules' result alone, whether the engine sees a hint of a warning in a text
+        it calls danger (`warns`; false for other verdicts), and the clean text."""
         text = (text or "").strip()
         cleaned = self.redflags.clean_mapped(text)
         clean = cleaned.text
@@ -158,7 +166,8 @@ class Checker:
         reasons.sort(key=lambda r: -r.severity.rank)
         verdict = Verdict.ADVICE if advice else verdict_of(reasons)
         warned = verdict is Verdict.DANGER and warns(self.redflags, context)
-        return Result(text, verdict, reasons, identifiers, matches, countries, jobs), warned
+        result = Result(text, verdict, reasons, identifiers, matches, countries, jobs)
+        return Ruled(result, warned, clean)
 
     def _agencies(
         self,
