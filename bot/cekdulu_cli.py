@@ -185,6 +185,9 @@ def describe(result, lang: str) -> str:
     lines = [f"verdict: {result.verdict.value}"]
     for reason in result.reasons:
         title = reason.title.get(lang) or reason.id
+        if "fraud" in reason.data:  # the learned reading: its probabilities, for operators
+            title = f"learned reading, P(fraud) {reason.data['fraud']}"
+            title += f", P(warning or news) {reason.data['advice']}"
         found = f' ("{reason.found}")' if reason.found else ""
         if reason.data.get("wage"):
             wage = reason.data["wage"]

@@ -244,3 +244,15 @@ def test_the_answer_says_plainly_why(services: Services, text: str, title: str) 
     result = services.checker.check(text)
     screen = answer_text(_, result, services.content)
     assert "Perlu dicek dulu" in screen and title in screen
+
+
+def test_the_command_line_shows_the_learned_reading(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.__main__ import main
+
+    monkeypatch.setenv("CONTENT_DIR", str(ROOT / "content"))
+    monkeypatch.delenv("BOT_TOKEN", raising=False)
+    assert main(["check", QUIET_OFFER]) == 0
+    out = capsys.readouterr().out
+    assert "verdict: check" in out and "learned-fraud: learned reading, P(fraud) 0." in out
