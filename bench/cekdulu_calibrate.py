@@ -55,7 +55,7 @@ sys.path.insert(0, str(ROOT))
 from bench._provenance import provenance  # noqa: E402
 from bench.cekdulu_training import framing  # noqa: E402
 from bot.core.cekdulu.calibration import CALIBRATION, Calibration, readable  # noqa: E402
-from bot.core.cekdulu.checker import Checker, Verdict, weigh  # noqa: E402
+from bot.core.cekdulu.checker import Checker, Verdict, warns, weigh  # noqa: E402
 from bot.core.cekdulu.evaluate import FRAUDULENT, Labelled, read_labelled  # noqa: E402
 from bot.core.cekdulu.learned import Learned, Reading, load_training  # noqa: E402
 
@@ -102,7 +102,8 @@ def score_groups(content: Path) -> list[Scored]:
         model = Learned([e for e in training if e.text not in held], rules.redflags.clean)
         readings = model.read_many([item.text for item in items])
         for item, reading in zip(items, readings, strict=True):
-            result, warned, _ = rules.by_rules(item.text)
+            result, context = rules.by_rules(item.text)
+            warned = result.verdict is Verdict.DANGER and warns(rules.redflags, context)
             scored.append(Scored(group, item, result.verdict, warned, reading))
     return scored
 

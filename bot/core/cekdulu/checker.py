@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from bot.core.cekdulu import agencies, ocr, phrases
 from bot.core.cekdulu.agencies import AgencyMatch, Register, Standing
@@ -91,14 +91,6 @@ class Result:
         }
 
 
-class Ruled(NamedTuple):
-    """What the rules alone made of a text (Checker.by_rules)."""
-
-    result: Result
-    warned: bool  # a danger with a hint of a warning in it (`warns`)
-    clean: str  # the clean text (RedFlags.clean), which the learned reading reads too
-
-
 @dataclass
 class Checker:
     redflags: RedFlags
@@ -131,19 +123,22 @@ class Checker:
         """Check the whole text, however long: nothing is cut (a red flag at character
         4,100 counts like one at the start). The rules decide first; the learned reading
         may then move a danger or a "nothing found" one step (`weigh`)."""
-        result, warned, clean = self.by_rules(text, register)
+        result, context = self.by_rules(text, register)
         if self.learned is None or result.verdict not in LEARNED_MOVES:
             return result
         if not readable(result.text):
             return result
-        reading = self.learned.read_clean(clean)
+        reading = self.learned.read_clean(context.clean)
+        # The engine's warning hint costs as much as the reading: ask only when it matters.
+        demoted = result.verdict is Verdict.DANGER and reading.fraud < self.calibration.demote_below
+        warned = demoted and warns(self.redflags, context)
         verdict, note = weigh(result.verdict, reading, self.calibration, warned)
         reasons = [note, *result.reasons] if note else result.reasons
         return replace(result, verdict=verdict, reasons=reasons)
 
-    def by_rules(self, text: str, register: Register | None = None) -> Ruled:
-        """The rules' result alone, whether the engine sees a hint of a warning in a text
-        it calls danger (`warns`; false for other verdicts), and the clean text."""
+    def by_rules(self, text: str, register: Register | None = None) -> tuple[Result, Context]:
+        """The rules' result alone, and what the rules read (the clean text, cancelled and
+        quoted red flags), which the learned reading and `warns` use."""
         text = (text or "").strip()
         cleaned = self.redflags.clean_mapped(text)
         clean = cleaned.text
@@ -165,9 +160,7 @@ class Checker:
         reasons += self._reported(identifiers)
         reasons.sort(key=lambda r: -r.severity.rank)
         verdict = Verdict.ADVICE if advice else verdict_of(reasons)
-        warned = verdict is Verdict.DANGER and warns(self.redflags, context)
-        result = Result(text, verdict, reasons, identifiers, matches, countries, jobs)
-        return Ruled(result, warned, clean)
+        return Result(text, verdict, reasons, identifiers, matches, countries, jobs), context
 
     def _agencies(
         self,
