@@ -141,33 +141,58 @@ class _FastPath:
     """predict_proba for one text without sklearn's per-call overhead: n-grams → sublinear
     tf · idf → L2 per vectoriser → linear scores → sigmoid (fraud) and one-vs-rest sigmoids
     normalised to sum 1 (framing), as SGDClassifier does. Checked against read_many in
-    tests/test_cekdulu_learned.py."""
+    tests/test_cekdulu_learned.py.
+
+    char_wb n-grams never cross a word, so a text's character n-grams are its words' n-grams
+    put together: each word's vocabulary indices are kept (up to WORD_CACHE words), which
+    makes the reading about five times quicker on words seen before, with the same numbers.
+    """
+
+    WORD_CACHE = 200_000
 
     def __init__(self, chars, words, fraud: SGDClassifier, framing: SGDClassifier) -> None:
-        self.parts = [
-            (chars.build_analyzer(), chars.vocabulary_, chars.idf_, 0),
-            (words.build_analyzer(), words.vocabulary_, words.idf_, len(chars.vocabulary_)),
-        ]
+        self.chars = (chars.build_analyzer(), chars.vocabulary_, chars.idf_)
+        self.words = (words.build_analyzer(), words.vocabulary_, words.idf_)
+        self.offset = len(chars.vocabulary_)
+        self._grams: dict[str, tuple[int, ...]] = {}
         sign = 1.0 if bool(fraud.classes_[1]) else -1.0
         coef = np.vstack([sign * fraud.coef_[0], framing.coef_])  # 1 + framings rows
         self.coef_t = np.ascontiguousarray(coef.T.astype(np.float64))
         self.intercept = np.concatenate([sign * fraud.intercept_, framing.intercept_])
 
+    def _word_grams(self, word: str) -> tuple[int, ...]:
+        found = self._grams.get(word)
+        if found is None:
+            analyse, vocab, _ = self.chars
+            found = tuple(i for g in analyse(word) if (i := vocab.get(g)) is not None)
+            if len(self._grams) >= self.WORD_CACHE:
+                self._grams.clear()
+            self._grams[word] = found
+        return found
+
+    def _char_indices(self, clean: str) -> list[int]:
+        found: list[int] = []
+        for word in clean.lower().split():
+            found.extend(self._word_grams(word))
+        return found
+
+    def _word_indices(self, clean: str) -> list[int]:
+        analyse, vocab, _ = self.words
+        return [i + self.offset for g in analyse(clean) if (i := vocab.get(g)) is not None]
+
     def read(self, clean: str) -> tuple[float, list[float]]:
         decision = self.intercept.copy()
-        for analyse, vocab, idf, offset in self.parts:
-            counts: dict[int, int] = {}
-            for gram in analyse(clean):
-                index = vocab.get(gram)
-                if index is not None:
-                    counts[index] = counts.get(index, 0) + 1
-            if not counts:
+        parts = (
+            (self._char_indices(clean), self.chars[2], 0),
+            (self._word_indices(clean), self.words[2], self.offset),
+        )
+        for found, idf, offset in parts:
+            if not found:
                 continue
-            index = np.fromiter(counts, dtype=np.int64, count=len(counts))
-            tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-            weights = (1.0 + np.log(tf)) * idf[index]
+            index, tf = np.unique(np.array(found, dtype=np.int64), return_counts=True)
+            weights = (1.0 + np.log(tf)) * idf[index - offset]
             weights /= np.sqrt(weights @ weights)
-            decision += weights @ self.coef_t[index + offset]
+            decision += weights @ self.coef_t[index]
         chance = 1.0 / (1.0 + np.exp(-np.clip(decision, -50.0, 50.0)))
         framing = chance[1:]
         total = framing.sum()
