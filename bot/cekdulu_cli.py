@@ -185,6 +185,9 @@ def describe(result, lang: str) -> str:
     lines = [f"verdict: {result.verdict.value}"]
     for reason in result.reasons:
         title = reason.title.get(lang) or reason.id
+        if "fraud" in reason.data:  # the learned reading: its probabilities, for operators
+            title = f"learned reading, P(fraud) {reason.data['fraud']}"
+            title += f", P(warning or news) {reason.data['advice']}"
         found = f' ("{reason.found}")' if reason.found else ""
         if reason.data.get("wage"):
             wage = reason.data["wage"]
@@ -284,7 +287,9 @@ def check_rule_files(content_dir: Path, languages: list[str]) -> tuple[bool, str
     except (RulesError, OSError, ValueError) as exc:
         return False, f"Cek Dulu rules: {exc}"
     destinations = checker.destinations
+    learned = f", learned reading from {checker.learned.size} texts" if checker.learned else ""
     return True, (
         f"OK: Cek Dulu {len(checker.redflags.rules)} red flags, "
         f"{len(destinations.countries)} countries, {len(destinations.restrictions)} restrictions"
+        f"{learned}"
     )

@@ -84,7 +84,9 @@ def test_eval_check(tmp_path: Path, capsys) -> None:
     labelled = tmp_path / "mini.jsonl"
     rows = [
         {"id": "a", "label": "fraudulent", "text": "CS online di Kamboja, tanpa tes"},
-        {"id": "b", "label": "fraudulent", "text": "Kerja enak di luar negeri, hubungi kami"},
+        # Too short for the learned reading (calibration.MIN_WORDS), so still a miss: a
+        # longer vague offer of work abroad is read and flagged (test_cekdulu_learned.py).
+        {"id": "b", "label": "fraudulent", "text": "Kerja enak, hubungi kami"},
         {"id": "c", "label": "genuine", "text": "Kasir minimarket di Sleman, gaji UMK"},
     ]
     labelled.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")

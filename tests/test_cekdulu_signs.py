@@ -152,11 +152,12 @@ def _with(**changes) -> dict:
 
 def test_thresholds_are_read_from_the_file() -> None:
     text = f"{EASY_MONEY} {PRIVATE_CHAT}"
-    strict = Checker.load(CONTENT, LANGUAGES)
+    # The rules alone: the learned reading would flag these easy-money lines on its own.
+    strict = Checker.load(CONTENT, LANGUAGES, learned=False)
     strict.redflags = parse_redflags(_with(check_at=2, danger_at=2), LANGUAGES, "test")
     assert strict.check(text).verdict is Verdict.DANGER
     assert strict.check(EASY_MONEY).verdict is Verdict.NONE
-    off = Checker.load(CONTENT, LANGUAGES)
+    off = Checker.load(CONTENT, LANGUAGES, learned=False)
     off.redflags = parse_redflags(_with(check_at=0, danger_at=0), LANGUAGES, "test")
     assert off.check(f"{text} {RUSH}").verdict is Verdict.NONE
 
@@ -187,7 +188,7 @@ def test_mistakes_in_the_weak_signs_are_reported(changes: dict, message: str) ->
 def test_without_the_section_nothing_is_combined(checker: Checker) -> None:
     data = copy.deepcopy(DATA)
     del data["weak_signs"]
-    bare = Checker.load(CONTENT, LANGUAGES)
+    bare = Checker.load(CONTENT, LANGUAGES, learned=False)  # the rules alone
     bare.redflags = parse_redflags(data, LANGUAGES, "test")
     assert bare.check(f"{EASY_MONEY} {PRIVATE_CHAT} {RUSH}").verdict is Verdict.NONE
 

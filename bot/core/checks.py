@@ -49,6 +49,7 @@ def check_content(content: Content) -> list[Problem]:
     problems.extend(check_offices(content.directory))
     problems.extend(_check_smalltalk(content))
     problems.extend(_check_training(content))
+    problems.extend(_check_cekdulu_training(content))
     return problems
 
 
@@ -193,6 +194,15 @@ def _check_training(content: Content) -> list[Problem]:
     if content.directory is None:
         return []
     return check_training(content.directory, set(content.entries))
+
+
+def _check_cekdulu_training(content: Content) -> list[Problem]:
+    """content/cekdulu_training.yaml (bot/core/cekdulu/learned.py): labels, framings, texts."""
+    from bot.core.cekdulu.learned import check_training
+
+    if content.directory is None:
+        return []
+    return check_training(content.directory)
 
 
 def _check_entry(entry: FaqEntry, content: Content, categories: set[str]) -> list[Problem]:

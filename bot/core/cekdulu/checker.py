@@ -20,14 +20,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from bot.core.cekdulu import agencies, ocr, phrases
 from bot.core.cekdulu.agencies import AgencyMatch, Register, Standing
+from bot.core.cekdulu.calibration import Calibration, readable
 from bot.core.cekdulu.destinations import Country, Destinations, JobType
+from bot.core.cekdulu.learned import Learned, Reading, cached_learned
 from bot.core.cekdulu.reasons import Kind as ReasonKind
 from bot.core.cekdulu.reasons import Reason, Severity, strongest
 from bot.core.cekdulu.redflags import WEAK_SIGNS, Context, RedFlags
@@ -97,20 +99,46 @@ class Checker:
     count_reports: ReportCounter | None = None
     wages: Wages = field(default_factory=lambda: Wages(()))
     lexicon: frozenset[str] = frozenset()  # words of the content files, for OCR (ocr.py)
+    learned: Learned | None = None  # None: the rules alone (no content/cekdulu_training.yaml)
+    calibration: Calibration = field(default_factory=Calibration)
 
     @classmethod
-    def load(cls, content_dir: Path, languages: Iterable[str]) -> Checker:
+    def load(cls, content_dir: Path, languages: Iterable[str], learned: bool = True) -> Checker:
+        """The checker of a content directory; with its learned reading when the directory
+        has content/cekdulu_training.yaml and `learned` is true (trained once per content
+        version in a process, bot/core/cekdulu/learned.py)."""
         languages = list(languages)
+        redflags = RedFlags.load(content_dir, languages)
+        model = cached_learned(Path(content_dir), redflags.clean) if learned else None
         return cls(
-            RedFlags.load(content_dir, languages),
+            redflags,
             Destinations.load(content_dir, languages),
             wages=Wages.load(content_dir, languages),
             lexicon=ocr.lexicon_from(Path(content_dir)),
+            learned=model,
+            calibration=Calibration.load() if model is not None else Calibration(),
         )
 
     def check(self, text: str, register: Register | None = None) -> Result:
         """Check the whole text, however long: nothing is cut (a red flag at character
-        4,100 counts like one at the start)."""
+        4,100 counts like one at the start). The rules decide first; the learned reading
+        may then move a danger or a "nothing found" one step (`weigh`)."""
+        result, context = self.by_rules(text, register)
+        if self.learned is None or result.verdict not in LEARNED_MOVES:
+            return result
+        if not readable(result.text):
+            return result
+        reading = self.learned.read_clean(context.clean)
+        # The engine's warning hint costs as much as the reading: ask only when it matters.
+        demoted = result.verdict is Verdict.DANGER and reading.fraud < self.calibration.demote_below
+        warned = demoted and warns(self.redflags, context)
+        verdict, note = weigh(result.verdict, reading, self.calibration, warned)
+        reasons = [note, *result.reasons] if note else result.reasons
+        return replace(result, verdict=verdict, reasons=reasons)
+
+    def by_rules(self, text: str, register: Register | None = None) -> tuple[Result, Context]:
+        """The rules' result alone, and what the rules read (the clean text, cancelled and
+        quoted red flags), which the learned reading and `warns` use."""
         text = (text or "").strip()
         cleaned = self.redflags.clean_mapped(text)
         clean = cleaned.text
@@ -132,7 +160,7 @@ class Checker:
         reasons += self._reported(identifiers)
         reasons.sort(key=lambda r: -r.severity.rank)
         verdict = Verdict.ADVICE if advice else verdict_of(reasons)
-        return Result(text, verdict, reasons, identifiers, matches, countries, jobs)
+        return Result(text, verdict, reasons, identifiers, matches, countries, jobs), context
 
     def _agencies(
         self,
@@ -188,6 +216,41 @@ def reads_as_advice(
             if found >= needed:
                 return True
     return False
+
+
+LEARNED_MOVES = (Verdict.DANGER, Verdict.NONE)  # the verdicts the learned reading may change
+LEARNED_FRAUD = "learned-fraud"
+LEARNED_GENUINE = "learned-genuine"
+
+
+def weigh(
+    verdict: Verdict, reading: Reading, cal: Calibration, warned: bool = False
+) -> tuple[Verdict, Reason | None]:
+    """The rules' verdict after the learned reading (bot/core/cekdulu/calibration.py).
+
+    A danger the model reads as genuine becomes "needs checking", with a note first saying
+    why; or "advice" when, besides, the model reads it as a warning or news and the engine
+    found a warning or news phrase or a negated red flag in it (`warned`, see `warns`).
+    A text with nothing found that the model reads as fraud becomes "needs checking", with
+    a reason that says what to check. Never danger → none, never none → danger."""
+    data = {"fraud": round(reading.fraud, 3), "advice": round(reading.advice, 3)}
+    if verdict is Verdict.DANGER and reading.fraud < cal.demote_below:
+        if warned and reading.advice >= cal.advice_at:
+            return Verdict.ADVICE, None
+        return Verdict.CHECK, Reason(LEARNED_GENUINE, ReasonKind.LEARNED, Severity.INFO, data=data)
+    if verdict is Verdict.NONE and reading.fraud >= cal.promote_at:
+        return Verdict.CHECK, Reason(LEARNED_FRAUD, ReasonKind.LEARNED, Severity.CHECK, data=data)
+    return verdict, None
+
+
+def warns(redflags: RedFlags, context: Context) -> bool:
+    """The engine's own hint of a warning: a red flag a negation or warning cancelled, one
+    only quoted, or any warning or news phrase of redflags.yaml's `advice` (fewer than
+    `reads_as_advice` needs on its own)."""
+    if context.cancelled or context.quoted:
+        return True
+    advice = redflags.advice
+    return any(p.search(context.clean) for p in (*advice.warning, *advice.news))
 
 
 def _offered(redflags: RedFlags, context: Context, pattern: re.Pattern[str]) -> bool:

@@ -30,6 +30,7 @@ class Kind(StrEnum):
     DESTINATION = "destination"  # a country or job with a status (content/destinations.yaml)
     AGENCY = "agency"  # the register of licensed agencies
     REPORTED = "reported"  # identifiers seen in tip-offs
+    LEARNED = "learned"  # the learned reading of the whole text (bot/core/cekdulu/learned.py)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 
 from bot.core.cekdulu.agencies import AgencyMatch, Standing
+from bot.core.cekdulu.checker import LEARNED_FRAUD, LEARNED_GENUINE
 from bot.core.cekdulu.reasons import Kind, Reason
 from bot.i18n import N_, Translator
 from bot.telegram.handlers.cekdulu.base import (
@@ -29,6 +30,8 @@ def reason_title(_: Translator, reason: Reason) -> str:
         return _(AGENCY_TITLES[reason.data["match"].standing])
     if reason.kind is Kind.REPORTED:
         return _("Reported to the desk before")
+    if reason.kind is Kind.LEARNED:
+        return _(LEARNED_TITLES.get(reason.id, LEARNED_TITLES[LEARNED_FRAUD]))
     return html.escape(reason.title.get(_.lang) or reason.id)
 
 
@@ -37,6 +40,8 @@ def _body(_: Translator, reason: Reason) -> str:
         return agency_text(_, reason)
     if reason.kind is Kind.REPORTED:
         return reported_text(_, reason.data["items"])
+    if reason.kind is Kind.LEARNED:
+        return learned_text(_, reason)
     lines = [html.escape(reason.explanation.get(_.lang, ""))]
     if reason.data.get("wage"):
         lines.append(_wage_line(_, reason.data["wage"]))
@@ -64,6 +69,33 @@ def _source_line(_: Translator, reason: Reason) -> str:
     assert reason.source is not None
     link = f'<a href="{html.escape(reason.source.url)}">{html.escape(reason.source.name)}</a>'
     return _("Source: {source}", source=link)
+
+
+LEARNED_TITLES = {
+    LEARNED_FRAUD: N_("Reads like the fraudulent offers I have learned from"),
+    LEARNED_GENUINE: N_("Reads like a genuine announcement or warning"),
+}
+
+
+def learned_text(_: Translator, reason: Reason) -> str:
+    """Why the learned reading moved the verdict, and what to check; honest that it is a
+    resemblance, not a finding (docs/cekdulu.md, "Learned reading")."""
+    if reason.id == LEARNED_GENUINE:
+        return _(
+            "Some words below are usually danger signs, but this message as a whole reads like "
+            'the genuine announcements and warnings I have learned from, so I say "needs '
+            'checking" instead of "danger". Check who sent it: official announcements come '
+            "from KP2MI or BP3MI, your Disnaker or the LTSA, and a licensed agency and its job "
+            "orders can be checked on {siskop2mi}.",
+            siskop2mi=SISKOP2MI,
+        )
+    return _(
+        "I found no single red flag, but this message as a whole reads like the fraudulent "
+        "offers I have learned from. That is not proof. Before you pay anything or hand over "
+        "your documents, check the agency and the job on {siskop2mi} or at your Disnaker or "
+        "LTSA, and never pay into a personal account.",
+        siskop2mi=SISKOP2MI,
+    )
 
 
 AGENCY_TITLES = {
