@@ -6,7 +6,6 @@ the terminal sees exactly the decisions users get.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cached_property
@@ -17,7 +16,7 @@ from bot.core import yamlfile
 from bot.core.broadcasts.pacing import Pacing
 from bot.core.cekdulu.checker import Checker
 from bot.core.clock import Clock
-from bot.core.content import Content, load_valid_content
+from bot.core.content import Content, content_digest, load_valid_content
 from bot.core.desks.routing import DeskFileError, DeskMap, desks_path, load_desks
 from bot.core.faq.ensemble import Ensemble
 from bot.core.faq.followup import FollowUps, LanguageGuess
@@ -74,20 +73,12 @@ def _stopwords(content: Content) -> dict[str, list[str]]:
 _BUILT: dict[str, Ensemble] = {}
 
 
-def _content_key(content: Content) -> str:
-    """A digest of every content file: equal content, equal models."""
-    digest = hashlib.sha256(str(content.directory).encode())
-    for path in sorted(content.directory.rglob("*.yaml")):
-        digest.update(str(path).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
 def build_ensemble(content: Content, cached: bool = True) -> Ensemble:
     """The matcher users meet: lexical + learned + small talk (docs/matching.md).
 
     Training takes about a second; within one process the result is reused for identical
     content files (the test suite starts the bot many times). The models are read-only."""
-    key = _content_key(content) if cached else ""
+    key = content_digest(content.directory) if cached else ""
     if key and key in _BUILT:
         return _BUILT[key]
     ensemble = _train_ensemble(content)

@@ -117,6 +117,17 @@ def test_each_rule_reports_file_entry_and_field(content_dir: Path, rule: str) ->
         load_valid_content(content_dir)
 
 
+def test_content_checked_once_is_checked_again_after_an_edit(content_dir: Path) -> None:
+    """The bot remembers content that passed (the suite starts it hundreds of times), but
+    an edited file is checked again, and each load is a fresh object."""
+    first = load_valid_content(content_dir)
+    again = load_valid_content(content_dir)
+    assert again is not first and set(again.entries) == set(first.entries)
+    _edit(content_dir / "faq" / "passport.yaml", lambda d: d.update(id="pasport"))
+    with pytest.raises(ContentError):
+        load_valid_content(content_dir)
+
+
 def test_duplicate_id_in_two_files(content_dir: Path) -> None:
     shutil.copy(content_dir / "faq" / "passport.yaml", content_dir / "faq" / "passport2.yaml")
     problems = [str(p) for p in check_content(load_content(content_dir))]

@@ -8,6 +8,7 @@ whole batch in one go (`python -m bot content check`).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -166,14 +167,33 @@ def undecodable_files(directory: Path) -> list[str]:
     return lines
 
 
+def content_digest(directory: Path) -> str:
+    """A digest of every content file (all are YAML) and where they are: equal digests,
+    equal content."""
+    digest = hashlib.sha256(str(directory).encode())
+    for path in sorted(directory.rglob("*.yaml")):
+        digest.update(str(path).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+# Digests of content directories that passed every check in this process. Checking takes
+# about half a second and the test suite starts the bot hundreds of times on the same files;
+# the Content itself is always loaded afresh, so no caller shares a mutable object.
+_PASSED_CHECKS: set[str] = set()
+
+
 def load_valid_content(directory: Path) -> Content:
     """Load and fully check content; raise ContentError if anything is wrong."""
     from bot.core.checks import check_content
 
+    digest = content_digest(directory)
     content = load_content(directory)
+    if digest in _PASSED_CHECKS:
+        return content
     problems = check_content(content)
     if problems:
         raise ContentError(problems)
+    _PASSED_CHECKS.add(digest)
     return content
 
 
