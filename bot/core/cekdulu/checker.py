@@ -34,6 +34,7 @@ from bot.core.cekdulu.reasons import Kind as ReasonKind
 from bot.core.cekdulu.reasons import Reason, Severity, strongest
 from bot.core.cekdulu.redflags import WEAK_SIGNS, Context, RedFlags
 from bot.core.cekdulu.wages import Wages
+from bot.core.content import content_digest
 from bot.core.reports.identifiers import Identifier, Kind, extract
 
 MAX_TEXT = 4096  # a Telegram message; longer input is still checked whole
@@ -91,6 +92,12 @@ class Result:
         }
 
 
+# The last checker read, by content digest: compiling the rules' thousands of patterns takes
+# about a second (more than Python's regex cache holds), and the bot, the command line and the
+# test suite load the same content many times in one process. Its parts are frozen.
+_LOADED: dict[tuple[str, tuple[str, ...], bool], Checker] = {}
+
+
 @dataclass
 class Checker:
     redflags: RedFlags
@@ -108,13 +115,22 @@ class Checker:
         has content/cekdulu_training.yaml and `learned` is true (trained once per content
         version in a process, bot/core/cekdulu/learned.py)."""
         languages = list(languages)
+        key = (content_digest(Path(content_dir)), tuple(languages), learned)
+        if key not in _LOADED:
+            _LOADED.clear()  # keep one: content changes replace it
+            _LOADED[key] = cls._read(Path(content_dir), languages, learned)
+        # A new Checker around the same frozen rules: callers set register/count_reports.
+        return replace(_LOADED[key])
+
+    @classmethod
+    def _read(cls, content_dir: Path, languages: list[str], learned: bool) -> Checker:
         redflags = RedFlags.load(content_dir, languages)
-        model = cached_learned(Path(content_dir), redflags.clean) if learned else None
+        model = cached_learned(content_dir, redflags.clean) if learned else None
         return cls(
             redflags,
             Destinations.load(content_dir, languages),
             wages=Wages.load(content_dir, languages),
-            lexicon=ocr.lexicon_from(Path(content_dir)),
+            lexicon=ocr.lexicon_from(content_dir),
             learned=model,
             calibration=Calibration.load() if model is not None else Calibration(),
         )
