@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -28,3 +29,16 @@ def test_an_edited_rules_file_is_read_again(tmp_path: Path) -> None:
     after = Checker.load(content, ["id", "en"], learned=False)
     assert after.redflags is not before.redflags
     assert len(after.redflags.rules) == len(before.redflags.rules)
+
+
+def test_the_calibration_file_is_read_at_each_load(monkeypatch) -> None:
+    """bench/cekdulu_calibrate.py rewrites the thresholds; a checker loaded after that in
+    the same process must use the new ones even though the rules are reused."""
+    from bot.core.cekdulu import checker as module
+
+    before = Checker.load(ROOT / "content", ["id", "en"])
+    new = dataclasses.replace(before.calibration, demote_below=0.01)
+    monkeypatch.setattr(module.Calibration, "load", classmethod(lambda cls: new))
+    after = Checker.load(ROOT / "content", ["id", "en"])
+    assert after.redflags is before.redflags
+    assert after.calibration == new != before.calibration

@@ -119,8 +119,11 @@ class Checker:
         if key not in _LOADED:
             _LOADED.clear()  # keep one: content changes replace it
             _LOADED[key] = cls._read(Path(content_dir), languages, learned)
-        # A new Checker around the same frozen rules: callers set register/count_reports.
-        return replace(_LOADED[key])
+        # A new Checker around the same frozen rules (callers set register/count_reports);
+        # the calibration is a small file, read each time like before.
+        rules = _LOADED[key]
+        calibration = Calibration.load() if rules.learned is not None else Calibration()
+        return replace(rules, calibration=calibration)
 
     @classmethod
     def _read(cls, content_dir: Path, languages: list[str], learned: bool) -> Checker:
@@ -132,7 +135,6 @@ class Checker:
             wages=Wages.load(content_dir, languages),
             lexicon=ocr.lexicon_from(content_dir),
             learned=model,
-            calibration=Calibration.load() if model is not None else Calibration(),
         )
 
     def check(self, text: str, register: Register | None = None) -> Result:
