@@ -191,6 +191,7 @@ def test_no_fresh_labelled_set_is_in_training() -> None:
     counts = leaked(training)
     assert "ads_blind4_test.jsonl" in counts
     assert "ads_blind5_test.jsonl" in counts
+    assert "ads_blind6_test.jsonl" in counts
     assert all(n == 0 for n in counts.values()), counts
 
 
