@@ -31,8 +31,8 @@ chosen again on the other groups' scores only, and the group is decided with the
 table gives rules alone, model alone (fraud when P ≥ 0.5; it has no separate "danger") and
 combined, per group and pooled (bench/results/cekdulu-loso.md). The rules' own numbers are
 in-set (tuned on all these sets), so the gap is larger on a fresh set. Writes
-bot/data/cekdulu_calibration.json unless --dry-run. ads_blind4_test and any fresh blind set
-are never read here.
+bot/data/cekdulu_calibration.json unless --dry-run. ads_blind4_test, ads_blind5_test and
+any fresh blind set are never read here.
 """
 
 from __future__ import annotations
@@ -66,6 +66,7 @@ GROUPS = {
     "blind2": ("ads_blind2.jsonl",),
     "blind3": ("ads_blind3.jsonl",),
     "blind4_dev": ("ads_blind4_dev.jsonl",),
+    "blind5_dev": ("ads_blind5_dev.jsonl",),
 }
 OTHER_FRAMINGS = ("offer", "announcement", "chat")
 CUTS = tuple(round(x, 3) for x in np.arange(0.01, 1.0, 0.01))
