@@ -218,9 +218,11 @@ def reads_as_advice(
     return False
 
 
-LEARNED_MOVES = (Verdict.DANGER, Verdict.NONE)  # the verdicts the learned reading may change
+# the verdicts the learned reading may change
+LEARNED_MOVES = (Verdict.DANGER, Verdict.NONE, Verdict.ADVICE)
 LEARNED_FRAUD = "learned-fraud"
 LEARNED_GENUINE = "learned-genuine"
+LEARNED_OFFER = "learned-offer"  # reads like a warning to the rules, like fraud to the model
 
 
 def weigh(
@@ -232,7 +234,9 @@ def weigh(
     why; or "advice" when, besides, the model reads it as a warning or news and the engine
     found a warning or news phrase or a negated red flag in it (`warned`, see `warns`).
     A text with nothing found that the model reads as fraud becomes "needs checking", with
-    a reason that says what to check. Never danger → none, never none → danger."""
+    a reason that says what to check; so does one the rules read as a warning (a fraud can
+    borrow a warning's words: "hati-hati calo, kami resmi, cukup bayar admin 3jt"), since
+    "advice" carries no flag at all. Never danger → none, never none or advice → danger."""
     data = {"fraud": round(reading.fraud, 3), "advice": round(reading.advice, 3)}
     if verdict is Verdict.DANGER and reading.fraud < cal.demote_below:
         if warned and reading.advice >= cal.advice_at:
@@ -240,6 +244,8 @@ def weigh(
         return Verdict.CHECK, Reason(LEARNED_GENUINE, ReasonKind.LEARNED, Severity.INFO, data=data)
     if verdict is Verdict.NONE and reading.fraud >= cal.promote_at:
         return Verdict.CHECK, Reason(LEARNED_FRAUD, ReasonKind.LEARNED, Severity.CHECK, data=data)
+    if verdict is Verdict.ADVICE and reading.fraud >= cal.promote_at:
+        return Verdict.CHECK, Reason(LEARNED_OFFER, ReasonKind.LEARNED, Severity.CHECK, data=data)
     return verdict, None
 
 
