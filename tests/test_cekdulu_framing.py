@@ -49,6 +49,43 @@ def test_apostrophes_do_not_open_a_quotation() -> None:
     assert phrases.clean_mapped("Don't pay, it's the agent's trick").quotes == ()
 
 
+def test_single_quotes_around_a_message_make_a_quotation() -> None:
+    cleaned = phrases.clean_mapped("Dia kirim: 'Bayar Rp2jt dulu ya kak', lalu hilang.")
+    assert [cleaned.text[a:b] for a, b in cleaned.quotes] == ["bayar rp 2 jt dulu ya kak"]
+    assert phrases.clean_mapped("Katanya ‘transfer dulu 5 juta ke rekening saya’ gitu").quotes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Program 'magang' ke Jepang ternyata kerja pabrik",  # scare quotes
+        "Desa dapat 'uang terima kasih' 1jt per orang",  # three words: still scare quotes
+        "The workers' union met the bosses' lawyers",  # apostrophes after words
+        "Jangan bilang 'iya' dulu, it's not 'official' yet",
+    ],
+)
+def test_scare_quotes_and_apostrophes_are_not_quotations(text: str) -> None:
+    assert phrases.clean_mapped(text).quotes == ()
+
+
+def test_a_scam_quoted_in_single_quotes_with_a_warning_reads_as_advice(checker: Checker) -> None:
+    text = (
+        "Barusan ada yang WA ke bapakku 'kerja di Malaysia tanpa paspor, bayar 10jt langsung "
+        "berangkat'. Udah kami laporkan ke Disnaker, warga jangan ada yang ikut ya."
+    )
+    result = checker.check(text)
+    assert result.verdict is Verdict.ADVICE
+    assert "unofficial-route" in result.reason_ids  # the red flag is still named
+
+
+def test_an_ad_that_quotes_its_slogan_in_single_quotes_stays_danger(checker: Checker) -> None:
+    text = (
+        "Lowongan pabrik Malaysia 'resmi dan terpercaya sejak 2010'. Berangkat pakai visa "
+        "kunjungan dulu, bayar Rp8jt ke rekening saya. Minat hubungi 0812 3456 7890."
+    )
+    assert checker.check(text).verdict is Verdict.DANGER
+
+
 def test_a_quoted_scam_with_a_warning_reads_as_advice(checker: Checker) -> None:
     text = (
         'Ada yang kirim pesan ke grup: "kerja di Oman jadi ART, visa kunjungan dulu, nanti '

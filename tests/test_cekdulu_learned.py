@@ -158,6 +158,10 @@ def test_weigh_moves_one_step_where_the_model_is_confident(
     assert (reason.id if reason else None) == note
 
 
+def test_a_warning_that_quotes_a_scam_stays_advice_however_fraudulent_it_reads() -> None:
+    assert weigh(Verdict.ADVICE, reading(0.99), CAL, quoting=True) == (Verdict.ADVICE, None)
+
+
 def test_weigh_never_turns_danger_into_looks_fine_or_nothing_into_danger() -> None:
     grid = np.linspace(0.0, 1.0, 11)
     for verdict, fraud, advice, warned in itertools.product(Verdict, grid, grid, (False, True)):

@@ -132,7 +132,8 @@ class Checker:
         # The engine's warning hint costs as much as the reading: ask only when it matters.
         demoted = result.verdict is Verdict.DANGER and reading.fraud < self.calibration.demote_below
         warned = demoted and warns(self.redflags, context)
-        verdict, note = weigh(result.verdict, reading, self.calibration, warned)
+        quoting = bool(context.quoted)
+        verdict, note = weigh(result.verdict, reading, self.calibration, warned, quoting)
         reasons = [note, *result.reasons] if note else result.reasons
         return replace(result, verdict=verdict, reasons=reasons)
 
@@ -226,7 +227,11 @@ LEARNED_OFFER = "learned-offer"  # reads like a warning to the rules, like fraud
 
 
 def weigh(
-    verdict: Verdict, reading: Reading, cal: Calibration, warned: bool = False
+    verdict: Verdict,
+    reading: Reading,
+    cal: Calibration,
+    warned: bool = False,
+    quoting: bool = False,
 ) -> tuple[Verdict, Reason | None]:
     """The rules' verdict after the learned reading (bot/core/cekdulu/calibration.py).
 
@@ -236,7 +241,9 @@ def weigh(
     A text with nothing found that the model reads as fraud becomes "needs checking", with
     a reason that says what to check; so does one the rules read as a warning (a fraud can
     borrow a warning's words: "hati-hati calo, kami resmi, cukup bayar admin 3jt"), since
-    "advice" carries no flag at all. Never danger → none, never none or advice → danger."""
+    "advice" carries no flag at all, unless it quotes its red flags (`quoting`): the model
+    reads the quoted scam too, so it cannot tell a mocked scam from a made one.
+    Never danger → none, never none or advice → danger."""
     data = {"fraud": round(reading.fraud, 3), "advice": round(reading.advice, 3)}
     if verdict is Verdict.DANGER and reading.fraud < cal.demote_below:
         if warned and reading.advice >= cal.advice_at:
@@ -244,7 +251,7 @@ def weigh(
         return Verdict.CHECK, Reason(LEARNED_GENUINE, ReasonKind.LEARNED, Severity.INFO, data=data)
     if verdict is Verdict.NONE and reading.fraud >= cal.promote_at:
         return Verdict.CHECK, Reason(LEARNED_FRAUD, ReasonKind.LEARNED, Severity.CHECK, data=data)
-    if verdict is Verdict.ADVICE and reading.fraud >= cal.promote_at:
+    if verdict is Verdict.ADVICE and not quoting and reading.fraud >= cal.promote_at:
         return Verdict.CHECK, Reason(LEARNED_OFFER, ReasonKind.LEARNED, Severity.CHECK, data=data)
     return verdict, None
 
