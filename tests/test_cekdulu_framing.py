@@ -188,3 +188,30 @@ def test_official_and_licensed_texts_are_not_danger(checker: Checker, text: str)
 def test_contact_words_before_an_authority_are_no_offer(checker: Checker) -> None:
     offer = "Lowongan kebun Malaysia, berangkat pakai visa turis. Minat hubungi 0812 5555 1212."
     assert checker.check(offer).verdict is Verdict.DANGER
+
+
+# -- session 8: scams shown, reported and asked about (content/redflags.yaml, advice) ------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a flyer found and sent to the authorities
+        "Aku nemu brosur di warung: 'kerja ke Jepang tanpa tes, bayar DP 10jt langsung "
+        "berangkat'. Udah aku kirim ke BP3MI ya.",
+        # a message reported and blocked, and a warning to friends
+        "Tadi nomor asing WA 'kerja di Dubai gaji 25 juta, visa turis dulu, DP 5jt'. Gue "
+        "report terus block.",
+        # a question from someone who doubts an offer
+        "Ada yang tahu visa kerja Jepang itu bayar berapa? Soalnya ada akun yang nawarin jasa "
+        "urus visa 8jt, aku ragu.",
+    ],
+)
+def test_scams_shown_reported_or_asked_about_read_as_advice(checker: Checker, text: str) -> None:
+    assert checker.by_rules(text)[0].verdict is Verdict.ADVICE  # the rules alone
+
+
+def test_secrecy_is_no_question(checker: Checker) -> None:
+    text = (
+        "Kerja di Malaysia tanpa paspor, bayar 9jt, jangan sampai ada yang tahu ya, "
+        "berangkat malam ini."
+    )
+    assert checker.by_rules(text)[0].verdict is Verdict.DANGER
