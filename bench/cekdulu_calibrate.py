@@ -83,7 +83,6 @@ class Scored:
     rules: Verdict
     warned: bool  # the engine's hint of a warning in a danger (checker.warns)
     reading: Reading
-    quoting: bool = False  # a red flag only inside a quotation (checker.weigh)
 
     @property
     def fraud(self) -> bool:
@@ -106,8 +105,7 @@ def score_groups(content: Path) -> list[Scored]:
         for item, reading in zip(items, readings, strict=True):
             result, context = rules.by_rules(item.text)
             warned = result.verdict is Verdict.DANGER and warns(rules.redflags, context)
-            quoting = bool(context.quoted)
-            scored.append(Scored(group, item, result.verdict, warned, reading, quoting))
+            scored.append(Scored(group, item, result.verdict, warned, reading))
     return scored
 
 
@@ -144,7 +142,7 @@ def choose(scored: Sequence[Scored], limits: argparse.Namespace) -> Calibration:
 def combined(s: Scored, cal: Calibration) -> Verdict:
     if not readable(s.item.text):
         return s.rules
-    return weigh(s.rules, s.reading, cal, s.warned, s.quoting)[0]
+    return weigh(s.rules, s.reading, cal, s.warned)[0]
 
 
 def model_alone(s: Scored) -> Verdict:
@@ -320,7 +318,7 @@ def old_rules_table(scored: Sequence[Scored], cal: Calibration) -> list[str]:
     commit, group = OLD_RULES
     verdicts = old_rule_verdicts(commit, GROUPS[group])
     held = [
-        dataclasses.replace(s, rules=verdicts[s.item.text.strip()], warned=False, quoting=False)
+        dataclasses.replace(s, rules=verdicts[s.item.text.strip()], warned=False)
         for s in scored
         if s.group == group
     ]

@@ -18,7 +18,6 @@ from bot.core.cekdulu.calibration import CALIBRATION, MIN_WORDS, Calibration
 from bot.core.cekdulu.checker import (
     LEARNED_FRAUD,
     LEARNED_GENUINE,
-    LEARNED_OFFER,
     Checker,
     Verdict,
     weigh,
@@ -97,21 +96,6 @@ def test_a_quiet_offer_with_no_red_flag_needs_checking(checker: Checker) -> None
     assert [r.id for r in result.reasons if r.kind is Kind.LEARNED] == [LEARNED_FRAUD]
 
 
-# A fraud dressed in a warning's words: the rules read it as advice (no flag at all).
-DISGUISED_OFFER = (
-    "Hati-hati ya, jangan mau ditipu calo. Ikut kami saja, berangkat ke Polandia minggu depan, "
-    "biaya proses 20jt transfer ke rekening pribadi bu Wati, dijamin aman."
-)
-
-
-def test_an_offer_in_a_warnings_words_needs_checking(checker: Checker) -> None:
-    assert checker.by_rules(DISGUISED_OFFER)[0].verdict is Verdict.ADVICE  # the rules alone
-    result = checker.check(DISGUISED_OFFER)
-    assert result.verdict is Verdict.CHECK
-    assert result.reasons[0].id == LEARNED_OFFER  # the note first, then the signs it has
-    assert any(r.severity is Severity.DANGER for r in result.reasons[1:])
-
-
 def test_short_inputs_are_not_read_as_offers(checker: Checker) -> None:
     for text in ("PT Maju Jaya Abadi", "0812-3456-7890", "kerja di dubai gaji besar"):
         assert len(text.split()) < MIN_WORDS
@@ -140,9 +124,7 @@ def reading(fraud: float, advice: float = 0.0) -> Reading:
         (Verdict.NONE, 0.5, 0.0, False, Verdict.NONE, None),
         (Verdict.CHECK, 0.01, 0.9, True, Verdict.CHECK, None),
         (Verdict.CHECK, 0.99, 0.0, False, Verdict.CHECK, None),
-        (Verdict.ADVICE, 0.99, 0.0, False, Verdict.CHECK, LEARNED_OFFER),  # a disguise
-        (Verdict.ADVICE, 0.99, 0.9, True, Verdict.CHECK, LEARNED_OFFER),
-        (Verdict.ADVICE, 0.5, 0.0, False, Verdict.ADVICE, None),  # not confident enough
+        (Verdict.ADVICE, 0.99, 0.0, False, Verdict.ADVICE, None),
     ],
 )
 def test_weigh_moves_one_step_where_the_model_is_confident(
@@ -156,10 +138,6 @@ def test_weigh_moves_one_step_where_the_model_is_confident(
     after, reason = weigh(verdict, reading(fraud, advice), CAL, warned)
     assert after is expected
     assert (reason.id if reason else None) == note
-
-
-def test_a_warning_that_quotes_a_scam_stays_advice_however_fraudulent_it_reads() -> None:
-    assert weigh(Verdict.ADVICE, reading(0.99), CAL, quoting=True) == (Verdict.ADVICE, None)
 
 
 def test_weigh_never_turns_danger_into_looks_fine_or_nothing_into_danger() -> None:
@@ -267,7 +245,6 @@ def services(base_settings: Settings, tmp_path: Path) -> Iterator[Services]:
     [
         (QUIET_OFFER, "Mirip tawaran penipuan yang pernah aku pelajari"),
         (GENUINE_WITH_FEE_WORDS[0], "Terbaca seperti pengumuman atau peringatan resmi"),
-        (DISGUISED_OFFER, "Bunyinya seperti peringatan, tapi terbaca seperti tawaran penipuan"),
     ],
 )
 def test_the_answer_says_plainly_why(services: Services, text: str, title: str) -> None:

@@ -132,8 +132,7 @@ class Checker:
         # The engine's warning hint costs as much as the reading: ask only when it matters.
         demoted = result.verdict is Verdict.DANGER and reading.fraud < self.calibration.demote_below
         warned = demoted and warns(self.redflags, context)
-        quoting = bool(context.quoted)
-        verdict, note = weigh(result.verdict, reading, self.calibration, warned, quoting)
+        verdict, note = weigh(result.verdict, reading, self.calibration, warned)
         reasons = [note, *result.reasons] if note else result.reasons
         return replace(result, verdict=verdict, reasons=reasons)
 
@@ -219,19 +218,13 @@ def reads_as_advice(
     return False
 
 
-# the verdicts the learned reading may change
-LEARNED_MOVES = (Verdict.DANGER, Verdict.NONE, Verdict.ADVICE)
+LEARNED_MOVES = (Verdict.DANGER, Verdict.NONE)  # the verdicts the learned reading may change
 LEARNED_FRAUD = "learned-fraud"
 LEARNED_GENUINE = "learned-genuine"
-LEARNED_OFFER = "learned-offer"  # reads like a warning to the rules, like fraud to the model
 
 
 def weigh(
-    verdict: Verdict,
-    reading: Reading,
-    cal: Calibration,
-    warned: bool = False,
-    quoting: bool = False,
+    verdict: Verdict, reading: Reading, cal: Calibration, warned: bool = False
 ) -> tuple[Verdict, Reason | None]:
     """The rules' verdict after the learned reading (bot/core/cekdulu/calibration.py).
 
@@ -239,11 +232,7 @@ def weigh(
     why; or "advice" when, besides, the model reads it as a warning or news and the engine
     found a warning or news phrase or a negated red flag in it (`warned`, see `warns`).
     A text with nothing found that the model reads as fraud becomes "needs checking", with
-    a reason that says what to check; so does one the rules read as a warning (a fraud can
-    borrow a warning's words: "hati-hati calo, kami resmi, cukup bayar admin 3jt"), since
-    "advice" carries no flag at all, unless it quotes its red flags (`quoting`): the model
-    reads the quoted scam too, so it cannot tell a mocked scam from a made one.
-    Never danger → none, never none or advice → danger."""
+    a reason that says what to check. Never danger → none, never none → danger."""
     data = {"fraud": round(reading.fraud, 3), "advice": round(reading.advice, 3)}
     if verdict is Verdict.DANGER and reading.fraud < cal.demote_below:
         if warned and reading.advice >= cal.advice_at:
@@ -251,8 +240,6 @@ def weigh(
         return Verdict.CHECK, Reason(LEARNED_GENUINE, ReasonKind.LEARNED, Severity.INFO, data=data)
     if verdict is Verdict.NONE and reading.fraud >= cal.promote_at:
         return Verdict.CHECK, Reason(LEARNED_FRAUD, ReasonKind.LEARNED, Severity.CHECK, data=data)
-    if verdict is Verdict.ADVICE and not quoting and reading.fraud >= cal.promote_at:
-        return Verdict.CHECK, Reason(LEARNED_OFFER, ReasonKind.LEARNED, Severity.CHECK, data=data)
     return verdict, None
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 
 from bot.core.cekdulu.agencies import AgencyMatch, Standing
-from bot.core.cekdulu.checker import LEARNED_FRAUD, LEARNED_GENUINE, LEARNED_OFFER
+from bot.core.cekdulu.checker import LEARNED_FRAUD, LEARNED_GENUINE
 from bot.core.cekdulu.reasons import Kind, Reason
 from bot.i18n import N_, Translator
 from bot.telegram.handlers.cekdulu.base import (
@@ -74,7 +74,6 @@ def _source_line(_: Translator, reason: Reason) -> str:
 LEARNED_TITLES = {
     LEARNED_FRAUD: N_("Reads like the fraudulent offers I have learned from"),
     LEARNED_GENUINE: N_("Reads like a genuine announcement or warning"),
-    LEARNED_OFFER: N_("Worded like a warning, but reads like a fraudulent offer"),
 }
 
 
@@ -88,15 +87,6 @@ def learned_text(_: Translator, reason: Reason) -> str:
             'checking" instead of "danger". Check who sent it: official announcements come '
             "from KP2MI or BP3MI, your Disnaker or the LTSA, and a licensed agency and its job "
             "orders can be checked on {siskop2mi}.",
-            siskop2mi=SISKOP2MI,
-        )
-    if reason.id == LEARNED_OFFER:
-        return _(
-            "Parts of this message sound like a warning, but as a whole it reads like the "
-            "fraudulent offers I have learned from, and the signs below are in it. Scammers "
-            "sometimes borrow the words of warnings. Before you pay anything or hand over your "
-            "documents, check the agency and the job on {siskop2mi} or at your Disnaker or "
-            "LTSA, and never pay into a personal account.",
             siskop2mi=SISKOP2MI,
         )
     return _(
