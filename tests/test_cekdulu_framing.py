@@ -215,3 +215,27 @@ def test_secrecy_is_no_question(checker: Checker) -> None:
         "berangkat malam ini."
     )
     assert checker.by_rules(text)[0].verdict is Verdict.DANGER
+
+
+# -- session 8: frauds in a warning's words (content/redflags.yaml, advice) -----------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a warning borrowed to sell: "we are different, just pay"
+        "Hati-hati penipuan! Jangan percaya calo. Kami beda, kami resmi: kerja ke Korea cukup "
+        "bayar pendaftaran 5jt ke rekening BCA 1234567890 a.n. Dewi.",
+        # a recruiter's instruction that starts with "jangan bawa"
+        "Berangkat Sabtu subuh lewat jalur tikus ke Sarawak. Jangan bawa tas besar kalau "
+        "ditanya bilang mau jenguk saudara. Ongkos 7jt.",
+    ],
+)
+def test_frauds_in_a_warnings_words_stay_danger(checker: Checker, text: str) -> None:
+    assert checker.by_rules(text)[0].verdict is Verdict.DANGER  # the rules alone
+
+
+def test_a_courier_warning_with_jangan_bawa_still_reads_as_advice(checker: Checker) -> None:
+    text = (
+        "Waspada! Jangan bawa titipan dari orang yang baru dikenal ke luar negeri, itu modus "
+        "kurir narkoba."
+    )
+    assert checker.check(text).verdict is Verdict.ADVICE
