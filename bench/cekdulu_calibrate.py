@@ -31,8 +31,8 @@ chosen again on the other groups' scores only, and the group is decided with the
 table gives rules alone, model alone (fraud when P ≥ 0.5; it has no separate "danger") and
 combined, per group and pooled (bench/results/cekdulu-loso.md). The rules' own numbers are
 in-set (tuned on all these sets), so the gap is larger on a fresh set. Writes
-bot/data/cekdulu_calibration.json unless --dry-run. ads_blind4_test and any fresh blind set
-are never read here.
+bot/data/cekdulu_calibration.json unless --dry-run. ads_blind4_test, ads_blind5_test and
+any fresh blind set are never read here.
 """
 
 from __future__ import annotations
@@ -66,6 +66,7 @@ GROUPS = {
     "blind2": ("ads_blind2.jsonl",),
     "blind3": ("ads_blind3.jsonl",),
     "blind4_dev": ("ads_blind4_dev.jsonl",),
+    "blind5_dev": ("ads_blind5_dev.jsonl",),
 }
 OTHER_FRAMINGS = ("offer", "announcement", "chat")
 CUTS = tuple(round(x, 3) for x in np.arange(0.01, 1.0, 0.01))
@@ -280,16 +281,20 @@ def report(scored: Sequence[Scored], cal: Calibration, limits: argparse.Namespac
 
 
 # Rules that never saw a group: the rules of the end of session 5 (before the session-6
-# fixes tuned on ads_blind4_dev). Their errors on ads_blind4_dev are real out-of-set errors,
-# which the current rules (tuned on every set here) no longer make.
-OLD_RULES = ("aae1350^", "blind4_dev")
+# fixes tuned on ads_blind4_dev) and of the start of session 8 (before the fixes tuned on
+# ads_blind5_dev). Their errors there are real out-of-set errors, which the current rules
+# (tuned on every set here) no longer make.
+OLD_RULES = (("aae1350^", "blind4_dev", "end of session 5"), ("c8ff8fc", "blind5_dev", "session 8"))
 OLD_SCRIPT = """
 import json, sys
 from pathlib import Path
 sys.path.insert(0, ".")
 from bot.core.cekdulu.checker import Checker
 from bot.core.cekdulu.evaluate import read_labelled
-checker = Checker.load(Path("content"), ["id", "en"])
+try:
+    checker = Checker.load(Path("content"), ["id", "en"], learned=False)
+except TypeError:  # before the learned reading
+    checker = Checker.load(Path("content"), ["id", "en"])
 paths = [Path(p) for p in sys.argv[1:]]
 print(json.dumps({i.text.strip(): checker.check(i.text).verdict.value
                   for p in paths for i in read_labelled(p)}))
@@ -314,28 +319,30 @@ def old_rule_verdicts(commit: str, files: Sequence[str]) -> dict[str, Verdict]:
 
 
 def old_rules_table(scored: Sequence[Scored], cal: Calibration) -> list[str]:
-    commit, group = OLD_RULES
-    verdicts = old_rule_verdicts(commit, GROUPS[group])
-    held = [
-        dataclasses.replace(s, rules=verdicts[s.item.text.strip()], warned=False)
-        for s in scored
-        if s.group == group
-    ]
-    lines = [
-        f"Rules of commit `{commit}` (end of session 5, never tuned on {group}) on {group}, "
-        "read by the model trained without it, with the shipped thresholds (the old code "
-        "gives no warning hint, so no advice move):",
-        "",
-        "| verdict by | fraud flagged | fraud danger | genuine danger | genuine flagged "
-        "| official warnings danger |",
-        "|---|--:|--:|--:|--:|--:|",
-    ]
-    for how, decide in (("old rules alone", lambda s: s.rules), ("old rules + model", None)):
-        counts = Counts()
-        for s in held:
-            counts.add(s, decide(s) if decide else combined(s, cal))
-        lines.append("| " + counts.row(group, how).split(" | ", 1)[1])  # without the set
-    return lines
+    lines = []
+    for commit, group, when in OLD_RULES:
+        verdicts = old_rule_verdicts(commit, GROUPS[group])
+        held = [
+            dataclasses.replace(s, rules=verdicts[s.item.text.strip()], warned=False)
+            for s in scored
+            if s.group == group
+        ]
+        lines += [
+            f"Rules of commit `{commit}` ({when}, never tuned on {group}) on {group}, read by "
+            "the model trained without it, with the shipped thresholds (no warning hint is "
+            "taken from the old code, so no advice move):",
+            "",
+            "| verdict by | fraud flagged | fraud danger | genuine danger | genuine flagged "
+            "| official warnings danger |",
+            "|---|--:|--:|--:|--:|--:|",
+        ]
+        for how, decide in (("old rules alone", lambda s: s.rules), ("old rules + model", None)):
+            counts = Counts()
+            for s in held:
+                counts.add(s, decide(s) if decide else combined(s, cal))
+            lines.append("| " + counts.row(group, how).split(" | ", 1)[1])  # without the set
+        lines.append("")
+    return lines[:-1]
 
 
 def main() -> int:

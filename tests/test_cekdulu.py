@@ -275,6 +275,25 @@ def test_the_third_blind_dev_split_keeps_its_numbers(checker: Checker) -> None:
         assert texts >= 10 and danger == 0, kind
 
 
+BLIND5_DEV = Path(__file__).parent / "data" / "ads_blind5_dev.jsonl"
+
+
+def test_the_fifth_blind_dev_split_keeps_its_numbers(checker: Checker) -> None:
+    """ads_blind5 was written in session 7; its dev half is development data from session 8
+    on (it trains the learned reading too, so these numbers are in-set). Before session 8's
+    fixes: 78/80 fraud flagged, 5/72 genuine called danger (3 messages that mock a scam, a
+    community warning, a question). After: 80/80 flagged (70 danger), 0/72 genuine called
+    danger, 6/72 flagged. Floors are today's numbers."""
+    report = evaluate(checker, read_labelled(BLIND5_DEV))
+    assert report.fraudulent == 80 and report.genuine == 72
+    assert report.caught >= 80
+    assert report.caught_danger >= 70
+    assert report.false_danger == 0 and report.false_alarms <= 6
+    for kind in ("official-warning", "community-warning", "scam-mockery"):
+        texts, _flagged, danger = report.by_kind.get(("genuine", kind), [0, 0, 0])
+        assert texts >= 3 and danger == 0, kind
+
+
 def test_the_blind_split_is_stratified_and_disjoint() -> None:
     dev, test = read_labelled(BLIND_DEV), read_labelled(BLIND_TEST)
     assert not {i.id for i in dev} & {i.id for i in test}

@@ -49,6 +49,43 @@ def test_apostrophes_do_not_open_a_quotation() -> None:
     assert phrases.clean_mapped("Don't pay, it's the agent's trick").quotes == ()
 
 
+def test_single_quotes_around_a_message_make_a_quotation() -> None:
+    cleaned = phrases.clean_mapped("Dia kirim: 'Bayar Rp2jt dulu ya kak', lalu hilang.")
+    assert [cleaned.text[a:b] for a, b in cleaned.quotes] == ["bayar rp 2 jt dulu ya kak"]
+    assert phrases.clean_mapped("Katanya ‘transfer dulu 5 juta ke rekening saya’ gitu").quotes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Program 'magang' ke Jepang ternyata kerja pabrik",  # scare quotes
+        "Desa dapat 'uang terima kasih' 1jt per orang",  # three words: still scare quotes
+        "The workers' union met the bosses' lawyers",  # apostrophes after words
+        "Jangan bilang 'iya' dulu, it's not 'official' yet",
+    ],
+)
+def test_scare_quotes_and_apostrophes_are_not_quotations(text: str) -> None:
+    assert phrases.clean_mapped(text).quotes == ()
+
+
+def test_a_scam_quoted_in_single_quotes_with_a_warning_reads_as_advice(checker: Checker) -> None:
+    text = (
+        "Barusan ada yang WA ke bapakku 'kerja di Malaysia tanpa paspor, bayar 10jt langsung "
+        "berangkat'. Udah kami laporkan ke Disnaker, warga jangan ada yang ikut ya."
+    )
+    result = checker.check(text)
+    assert result.verdict is Verdict.ADVICE
+    assert "unofficial-route" in result.reason_ids  # the red flag is still named
+
+
+def test_an_ad_that_quotes_its_slogan_in_single_quotes_stays_danger(checker: Checker) -> None:
+    text = (
+        "Lowongan pabrik Malaysia 'resmi dan terpercaya sejak 2010'. Berangkat pakai visa "
+        "kunjungan dulu, bayar Rp8jt ke rekening saya. Minat hubungi 0812 3456 7890."
+    )
+    assert checker.check(text).verdict is Verdict.DANGER
+
+
 def test_a_quoted_scam_with_a_warning_reads_as_advice(checker: Checker) -> None:
     text = (
         'Ada yang kirim pesan ke grup: "kerja di Oman jadi ART, visa kunjungan dulu, nanti '
@@ -151,3 +188,54 @@ def test_official_and_licensed_texts_are_not_danger(checker: Checker, text: str)
 def test_contact_words_before_an_authority_are_no_offer(checker: Checker) -> None:
     offer = "Lowongan kebun Malaysia, berangkat pakai visa turis. Minat hubungi 0812 5555 1212."
     assert checker.check(offer).verdict is Verdict.DANGER
+
+
+# -- session 8: scams shown, reported and asked about (content/redflags.yaml, advice) ------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a flyer found and sent to the authorities
+        "Aku nemu brosur di warung: 'kerja ke Jepang tanpa tes, bayar DP 10jt langsung "
+        "berangkat'. Udah aku kirim ke BP3MI ya.",
+        # a message reported and blocked, and a warning to friends
+        "Tadi nomor asing WA 'kerja di Dubai gaji 25 juta, visa turis dulu, DP 5jt'. Gue "
+        "report terus block.",
+        # a question from someone who doubts an offer
+        "Ada yang tahu visa kerja Jepang itu bayar berapa? Soalnya ada akun yang nawarin jasa "
+        "urus visa 8jt, aku ragu.",
+    ],
+)
+def test_scams_shown_reported_or_asked_about_read_as_advice(checker: Checker, text: str) -> None:
+    assert checker.by_rules(text)[0].verdict is Verdict.ADVICE  # the rules alone
+
+
+def test_secrecy_is_no_question(checker: Checker) -> None:
+    text = (
+        "Kerja di Malaysia tanpa paspor, bayar 9jt, jangan sampai ada yang tahu ya, "
+        "berangkat malam ini."
+    )
+    assert checker.by_rules(text)[0].verdict is Verdict.DANGER
+
+
+# -- session 8: frauds in a warning's words (content/redflags.yaml, advice) -----------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a warning borrowed to sell: "we are different, just pay"
+        "Hati-hati penipuan! Jangan percaya calo. Kami beda, kami resmi: kerja ke Korea cukup "
+        "bayar pendaftaran 5jt ke rekening BCA 1234567890 a.n. Dewi.",
+        # a recruiter's instruction that starts with "jangan bawa"
+        "Berangkat Sabtu subuh lewat jalur tikus ke Sarawak. Jangan bawa tas besar kalau "
+        "ditanya bilang mau jenguk saudara. Ongkos 7jt.",
+    ],
+)
+def test_frauds_in_a_warnings_words_stay_danger(checker: Checker, text: str) -> None:
+    assert checker.by_rules(text)[0].verdict is Verdict.DANGER  # the rules alone
+
+
+def test_a_courier_warning_with_jangan_bawa_still_reads_as_advice(checker: Checker) -> None:
+    text = (
+        "Waspada! Jangan bawa titipan dari orang yang baru dikenal ke luar negeri, itu modus "
+        "kurir narkoba."
+    )
+    assert checker.check(text).verdict is Verdict.ADVICE

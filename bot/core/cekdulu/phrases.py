@@ -37,9 +37,14 @@ _GLUED_CURRENCY = re.compile(
     r"^(rp|rm|usd|sgd|sar|idr|hk\$|nt\$|us\$|s\$|\$|€|¥)(?=\d)", re.IGNORECASE
 )
 BOUNDARY = "|"  # stands where a sentence or line ended, so a negation does not reach across
-# A quotation: words between double quotes (straight, curly, low-high or guillemets). Single
-# quotes are left out: they are also apostrophes ("don't") and scare quotes ('magang').
+# A quotation: words between double quotes (straight, curly, low-high or guillemets), or
+# between single quotes when they open and close a run of words: phone keyboards type
+# 'transfer dulu 5jt ya kak' as often as with double quotes. A single quote inside or after
+# a word is an apostrophe ("don't", "workers' rights"), and up to three words in single
+# quotes are scare quotes ('magang', 'uang terima kasih'), so neither opens a quotation.
 _QUOTATION = re.compile(r'"[^"]{2,1000}"|“[^“”]{2,1000}”|„[^„“”]{2,1000}[“”]|«[^«»]{2,1000}»')
+_SINGLE_QUOTATION = re.compile(r"(?<![\w'‘’])['‘](?=\S)([^'‘’\n]{2,1000}?)(?<=\S)['’](?!\w)")
+MIN_SINGLE_QUOTED_WORDS = 4
 _CLEANER = Normaliser(Glossary(), lexicon={}, stemmers={})
 
 
@@ -105,7 +110,7 @@ def clean_mapped(text: str, aliases: Mapping[str, str] | None = None) -> Cleaned
     length = 0
     boundary = False  # a sentence ended before the next word
     previous_end = 0
-    regions = [m.span() for m in _QUOTATION.finditer(text)]
+    regions = quotations(text)
     quotes: dict[int, tuple[int, int]] = {}
     for match in _TOKEN.finditer(text):
         token = match.group(0)
@@ -134,6 +139,16 @@ def clean_mapped(text: str, aliases: Mapping[str, str] | None = None) -> Cleaned
     return Cleaned(
         " ".join(parts), text, tuple(starts), tuple(spans), tuple(clauses), tuple(quotes.values())
     )
+
+
+def quotations(text: str) -> list[tuple[int, int]]:
+    """Raw spans of the quotations in `text` (see _QUOTATION and _SINGLE_QUOTATION)."""
+    spans = [m.span() for m in _QUOTATION.finditer(text)]
+    for match in _SINGLE_QUOTATION.finditer(text):
+        inside = any(a <= match.start() < b for a, b in spans)
+        if not inside and len(match.group(1).split()) >= MIN_SINGLE_QUOTED_WORDS:
+            spans.append(match.span())
+    return sorted(spans)
 
 
 def _add_quoted(
