@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from telegram.ext import Application
 
 from bot.config import Settings
 from bot.services import Services
+from bot.storage import Database
 from bot.storage.database import PostgresDatabase
 from bot.testing.fake_api import FakeBotAPI
 from bot.testing.harness import running_bot
@@ -55,6 +57,16 @@ class Bot:
             for row in markup.get("inline_keyboard", [])
             for b in row
         ]
+
+
+@pytest.fixture
+def sqlite_services(base_settings: Settings, tmp_path: Path) -> Iterator[Services]:
+    """The bot's services on a SQLite file, without Telegram: for tests of what a screen says
+    (the database only holds an empty register and counts)."""
+    settings = dataclasses.replace(base_settings, database_url=f"sqlite:///{tmp_path / 'b.db'}")
+    built = Services.build(settings, Database.open(tmp_path / "b.db"))
+    yield built
+    built.db.close()
 
 
 @pytest.fixture

@@ -4,16 +4,13 @@ The example sentences are written for these tests, not taken from the labelled s
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from bot.config import Settings
 from bot.core.cekdulu.calibration import CALIBRATION, MIN_WORDS, Calibration
 from bot.core.cekdulu.checker import (
     LEARNED_FRAUD,
@@ -32,7 +29,6 @@ from bot.core.cekdulu.learned import (
 )
 from bot.core.cekdulu.reasons import Kind, Severity
 from bot.services import Services
-from bot.storage import Database
 from bot.telegram.handlers.cekdulu import answer_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -234,11 +230,8 @@ def test_content_without_training_file_checks_by_rules_alone(tmp_path: Path) -> 
 
 
 @pytest.fixture
-def services(base_settings: Settings, tmp_path: Path) -> Iterator[Services]:
-    settings = dataclasses.replace(base_settings, database_url=f"sqlite:///{tmp_path / 'b.db'}")
-    built = Services.build(settings, Database.open(tmp_path / "b.db"))
-    yield built
-    built.db.close()
+def services(sqlite_services: Services) -> Services:
+    return sqlite_services
 
 
 @pytest.mark.parametrize(

@@ -3,19 +3,15 @@ with one meaning per colour. Rendered directly, without Telegram."""
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bot.config import Settings
 from bot.core.cekdulu.agencies import AgencyMatch, Standing
 from bot.core.cekdulu.checker import Checker, Result, Verdict
 from bot.core.cekdulu.reasons import Kind, Reason, Severity
 from bot.core.tghtml import parse_html, rendered_length, utf16_len
 from bot.services import Services
-from bot.storage import Database
 from bot.telegram.handlers.cekdulu import (
     MAX_ANSWER,
     SEVERITY_ICONS,
@@ -36,11 +32,8 @@ def checker() -> Checker:
 # SQLite only: these tests are about the layout of one screen; the database only holds the
 # (empty) agency register. Cek Dulu with its counts runs on both in test_e2e_cekdulu.py.
 @pytest.fixture
-def services(base_settings: Settings, tmp_path: Path) -> Iterator[Services]:
-    settings = dataclasses.replace(base_settings, database_url=f"sqlite:///{tmp_path / 'b.db'}")
-    built = Services.build(settings, Database.open(tmp_path / "b.db"))
-    yield built
-    built.db.close()
+def services(sqlite_services: Services) -> Services:
+    return sqlite_services
 
 
 def longest_result(checker: Checker, verdict: Verdict) -> Result:
