@@ -86,7 +86,7 @@ GROUPS = {
     "team": ("devset.tsv", "testset.tsv"),
     "blind": ("blind_dev.tsv", "blind_test.tsv"),
     "blind3": ("blind3_dev.tsv", "blind3_test.tsv"),
-    # blind5's dev half only (development data since session 7); its test half stays fresh
+    # blind5's dev half only (development data since session 8); its test half stays fresh
     "blind5 dev": ("blind5_dev.tsv",),
 }
 WEIGHTS = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]

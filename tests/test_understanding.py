@@ -150,7 +150,7 @@ DEVELOPMENT_SETS = {
     *("devset.tsv", "testset.tsv", "blind_part1.tsv", "blind_part2.tsv", "blind_dev.tsv"),
     *("blind_test.tsv", "blind3.tsv", "blind3_dev.tsv", "blind3_test.tsv"),
     *("inbox_blind.tsv", "inbox_blind2.tsv"),
-    "blind5_dev.tsv",  # since session 7; blind5.tsv's other half and blind5_test.tsv stay fresh
+    "blind5_dev.tsv",  # since session 8; blind5.tsv's other half and blind5_test.tsv stay fresh
 }
 
 
