@@ -120,3 +120,25 @@ def test_content_check_refuses_words_in_an_intents_emoji(tmp_path: Path) -> None
     assert [p.entry for p in problems if p.field == "emoji"] == ["greeting"]
     shipped = check_smalltalk(ROOT / "content", ["id", "en"], set())
     assert [p for p in shipped if p.field == "emoji"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("makasihh kakk", "thanks"),  # doubled letters: a key held a moment too long
+        ("haloo minn", "greeting"),
+        ("operatorr bales dong", "human"),
+        ("petugass tolong respon", "human"),
+        ("tolong", "human"),  # a bare call for help gets the numbers and the police line
+        ("bales dong min", "human"),
+        ("cs nya mana", None),  # "mana" is no intent word: the learned model decides
+        ("tolong paspor saya ditahan", None),
+        ("balas dendam ke agen", None),
+    ],
+)
+def test_small_talk_words_by_rule(text: str, intent: str | None) -> None:
+    """The rule takes a word with doubled letters for the known word it is once they are
+    single, and people asking for a reply (operator, petugas, bales, tolong) for `human`."""
+    from bot.core.faq.smalltalk import SmallTalk
+
+    assert SmallTalk.load(ROOT / "content").by_words(text) == intent

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ PREFIX = "smalltalk:"
 OFFTOPIC = "offtopic"
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 _ELONGATION = re.compile(r"([^\W\d_])\1{2,}")
+_DOUBLED = re.compile(r"([^\W\d_])\1+")
 _ARITHMETIC = re.compile(r"\d\s*([-+*/x×÷:^=]|\bkali\b|\btambah\b|\bkurang\b|\bbagi\b)\s*\d")
 _ARITHMETIC_WORDS = frozenset(
     {
@@ -98,19 +100,31 @@ class SmallTalk:
             for text in texts
         ]
 
+    @cached_property
+    def _known(self) -> frozenset[str]:
+        """Every intent word and filler."""
+        return frozenset().union(*(i.words for i in self.intents.values())) | self.fillers
+
+    @cached_property
+    def _single(self) -> dict[str, str]:
+        """Known words by their form with doubled letters made single ("operatorr",
+        "makasihh", "kakk" are a key held a moment too long; three or more are already one,
+        _ELONGATION). Two are also how some words are spelt, so only a known word is taken."""
+        return {_single(word): word for word in sorted(self._known)}
+
     def by_words(self, text: str) -> str | None:
         """The intent of a message made only of intent words and fillers, else None.
 
         Every word must be an intent word or a filler, and at least one an intent word; the
         intent with the most words wins (ties: the order of INTENTS, so "ok makasih" is
         thanks, not a greeting, and "bot goblok" an insult)."""
-        words = _words(text)
+        known = self._known
+        words = [w if w in known else self._single.get(_single(w), w) for w in _words(text)]
         if not words or len(words) > 8:
             return None
         counts = {
             name: sum(w in intent.words for w in words) for name, intent in self.intents.items()
         }
-        known = set().union(*(i.words for i in self.intents.values())) | self.fillers
         if not all(w in known for w in words):
             return None
         if max(counts.values(), default=0) == 0:
@@ -136,6 +150,10 @@ class SmallTalk:
     def reply(self, intent: str, lang: str) -> str:
         texts = self.intents[intent].reply
         return texts.get(lang) or next(iter(texts.values()))
+
+
+def _single(word: str) -> str:
+    return _DOUBLED.sub(r"\1", word)
 
 
 def _words(text: str) -> list[str]:
