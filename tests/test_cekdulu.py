@@ -294,6 +294,26 @@ def test_the_fifth_blind_dev_split_keeps_its_numbers(checker: Checker) -> None:
         assert texts >= 3 and danger == 0, kind
 
 
+BLIND6_DEV = Path(__file__).parent / "data" / "ads_blind6_dev.jsonl"
+
+
+def test_the_sixth_blind_dev_split_keeps_its_numbers(checker: Checker) -> None:
+    """ads_blind6 was written in session 8; its dev half is development data from session 8's
+    third part on (it trains the learned reading too, so these numbers are in-set). Before
+    that part's fixes: 88/90 fraud flagged, 2/64 genuine called danger (a scam mocked in
+    English, a question about a relative in Myanmar), 11/64 flagged. After: 90/90 flagged (77
+    danger), 0/64 genuine called danger, 1/64 flagged (the SPSK announcement, by design).
+    Floors are today's numbers."""
+    report = evaluate(checker, read_labelled(BLIND6_DEV))
+    assert report.fraudulent == 90 and report.genuine == 64
+    assert report.caught >= 90
+    assert report.caught_danger >= 77
+    assert report.false_danger == 0 and report.false_alarms <= 1
+    for kind in ("official-warning", "mocking-scam", "question"):
+        texts, _flagged, danger = report.by_kind.get(("genuine", kind), [0, 0, 0])
+        assert texts >= 4 and danger == 0, kind
+
+
 def test_the_blind_split_is_stratified_and_disjoint() -> None:
     dev, test = read_labelled(BLIND_DEV), read_labelled(BLIND_TEST)
     assert not {i.id for i in dev} & {i.id for i in test}

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.cekdulu import phrases
-from bot.core.cekdulu.checker import Checker, Verdict
+from bot.core.cekdulu.checker import Checker, Verdict, warns
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
@@ -239,3 +239,85 @@ def test_a_courier_warning_with_jangan_bawa_still_reads_as_advice(checker: Check
         "kurir narkoba."
     )
     assert checker.check(text).verdict is Verdict.ADVICE
+
+
+# -- session 8, third part (content/redflags.yaml) ----------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a scam mocked in English, reported, "don't reply"
+        'Ugh, this again: "Work in Qatar as a waitress, girls 18-25, send full body photo". '
+        "Reported it to the group admin. Don't reply to them, ladies.",
+        # a flyer shown to the neighbours: "jangan ada yang daftar"
+        "Ibu-ibu, tadi ada yang nempel brosur 'KERJA DI JEPANG TANPA TES, biaya dipotong "
+        "gaji' di pos ronda. Jangan ada yang daftar ya.",
+        # a relative in trouble: asking what to do, not offering
+        "Adik saya kerja di Kamboja, sekarang tidak bisa pulang dan minta ditebus. Kami harus "
+        "bagaimana? Mohon bantuan.",
+        # a testimony that learned its lesson
+        "Ayah saya dulu ABK kapal ikan, gajinya ditahan setahun. Saya mau jadi ABK juga, tapi "
+        "saya cek dulu agensinya. Belajar dari pengalaman ayah.",
+    ],
+)
+def test_mockery_questions_and_lessons_read_as_advice(checker: Checker, text: str) -> None:
+    assert checker.by_rules(text)[0].verdict is Verdict.ADVICE  # the rules alone
+
+
+def test_a_suspected_case_in_the_news_is_a_warning_hint(checker: Checker) -> None:
+    text = (
+        "Petugas bandara menunda keberangkatan 9 warga yang diduga akan bekerja di Dubai "
+        "memakai visa turis. Mereka diserahkan ke dinas setempat."
+    )
+    # the hint that lets a danger the model reads as news become advice (checker.weigh)
+    assert warns(checker.redflags, checker.by_rules(text)[1])
+    assert checker.check(text).verdict is not Verdict.DANGER
+
+
+def test_a_recruiters_request_for_help_is_no_plea(checker: Checker) -> None:
+    text = (
+        "Kami mohon bantuan bapak kumpulkan 20 pemuda untuk kebun sawit Sabah, bilang saja ke "
+        "imigrasi mau berkunjung. Ongkos kami talangin dulu."
+    )
+    assert checker.by_rules(text)[0].verdict is not Verdict.ADVICE
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        (
+            "Kampung kami sekarang kampung bebas calo, daftar kerja lewat Disnaker.",
+            "individual-recruiter",
+        ),
+        (
+            "Alhamdulillah kerja di Korea lancar, gaji masuk rekening saya tiap bulan.",
+            "fee-personal-account",
+        ),
+    ],
+)
+def test_lawful_mentions_are_no_red_flag(checker: Checker, text: str, absent: str) -> None:
+    assert absent not in checker.by_rules(text)[0].reason_ids
+
+
+def test_a_fee_into_my_account_is_still_a_red_flag(checker: Checker) -> None:
+    text = "Gaji dibayar tiap bulan. Biaya proses 6 juta potong gaji transfer ke rekening saya."
+    assert "fee-personal-account" in checker.by_rules(text)[0].reason_ids
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Note: for the first three months the company will keep your phone and passport.",
+        "Rules of the dormitory: workers are not allowed to have mobile phones.",
+    ],
+)
+def test_phones_and_passports_kept_are_red_flags(checker: Checker, text: str) -> None:
+    assert "documents-held" in checker.by_rules(text)[0].reason_ids
+
+
+def test_a_friendly_offer_that_mentions_the_police_stays_danger(checker: Checker) -> None:
+    text = (
+        "Dik, kakak mau cerita. Bos kakak di Johor butuh 2 orang lagi buat restoran, gaji "
+        "1.500 ringgit. Gak usah urus permit, polisi jarang razia. Nanti bilang aja ke imigrasi "
+        "mau liburan. Ongkosnya kakak talangin dulu, potong gaji."
+    )
+    assert checker.by_rules(text)[0].verdict is Verdict.DANGER

@@ -157,14 +157,15 @@ def test_the_calibration_file_says_how_it_was_made() -> None:
 
 # Cek Dulu sets that are development data (tests/data/README.md): their texts may teach the
 # learned model. Any other set (a test half, a fresh blind set) must share no text with the
-# training file, except texts it shares with a development set (ads_blind4.jsonl and
-# ads_blind5.jsonl are the sources of their dev halves ads_blind4_dev.jsonl and
-# ads_blind5_dev.jsonl and of their test halves).
+# training file, except texts it shares with a development set (ads_blind4.jsonl,
+# ads_blind5.jsonl and ads_blind6.jsonl are the sources of their dev halves, which are
+# development data, and of their test halves, which are not).
 DEVELOPMENT_SETS = {
     *("ads.jsonl", "ads_holdout.jsonl", "ads_blind.jsonl", "ads_blind_dev.jsonl"),
     *("ads_blind_test.jsonl", "ads_blind2.jsonl", "ads_blind2_dev.jsonl"),
     *("ads_blind2_test.jsonl", "ads_blind3.jsonl", "ads_blind3_dev.jsonl"),
     *("ads_blind3_test.jsonl", "ads_blind4_dev.jsonl", "ads_blind5_dev.jsonl"),
+    "ads_blind6_dev.jsonl",
 }
 
 
@@ -189,13 +190,18 @@ def test_no_fresh_labelled_set_is_in_training() -> None:
     assert "ads_blind4_test.jsonl" in counts
     assert "ads_blind5_test.jsonl" in counts and "ads_blind5.jsonl" in counts
     assert "ads_blind5_dev.jsonl" not in counts  # development data from session 8 on
-    assert "ads_blind6_test.jsonl" in counts
+    assert "ads_blind6_test.jsonl" in counts and "ads_blind6.jsonl" in counts
+    assert "ads_blind6_dev.jsonl" not in counts  # development data from session 8's third part
     assert all(n == 0 for n in counts.values()), counts
 
 
 @pytest.mark.parametrize(
     ("test_half", "source"),
-    [("ads_blind4_test.jsonl", "ads_blind4.jsonl"), ("ads_blind5_test.jsonl", "ads_blind5.jsonl")],
+    [
+        ("ads_blind4_test.jsonl", "ads_blind4.jsonl"),
+        ("ads_blind5_test.jsonl", "ads_blind5.jsonl"),
+        ("ads_blind6_test.jsonl", "ads_blind6.jsonl"),
+    ],
 )
 def test_the_leak_guard_catches_a_copied_test_line(test_half: str, source: str) -> None:
     line = read_labelled(DATA / test_half)[0].text.strip()
