@@ -379,8 +379,11 @@ async def test_a_429_holds_back_every_other_desk_message_too(bot: Bot) -> None:
     refused = next(c for c in sends if c.status == 429)
     later = [c for c in sends if c.time > refused.time]
     assert len(later) >= 2 and min(c.time for c in later) - refused.time >= 0.95
-    rows = bot.services.db.all("SELECT attempts FROM report_outbox WHERE kind = 'card' ORDER BY id")
-    assert rows[0]["attempts"] == 2  # the refused try and the sent one, counted on the job
+    await settle(bot)  # a card seen at the desk is marked done a moment later
+    rows = bot.services.db.all("SELECT attempts FROM report_outbox WHERE kind = 'card'")
+    # The refused job counts its refused try and the sent one. Which of the two cards met the
+    # 429 is a race: different reports' cards are sent side by side (outbox lanes).
+    assert sorted(r["attempts"] for r in rows) == [1, 2]
 
 
 async def test_a_desk_429_does_not_hold_back_a_reporters_case_code(bot: Bot) -> None:
