@@ -218,100 +218,71 @@ def test_recall_and_false_alarms_do_not_fall_below_todays_numbers(checker: Check
     assert report.false_danger == 0
 
 
-BLIND_DEV = Path(__file__).parent / "data" / "ads_blind_dev.jsonl"
-BLIND_TEST = Path(__file__).parent / "data" / "ads_blind_test.jsonl"
+DATA = Path(__file__).parent / "data"
+BLIND_DEV = DATA / "ads_blind_dev.jsonl"
+BLIND_TEST = DATA / "ads_blind_test.jsonl"
 
 
-def test_the_blind_dev_split_keeps_its_numbers(checker: Checker) -> None:
-    """ads_blind was written by another helper without seeing the rules (issue 10); rules
-    are tuned on the dev half only. Floors: 87/87 fraud flagged (82 danger since session 4),
-    0/51 genuine flagged, and never an official warning called "danger" (target 0)."""
-    report = evaluate(checker, read_labelled(BLIND_DEV))
-    assert report.fraudulent == 87 and report.genuine == 51
-    assert report.caught >= 87 and report.recall >= 0.97
-    assert report.caught_danger >= 82
-    assert report.false_danger <= 1 and report.false_danger_rate <= 0.03
-    warnings = report.by_kind.get(("genuine", "official-warning"), [0, 0, 0])
-    assert warnings[0] > 10 and warnings[2] == 0
+@dataclasses.dataclass(frozen=True)
+class Floors:
+    """What a development half must keep: its size, fraud flagged and called danger, the
+    most genuine texts called danger and flagged, and genuine kinds (with at least
+    `kind_texts` texts each) never called danger."""
+
+    fraudulent: int
+    genuine: int
+    caught: int
+    caught_danger: int
+    false_danger: int = 0
+    false_alarms: int | None = None  # None: not held
+    kinds: tuple[str, ...] = ()
+    kind_texts: int = 3
 
 
-BLIND2_DEV = Path(__file__).parent / "data" / "ads_blind2_dev.jsonl"
+# Each set was written by a helper who saw neither the rules nor the other sets; the rules
+# (and since session 8 the learned reading) were tuned on these dev halves, so the numbers are
+# in-set: they only guard against losing what was gained. Before → after per set:
+DEV_FLOORS = {
+    # ads_blind (session 2): 87/87 fraud flagged (82 danger since session 4), 0/51 genuine
+    # flagged, never an official warning called "danger" (target 0).
+    "ads_blind_dev.jsonl": Floors(87, 51, 87, 82, 1, None, ("official-warning",), 11),
+    # ads_blind2 (session 3): 96/114 flagged, 15/74 genuine called danger (4/23 official
+    # warnings) → 113/114 (110 danger), 0/74 genuine flagged (session 4).
+    "ads_blind2_dev.jsonl": Floors(
+        114, 74, 113, 110, 0, 0, ("official-warning", "agency-announcement"), 11
+    ),
+    # ads_blind3 (end of session 3, written to be hard): 88/99 flagged, 8/74 genuine called
+    # danger (4 of 10 community warnings) → 99/99 (94 danger), 0/74 genuine flagged.
+    "ads_blind3_dev.jsonl": Floors(
+        99, 74, 99, 94, 0, 0, ("official-warning", "community-warning", "agency-announcement"), 10
+    ),
+    # ads_blind5 (session 7): 78/80 flagged, 5/72 genuine called danger (3 messages that mock
+    # a scam, a community warning, a question) → 80/80 (70 danger), 0/72, 6/72 flagged.
+    "ads_blind5_dev.jsonl": Floors(
+        80, 72, 80, 70, 0, 6, ("official-warning", "community-warning", "scam-mockery")
+    ),
+    # ads_blind6 (session 8): 88/90 flagged, 2/64 genuine called danger (a scam mocked in
+    # English, a question about a relative in Myanmar), 11/64 flagged → 90/90 (77 danger),
+    # 0/64, 1/64 flagged (the SPSK announcement, by design).
+    "ads_blind6_dev.jsonl": Floors(
+        90, 64, 90, 77, 0, 1, ("official-warning", "mocking-scam", "question"), 4
+    ),
+}
 
 
-def test_the_second_blind_dev_split_keeps_its_numbers(checker: Checker) -> None:
-    """ads_blind2 was written in session 3 by a helper who saw neither the rules nor the
-    other sets. Before tuning on its dev half: 96/114 fraud flagged, 15/74 genuine called
-    danger (4/23 official warnings). After (legitimate mentions, warning and news framings,
-    wider patterns): 113/114 flagged (110 danger), 0/74 genuine flagged. Floors at those
-    numbers (session 4), and never an official warning or a licensed agency's announcement
-    as danger."""
-    report = evaluate(checker, read_labelled(BLIND2_DEV))
-    assert report.fraudulent == 114 and report.genuine == 74
-    assert report.caught >= 113 and report.recall >= 0.97
-    assert report.caught_danger >= 110
-    assert report.false_danger == 0
-    assert report.false_alarms == 0
-    for kind in ("official-warning", "agency-announcement"):
+@pytest.mark.parametrize("name", sorted(DEV_FLOORS))
+def test_each_blind_dev_half_keeps_its_numbers(checker: Checker, name: str) -> None:
+    floors = DEV_FLOORS[name]
+    report = evaluate(checker, read_labelled(DATA / name))
+    assert (report.fraudulent, report.genuine) == (floors.fraudulent, floors.genuine)
+    assert report.caught >= floors.caught and report.recall >= 0.97
+    assert report.caught_danger >= floors.caught_danger
+    assert report.false_danger <= floors.false_danger
+    if floors.false_alarms is not None:
+        assert report.false_alarms <= floors.false_alarms
+    for kind in floors.kinds:
         texts, _flagged, danger = report.by_kind.get(("genuine", kind), [0, 0, 0])
-        assert texts > 10 and danger == 0, kind
-
-
-BLIND3_DEV = Path(__file__).parent / "data" / "ads_blind3_dev.jsonl"
-
-
-def test_the_third_blind_dev_split_keeps_its_numbers(checker: Checker) -> None:
-    """ads_blind3 was written at the end of session 3 to be hard (quiet frauds, lawful
-    mentions, warnings by ordinary people). Before session 4, on its dev half: 88/99 fraud
-    flagged, 8/74 genuine called danger (4 of 10 community warnings). After (warnings as
-    people write them, trips, money-only legitimate mentions, negated offer words, quiet-fraud
-    patterns): 99/99 flagged (94 danger), 0/74 genuine flagged. Floors are today's numbers."""
-    report = evaluate(checker, read_labelled(BLIND3_DEV))
-    assert report.fraudulent == 99 and report.genuine == 74
-    assert report.caught >= 99
-    assert report.caught_danger >= 94
-    assert report.false_alarms == 0
-    for kind in ("official-warning", "community-warning", "agency-announcement"):
-        texts, _flagged, danger = report.by_kind.get(("genuine", kind), [0, 0, 0])
-        assert texts >= 10 and danger == 0, kind
-
-
-BLIND5_DEV = Path(__file__).parent / "data" / "ads_blind5_dev.jsonl"
-
-
-def test_the_fifth_blind_dev_split_keeps_its_numbers(checker: Checker) -> None:
-    """ads_blind5 was written in session 7; its dev half is development data from session 8
-    on (it trains the learned reading too, so these numbers are in-set). Before session 8's
-    fixes: 78/80 fraud flagged, 5/72 genuine called danger (3 messages that mock a scam, a
-    community warning, a question). After: 80/80 flagged (70 danger), 0/72 genuine called
-    danger, 6/72 flagged. Floors are today's numbers."""
-    report = evaluate(checker, read_labelled(BLIND5_DEV))
-    assert report.fraudulent == 80 and report.genuine == 72
-    assert report.caught >= 80
-    assert report.caught_danger >= 70
-    assert report.false_danger == 0 and report.false_alarms <= 6
-    for kind in ("official-warning", "community-warning", "scam-mockery"):
-        texts, _flagged, danger = report.by_kind.get(("genuine", kind), [0, 0, 0])
-        assert texts >= 3 and danger == 0, kind
-
-
-BLIND6_DEV = Path(__file__).parent / "data" / "ads_blind6_dev.jsonl"
-
-
-def test_the_sixth_blind_dev_split_keeps_its_numbers(checker: Checker) -> None:
-    """ads_blind6 was written in session 8; its dev half is development data from session 8's
-    third part on (it trains the learned reading too, so these numbers are in-set). Before
-    that part's fixes: 88/90 fraud flagged, 2/64 genuine called danger (a scam mocked in
-    English, a question about a relative in Myanmar), 11/64 flagged. After: 90/90 flagged (77
-    danger), 0/64 genuine called danger, 1/64 flagged (the SPSK announcement, by design).
-    Floors are today's numbers."""
-    report = evaluate(checker, read_labelled(BLIND6_DEV))
-    assert report.fraudulent == 90 and report.genuine == 64
-    assert report.caught >= 90
-    assert report.caught_danger >= 77
-    assert report.false_danger == 0 and report.false_alarms <= 1
-    for kind in ("official-warning", "mocking-scam", "question"):
-        texts, _flagged, danger = report.by_kind.get(("genuine", kind), [0, 0, 0])
-        assert texts >= 4 and danger == 0, kind
+        assert texts >= floors.kind_texts and danger == 0, kind
 
 
 def test_the_blind_split_is_stratified_and_disjoint() -> None:
