@@ -25,17 +25,19 @@ normalise = make_normaliser(ROOT / "content/glossary.yaml")
 # Today's adjusted Rand index on the dev half of the blind set (bench/inbox_bench.py), less a
 # little: a change that loses more than that makes the grouping worse. The test half is only
 # measured by the benchmark.
-DEV_FLOOR = 0.75
+DEV_FLOOR = 0.80  # 0.823 since session 8 (real messages in the word meanings); was 0.775
 
 
 @cache
 def views():
     """The shipped views: the FAQ's learned model and the FAQ word meanings."""
+    from bot.core.faq.training import load_training
     from bot.services import build_ensemble, load_valid_content
 
     content = load_valid_content(ROOT / "content")
     topics = build_ensemble(content).learned.probabilities
-    return topics, faq_words(content.entries.values(), normalise)
+    training = load_training(content.directory)
+    return topics, faq_words(content.entries.values(), normalise, training)
 
 
 # Hand-written for the unit test only; the measured figure comes from a blind set
@@ -108,6 +110,20 @@ def test_faq_words_are_where_the_faq_uses_them() -> None:
     assert np.allclose(np.linalg.norm(words.centre), 1.0)  # one phrasing: its own direction
     pair = ["paspor hilang di taiwan", "paspor ilang gmn"]
     assert len(set(cluster_labels(pair, normalise, meanings=words))) == 1
+
+
+def test_real_messages_teach_the_word_meanings_their_words() -> None:
+    """A word only people use ("jnzh", a made-up spelling here) means the entry of the real
+    message it came in; without that message it means nothing."""
+    from bot.services import load_valid_content
+
+    entries = list(load_valid_content(ROOT / "content").entries.values())
+    word = normalise("jnzh")
+    assert word and not faq_words(entries, normalise).matrix([word]).any()
+    taught = faq_words(entries, normalise, [("jnzh blm dipulangkan", "death-illness-abroad")])
+    row = taught.matrix([word])[0]
+    ids = [e.id for e in entries]
+    assert row[ids.index("death-illness-abroad")] == 1.0 and row.sum() == 1.0
 
 
 def test_blind_dev_half_stays_above_its_floor() -> None:
