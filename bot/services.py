@@ -16,7 +16,7 @@ from bot.core import yamlfile
 from bot.core.broadcasts.pacing import Pacing
 from bot.core.cekdulu.checker import Checker
 from bot.core.clock import Clock
-from bot.core.content import Content, content_digest, load_valid_content
+from bot.core.content import Content, load_valid_content
 from bot.core.desks.routing import DeskFileError, DeskMap, desks_path, load_desks
 from bot.core.faq.ensemble import Ensemble
 from bot.core.faq.followup import FollowUps, LanguageGuess
@@ -78,7 +78,7 @@ def build_ensemble(content: Content, cached: bool = True) -> Ensemble:
 
     Training takes about a second; within one process the result is reused for identical
     content files (the test suite starts the bot many times). The models are read-only."""
-    key = content_digest(content.directory) if cached else ""
+    key = content.digest if cached else ""
     if key and key in _BUILT:
         return _BUILT[key]
     ensemble = _train_ensemble(content)

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +118,12 @@ class Content:
     def language_codes(self) -> list[str]:
         return [lang.code for lang in self.languages]
 
+    @cached_property
+    def digest(self) -> str:
+        """The digest of the files this content was loaded from (`content_digest`), read
+        once: the content check memo and the model cache both key on it."""
+        return content_digest(self.directory)
+
     def in_category(self, category_id: str) -> list[FaqEntry]:
         """The category's entries in the menu order its `topics` list gives."""
         category = self.category(category_id)
@@ -186,14 +193,13 @@ def load_valid_content(directory: Path) -> Content:
     """Load and fully check content; raise ContentError if anything is wrong."""
     from bot.core.checks import check_content
 
-    digest = content_digest(directory)
     content = load_content(directory)
-    if digest in _PASSED_CHECKS:
+    if content.digest in _PASSED_CHECKS:
         return content
     problems = check_content(content)
     if problems:
         raise ContentError(problems)
-    _PASSED_CHECKS.add(digest)
+    _PASSED_CHECKS.add(content.digest)
     return content
 
 

@@ -29,6 +29,7 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import SGDClassifier
 
+from bot.core import yamlfile
 from bot.core.content import Problem
 
 FILE = "cekdulu_training.yaml"
@@ -205,7 +206,7 @@ def load_training(directory: Path | None) -> list[Example]:
     path = (directory / FILE) if directory else None
     if path is None or not path.exists():
         return []
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = yamlfile.read(path) or {}
     return [
         Example(str(text).strip(), str(label), str(framing))
         for label, framings in (data.get("examples") or {}).items()
@@ -225,7 +226,7 @@ def check_training(directory: Path) -> list[Problem]:
     if not path.exists():
         return []
     try:
-        data: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data: Any = yamlfile.read(path) or {}
     except yaml.YAMLError as exc:
         return [Problem(FILE, None, None, f"not valid YAML: {exc}")]
     examples = data.get("examples") if isinstance(data, dict) else None

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -122,16 +123,13 @@ class SmallTalk:
         words = [w if w in known else self._single.get(_single(w), w) for w in _words(text)]
         if not words or len(words) > 8:
             return None
-        counts = {
-            name: sum(w in intent.words for w in words) for name, intent in self.intents.items()
-        }
         if not all(w in known for w in words):
             return None
-        if max(counts.values(), default=0) == 0:
+        intent = self._most(words, lambda i: i.words)
+        if intent is None:
             # Only address words ("min", "kak"): someone calling for attention.
             return "greeting" if "greeting" in self.intents and len(words) <= 2 else None
-        order = {name: n for n, name in enumerate(INTENTS)}
-        return max(counts, key=lambda n: (counts[n], -order.get(n, len(order))))
+        return intent
 
     def by_emoji(self, text: str) -> str | None:
         """The intent of a message made only of emoji listed for intents ("🙏🙏", "👍"),
@@ -139,10 +137,16 @@ class SmallTalk:
         symbols = _emoji(text)
         if not symbols or len(symbols) > 12:
             return None
-        counts = {
-            name: sum(s in intent.emoji for s in symbols) for name, intent in self.intents.items()
-        }
-        if not all(any(s in i.emoji for i in self.intents.values()) for s in symbols):
+        listed = frozenset().union(*(i.emoji for i in self.intents.values()))
+        if not all(s in listed for s in symbols):
+            return None
+        return self._most(symbols, lambda i: i.emoji)
+
+    def _most(self, items: list[str], own: Callable[[Intent], frozenset[str]]) -> str | None:
+        """The intent owning the most of `items` (ties: the order of INTENTS), or None when
+        no intent owns any of them."""
+        counts = {name: sum(x in own(i) for x in items) for name, i in self.intents.items()}
+        if max(counts.values(), default=0) == 0:
             return None
         order = {name: n for n, name in enumerate(INTENTS)}
         return max(counts, key=lambda n: (counts[n], -order.get(n, len(order))))
