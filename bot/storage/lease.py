@@ -26,6 +26,8 @@ import os
 from pathlib import Path
 from typing import Protocol
 
+from bot.waiting import wait_set
+
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 1.0  # how often a standby tries to take the lease
@@ -68,8 +70,7 @@ async def wait_for_lease(lease: Lease, stop: asyncio.Event, poll: float = POLL_S
         if not announced:
             log.info("standby: another instance is active; waiting to take over")
             announced = True
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), poll)
+        await wait_set(stop, poll)
     return False
 
 

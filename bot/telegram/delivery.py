@@ -41,6 +41,7 @@ from bot.core.broadcasts.pacing import Pacer
 from bot.services import Services
 from bot.storage.broadcasts import Broadcast, Recipient
 from bot.telegram.sending import send_content
+from bot.waiting import wait_set
 
 log = logging.getLogger(__name__)
 
@@ -182,8 +183,7 @@ class DeliveryWorker:
         due = await self.db.run(self.repo.next_scheduled_time)
         if due is not None:
             timeout = min(timeout, max(0.05, (due - datetime.now(UTC)).total_seconds()))
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout)
+        await wait_set(self._wake, timeout)
         self._wake.clear()
 
     async def _deliver(self, broadcast: Broadcast) -> None:

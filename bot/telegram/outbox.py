@@ -56,6 +56,7 @@ from bot.telegram.desk_chat import (
     tell_admins,
 )
 from bot.telegram.lifecycle import on_start_stop
+from bot.waiting import wait_set
 
 log = logging.getLogger(__name__)
 
@@ -210,8 +211,7 @@ class OutboxWorker:
             left = deadline - time.monotonic()
             if left <= 0:
                 return
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), min(left, STOP_CHECK_SECONDS))
+            await wait_set(self._wake, min(left, STOP_CHECK_SECONDS))
 
     def _idle_seconds(self, next_due: float | None) -> float:
         """Until the next job is due (`next_due`), at most one poll interval; when due jobs

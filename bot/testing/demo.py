@@ -35,6 +35,7 @@ from bot.storage.sealing import new_key_text
 from bot.telegram.commands import COMMANDS
 from bot.testing.fake_api import Call, FakeBotAPI
 from bot.testing.harness import running_bot
+from bot.waiting import wait_set
 
 USER_ID = 1001
 DESK_CHAT_ID = -1009999
@@ -163,11 +164,7 @@ class TerminalChat:
 
     async def _wait_until_quiet(self) -> None:
         timeout = FIRST_REPLY_SECONDS
-        while True:
-            try:
-                await asyncio.wait_for(self.arrived.wait(), timeout)
-            except TimeoutError:
-                return
+        while await wait_set(self.arrived, timeout):
             self.arrived.clear()
             timeout = QUIET_SECONDS
 

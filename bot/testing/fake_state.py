@@ -8,7 +8,6 @@ poll; waiting is event-driven through :class:`Signal`.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import copy
 import itertools
 import time
@@ -17,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core.tghtml import utf16_len
+from bot.waiting import wait_set
 
 JSONDict = dict[str, Any]
 
@@ -64,16 +64,17 @@ class Signal:
         ``check`` runs after every :meth:`fire`, and also every ``interval`` seconds if given
         (for conditions on state that does not fire this signal, e.g. the bot's own).
         """
-        async with asyncio.timeout(timeout):
-            while True:
-                result = check()
-                if result:
-                    return result
-                if interval is None:
-                    await self._event.wait()
-                else:
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._event.wait(), interval)
+        loop = asyncio.get_running_loop()
+        deadline = None if timeout is None else loop.time() + timeout
+        while True:
+            result = check()
+            if result:
+                return result
+            left = None if deadline is None else deadline - loop.time()
+            if left is not None and left <= 0:
+                raise TimeoutError
+            limits = [limit for limit in (left, interval) if limit is not None]
+            await wait_set(self._event, min(limits, default=None))
 
 
 @dataclass(frozen=True)
