@@ -267,6 +267,12 @@ DEV_FLOORS = {
     "ads_blind6_dev.jsonl": Floors(
         90, 64, 90, 77, 0, 1, ("official-warning", "mocking-scam", "question"), 4
     ),
+    # ads_blind7 (end of session 8): 111/111 flagged (87 danger), 2/63 genuine called danger
+    # (a scam mocked, an NGO's list of recruiters' sayings in quotes), 5/63 flagged → 111/111
+    # (87 danger), 0/63, 4/63 flagged (session 9).
+    "ads_blind7_dev.jsonl": Floors(
+        111, 63, 111, 87, 0, 4, ("official-warning", "community-warning", "mocking-scam"), 3
+    ),
 }
 
 

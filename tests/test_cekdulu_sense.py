@@ -212,6 +212,39 @@ def test_an_offer_that_borrows_warning_words_stays_an_offer(checker: Checker) ->
 
 
 # -- engine pieces -------------------------------------------------------------------------------
+QUOTED_SAYINGS = (
+    "Catat ya, omongan calo yang paling sering: 'nanti kerjanya gampang, gaji gede', 'KTP "
+    "sama KK aja cukup kok', 'gak usah lapor Disnaker, ribet', 'jangan bilang keluarga dulu'. "
+    "Dengar salah satunya? Tolak."
+)
+
+
+def test_weak_signs_only_quoted_are_not_the_writers_offer(checker: Checker) -> None:
+    """A list of what recruiters say, each saying in quotes, is a warning: the weak signs
+    in the quotes are somebody else's words and do not count as the writer's offer (they
+    did before, and outweighed the warning)."""
+    result, _ = checker.by_rules(QUOTED_SAYINGS)
+    signs = next(r for r in result.reasons if r.id == "weak-signs")
+    assert signs.data["quoted"] >= 2  # "calo" is the writer's own word
+    assert result.verdict is Verdict.ADVICE
+    unquoted = QUOTED_SAYINGS.replace("'", "")
+    assert checker.by_rules(unquoted)[0].verdict is not Verdict.ADVICE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wkwk barusan ada yang nawarin aku kerja 'magang' di Qatar, bayar 20 juta dulu, visa "
+        "turis. Magang kok bayar. Kalian jauhi yang begini ya.",
+        "Lol someone messaged me an 'internship' in Oman, visit visa, fee 25 million rupiah. "
+        "Internship that you pay for? Nope. Guys skip this.",
+    ],
+)
+def test_an_offer_received_and_mocked_reads_as_advice(checker: Checker, text: str) -> None:
+    """Someone passing on an offer they were sent, with advice to others, is not the offer."""
+    assert checker.check(text).verdict is Verdict.ADVICE
+
+
 def test_negated_offer_words_are_not_an_offer(checker: Checker) -> None:
     """ "tidak ada rekrutmen" offers nothing; the warning around it wins."""
     text = (

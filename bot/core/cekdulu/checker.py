@@ -167,7 +167,7 @@ class Checker:
         found = extract(text)
         reasons = self.redflags.reasons(context)
         reasons += self.destinations.reasons(clean, countries, jobs)
-        signs = next((r.data["signs"] for r in reasons if r.id == WEAK_SIGNS), 0)
+        signs = next((_standing_signs(r) for r in reasons if r.id == WEAK_SIGNS), 0)
         advice = reads_as_advice(self.redflags, context, found, signs)
         # A short text that names a country, a job or a danger sign is an ad, not a name.
         bare = found or countries or jobs or reasons
@@ -234,6 +234,11 @@ def reads_as_advice(
             if found >= needed:
                 return True
     return False
+
+
+def _standing_signs(reason: Reason) -> int:
+    """The weak signs in the writer's own words: those only quoted offer nothing."""
+    return reason.data["signs"] - reason.data.get("quoted", 0)
 
 
 LEARNED_MOVES = (Verdict.DANGER, Verdict.NONE)  # the verdicts the learned reading may change

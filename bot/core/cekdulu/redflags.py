@@ -177,9 +177,15 @@ class Sign:
     negation: phrases.Negation = field(default_factory=phrases.Negation)
 
     def match(self, context: Context) -> str | None:
-        """The user's words that show the sign, or None."""
-        hit = phrases.find(context.mapped, self.patterns, self.negation, context.warnings)
-        return context.mapped.original(hit.start, hit.end) if hit else None
+        """The user's words that show the sign, or None. A sign only inside a quotation is
+        recorded in `context.quoted`, like a rule's red flag."""
+        mapped = context.mapped
+        hit = phrases.find(mapped, self.patterns, self.negation, context.warnings)
+        if hit is None:
+            return None
+        if mapped.quoted(hit.start, hit.end):
+            context.quoted.append(hit)
+        return mapped.original(hit.start, hit.end)
 
 
 @dataclass(frozen=True)
@@ -239,8 +245,16 @@ class WeakSigns:
             source=self.source,
             as_of=self.as_of,
             found=" … ".join(words for _, words in found if words),
-            data={"signs": count},
+            data={"signs": count, "quoted": _quoted_count(context, found)},
         )
+
+
+def _quoted_count(context: Context, found: Sequence[tuple[dict, str]]) -> int:
+    """How many of the signs were found only inside a quotation: somebody else's words,
+    which a warning lists ("5 kalimat perekrut ilegal: 'jangan bilang ke siapa-siapa'")."""
+    mapped = context.mapped
+    quoted = {mapped.original(hit.start, hit.end) for hit in context.quoted}
+    return sum(1 for _, words in found if words and words in quoted)
 
 
 def _capitalised(text: str) -> str:
