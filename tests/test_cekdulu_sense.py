@@ -211,6 +211,23 @@ def test_an_offer_that_borrows_warning_words_stays_an_offer(checker: Checker) ->
     assert checker.check(text).verdict is Verdict.DANGER
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an ad's fear of missing out is no warning: it cancelled the fee and the account
+        "Ada yang nawarin aku kerja di Jepang gaji 30 juta, ternyata beneran! Kalian jangan mau "
+        "ketinggalan, daftar lewat aku aja, DP 5jt ke rek BCA 1234567890 a.n. Sari.",
+        "Lowongan Korea tanpa tes bahasa. Jangan sampai ketinggalan, biaya 40 juta transfer ke "
+        "rekening pribadi saya.",
+        # "kalian jangan mau …" that goes on to recruit is no advice to others
+        "Kalian jangan mau kerja capek di kampung. Ikut kami ke Malaysia, tanpa paspor lewat "
+        "Dumai, bayar 3 juta saja.",
+    ],
+)
+def test_an_offer_urging_people_not_to_miss_out_stays_danger(checker: Checker, text: str) -> None:
+    assert checker.check(text).verdict is Verdict.DANGER
+
+
 # -- engine pieces -------------------------------------------------------------------------------
 QUOTED_SAYINGS = (
     "Catat ya, omongan calo yang paling sering: 'nanti kerjanya gampang, gaji gede', 'KTP "
