@@ -194,6 +194,7 @@ def test_no_fresh_labelled_set_is_in_training() -> None:
     assert "ads_blind6_dev.jsonl" not in counts  # development data from session 8's third part
     assert "ads_blind7_test.jsonl" in counts and "ads_blind7.jsonl" in counts
     assert "ads_blind7_dev.jsonl" not in counts  # development data from session 9 on
+    assert {"ads_blind8.jsonl", "ads_blind8_dev.jsonl", "ads_blind8_test.jsonl"} <= set(counts)
     assert all(n == 0 for n in counts.values()), counts
 
 
@@ -204,6 +205,7 @@ def test_no_fresh_labelled_set_is_in_training() -> None:
         ("ads_blind5_test.jsonl", "ads_blind5.jsonl"),
         ("ads_blind6_test.jsonl", "ads_blind6.jsonl"),
         ("ads_blind7_test.jsonl", "ads_blind7.jsonl"),
+        ("ads_blind8_test.jsonl", "ads_blind8.jsonl"),
     ],
 )
 def test_the_leak_guard_catches_a_copied_test_line(test_half: str, source: str) -> None:
