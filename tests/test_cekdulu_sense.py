@@ -228,6 +228,64 @@ def test_an_offer_urging_people_not_to_miss_out_stays_danger(checker: Checker, t
     assert checker.check(text).verdict is Verdict.DANGER
 
 
+PITCHES_AFTER_A_WARNING = [
+    "Hati-hati calo bodong ya, lewat kami aman, cukup DP 4 juta ke rekening pribadi saya, "
+    "berangkat pakai visa ziarah.",
+    "Jangan percaya agen lain, daftar ke aku aja, biaya 12 juta transfer ke rekening aku.",
+    "Scams are everywhere, so apply with us: fly on a visit visa, pay the fee to my account.",
+    "Waspada penipuan, kami resmi, biaya 20 juta ke rekening pribadi saya, visa turis dulu.",
+]
+
+
+@pytest.mark.parametrize("text", PITCHES_AFTER_A_WARNING)
+def test_a_warning_stops_where_the_writer_turns_to_their_own_offer(
+    checker: Checker, text: str
+) -> None:
+    """ "lewat kami", "daftar ke aku", "apply with us", "kami resmi" turn a warning into a
+    pitch: the red flags after them stand (before, the warning cancelled them all)."""
+    assert checker.check(text).verdict is Verdict.DANGER
+
+
+def test_the_same_warning_without_a_pitch_still_cancels(checker: Checker) -> None:
+    text = (
+        "Hati-hati calo yang minta DP 4 juta ke rekening pribadi dan menyuruh berangkat pakai "
+        "visa ziarah."
+    )
+    assert checker.check(text).verdict is not Verdict.DANGER
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kerja di Taiwan pakai visa kunjungan itu tidak ilegal kok, nanti diurus. WA "
+        "0812-0000-7788.",
+        "Hati tenang kerja di Korea, berangkat pakai visa turis dulu. Awas kehabisan kuota, "
+        "DP 3 juta.",
+    ],
+)
+def test_reassurance_is_no_judgement_or_warning(checker: Checker, text: str) -> None:
+    """A denied judgement ("itu *tidak* ilegal") and an ad's comfort or urgency ("hati
+    tenang", "awas kehabisan") cancel nothing."""
+    assert checker.check(text).verdict is Verdict.DANGER
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kalau paspormu ditahan majikan atau gajimu tidak dibayar, segera hubungi KJRI "
+        "terdekat. Nomor pengaduan: 0812-0000-5566.",
+        "Untuk kamu yang ditawari kerja online di Laos gaji besar, tiket gratis: itu jebakan. "
+        "Hubungi hotline 0812-0000-6677.",
+        "Adikku dijanjikan kerja di Myanmar, sekarang paspornya ditahan. Kami harus ke mana? "
+        "0812-0000-9911",
+    ],
+)
+def test_help_for_the_readers_own_trouble_is_not_danger(checker: Checker, text: str) -> None:
+    """Telling people where to go when their passport is held, calling an offer a trap, or
+    asking where to turn: a hotline number here is help, not an offer."""
+    assert checker.check(text).verdict is not Verdict.DANGER
+
+
 # -- engine pieces -------------------------------------------------------------------------------
 QUOTED_SAYINGS = (
     "Catat ya, omongan calo yang paling sering: 'nanti kerjanya gampang, gaji gede', 'KTP "
@@ -323,3 +381,17 @@ def _minimal() -> dict:
             }
         ]
     }
+
+
+def test_a_denied_judgement_after_a_match_is_no_judgement() -> None:
+    pattern = phrases.compile_pattern("(adalah|itu)? ?(ilegal|penipuan)")
+    assert phrases.judged_after("visa turis itu ilegal", 10, [pattern])
+    assert not phrases.judged_after(" itu tidak ilegal kok", 0, [pattern])
+    assert phrases.judged_after(" ini bukan lowongan itu penipuan", 0, [pattern])
+
+
+def test_a_pivot_ends_the_reach_of_a_warning() -> None:
+    (warning,) = phrases.compile_until(["hati hati"], ["lewat kami"])
+    assert phrases.warned("hati hati calo minta dp", 20, [warning])
+    assert not phrases.warned("hati hati calo lewat kami aman dp", 30, [warning])
+    assert phrases.compile_until([], ["lewat kami"]) == ()

@@ -180,6 +180,20 @@ def compile_all(patterns: Iterable[str]) -> tuple[re.Pattern[str], ...]:
     return (_whole_words("|".join(f"(?:{b})" for b in bodies)),) if bodies else ()
 
 
+def compile_until(patterns: Iterable[str], pivots: Iterable[str]) -> tuple[re.Pattern[str], ...]:
+    """Warnings as one expression that no longer counts once a pivot follows it in the
+    words searched (a warning is looked for in the sentence before a match): "hati-hati
+    agen bodong, *di kami* aman, bayar DP ke rekening saya" turns to the writer's own offer,
+    so the warning does not cancel the fee after the pivot."""
+    bodies = [_body(p) for p in patterns]
+    if not bodies:
+        return ()
+    warning = "|".join(f"(?:{b})" for b in bodies)
+    turns = "|".join(f"(?:{_body(p)})" for p in pivots)
+    until = rf"(?!.*(?<!\S)(?:{lower_pattern(turns)})(?!\S))" if turns else ""
+    return (re.compile(rf"(?<!\S)(?:{lower_pattern(warning)})(?!\S){until}"),)
+
+
 def _body(pattern: str) -> str:
     # the gap's words are never the sentence boundary: "didn't pay anyone. Now …" is two
     # sentences, not "pay … now"
@@ -271,7 +285,21 @@ def judged_after(text: str, end: int, patterns: Iterable[re.Pattern[str]]) -> bo
     rest = [w for n, w in enumerate(words) if not _amount_part(words, n)]
     rest = rest[:AFTER_WINDOW]
     window = " ".join(rest)
-    return bool(window) and any(p.search(window) for p in patterns)
+    return bool(window) and any(_asserted(p, window) for p in patterns)
+
+
+# A judgement denied is a reassurance: "visa turis itu *tidak* ilegal kok", "this is *not* a
+# scam" are what a recruiter says, so they cancel nothing.
+_DENIALS = frozenset({"tidak", "tak", "bukan", "not", "never", "no", "nggak", "gak"})
+
+
+def _asserted(pattern: re.Pattern[str], window: str) -> bool:
+    """Whether the judgement stands somewhere in `window`, not right after a denial."""
+    for match in pattern.finditer(window):
+        before = window[: match.start()].split()
+        if not before or before[-1] not in _DENIALS:
+            return True
+    return False
 
 
 # Words that belong to an amount: "rp 6 juta", "usd 1 200", "15 jt" count as one word.

@@ -329,7 +329,10 @@ def parse(data: Any, languages: list[str], where: str) -> RedFlags:
     if duplicates := sorted({i for i in ids if ids.count(i) > 1}):
         raise RulesError(f"{where}: duplicate rule ids {duplicates}")
     try:
-        warnings = phrases.compile_all(string_list(data.get("warnings"), f"{where}: warnings"))
+        warnings = phrases.compile_until(
+            string_list(data.get("warnings"), f"{where}: warnings"),
+            string_list(data.get("warning_pivots"), f"{where}: warning_pivots"),
+        )
     except phrases.PatternError as exc:
         raise RulesError(f"{where}: warnings: {exc}") from None
     aliases = {str(k).lower(): str(v).lower() for k, v in aliases.items()}
