@@ -14,8 +14,10 @@ ads_blind2) is checked
 once as a warm-up, then N times timed (time.perf_counter_ns, and the thread's CPU time beside
 it, since a shared machine can preempt a call).
 
-Accuracy is read first on the freshest blind sets, tests/data/ads_blind7_{test,dev}.jsonl
-(written blind at the end of session 8; its dev half was tuned on in session 9),
+Accuracy is read first on the freshest blind set, tests/data/ads_blind8_{test,dev}.jsonl
+(written blind in session 9 and read for the first time by this benchmark at its end: the
+judge of session 9), then ads_blind7_{test,dev}.jsonl (written blind at the end of session 8;
+its dev half was tuned on in session 9),
 ads_blind6_{test,dev}.jsonl (session 8; dev tuned on in session 8),
 ads_blind5_{test,dev}.jsonl (session 7; its dev half was tuned on in session 8) and
 ads_blind4_{test,dev}.jsonl (session 5), then on the older
@@ -23,8 +25,8 @@ halves: ads_blind3_test.jsonl, ads_blind2_test.jsonl, ads_blind_test.jsonl and t
 halves. Since session 5 the older ones are development data (all had been read more than once;
 the weak-sign combination was chosen on ads_blind2 and ads_blind3 whole) and since session 8
 they, ads_blind4_dev and ads_blind5_dev train the learned reading: they are kept apart only to
-compare with earlier runs. The issue's targets are judged on ads_blind7_test, ads_blind6_test,
-ads_blind5_test and ads_blind4_test; "official warnings" are the texts of kind
+compare with earlier runs. The issue's targets are judged on ads_blind8_test, ads_blind7_test,
+ads_blind6_test, ads_blind5_test and ads_blind4_test; "official warnings" are the texts of kind
 official-warning, other warnings (community, NGO) have their own column.
 OCR: the first N texts of ads_blind2_test are rendered as flyers (Pillow,
 DejaVu when present, a slight rotation), read with the packaged OCR on one thread of one
@@ -68,7 +70,9 @@ from bot.storage import Database  # noqa: E402
 from bot.telegram.handlers.cekdulu import answer_text  # noqa: E402
 
 DATA = ROOT / "tests/data"
-TEST7 = DATA / "ads_blind7_test.jsonl"  # written at the end of session 8, judge of session 9
+TEST8 = DATA / "ads_blind8_test.jsonl"  # written in session 9, first read at its end: the judge
+DEV8 = DATA / "ads_blind8_dev.jsonl"
+TEST7 = DATA / "ads_blind7_test.jsonl"  # written at the end of session 8
 DEV7 = DATA / "ads_blind7_dev.jsonl"
 TEST6 = DATA / "ads_blind6_test.jsonl"  # written in session 8, first read at its end
 DEV6 = DATA / "ads_blind6_dev.jsonl"
@@ -83,7 +87,7 @@ DEV3 = DATA / "ads_blind3_dev.jsonl"
 DEV2 = DATA / "ads_blind2_dev.jsonl"
 DEV = DATA / "ads_blind_dev.jsonl"
 ADS = [DATA / "ads.jsonl", DEV, TEST, DEV2, TEST2, DEV3, TEST3]
-TESTS = [TEST7, TEST6, TEST5, TEST4]
+TESTS = [TEST8, TEST7, TEST6, TEST5, TEST4]
 TARGET_RECALL = 0.97  # fraud flagged (danger or needs checking), on each test half
 TARGET_FALSE_DANGER = 0.03  # genuine called danger
 RESULTS = ROOT / "bench/results/check.md"
@@ -352,6 +356,8 @@ def report(args, pinned: str, results, slow, texts: list[str], checker, ocr_resu
         "| set | fraudulent | genuine | fraud flagged | fraud danger | genuine danger "
         "| genuine flagged | official warnings danger | other warnings danger |",
         "|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+        *accuracy(checker, TEST8),
+        *accuracy(checker, DEV8),
         *accuracy(checker, TEST7),
         *accuracy(checker, DEV7),
         *accuracy(checker, TEST6),
