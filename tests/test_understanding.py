@@ -151,6 +151,7 @@ DEVELOPMENT_SETS = {
     *("blind_test.tsv", "blind3.tsv", "blind3_dev.tsv", "blind3_test.tsv"),
     *("inbox_blind.tsv", "inbox_blind2.tsv"),
     "blind5_dev.tsv",  # since session 8; blind5.tsv's other half and blind5_test.tsv stay fresh
+    "blind6_dev.tsv",  # since session 9; blind6.tsv's other half and blind6_test.tsv stay fresh
 }
 
 
