@@ -509,7 +509,8 @@ def write_loso(table: str, limits: argparse.Namespace) -> None:
         "",
         provenance(code=["bot/core/faq", "bot/services.py", "bench/calibrate.py"]),
         "",
-        "Each labelled set (both halves, one writer; blind5 dev, blind6 dev alone) held out whole: its",
+        "Each labelled set (both halves, one writer; blind5 dev, blind6 dev alone) held out "
+        "whole: its",
         f"lines are dropped from content/{TRAINING_FILE}, and the ranking weights, small-talk",
         "cut, confidence model and thresholds are fitted on the other sets and held-out",
         "phrasings only;",

@@ -13,21 +13,21 @@ text) with logistic regression (lbfgs). Each baseline runs twice:
   declines at every threshold, and on a small-talk line counts as small talk handled.
 Each baseline answers when its best score reaches a threshold calibrated on the dev sets
 (DEV_SETS: old dev, blind dev, blind3 dev, blind5 dev, blind6 dev, blind4 dev; never a test
-half of blind5 or blind6): most answered-right
-with answered-wrong at or under 2% of all questions; failing that, least answered-wrong. The
-old dev halves, blind5 dev and blind6 dev are training lines of the same-data baselines, so those are
-calibrated on them through a baseline rebuilt without the writer's set (both halves), as
-bench/calibrate.py does for ours. Our matcher is not re-tuned here (bench/calibrate.py did that).
+half of blind5 or blind6): most answered-right with answered-wrong at or under 2% of all
+questions; failing that, least answered-wrong. The old dev halves, blind5 dev and blind6 dev
+are training lines of the same-data baselines, so those are calibrated on them through a
+baseline rebuilt without the writer's set (both halves), as bench/calibrate.py does for
+ours. Our matcher is not re-tuned here (bench/calibrate.py did that).
 
-Accuracy is reported on the fresh sets (FRESH: blind6 test, blind5 test and blind4, never in the
-training lines) and on the six old sets, blind5 dev and blind6 dev, which train ours and the same-data baselines
-(training-data numbers there), for the shipped content (lines about topics the content lacks
-are skipped and counted), and on the old dev set at synthetic scales, where generated entries act as
-distractors around the real ones. The accuracy targets of issue 9 are judged on blind6 test
-(TARGET_SET), with blind5 test and blind4 test beside it. Operating points sweep each
-system's score as a threshold on each set and report answered-right at ≤ 1% and ≤ 5%
-answered-wrong: they describe how well a score separates right from wrong answers, not a
-shipped setting.
+Accuracy is reported on the fresh sets (FRESH: blind6 test, blind5 test and blind4, never in
+the training lines) and on the six old sets, blind5 dev and blind6 dev, which train ours and
+the same-data baselines (training-data numbers there), for the shipped content (lines about
+topics the content lacks are skipped and counted), and on the old dev set at synthetic
+scales, where generated entries act as distractors around the real ones. The accuracy
+targets of issue 9 are judged on blind6 test (TARGET_SET), with blind5 test and blind4 test
+beside it. Operating points sweep each system's score as a threshold on each set and report
+answered-right at ≤ 1% and ≤ 5% answered-wrong: they describe how well a score separates
+right from wrong answers, not a shipped setting.
 
 Latency is per question, on one pinned core, over the six old sets' questions (the fresh
 sets are scored once, untimed; the same-data baselines are not timed), after a warm-up pass;
