@@ -88,6 +88,8 @@ GROUPS = {
     "blind3": ("blind3_dev.tsv", "blind3_test.tsv"),
     # blind5's dev half only (development data since session 8); its test half stays fresh
     "blind5 dev": ("blind5_dev.tsv",),
+    # blind6's dev half likewise since session 9; blind6_test stays fresh
+    "blind6 dev": ("blind6_dev.tsv",),
 }
 WEIGHTS = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
 AGREEMENT = [0.0, 0.05, 0.1, 0.2]
@@ -507,7 +509,8 @@ def write_loso(table: str, limits: argparse.Namespace) -> None:
         "",
         provenance(code=["bot/core/faq", "bot/services.py", "bench/calibrate.py"]),
         "",
-        "Each labelled set (both halves, one writer; blind5 dev alone) held out whole: its",
+        "Each labelled set (both halves, one writer; blind5 dev, blind6 dev alone) held out "
+        "whole: its",
         f"lines are dropped from content/{TRAINING_FILE}, and the ranking weights, small-talk",
         "cut, confidence model and thresholds are fitted on the other sets and held-out",
         "phrasings only;",

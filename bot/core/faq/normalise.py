@@ -113,8 +113,12 @@ class Normaliser:
 
     def tokens(self, text: str) -> list[str]:
         """Canonical tokens: glossary first, then the informal lexicon, else the word itself."""
+        return self.tokens_of_clean(self.clean(text))
+
+    def tokens_of_clean(self, cleaned: str) -> list[str]:
+        """tokens() of a text that has already been through clean(): saves cleaning it twice."""
         out: list[str] = []
-        for word in self.clean(text).split():
+        for word in cleaned.split():
             out.extend(self._canonical(word).split())
         return out
 
