@@ -246,6 +246,21 @@ def test_a_warning_stops_where_the_writer_turns_to_their_own_offer(
     assert checker.check(text).verdict is Verdict.DANGER
 
 
+def test_only_through_a_private_channel_is_an_offer(checker: Checker) -> None:
+    """ "hanya melalui admin" is how a fake announcement collects fees; "hanya melalui
+    SISKOP2MI" is how a real one warns."""
+    fake = (
+        "Pengumuman: lowongan perawat ke Jerman dibuka. Daftar hanya melalui admin, biaya "
+        "bahasa 25 juta transfer ke rekening pribadi koordinator."
+    )
+    real = (
+        "Pengumuman: pendaftaran program G to G ke Jerman hanya melalui SISKOP2MI. Tidak ada "
+        "biaya yang ditransfer ke rekening pribadi."
+    )
+    assert checker.check(fake).verdict is Verdict.DANGER
+    assert checker.check(real).verdict is not Verdict.DANGER
+
+
 def test_the_same_warning_without_a_pitch_still_cancels(checker: Checker) -> None:
     text = (
         "Hati-hati calo yang minta DP 4 juta ke rekening pribadi dan menyuruh berangkat pakai "
