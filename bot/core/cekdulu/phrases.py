@@ -176,8 +176,7 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
 def compile_all(patterns: Iterable[str]) -> tuple[re.Pattern[str], ...]:
     """Several patterns as one expression (one scan of the text instead of one per
     pattern); each is checked on its own first, so an error names the pattern."""
-    bodies = [_body(p) for p in patterns]
-    return (_whole_words("|".join(f"(?:{b})" for b in bodies)),) if bodies else ()
+    return compile_until(patterns, ())
 
 
 def compile_until(patterns: Iterable[str], pivots: Iterable[str]) -> tuple[re.Pattern[str], ...]:
