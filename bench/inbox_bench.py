@@ -37,11 +37,10 @@ from bot.core.faq.inbox import (  # noqa: E402
     MEANING_WEIGHT,
     TOPIC_WEIGHT,
     cluster_labels,
-    faq_words,
+    content_faq_words,
     make_normaliser,
     mixed_similarity,
 )
-from bot.core.faq.training import load_training  # noqa: E402
 from bot.services import build_ensemble, load_valid_content  # noqa: E402
 
 DATA = ROOT / "tests/data/inbox_blind.tsv"
@@ -92,8 +91,7 @@ class Views:
         content = load_valid_content(ROOT / "content")
         self.normalise = make_normaliser(ROOT / "content/glossary.yaml")
         self.topics = build_ensemble(content).learned.probabilities
-        training = load_training(content.directory)
-        self.meanings = faq_words(content.entries.values(), self.normalise, training)
+        self.meanings = content_faq_words(content, self.normalise)
         self.entry_texts = [
             " ".join(
                 self.normalise(t)
@@ -185,8 +183,7 @@ def timing(views: Views, count: int = 1000) -> tuple[float, float]:
     phrasings = [q for e in content.entries.values() for qs in e.questions.values() for q in qs]
     questions = (phrasings * (count // len(phrasings) + 1))[:count]
     start = time.perf_counter()
-    training = load_training(content.directory)
-    meanings = faq_words(content.entries.values(), views.normalise, training)
+    meanings = content_faq_words(content, views.normalise)
     built = time.perf_counter() - start
     start = time.perf_counter()
     cluster_labels(questions, views.normalise, topics=views.topics, meanings=meanings)

@@ -499,15 +499,13 @@ def _inbox_views(settings: Settings):
     """What `group` compares questions by: the matcher's normaliser (slang and abbreviations
     spelled out, stop words dropped), the FAQ's learned model (topic probabilities) and the
     FAQ word meanings (which entries use each word), all from the content directory."""
-    from bot.core.faq.inbox import faq_words, make_normaliser
-    from bot.core.faq.training import load_training
+    from bot.core.faq.inbox import content_faq_words, make_normaliser
     from bot.services import build_ensemble, load_valid_content
 
     content = load_valid_content(Path(settings.content_dir))
     normalise = make_normaliser(Path(settings.content_dir) / "glossary.yaml")
     topics = build_ensemble(content).learned.probabilities
-    training = load_training(content.directory)
-    meanings = faq_words(content.entries.values(), normalise, training)
+    meanings = content_faq_words(content, normalise)
     return {"normalise": normalise, "topics": topics, "meanings": meanings}
 
 

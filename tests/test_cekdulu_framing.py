@@ -68,32 +68,28 @@ def test_scare_quotes_and_apostrophes_are_not_quotations(text: str) -> None:
     assert phrases.clean_mapped(text).quotes == ()
 
 
-def test_a_scam_quoted_in_single_quotes_with_a_warning_reads_as_advice(checker: Checker) -> None:
-    text = (
-        "Barusan ada yang WA ke bapakku 'kerja di Malaysia tanpa paspor, bayar 10jt langsung "
-        "berangkat'. Udah kami laporkan ke Disnaker, warga jangan ada yang ikut ya."
-    )
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        (
+            "Barusan ada yang WA ke bapakku 'kerja di Malaysia tanpa paspor, bayar 10jt langsung "
+            "berangkat'. Udah kami laporkan ke Disnaker, warga jangan ada yang ikut ya.",
+            "unofficial-route",
+        ),
+        (
+            'Ada yang kirim pesan ke grup: "kerja di Oman jadi ART, visa kunjungan dulu, nanti '
+            'diurus di sana". Tetanggaku berangkat begitu. Jangan mau ya.',
+            "tourist-visa",
+        ),
+    ],
+)
+def test_a_quoted_scam_with_a_warning_reads_as_advice(
+    checker: Checker, text: str, flag: str
+) -> None:
+    """In single or double quotes, the scam is somebody else's words."""
     result = checker.check(text)
     assert result.verdict is Verdict.ADVICE
-    assert "unofficial-route" in result.reason_ids  # the red flag is still named
-
-
-def test_an_ad_that_quotes_its_slogan_in_single_quotes_stays_danger(checker: Checker) -> None:
-    text = (
-        "Lowongan pabrik Malaysia 'resmi dan terpercaya sejak 2010'. Berangkat pakai visa "
-        "kunjungan dulu, bayar Rp8jt ke rekening saya. Minat hubungi 0812 3456 7890."
-    )
-    assert checker.check(text).verdict is Verdict.DANGER
-
-
-def test_a_quoted_scam_with_a_warning_reads_as_advice(checker: Checker) -> None:
-    text = (
-        'Ada yang kirim pesan ke grup: "kerja di Oman jadi ART, visa kunjungan dulu, nanti '
-        'diurus di sana". Tetanggaku berangkat begitu. Jangan mau ya.'
-    )
-    result = checker.check(text)
-    assert result.verdict is Verdict.ADVICE
-    assert "tourist-visa" in result.reason_ids  # the red flag is still named
+    assert flag in result.reason_ids  # the red flag is still named
 
 
 def test_offer_words_inside_a_quotation_are_not_the_writers_offer(checker: Checker) -> None:
@@ -104,9 +100,10 @@ def test_offer_words_inside_a_quotation_are_not_the_writers_offer(checker: Check
     assert checker.check(text).verdict is Verdict.ADVICE
 
 
-def test_an_ad_that_quotes_its_own_slogan_stays_danger(checker: Checker) -> None:
+@pytest.mark.parametrize("slogan", ['"100% resmi"', "'resmi dan terpercaya sejak 2010'"])
+def test_an_ad_that_quotes_its_own_slogan_stays_danger(checker: Checker, slogan: str) -> None:
     text = (
-        'Lowongan pabrik Malaysia "100% resmi". Berangkat pakai visa kunjungan dulu, '
+        f"Lowongan pabrik Malaysia {slogan}. Berangkat pakai visa kunjungan dulu, "
         "bayar Rp8jt ke rekening saya. Minat hubungi 0812 3456 7890."
     )
     assert checker.check(text).verdict is Verdict.DANGER

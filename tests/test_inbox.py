@@ -14,6 +14,7 @@ from bot.core.faq.inbox import (
     FaqWords,
     Question,
     cluster_labels,
+    content_faq_words,
     draft_phrasings,
     faq_words,
     group,
@@ -31,13 +32,11 @@ DEV_FLOOR = 0.80  # 0.823 since session 8 (real messages in the word meanings); 
 @cache
 def views():
     """The shipped views: the FAQ's learned model and the FAQ word meanings."""
-    from bot.core.faq.training import load_training
     from bot.services import build_ensemble, load_valid_content
 
     content = load_valid_content(ROOT / "content")
     topics = build_ensemble(content).learned.probabilities
-    training = load_training(content.directory)
-    return topics, faq_words(content.entries.values(), normalise, training)
+    return topics, content_faq_words(content, normalise)
 
 
 # Hand-written for the unit test only; the measured figure comes from a blind set

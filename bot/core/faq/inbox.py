@@ -39,8 +39,9 @@ from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from bot.core.content import FaqEntry
+from bot.core.content import Content, FaqEntry
 from bot.core.faq.normalise import Glossary, Normaliser
+from bot.core.faq.training import load_training
 
 # Chosen by `bench/inbox_bench.py --calibrate` on the dev half. The weights are shares of the
 # mixed similarity; a view that is not given (no model, no FAQ) hands its share to the words.
@@ -210,6 +211,11 @@ def faq_words(
         for e in entries
     )
     return FaqWords.from_entries(texts, normalise)
+
+
+def content_faq_words(content: Content, normalise: Callable[[str], str]) -> FaqWords:
+    """`faq_words` of a content directory: its entries and its training file."""
+    return faq_words(content.entries.values(), normalise, load_training(content.directory))
 
 
 def make_normaliser(glossary_path: Path, stemmer: str = "indonesian") -> Callable[[str], str]:

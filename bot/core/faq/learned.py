@@ -56,9 +56,6 @@ class CharWbGrams:
                 break  # as sklearn: the whole padded word once, and no longer n-grams
         return grams
 
-    def __getstate__(self) -> dict[str, object]:
-        return {"ngram_range": self.ngram_range, "_words": {}}  # the memo is not worth keeping
-
 
 @dataclass(frozen=True)
 class Settings:

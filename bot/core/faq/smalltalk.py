@@ -107,6 +107,10 @@ class SmallTalk:
         return frozenset().union(*(i.words for i in self.intents.values())) | self.fillers
 
     @cached_property
+    def _listed_emoji(self) -> frozenset[str]:
+        return frozenset().union(*(i.emoji for i in self.intents.values()))
+
+    @cached_property
     def _single(self) -> dict[str, str]:
         """Known words by their form with doubled letters made single ("operatorr",
         "makasihh", "kakk" are a key held a moment too long; three or more are already one,
@@ -137,8 +141,7 @@ class SmallTalk:
         symbols = _emoji(text)
         if not symbols or len(symbols) > 12:
             return None
-        listed = frozenset().union(*(i.emoji for i in self.intents.values()))
-        if not all(s in listed for s in symbols):
+        if not all(s in self._listed_emoji for s in symbols):
             return None
         return self._most(symbols, lambda i: i.emoji)
 
