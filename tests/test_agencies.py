@@ -164,7 +164,11 @@ def test_a_short_input_is_read_as_a_name(text: str, query: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["apakah ini aman?", "0812 0000 1234", "is this legit", "", "halo"]
+    "text",
+    [
+        *("apakah ini aman?", "0812 0000 1234", "is this legit", "", "halo"),
+        *("paspor aku pegang sendiri kok", "my agent keeps it"),
+    ],
 )
 def test_questions_and_numbers_are_not_names(text: str) -> None:
     assert name_query(text) is None

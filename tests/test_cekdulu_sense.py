@@ -410,3 +410,26 @@ def test_a_pivot_ends_the_reach_of_a_warning() -> None:
     assert phrases.warned("hati hati calo minta dp", 20, [warning])
     assert not phrases.warned("hati hati calo lewat kami aman dp", 30, [warning])
     assert phrases.compile_until([], ["lewat kami"]) == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lowongan pabrik Malaysia gaji 7 juta. Nanti paspor kamu aku pegang sendiri biar aman.",
+        "Tenang dek, paspormu saya simpan sendiri selama kontrak, kamu fokus kerja saja.",
+    ],
+)
+def test_the_readers_passport_held_by_the_writer_is_a_red_flag(
+    checker: Checker, text: str
+) -> None:
+    """ "sendiri" after "aku pegang" cancels the rule when the worker keeps her own passport
+    ("paspor aku pegang sendiri"); when the passport is the reader's ("paspor kamu"), the
+    writer is the one holding it (session 9's adversarial probe: no reason at all)."""
+    assert "documents-held" in ids(checker, text)
+
+
+@pytest.mark.parametrize(
+    "text", ["Paspor dan visa Ibu pegang sendiri ya.", "paspor aku pegang sendiri kok"]
+)
+def test_a_worker_keeping_her_own_passport_is_no_red_flag(checker: Checker, text: str) -> None:
+    assert "documents-held" not in ids(checker, text)

@@ -33,7 +33,8 @@ _QUESTION_WORDS = """
     apa apakah ini itu ya gak ga nggak tidak aman resmi legal ilegal bodong penipu penipuan
     benar bener beneran gimana bagaimana cek tolong mohon kah is this that a the how what
     safe legit real fake scam please check
-"""
+    aku aq saya sy kamu km anda kok sih dong nih deh lho i my me you your
+"""  # a sentence about oneself or to the reader ("paspor aku pegang sendiri kok") is no name
 NOT_NAME_WORDS = frozenset(_QUESTION_WORDS.split())
 MIN_NAME_WORDS = 2  # one word alone ("halo") is not read as a name; "PT Halo" is
 MAX_NAME_WORDS = 7
