@@ -12,19 +12,20 @@ text) with logistic regression (lbfgs). Each baseline runs twice:
   the lines TRAINING_WEIGHT, as ours does). A predicted small-talk or `offtopic` label
   declines at every threshold, and on a small-talk line counts as small talk handled.
 Each baseline answers when its best score reaches a threshold calibrated on the dev sets
-(DEV_SETS: old dev, blind dev, blind3 dev, blind5 dev, blind6 dev, blind4 dev; never a test
-half of blind5 or blind6): most answered-right with answered-wrong at or under 2% of all
-questions; failing that, least answered-wrong. The old dev halves, blind5 dev and blind6 dev
-are training lines of the same-data baselines, so those are calibrated on them through a
-baseline rebuilt without the writer's set (both halves), as bench/calibrate.py does for
+(DEV_SETS: old dev, blind dev, blind3 dev, blind5 dev, blind6 dev, blind7 dev, blind4 dev;
+never a test half of blind5, blind6 or blind7): most answered-right with answered-wrong at or
+under 2% of all questions; failing that, least answered-wrong. The old dev halves and blind5
+to blind7 dev are training lines of the same-data baselines, so those are calibrated on them
+through a baseline rebuilt without the writer's set (both halves), as bench/calibrate.py does for
 ours. Our matcher is not re-tuned here (bench/calibrate.py did that).
 
-Accuracy is reported on the fresh sets (FRESH: blind6 test, blind5 test and blind4, never in
-the training lines) and on the six old sets, blind5 dev and blind6 dev, which train ours and
+Accuracy is reported on the fresh sets (FRESH: blind7 test, blind6 test, blind5 test and
+blind4, never in the training lines) and on the six old sets and blind5 to blind7 dev, which
+train ours and
 the same-data baselines (training-data numbers there), for the shipped content (lines about
 topics the content lacks are skipped and counted), and on the old dev set at synthetic
 scales, where generated entries act as distractors around the real ones. The accuracy
-targets of issue 9 are judged on blind6 test (TARGET_SET), with blind5 test and blind4 test
+targets of issue 9 are judged on blind7 test (TARGET_SET), with blind6 test and blind5 test
 beside it. Operating points sweep each system's score as a threshold on each set and report
 answered-right at ≤ 1% and ≤ 5% answered-wrong: they describe how well a score separates
 right from wrong answers, not a shipped setting.
@@ -96,14 +97,18 @@ BLIND5_DEV = ROOT / "tests/data/blind5_dev.tsv"
 BLIND5_TEST = ROOT / "tests/data/blind5_test.tsv"
 BLIND6_DEV = ROOT / "tests/data/blind6_dev.tsv"
 BLIND6_TEST = ROOT / "tests/data/blind6_test.tsv"
-# Never in content/faq_training.yaml, fresh first: blind6 test (session 9, nothing tuned on
-# it), blind5 test (session 7; read once at the end of session 8), then blind4 (session 5; its
-# dev half was tuned on in session 6, its test half read often).
-FRESH = ("blind6 test", "blind5 test", "blind4 test", "blind4 dev")
-# blind5's dev half became development data in session 8, blind6's in session 9: their lines
+BLIND7_DEV = ROOT / "tests/data/blind7_dev.tsv"
+BLIND7_TEST = ROOT / "tests/data/blind7_test.tsv"
+# Never in content/faq_training.yaml, fresh first: blind7 test (written at the end of session
+# 9, nothing tuned on it), blind6 test (session 8; read twice in session 9), blind5 test
+# (session 7; read once at the end of session 8), then blind4 (session 5; its dev half was
+# tuned on in session 6, its test half read often).
+FRESH = ("blind7 test", "blind6 test", "blind5 test", "blind4 test", "blind4 dev")
+# blind5's dev half became development data in session 8, blind6's in session 9, blind7's in
+# session 10: their lines
 # train ours and the same-data baselines, so they are reported with the old sets
 # (training-data numbers), untimed.
-TRAINED = ("blind5 dev", "blind6 dev")
+TRAINED = ("blind5 dev", "blind6 dev", "blind7 dev")
 # Since session 5 every line of these sets also trains our learned model and the same-data
 # baselines: rows on them are training-data numbers (honest numbers for ours: LOSO_NOTE).
 OLD = ("dev", "test", "blind dev", "blind test", "blind3 dev", "blind3 test")
@@ -120,9 +125,13 @@ PATHS = {
     "blind5 test": BLIND5_TEST,
     "blind6 dev": BLIND6_DEV,
     "blind6 test": BLIND6_TEST,
+    "blind7 dev": BLIND7_DEV,
+    "blind7 test": BLIND7_TEST,
 }
 # baseline thresholds; never a test half. blind4 dev last: the only one not in training.
-DEV_SETS = ("dev", "blind dev", "blind3 dev", "blind5 dev", "blind6 dev", "blind4 dev")
+DEV_SETS = (
+    *("dev", "blind dev", "blind3 dev", "blind5 dev", "blind6 dev", "blind7 dev", "blind4 dev"),
+)
 # The writer's set each old dev half belongs to: a same-data baseline is calibrated on a dev
 # half by a model whose training lines leave out both halves (bench/calibrate.py's GROUPS).
 GROUPS = {
@@ -131,9 +140,10 @@ GROUPS = {
     "blind3 dev": ("blind3 dev", "blind3 test"),
     "blind5 dev": ("blind5 dev",),  # its test half is fresh and never read for thresholds
     "blind6 dev": ("blind6 dev",),  # likewise
+    "blind7 dev": ("blind7 dev",),  # likewise
 }
-TARGET_SET = "blind6 test"  # the targets are judged here ...
-BESIDE = ("blind5 test", "blind4 test")  # ... and shown beside these (dev halves train)
+TARGET_SET = "blind7 test"  # the targets are judged here ...
+BESIDE = ("blind6 test", "blind5 test")  # ... and shown beside these (dev halves train)
 LOSO_NOTE = "honest numbers: bench/results/matcher-loso.md"
 BUDGETS = (1.0, 5.0)  # answered-wrong budgets (% of all) for the operating points
 RESULTS = ROOT / "bench/results/matcher.md"
@@ -307,9 +317,11 @@ def baseline_report(replies: Sequence[Reply], questions: Sequence[Labelled], cut
             report.answered_wrong += answered is not None
             continue
         report.total_in_scope += 1
-        report.top1 += reply.entry_id == item.expected
-        report.answered_right += answered == item.expected
-        report.answered_wrong += answered is not None and answered != item.expected
+        report.top1 += item.accepts(reply.entry_id)
+        right = item.accepts(answered)
+        report.answered_right += right
+        report.answered_also += right and answered != item.expected
+        report.answered_wrong += answered is not None and not right
     return report
 
 
@@ -985,13 +997,16 @@ def pct(rates: dict[str, dict[str, float]], name: str, key: str) -> str:
 def accuracy_table(rows: Sequence[Row], names: Sequence[str]) -> list[str]:
     out = [
         "| index | system | set | threshold | top-1 % | answered right % "
-        "| answered wrong % | out-of-scope declined % | small talk handled % |",
-        "|---|---|---|---|--:|--:|--:|--:|--:|",
+        "| answered wrong % | label only: right % | label only: wrong % "
+        "| out-of-scope declined % | small talk handled % |",
+        "|---|---|---|---|--:|--:|--:|--:|--:|--:|--:|",
     ]
     keys = (
         "top1",
         "answered_right",
         "answered_wrong",
+        "answered_right_strict",
+        "answered_wrong_strict",
         "out_of_scope_declined",
         "smalltalk_handled",
     )
@@ -1041,6 +1056,12 @@ def verdict(ok: bool) -> str:
     return "met" if ok else "**not met**"
 
 
+def with_strict(rates: dict[str, float], key: str) -> str:
+    """A rate, and for answered right or wrong its value counting the label only."""
+    strict = rates.get(f"{key}_strict")
+    return f"{rates[key]:.1f}%" + ("" if strict is None else f" (label only {strict:.1f}%)")
+
+
 def accuracy_checks(ours: Row, bases: Sequence[Row]) -> list[tuple[str, list[str], bool]]:
     """The accuracy targets: the value on TARGET_SET (judged) and on BESIDE (shown)."""
     names = (TARGET_SET, *BESIDE)
@@ -1053,7 +1074,7 @@ def accuracy_checks(ours: Row, bases: Sequence[Row]) -> list[tuple[str, list[str
     checks = [
         (
             text.format(TARGETS[key]),
-            [f"{ours.rates[n][key]:.1f}%" for n in names],
+            [with_strict(ours.rates[n], key) for n in names],
             ok(ours.rates[TARGET_SET][key], TARGETS[key]),
         )
         for key, text, ok in rules
@@ -1133,9 +1154,11 @@ def render(
         "",
         "## Accuracy on the fresh sets, shipped content",
         "",
-        "Never in content/faq_training.yaml. **blind6 test** (session 9) was written blind and "
-        "nothing has been tuned on it; the targets are judged on it (blind6 dev, tuned on "
-        "and in training since, is with the old sets below). **blind5 test** (session 7) was "
+        "Never in content/faq_training.yaml. **blind7 test** (written at the end of session 9) "
+        "was written blind and nothing has been tuned on it; the targets are judged on it "
+        "(blind7 dev, tuned on and in training since session 10, is with the old sets below). "
+        "**blind6 test** (session 8) was read before and after session 9's change. "
+        "**blind5 test** (session 7) was "
         "read once at the end of session 8 (its dev half trains since). **blind4** "
         "(session 5): its dev half was tuned on in session 6 and calibrates the baselines here; "
         "its test half has been read several times.",
@@ -1148,7 +1171,7 @@ def render(
         "## Accuracy on the old sets (in training), shipped content",
         "",
         "**Since session 5 every line of these six sets (and of blind5 dev since session 8, "
-        "blind6 dev since session 9) "
+        "blind6 dev since session 9, blind7 dev since session 10) "
         "also trains our learned model** "
         "(content/faq_training.yaml), and now the same-data baselines too: their rows below "
         "are training-data numbers, not accuracy; the phrasings-only baselines never saw the "

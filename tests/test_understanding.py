@@ -13,7 +13,13 @@ import pytest
 
 from bot.__main__ import main
 from bot.core.content import load_valid_content
-from bot.core.faq.evaluate import Labelled, evaluate, format_report, read_labelled
+from bot.core.faq.evaluate import (
+    ALSO_RIGHT_FILE,
+    Labelled,
+    evaluate,
+    format_report,
+    read_labelled,
+)
 from bot.core.faq.followup import FollowUps
 from bot.core.faq.smalltalk import check_smalltalk
 from bot.services import build_ensemble
@@ -145,6 +151,39 @@ def test_eval_counts_skipped_small_talk_and_confusions(ensemble) -> None:
     assert "1 × costs -> passport-held" in text
 
 
+def test_an_entry_judged_right_too_counts_as_right_and_strict_counts_stay(
+    ensemble, tmp_path: Path
+) -> None:
+    """also_right.tsv beside a labelled file: a "yes" verdict makes another entry a right
+    answer, a "no" verdict or no verdict leaves it wrong; the label-only rates stay visible."""
+    question = "paspor sy ditahan sponsor"  # the ensemble answers passport-held
+    (tmp_path / "set.tsv").write_text(
+        "expected\tlang\tstyle\tquestion\n"
+        f"costs\tid\tinformal\t{question}\n"
+        "rights-at-work\tid\tinformal\tmajikan menahan paspor saya\n",
+        encoding="utf-8",
+    )
+    (tmp_path / ALSO_RIGHT_FILE).write_text(
+        "question\tentry\tverdict\n"
+        f"{question}\tpassport-held\tyes\n"
+        "majikan menahan paspor saya\tpassport-held\tno\n",
+        encoding="utf-8",
+    )
+    lines = read_labelled(tmp_path / "set.tsv")
+    assert lines[0].also == frozenset({"passport-held"}) and lines[1].also == frozenset()
+    assert lines[0].accepts("passport-held") and lines[0].accepts("costs")
+    assert not lines[1].accepts("passport-held") and not lines[0].accepts(None)
+    report = evaluate(ensemble, lines)
+    assert ensemble.decide("majikan menahan paspor saya").entry_id == "passport-held"
+    assert (report.answered_right, report.answered_also, report.answered_wrong) == (1, 1, 1)
+    rates = report.rates()
+    assert rates["answered_right"] == 50.0 and rates["answered_right_strict"] == 0.0
+    assert rates["answered_wrong"] == 50.0 and rates["answered_wrong_strict"] == 100.0
+    assert report.confusions == {("rights-at-work", "passport-held"): 1}
+    assert report.answered_unjudged == 0  # the wrong answer was judged "no"
+    assert "1 by an entry judged right too, label only 0.0%" in format_report(report)
+
+
 def test_blind_split_is_reproducible(tmp_path: Path) -> None:
     import runpy
 
@@ -176,6 +215,7 @@ DEVELOPMENT_SETS = {
     *("inbox_blind.tsv", "inbox_blind2.tsv"),
     "blind5_dev.tsv",  # since session 8; blind5.tsv's other half and blind5_test.tsv stay fresh
     "blind6_dev.tsv",  # since session 9; blind6.tsv's other half and blind6_test.tsv stay fresh
+    "blind7_dev.tsv",  # since session 10; blind7.tsv's other half and blind7_test.tsv stay fresh
 }
 
 

@@ -6,6 +6,12 @@ The file is TSV with a header `expected	lang	style	question`; `expected` is an e
 
 Lines whose entry id is not in the loaded content are skipped and counted ("topic not in
 content"), so a set written for topics still being added can be kept and scored later.
+
+A question may have more than one right answer ("gaji minimum malaysia brp" is answered by the
+wages entry and by the Malaysia entry). `also_right.tsv` beside the labelled file holds a
+judge's verdicts (question, entry, yes|no; bench/adjudication.py): an answer from an entry
+judged "yes" counts as right. The report keeps the strict count too (the label only), and a
+pair nobody judged counts as wrong.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from bot.core.faq.match import Decision, Kind
 from bot.core.faq.smalltalk import intent_label
 
 OUT_OF_SCOPE = "-"
+ALSO_RIGHT_FILE = "also_right.tsv"
 
 
 class Decides(Protocol):
@@ -33,10 +40,16 @@ class Labelled:
     lang: str
     style: str
     question: str
+    also: frozenset[str] = frozenset()  # other entries judged to answer it (ALSO_RIGHT_FILE)
+    judged: frozenset[str] = frozenset()  # every entry judged for it, "yes" or "no"
 
     @property
     def smalltalk(self) -> str | None:
         return intent_label(self.expected) if self.expected else None
+
+    def accepts(self, entry_id: str | None) -> bool:
+        """Whether answering with `entry_id` answers this in-scope question."""
+        return entry_id is not None and (entry_id == self.expected or entry_id in self.also)
 
 
 @dataclass
@@ -49,6 +62,8 @@ class Report:
     top3: int = 0
     answered_right: int = 0
     answered_wrong: int = 0
+    answered_also: int = 0  # ... of answered_right: by an entry judged to answer it too
+    answered_unjudged: int = 0  # ... of answered_wrong: in scope, by an entry nobody judged
     suggested: int = 0  # in-scope questions that got "did you mean"
     suggested_right: int = 0  # ... with the right entry among the buttons
     declined_out_of_scope: int = 0
@@ -70,6 +85,10 @@ class Report:
             "top3": 100.0 * self.top3 / inscope,
             "answered_right": 100.0 * self.answered_right / inscope,
             "answered_wrong": 100.0 * self.answered_wrong / max(self.total, 1),
+            "answered_right_strict": 100.0 * (self.answered_right - self.answered_also) / inscope,
+            "answered_wrong_strict": 100.0
+            * (self.answered_wrong + self.answered_also)
+            / max(self.total, 1),
             "suggested": 100.0 * self.suggested / inscope,
             "out_of_scope_declined": 100.0
             * self.declined_out_of_scope
@@ -79,18 +98,45 @@ class Report:
 
 
 def read_labelled(path: Path) -> list[Labelled]:
+    """The labelled lines of `path`, with the alternatives judged in ALSO_RIGHT_FILE beside it."""
+    verdicts = read_judged(path.parent / ALSO_RIGHT_FILE)
+    also: dict[str, set[str]] = {}
+    judged: dict[str, set[str]] = {}
+    for (question, entry), right in verdicts.items():
+        judged.setdefault(question, set()).add(entry)
+        if right:
+            also.setdefault(question, set()).add(entry)
     with path.open(encoding="utf-8", newline="") as handle:
         rows = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
-        return [
-            Labelled(
-                None if row["expected"].strip() == OUT_OF_SCOPE else row["expected"].strip(),
-                (row.get("lang") or "").strip(),
-                (row.get("style") or "").strip(),
-                row["question"].strip(),
+        out = []
+        for row in rows:
+            question = (row.get("question") or "").strip()
+            if not question:
+                continue
+            expected = row["expected"].strip()
+            out.append(
+                Labelled(
+                    None if expected == OUT_OF_SCOPE else expected,
+                    (row.get("lang") or "").strip(),
+                    (row.get("style") or "").strip(),
+                    question,
+                    frozenset(also.get(question, set()) - {expected}),
+                    frozenset(judged.get(question, set())),
+                )
             )
+        return out
+
+
+def read_judged(path: Path) -> dict[tuple[str, str], bool]:
+    """(question, entry) -> whether a judge found the entry answers the question."""
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        return {
+            (row["question"].strip(), row["entry"].strip()): row["verdict"].strip() == "yes"
             for row in rows
-            if (row.get("question") or "").strip()
-        ]
+        }
 
 
 def evaluate(
@@ -134,19 +180,21 @@ def score(report: Report, item: Labelled, decision: Decision) -> None:
                 report.misses.append((item, what))
         return
     report.total_in_scope += 1
-    report.top1 += bool(ranked[:1] == [item.expected])
-    report.top3 += item.expected in ranked[:3]
-    if answered == item.expected:
+    report.top1 += bool(ranked) and item.accepts(ranked[0])
+    report.top3 += any(item.accepts(entry) for entry in ranked[:3])
+    if item.accepts(answered):
         report.answered_right += 1
+        report.answered_also += answered != item.expected
         return
     if answered is not None:
         report.answered_wrong += 1
+        report.answered_unjudged += answered not in item.judged
         report.confusions[(item.expected, answered)] += 1
         report.misses.append((item, what))
         return
     if decision.kind is Kind.SUGGEST:
         report.suggested += 1
-        report.suggested_right += item.expected in decision.suggestions
+        report.suggested_right += any(item.accepts(e) for e in decision.suggestions)
     report.misses.append((item, _shown(decision)))
 
 
@@ -163,8 +211,12 @@ def format_report(report: Report, confusions: int = 10) -> str:
         f"questions: {report.total} ({report.total_in_scope} in scope, "
         f"{report.total_out_of_scope} out of scope, {report.total_smalltalk} small talk); "
         f"skipped {report.skipped} (topic not in content)",
-        f"answered right: {r['answered_right']:.1f}% of in-scope ({report.answered_right})",
-        f"answered wrong: {r['answered_wrong']:.1f}% of all ({report.answered_wrong})",
+        f"answered right: {r['answered_right']:.1f}% of in-scope ({report.answered_right}; "
+        f"{report.answered_also} by an entry judged right too, label only "
+        f"{r['answered_right_strict']:.1f}%)",
+        f"answered wrong: {r['answered_wrong']:.1f}% of all ({report.answered_wrong}, "
+        f"{report.answered_unjudged} of them never judged; "
+        f"label only {r['answered_wrong_strict']:.1f}%)",
         f"did you mean: {r['suggested']:.1f}% of in-scope ({report.suggested}, "
         f"right entry offered {report.suggested_right})",
         f"out-of-scope declined: {r['out_of_scope_declined']:.1f}% "
@@ -186,12 +238,14 @@ def format_report(report: Report, confusions: int = 10) -> str:
 
 
 __all__ = [
+    "ALSO_RIGHT_FILE",
     "OUT_OF_SCOPE",
     "Kind",
     "Labelled",
     "Report",
     "evaluate",
     "format_report",
+    "read_judged",
     "read_labelled",
     "score",
 ]

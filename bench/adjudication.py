@@ -1,0 +1,175 @@
+"""Pairs for a blind adjudication: does this FAQ entry also answer this question?
+
+    python bench/adjudication.py pairs OUT_DIR   # the pairs not yet judged, and the entries
+    python bench/adjudication.py merge VERDICTS  # add verdicts to tests/data/also_right.tsv
+
+Many real questions have two right answers: "gaji minimum malaysia brp ringgit" is answered by
+the wages entry and by the Malaysia entry, and "how can I check whether a recruitment company
+is licensed" was labelled with the red flags although the entry on checking an agency answers it.
+A single label counts such answers as wrong, which pushed the answer threshold up for every
+question. So each labelled in-scope line may have adjudicated alternatives
+(tests/data/also_right.tsv, read by bot.core.faq.evaluate.read_labelled): entries that a judge,
+reading the question and the entry's own text, found to answer it too.
+
+`pairs` lists, for every in-scope line of every labelled set, the entries a system might answer
+with: our ensemble's best two and the best of each of its halves (dev sets: from models trained
+without the line's set, as bench/calibrate.py scores them; other sets: the shipped models) and
+the best of baseline C, the TF-IDF + LR classifier trained on the same data (likewise cross-fitted),
+so an adjudicated alternative helps the baseline exactly as it helps ours. The pairs already
+judged are left out; about one pair in six is a line's own label, mixed in unmarked as a control
+of the judge. The judge sees only the question, an entry id and the entries' texts: never which
+system proposed the pair, nor the label.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bot.core.content import Content, load_valid_content  # noqa: E402
+from bot.core.faq.ensemble import Calibration, combine  # noqa: E402
+from bot.core.faq.evaluate import ALSO_RIGHT_FILE, Labelled, read_judged, read_labelled  # noqa: E402
+from bot.core.faq.match import whole_answer  # noqa: E402
+from bot.core.faq.smalltalk import is_entry  # noqa: E402
+from bot.core.faq.training import load_training  # noqa: E402
+from bot.core.tghtml import parse_html  # noqa: E402
+
+DATA = ROOT / "tests/data"
+# Every labelled FAQ set: the dev groups of bench/calibrate.py and the sets kept apart.
+SETS = (
+    *("devset.tsv", "testset.tsv", "blind_dev.tsv", "blind_test.tsv"),
+    *("blind3_dev.tsv", "blind3_test.tsv", "blind4_dev.tsv", "blind4_test.tsv"),
+    *("blind5_dev.tsv", "blind5_test.tsv", "blind6_dev.tsv", "blind6_test.tsv"),
+    *("blind7_dev.tsv", "blind7_test.tsv"),
+)
+ALSO_RIGHT = DATA / ALSO_RIGHT_FILE
+CONTROL_SHARE = 1 / 6
+SEED = 10
+
+
+def in_scope(lines: list[Labelled], content: Content) -> list[Labelled]:
+    return [q for q in lines if q.expected in content.entries and q.smalltalk is None]
+
+
+def proposals(content: Content) -> dict[str, set[str]]:
+    """question -> entries some system might answer it with (not its label)."""
+    import calibrate  # bench/calibrate.py: the held-out models
+    import matcher_bench  # bench/matcher_bench.py: baseline C
+
+    smalltalk = calibrate.SmallTalk.load(content.directory)
+    training = load_training(content.directory)
+    cal = Calibration.load()
+    examples = matcher_bench.same_examples(matcher_bench.shipped_entries(content), content)
+    group_of = {f: name for name, files in calibrate.GROUPS.items() for f in files}
+    out: dict[str, set[str]] = {}
+    held: dict[str, tuple[object, object]] = {}
+    for name in SETS:
+        lines = in_scope(read_labelled(DATA / name), content)
+        group = group_of.get(name, "")
+        if group not in held:
+            texts = (
+                {
+                    q.question.strip()
+                    for f in calibrate.GROUPS[group]
+                    for q in read_labelled(DATA / f)
+                }
+                if group
+                else set()
+            )
+            mine = calibrate.without(training, [Labelled(None, "", "", t) for t in texts])
+            held[group] = (
+                calibrate.models(content, smalltalk, set(), mine),
+                matcher_bench.TfidfLrBaseline(examples.without(texts)),
+            )
+        ours, baseline = held[group]
+        for q in lines:
+            evidence = ours.evidence(q.question)
+            found = {c.entry_id for c in combine(evidence, cal)[:2]}
+            if evidence.lexical:
+                found.add(evidence.lexical[0].entry_id)
+            learned = {k: v for k, v in evidence.learned.items() if is_entry(k)}
+            if learned:
+                found.add(max(learned, key=learned.__getitem__))
+            best = baseline.best(q.question).entry_id
+            if best:
+                found.add(best)
+            out.setdefault(q.question.strip(), set()).update(found - {q.expected})
+        print(f"{name}: {len(lines)} in-scope lines", flush=True)
+    return out
+
+
+def entries_text(content: Content) -> str:
+    """Every entry's id, titles and whole answer, for the judge."""
+    parts = []
+    for entry in content.entries.values():
+        parts.append(f"## {entry.id}\n\n{entry.title['id']} / {entry.title['en']}\n")
+        parts.append(parse_html(whole_answer(entry, "id")).strip() + "\n")
+    return "\n".join(parts)
+
+
+def write_pairs(out_dir: Path, content: Content) -> None:
+    judged = read_judged(ALSO_RIGHT)
+    labels = {
+        q.question.strip(): q.expected
+        for name in SETS
+        for q in in_scope(read_labelled(DATA / name), content)
+    }
+    rng = random.Random(SEED)
+    pairs = [
+        (question, entry)
+        for question, found in proposals(content).items()
+        for entry in sorted(found)
+        if (question, entry) not in judged
+    ]
+    unjudged_labels = [(q, e) for q, e in labels.items() if (q, e) not in judged]
+    controls = rng.sample(
+        unjudged_labels, min(len(unjudged_labels), int(len(pairs) * CONTROL_SHARE))
+    )
+    rows = pairs + controls
+    rng.shuffle(rows)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    lines = ["question\tentry", *(f"{q}\t{e}" for q, e in rows)]
+    (out_dir / "pairs.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (out_dir / "entries.md").write_text(entries_text(content), encoding="utf-8")
+    print(f"{len(pairs)} pairs and {len(controls)} controls written to {out_dir}")
+
+
+def merge(verdicts: Path) -> None:
+    """Append a judge's verdicts (question, entry, yes|no) to ALSO_RIGHT, once each."""
+    judged = read_judged(ALSO_RIGHT)
+    new = []
+    with verdicts.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+            key = (row["question"].strip(), row["entry"].strip())
+            verdict = row["verdict"].strip().lower()
+            if verdict not in ("yes", "no"):
+                raise SystemExit(f"{verdicts}: verdict must be yes or no: {row}")
+            if key not in judged:
+                judged[key] = verdict == "yes"
+                new.append((*key, verdict))
+    with ALSO_RIGHT.open("a", encoding="utf-8") as handle:
+        handle.writelines("\t".join(row) + "\n" for row in new)
+    print(f"{len(new)} verdicts added to {ALSO_RIGHT.relative_to(ROOT)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("pairs").add_argument("out_dir", type=Path)
+    sub.add_parser("merge").add_argument("verdicts", type=Path)
+    args = parser.parse_args()
+    if args.command == "pairs":
+        write_pairs(args.out_dir, load_valid_content(ROOT / "content"))
+    else:
+        merge(args.verdicts)
+
+
+if __name__ == "__main__":
+    main()
