@@ -70,12 +70,17 @@ def category(_: Translator, entries: list[FaqEntry]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
-def answer(_: Translator, entry: FaqEntry, content: Content) -> InlineKeyboardMarkup:
+def answer(
+    _: Translator, entry: FaqEntry, content: Content, see_also: str | None = None
+) -> InlineKeyboardMarkup:
+    """The answer's buttons; `see_also`, an entry close behind this one for the user's own
+    question (Decision.see_also), comes first among the related topics."""
     rows = [[more_button(_, entry)]]
+    related = dict.fromkeys([see_also, *entry.related] if see_also else entry.related)
     rows += [
         [_button("➡️ " + content.entries[r].title.get(_.lang, r), TOPIC, r)]
-        for r in entry.related
-        if r in content.entries
+        for r in related
+        if r in content.entries and r != entry.id
     ]
     rows.append(
         [

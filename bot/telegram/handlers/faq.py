@@ -61,12 +61,17 @@ def neutral_desk_name(_: Translator) -> str:
 
 
 async def send_answer(
-    message: Message, entry: FaqEntry, _: Translator, content: Content, desk: str = ""
+    message: Message,
+    entry: FaqEntry,
+    _: Translator,
+    content: Content,
+    desk: str = "",
+    see_also: str | None = None,
 ) -> None:
     await message.reply_text(
         answer_text(entry, _.lang, desk or neutral_desk_name(_)),
         parse_mode=ParseMode.HTML,
-        reply_markup=keyboards.answer(_, entry, content),
+        reply_markup=keyboards.answer(_, entry, content, see_also),
     )
 
 
@@ -212,7 +217,9 @@ async def reply_to_decision(
         await message.reply_text(services(context).matcher.smalltalk.reply(decision.intent, _.lang))
     elif decision.kind is Kind.ANSWER:
         entry = content.entries[decision.candidates[0].entry_id]
-        await send_answer(message, entry, _, content, desk_name(_, context))
+        await send_answer(
+            message, entry, _, content, desk_name(_, context), see_also=decision.see_also
+        )
     elif decision.kind is Kind.SUGGEST:
         entries = [content.entries[c.entry_id] for c in decision.candidates]
         await message.reply_text(
