@@ -47,7 +47,7 @@ SETS = (
     *("devset.tsv", "testset.tsv", "blind_dev.tsv", "blind_test.tsv"),
     *("blind3_dev.tsv", "blind3_test.tsv", "blind4_dev.tsv", "blind4_test.tsv"),
     *("blind5_dev.tsv", "blind5_test.tsv", "blind6_dev.tsv", "blind6_test.tsv"),
-    *("blind7_dev.tsv", "blind7_test.tsv"),
+    *("blind7_dev.tsv", "blind7_test.tsv", "blind8_dev.tsv", "blind8_test.tsv"),
 )
 ALSO_RIGHT = DATA / ALSO_RIGHT_FILE
 CONTROL_SHARE = 1 / 6

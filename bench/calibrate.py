@@ -193,7 +193,8 @@ def ruled(model: Ensemble, text: str) -> str | None:
     """What the rules in Ensemble.decide settle before the models are asked."""
     if is_blank(text) or is_arithmetic(text):
         return "decline"
-    return "smalltalk" if model.smalltalk.by_words(text) else None
+    talk = model.smalltalk.by_words(text) or model.smalltalk.by_mashing(text)
+    return "smalltalk" if talk else None
 
 
 def dev_items(model: Ensemble, content: Content, lines: list[Labelled], source: str) -> list[Item]:
@@ -558,7 +559,10 @@ def main() -> None:
     # 1.5 gave 71.5% at 1.1%, so the limits went back to 1.0 / 1.5.
     parser.add_argument("--max-wrong", type=float, default=1.0, help="%% of all set lines")
     parser.add_argument("--max-wrong-each", type=float, default=1.5, help="%% of each set")
-    parser.add_argument("--min-declined", type=float, default=97.0)
+    # Session 10 (answers judged right too count as right, threshold ~0.78): LOSO with 97
+    # gave 91.4% right, 22 wrong, 98.0% declined, one set at 2.0% wrong and 90% declined;
+    # 98.5 gave 90.1% right, 16 wrong, 98.7% declined, every set within 0.9% wrong.
+    parser.add_argument("--min-declined", type=float, default=98.5)
     parser.add_argument("--min-smalltalk", type=float, default=95.0)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--dry-run", action="store_true", help="print, do not write the file")

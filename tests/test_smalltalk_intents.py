@@ -36,7 +36,7 @@ CASES = {
     "identity": [
         *("bot ya?", "ini bot?", "ini robot ya", "kamu siapa", "ini siapa", "ini resmi ga"),
         *("kamu manusia apa bot", "akun ini resmi dari pemerintah?", "are you a bot?"),
-        *("who are you", "is this official?"),
+        *("who are you", "is this official?", "lu siapa sih", "lo bot ya"),
     ],
     "human": [
         *("mau ngobrol sama orang", "bisa bicara dengan petugas?", "minta nomor admin"),
@@ -52,6 +52,8 @@ CASES = {
         "pinjaman online cair 5 menit tanpa jaminan wa 0812xxxx",
         "join grup investasi crypto profit tiap hari",
         "click here to claim your prize",
+        # keyboard mashing, by rule (smalltalk.is_keyboard_mash)
+        *("asdfghjkl", "qwertyuiop", "jkjkjk", "sdfsdf asdasd", "ZXCVBNM"),
     ],
 }
 
@@ -79,6 +81,7 @@ def test_small_talk_intent(ensemble, intent: str, text: str) -> None:
         "paspor saya ditahan majikan",
         "terima kasih sudah membantu, tapi gaji saya dipotong agen tiap bulan",
         "halo kak, berapa biaya kerja ke taiwan?",
+        "power bank",  # keys side by side in real words are no mashing
     ],
 )
 def test_questions_around_small_talk_words_are_not_small_talk(ensemble, text: str) -> None:
@@ -142,3 +145,20 @@ def test_small_talk_words_by_rule(text: str, intent: str | None) -> None:
     from bot.core.faq.smalltalk import SmallTalk
 
     assert SmallTalk.load(ROOT / "content").by_words(text) == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "mashed"),
+    [
+        *(("asdfghjkl", True), ("qwerty", True), ("dfgdfg", True), ("hjklhjkl", True)),
+        *(("asdf", False), ("hahaha", False), ("wkwkwk", False), ("hehehe", False)),
+        *(("massa", False), ("power", False), ("newer", False), ("trees", False)),
+        *(("asdfghjkl kerja", False), ("asdf asdf asdf asdf", False), ("", False)),
+    ],
+)
+def test_keyboard_mash(text: str, mashed: bool) -> None:
+    """Four keys of one keyboard row, or a chunk of neighbouring keys over and over; every
+    word of a message of at most three. Laughter ("wkwk", "hehe") and words are not."""
+    from bot.core.faq.smalltalk import is_keyboard_mash
+
+    assert is_keyboard_mash(text) is mashed

@@ -18,6 +18,7 @@ never get an FAQ answer.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -135,6 +136,10 @@ class SmallTalk:
             return "greeting" if "greeting" in self.intents and len(words) <= 2 else None
         return intent
 
+    def by_mashing(self, text: str) -> str | None:
+        """ "asdfghjkl" and the like: spam, when the content has that intent."""
+        return "spam" if "spam" in self.intents and is_keyboard_mash(text) else None
+
     def by_emoji(self, text: str) -> str | None:
         """The intent of a message made only of emoji listed for intents ("🙏🙏", "👍"),
         else None: an emoji no intent lists ("😭") says nothing certain."""
@@ -183,6 +188,45 @@ def is_arithmetic(text: str) -> bool:
     ):
         return False
     return all(w.isdigit() or w in _ARITHMETIC_WORDS for w in _WORD.findall(lowered))
+
+
+# Keyboard mashing ("asdfghjkl", "qwerty", "jkjkjk", "sdfsdf"): four keys in a row of the
+# keyboard, or a two- or three-key chunk of neighbouring keys typed over and over. Checked
+# against every word of the content, the slang dictionary and the dev sets: only "qwerty"
+# and the laughter "wqwqwq" qualify besides real mashing.
+_KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_KEY_RUNS = tuple(
+    run
+    for row in _KEY_ROWS
+    for i in range(len(row) - 3)
+    for run in (row[i : i + 4], row[i : i + 4][::-1])
+)
+_KEY_PLACE = {key: (r, i) for r, row in enumerate(_KEY_ROWS) for i, key in enumerate(row)}
+_REPEATED_CHUNK = re.compile(r"(?P<chunk>[a-z]{2,3})(?P=chunk)+[a-z]{0,2}")
+MASH_MIN_LETTERS = 5
+MASH_MAX_WORDS = 3
+
+
+def _neighbours(a: str, b: str) -> bool:
+    pa, pb = _KEY_PLACE.get(a), _KEY_PLACE.get(b)
+    return pa is not None and pb is not None and pa[0] == pb[0] and abs(pa[1] - pb[1]) == 1
+
+
+def _mashed(word: str) -> bool:
+    if len(word) < MASH_MIN_LETTERS or not (word.isascii() and word.isalpha()):
+        return False
+    if any(run in word for run in _KEY_RUNS):
+        return True
+    found = _REPEATED_CHUNK.fullmatch(word)
+    chunk = found["chunk"] if found else ""
+    return bool(chunk) and all(_neighbours(a, b) for a, b in itertools.pairwise(chunk))
+
+
+def is_keyboard_mash(text: str) -> bool:
+    """A message of one to three words, every one of them keyboard mashing: spam, whose
+    reply is kinder than the fallback's "I would rather not guess"."""
+    words = _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+    return 0 < len(words) <= MASH_MAX_WORDS and all(_mashed(w) for w in words)
 
 
 def intent_label(label: str) -> str | None:
