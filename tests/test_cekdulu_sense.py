@@ -419,9 +419,7 @@ def test_a_pivot_ends_the_reach_of_a_warning() -> None:
         "Tenang dek, paspormu saya simpan sendiri selama kontrak, kamu fokus kerja saja.",
     ],
 )
-def test_the_readers_passport_held_by_the_writer_is_a_red_flag(
-    checker: Checker, text: str
-) -> None:
+def test_the_readers_passport_held_by_the_writer_is_a_red_flag(checker: Checker, text: str) -> None:
     """ "sendiri" after "aku pegang" cancels the rule when the worker keeps her own passport
     ("paspor aku pegang sendiri"); when the passport is the reader's ("paspor kamu"), the
     writer is the one holding it (session 9's adversarial probe: no reason at all)."""

@@ -58,18 +58,19 @@ async def test_informal_indonesian_question_is_answered(bot: Bot) -> None:
 
 
 async def test_a_close_runner_up_is_offered_first_beside_the_answer(bot: Bot) -> None:
-    """ "biaya resmi kerja ke hongkong" is answered by the costs entry, and the Hong Kong
+    """ "gaji pembantu di hongkong berapa" is answered by the Hong Kong entry, and the wages
     entry scores close behind it: it comes first among the related topics. A far runner-up
     (fishing crew, for a held passport) is not offered; the editors' related topics are."""
     content = bot.services.content
     bot.api.private_chat(USER, language_code="id")
-    await bot.api.send_text(USER, "biaya resmi kerja ke hongkong brp")
+    await bot.api.send_text(USER, "gaji pembantu di hongkong berapa")
     answer = await bot.api.next_message(USER)
-    assert content.entries["costs"].title["id"] in _text(answer)
+    assert content.entries["country-hong-kong"].title["id"] in _text(answer)
     related = [(t, d) for t, d in bot.buttons(answer) if t.startswith("➡️")]
-    hong_kong = content.entries["country-hong-kong"].title["id"]
-    assert related[0] == (f"➡️ {hong_kong}", "faq:country-hong-kong")
-    assert [d for _, d in related[1:]] == [f"faq:{r}" for r in content.entries["costs"].related]
+    wages = content.entries["wages-by-country"].title["id"]
+    assert related[0] == (f"➡️ {wages}", "faq:wages-by-country")
+    editors = content.entries["country-hong-kong"].related
+    assert [d for _, d in related[1:]] == [f"faq:{r}" for r in editors]
 
     await bot.api.send_text(USER, "paspor sy ditahan sm agen gmn dong")
     answer = await bot.api.next_message(USER)

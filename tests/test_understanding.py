@@ -279,3 +279,28 @@ def test_no_fresh_labelled_set_is_in_training() -> None:
                 f"{path.name} is not development data: {len(leaked)} lines are in training, "
                 f"e.g. {leaked[:3]}"
             )
+
+
+def test_the_learned_model_is_the_same_fitted_on_one_thread_or_two(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """FIT_THREADS only shares the one-vs-rest fits out: the coefficients must not move, or
+    the calibration (fitted to this model) would no longer fit it."""
+    from bot.core.faq import learned
+    from bot.services import build_matcher
+
+    examples = [
+        (text, label)
+        for label, texts in {
+            "costs": ["berapa biaya ke taiwan", "agen minta 30jt wajar", "biaya resmi brp"],
+            "passport-held": ["paspor ditahan agen", "majikan pegang paspor saya"],
+            "remittance": ["kirim uang ke kampung", "transfer gaji ke rumah"],
+        }.items()
+        for text in texts
+    ]
+    normaliser = build_matcher(load_valid_content(ROOT / "content")).normaliser
+    fitted = []
+    for threads in (1, 2):
+        monkeypatch.setattr(learned, "FIT_THREADS", threads)
+        fitted.append(learned.Learned(examples, normaliser)._model.coef_)
+    assert np.array_equal(fitted[0], fitted[1])

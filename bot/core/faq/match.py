@@ -102,8 +102,8 @@ class Decision:
     def see_also(self) -> str | None:
         """Beside an answer, the runner-up entry when it scores close to the answer.
 
-        Many questions have two right entries ("biaya resmi kerja ke hongkong" is answered by
-        the costs entry and by the Hong Kong one). Among the answered questions of the dev
+        Many questions have two right entries ("gaji pembantu di hongkong berapa" is answered
+        by the Hong Kong entry and by the wages one). Among the answered questions of the dev
         sets, a runner-up scoring at least SEE_ALSO_SHARE of the best answered the question
         too about half the time (49 of 100, judged blind: tests/data/also_right.tsv); below
         it, about a third. The reply offers it as a button, never as the answer."""
