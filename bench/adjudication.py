@@ -156,7 +156,7 @@ def merge(verdicts: Path) -> None:
                 new.append((*key, verdict))
     with ALSO_RIGHT.open("a", encoding="utf-8") as handle:
         handle.writelines("\t".join(row) + "\n" for row in new)
-    print(f"{len(new)} verdicts added to {ALSO_RIGHT.relative_to(ROOT)}")
+    print(f"{len(new)} verdicts added to {ALSO_RIGHT}")
 
 
 def main() -> None:

@@ -304,3 +304,31 @@ def test_the_learned_model_is_the_same_fitted_on_one_thread_or_two(
         monkeypatch.setattr(learned, "FIT_THREADS", threads)
         fitted.append(learned.Learned(examples, normaliser)._model.coef_)
     assert np.array_equal(fitted[0], fitted[1])
+
+
+def test_adjudication_verdicts_are_merged_once_and_checked(tmp_path: Path) -> None:
+    """bench/adjudication.py merge: a judge's verdicts are appended to also_right.tsv once
+    each (a pair judged before keeps its first verdict), and anything but yes/no is refused."""
+    import runpy
+
+    tool = runpy.run_path(str(ROOT / "bench" / "adjudication.py"))
+    judged = tmp_path / ALSO_RIGHT_FILE
+    judged.write_text("question\tentry\tverdict\nq1\tcosts\tno\n", encoding="utf-8")
+    tool["merge"].__globals__["ALSO_RIGHT"] = judged
+    verdicts = tmp_path / "verdicts.tsv"
+    verdicts.write_text(
+        "question\tentry\tverdict\nq1\tcosts\tyes\nq2\tremittance\tyes\nq3\tcosts\tno\n",
+        encoding="utf-8",
+    )
+    tool["merge"](verdicts)
+    from bot.core.faq.evaluate import read_judged
+
+    assert read_judged(judged) == {
+        ("q1", "costs"): False,
+        ("q2", "remittance"): True,
+        ("q3", "costs"): False,
+    }
+    verdicts.write_text("question\tentry\tverdict\nq4\tcosts\tmaybe\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match="yes or no"):
+        tool["merge"](verdicts)
+    assert len(read_judged(judged)) == 3  # nothing of a refused file is written
