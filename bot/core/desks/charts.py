@@ -11,16 +11,14 @@ from __future__ import annotations
 import io
 import textwrap
 from dataclasses import dataclass
-
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib import pyplot as plt
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from bot.core.desks.stats import Snapshot
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 # Okabe & Ito (2008): distinguishable with protanopia, deuteranopia and tritanopia.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000")
@@ -53,8 +51,21 @@ class ChartText:
     verdicts: dict[str, str]
 
 
+def _pyplot() -> ModuleType:
+    """matplotlib, imported on the first picture and not with the bot: importing it costs
+    about half a second, and on a machine that never drew one it builds its font cache and
+    logs that, which put a second line before the one clear line of a failed start."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+
+    return pyplot
+
+
 def render(snap: Snapshot, text: ChartText) -> bytes:
     """The PNG bytes of the whole picture."""
+    plt = _pyplot()
     figure = plt.figure(figsize=FIGURE_INCHES, dpi=DPI, layout="constrained")
     try:
         _draw(figure, snap, text)
@@ -66,7 +77,7 @@ def render(snap: Snapshot, text: ChartText) -> bytes:
 
 
 def _draw(figure: Figure, snap: Snapshot, text: ChartText) -> None:
-    plt.rcParams.update({"font.size": 10, "axes.titlesize": 12, "axes.titleweight": "bold"})
+    _pyplot().rcParams.update({"font.size": 10, "axes.titlesize": 12, "axes.titleweight": "bold"})
     figure.suptitle(text.title, fontsize=14, fontweight="bold")
     grid = figure.add_gridspec(5, 2, height_ratios=(1.5, 1.2, 1, 1, 0.9))
     _per_week(figure.add_subplot(grid[0, :]), snap, text)
