@@ -357,6 +357,8 @@ def _labelled(path: Path, read: Callable[[Path], list]) -> list:
         raise CliError(f"{path}: not UTF-8 text; save it as UTF-8") from None
     except (KeyError, AttributeError, TypeError, csv.Error) as exc:
         raise CliError(f"{path}: not {LABELLED_FORMAT} ({_reason(exc)})") from None
+    except ValueError as exc:  # the judged answers beside it (evaluate.read_judged)
+        raise CliError(str(exc)) from None
     except OSError as exc:
         raise CliError(f"Cannot read {path}: {_reason(exc)}") from None
     if not questions:

@@ -139,6 +139,26 @@ def test_eval_on_a_wrong_file_is_exit_2(tmp_path: Path, data: bytes, message: st
     assert result.returncode == 2
 
 
+@pytest.mark.parametrize(
+    "judged",
+    [
+        b"question\tentry\tverdict\nhalo\tcosts\tmaybe\n",  # a verdict that is not yes/no
+        b"just,a,csv\n1,2,3\n",
+        b"question\tentry\tverdict\ncaf\xe9\tcosts\tyes\n",  # not UTF-8
+    ],
+)
+def test_eval_names_a_broken_judged_answers_file(tmp_path: Path, judged: bytes) -> None:
+    """also_right.tsv beside a labelled file (adjudicated answers): when it is broken, the
+    one line names it, not the labelled file the user typed."""
+    path = tmp_path / "questions.tsv"
+    path.write_text("expected\tlang\tstyle\tquestion\ncosts\tid\tinformal\tbiaya\n")
+    (tmp_path / "also_right.tsv").write_bytes(judged)
+    result = run("eval", str(path))
+    one_clear_line(result, "also_right.tsv")
+    assert "question, entry, verdict" in result.stderr
+    assert result.returncode == 2
+
+
 def test_eval_check_on_a_wrong_file_is_exit_2(tmp_path: Path) -> None:
     path = tmp_path / "ads.jsonl"
     for data in (b"\xff\xfe garbage", b"", b"[1, 2]\n", b'{"text": 1}\n'):

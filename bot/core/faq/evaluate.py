@@ -127,16 +127,29 @@ def read_labelled(path: Path) -> list[Labelled]:
         return out
 
 
+JUDGED_FORMAT = "a tab-separated file with the header: question, entry, verdict (yes or no)"
+
+
 def read_judged(path: Path) -> dict[tuple[str, str], bool]:
-    """(question, entry) -> whether a judge found the entry answers the question."""
+    """(question, entry) -> whether a judge found the entry answers the question.
+
+    A broken file is a ValueError naming it: it sits beside the labelled file, and an error
+    about the labelled file would send the reader to the wrong one."""
     if not path.exists():
         return {}
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
-        return {
-            (row["question"].strip(), row["entry"].strip()): row["verdict"].strip() == "yes"
-            for row in rows
-        }
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise ValueError(f"{path}: not {JUDGED_FORMAT} ({exc})") from None
+    judged = {}
+    for number, row in enumerate(rows, start=2):
+        verdict = (row.get("verdict") or "").strip()
+        question, entry = (row.get("question") or "").strip(), (row.get("entry") or "").strip()
+        if verdict not in ("yes", "no") or not question or not entry:
+            raise ValueError(f"{path}, line {number}: not {JUDGED_FORMAT}")
+        judged[(question, entry)] = verdict == "yes"
+    return judged
 
 
 def evaluate(
