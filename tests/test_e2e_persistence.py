@@ -8,6 +8,7 @@ run (as after kill -9); only what was written while the updates were handled sur
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -29,7 +30,7 @@ from bot.telegram.handlers.broadcasts import Draft as BroadcastDraft
 from bot.telegram.handlers.report_form.base import DRAFT_KEY as REPORT_DRAFT
 from bot.telegram.persistence import decode_user_data, encode_user_data
 from bot.testing.fake_api import FakeBotAPI
-from bot.testing.harness import emulator_settings, running_application
+from bot.testing.harness import emulator_settings, running_application, updates_processed
 from tests.conftest import ADMIN_ID, Bot
 from tests.test_e2e_broadcasts import choose, compose, confirm, finished, send_now, text_of
 from tests.test_e2e_reports import CODE, buttons, card_of, press, say
@@ -75,6 +76,7 @@ async def killed_at_exit(
         async with running_application(services, api) as application:
             yield Bot(api, services, application)
             await api.wait_quiet()
+            await updates_processed(application)  # the last answer's state is written
             application.persistence = None  # the kill: no update_persistence(), no flush()
     finally:
         services.db.close()
@@ -176,6 +178,30 @@ async def test_killed_while_langganan_asks_the_province_the_typed_province_is_ta
         reply = await say(api, REPORTER, "Riau")
         assert "Riau" in reply["text"] and FALLBACK not in reply["text"]
         assert bot.services.subscribers.get(REPORTER).province == "riau"
+
+
+async def test_the_kill_comes_after_a_slow_update_is_written(
+    settings: Settings, api: FakeBotAPI, database: Path | str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An update's state is written when its handling ends (BotApplication.process_update),
+    which on a slow database can be well after its reply: longer than the emulator's quiet
+    period. The harness's kill waits for it (`updates_processed`), as a crash after a
+    finished update would; before, the kill came first and the subscription's province step
+    was lost (the province got the FAQ fallback: a flaky PostgreSQL run in session 10)."""
+    from telegram.ext import Application
+
+    handle = Application.process_update
+
+    async def slow(self: Application, update: object) -> None:
+        await handle(self, update)
+        await asyncio.sleep(0.6)  # work after the reply, longer than wait_quiet's 0.3 s
+
+    monkeypatch.setattr(Application, "process_update", slow)
+    async with killed_at_exit(settings, database, api):
+        await say(api, REPORTER, "/langganan")
+    async with killed_at_exit(settings, database, api):
+        reply = await say(api, REPORTER, "Riau")
+        assert "Riau" in reply["text"] and FALLBACK not in reply["text"]
 
 
 async def test_killed_while_kantor_asks_the_province_the_offices_are_listed(

@@ -6,6 +6,7 @@ emulator on 127.0.0.1 instead of api.telegram.org.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -61,6 +62,20 @@ async def running_application(
         await application.shutdown()
         if application.post_shutdown:
             await application.post_shutdown(application)
+
+
+async def updates_processed(application: Application, timeout: float = 10.0) -> None:
+    """Wait until the application holds no update: none queued, none being processed.
+
+    An update's processing does not end with its reply: BotApplication.process_update then
+    writes the persistence. A test that "kills" the bot once the emulator is quiet could
+    otherwise cut that write short on a slow database (a flaky PostgreSQL run, session 10)."""
+    processor = application.update_processor
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not application.update_queue.empty() or processor.current_concurrent_updates:
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError(f"updates still being processed after {timeout:g} s")
+        await asyncio.sleep(0.01)
 
 
 @asynccontextmanager
