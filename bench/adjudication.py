@@ -28,13 +28,14 @@ import csv
 import random
 import sys
 from pathlib import Path
+from typing import Any, Protocol
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bot.core.content import Content, load_valid_content  # noqa: E402
-from bot.core.faq.ensemble import Calibration, combine  # noqa: E402
+from bot.core.faq.ensemble import Calibration, Ensemble, combine  # noqa: E402
 from bot.core.faq.evaluate import ALSO_RIGHT_FILE, Labelled, read_judged, read_labelled  # noqa: E402
 from bot.core.faq.match import whole_answer  # noqa: E402
 from bot.core.faq.smalltalk import is_entry  # noqa: E402
@@ -67,42 +68,43 @@ def proposals(content: Content) -> dict[str, set[str]]:
     training = load_training(content.directory)
     cal = Calibration.load()
     examples = matcher_bench.same_examples(matcher_bench.shipped_entries(content), content)
+    groups = calibrate.read_groups()
     group_of = {f: name for name, files in calibrate.GROUPS.items() for f in files}
+    systems: dict[str, tuple[Ensemble, Baseline]] = {}
     out: dict[str, set[str]] = {}
-    held: dict[str, tuple[object, object]] = {}
     for name in SETS:
+        group = group_of.get(name, "")  # "": a set outside the calibration, shipped models
+        if group not in systems:
+            held = groups.get(group, [])
+            systems[group] = (
+                calibrate.models(content, smalltalk, set(), calibrate.without(training, held)),
+                matcher_bench.TfidfLrBaseline(examples.without({q.question.strip() for q in held})),
+            )
         lines = in_scope(read_labelled(DATA / name), content)
-        group = group_of.get(name, "")
-        if group not in held:
-            texts = (
-                {
-                    q.question.strip()
-                    for f in calibrate.GROUPS[group]
-                    for q in read_labelled(DATA / f)
-                }
-                if group
-                else set()
-            )
-            mine = calibrate.without(training, [Labelled(None, "", "", t) for t in texts])
-            held[group] = (
-                calibrate.models(content, smalltalk, set(), mine),
-                matcher_bench.TfidfLrBaseline(examples.without(texts)),
-            )
-        ours, baseline = held[group]
         for q in lines:
-            evidence = ours.evidence(q.question)
-            found = {c.entry_id for c in combine(evidence, cal)[:2]}
-            if evidence.lexical:
-                found.add(evidence.lexical[0].entry_id)
-            learned = {k: v for k, v in evidence.learned.items() if is_entry(k)}
-            if learned:
-                found.add(max(learned, key=learned.__getitem__))
-            best = baseline.best(q.question).entry_id
-            if best:
-                found.add(best)
+            found = proposed(*systems[group], q.question, cal)
             out.setdefault(q.question.strip(), set()).update(found - {q.expected})
         print(f"{name}: {len(lines)} in-scope lines", flush=True)
     return out
+
+
+class Baseline(Protocol):
+    """bench/matcher_bench.py's baselines: their best entry for a question (`entry_id`)."""
+
+    def best(self, question: str) -> Any: ...
+
+
+def proposed(ours: Ensemble, baseline: Baseline, question: str, cal: Calibration) -> set[str]:
+    """Our ensemble's best two, the best of each of its halves, and baseline C's best."""
+    evidence = ours.evidence(question)
+    found = {c.entry_id for c in combine(evidence, cal)[:2]}
+    if evidence.lexical:
+        found.add(evidence.lexical[0].entry_id)
+    learned = {k: v for k, v in evidence.learned.items() if is_entry(k)}
+    if learned:
+        found.add(max(learned, key=learned.__getitem__))
+    best = baseline.best(question).entry_id
+    return found | {best} if best else found
 
 
 def entries_text(content: Content) -> str:

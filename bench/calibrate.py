@@ -66,7 +66,7 @@ from bot.core.faq.ensemble import (  # noqa: E402
     features,
     pair_key,
 )
-from bot.core.faq.evaluate import Labelled, Report, evaluate, read_labelled  # noqa: E402
+from bot.core.faq.evaluate import Labelled, Report, answers, evaluate, read_labelled  # noqa: E402
 from bot.core.faq.learned import Learned  # noqa: E402
 from bot.core.faq.match import (  # noqa: E402
     Indexable,
@@ -115,12 +115,8 @@ class Item:
     also: frozenset[str] = frozenset()  # other entries judged to answer it (also_right.tsv)
 
     def accepts(self, entry_id: str | None) -> bool:
-        """Whether answering with `entry_id` answers this line (an in-scope line only)."""
-        return (
-            is_faq(self.expected)
-            and entry_id is not None
-            and (entry_id == self.expected or entry_id in self.also)
-        )
+        """Whether answering with `entry_id` answers this line (as Labelled.accepts)."""
+        return answers(entry_id, self.expected, self.also)
 
 
 def folds_of(
@@ -193,8 +189,7 @@ def ruled(model: Ensemble, text: str) -> str | None:
     """What the rules in Ensemble.decide settle before the models are asked."""
     if is_blank(text) or is_arithmetic(text):
         return "decline"
-    talk = model.smalltalk.by_words(text) or model.smalltalk.by_mashing(text)
-    return "smalltalk" if talk else None
+    return "smalltalk" if model.smalltalk.by_rule(text) else None
 
 
 def dev_items(model: Ensemble, content: Content, lines: list[Labelled], source: str) -> list[Item]:

@@ -8,6 +8,7 @@ own and stays free of Telegram and gettext.
 
 from __future__ import annotations
 
+import functools
 import io
 import textwrap
 from dataclasses import dataclass
@@ -51,6 +52,7 @@ class ChartText:
     verdicts: dict[str, str]
 
 
+@functools.cache
 def _pyplot() -> ModuleType:
     """matplotlib, imported on the first picture and not with the bot: importing it costs
     about half a second, and on a machine that never drew one it builds its font cache and

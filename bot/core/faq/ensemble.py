@@ -170,7 +170,7 @@ class Ensemble:
             return Decision(Kind.BLANK)
         if is_arithmetic(question):
             return Decision(Kind.FALLBACK)
-        intent = self.smalltalk.by_words(question) or self.smalltalk.by_mashing(question)
+        intent = self.smalltalk.by_rule(question)
         if intent is not None:
             return Decision(Kind.SMALLTALK, intent=intent)
         return decide(self.evidence(question), self.calibration)

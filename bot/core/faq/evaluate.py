@@ -49,7 +49,14 @@ class Labelled:
 
     def accepts(self, entry_id: str | None) -> bool:
         """Whether answering with `entry_id` answers this in-scope question."""
-        return entry_id is not None and (entry_id == self.expected or entry_id in self.also)
+        return answers(entry_id, self.expected, self.also)
+
+
+def answers(entry_id: str | None, expected: str | None, also: frozenset[str]) -> bool:
+    """Whether an answer from `entry_id` is right for a line labelled `expected` whose other
+    right entries (judged, ALSO_RIGHT_FILE) are `also`: never for an out-of-scope or
+    small-talk line, whose label is no entry."""
+    return entry_id is not None and (entry_id == expected or entry_id in also)
 
 
 @dataclass
@@ -256,6 +263,7 @@ __all__ = [
     "Kind",
     "Labelled",
     "Report",
+    "answers",
     "evaluate",
     "format_report",
     "read_judged",

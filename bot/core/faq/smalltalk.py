@@ -136,6 +136,11 @@ class SmallTalk:
             return "greeting" if "greeting" in self.intents and len(words) <= 2 else None
         return intent
 
+    def by_rule(self, text: str) -> str | None:
+        """The intent the rules give a message before any model is asked, if any: its words
+        (`by_words`) or keyboard mashing (`by_mashing`)."""
+        return self.by_words(text) or self.by_mashing(text)
+
     def by_mashing(self, text: str) -> str | None:
         """ "asdfghjkl" and the like: spam, when the content has that intent."""
         return "spam" if "spam" in self.intents and is_keyboard_mash(text) else None
