@@ -267,7 +267,7 @@ def _load_matcher(settings: Settings):
     except ContentError as exc:
         print(f"Content errors:\n{exc}", file=sys.stderr)
         return None, None
-    return content, build_ensemble(content)
+    return content, build_ensemble(content, model_cache=settings.model_cache_directory)
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -506,7 +506,8 @@ def _inbox_views(settings: Settings):
 
     content = load_valid_content(Path(settings.content_dir))
     normalise = make_normaliser(Path(settings.content_dir) / "glossary.yaml")
-    topics = build_ensemble(content).learned.probabilities
+    ensemble = build_ensemble(content, model_cache=settings.model_cache_directory)
+    topics = ensemble.learned.probabilities
     meanings = content_faq_words(content, normalise)
     return {"normalise": normalise, "topics": topics, "meanings": meanings}
 

@@ -62,6 +62,7 @@ class Settings:
     reporter_key_file: Path | None = None  # None: REPORTER_KEY, else the default file
     desk_member_ids: frozenset[int] = field(default_factory=frozenset)  # empty: everyone
     desks_file: Path | None = None  # None: desks.yaml in the content directory
+    model_cache_dir: str = ""  # "": beside the SQLite file (data/cache); "off": always train
 
     @property
     def staff_broadcasters(self) -> frozenset[int]:
@@ -87,6 +88,18 @@ class Settings:
     def database_path(self) -> Path:
         """The SQLite file behind `DATABASE_URL` (`sqlite:///relative` or `sqlite:////abs`)."""
         return Path(self.database_url.removeprefix("sqlite:///"))
+
+    @property
+    def model_cache_directory(self) -> Path | None:
+        """Where the fitted FAQ model is kept between starts (bot/core/faq/modelcache.py):
+        MODEL_CACHE_DIR, else `cache` beside the SQLite file, else data/cache; None when
+        MODEL_CACHE_DIR is `off`."""
+        if self.model_cache_dir.lower() == "off":
+            return None
+        if self.model_cache_dir:
+            return Path(self.model_cache_dir)
+        base = Path("data") if self.uses_postgres else self.database_path.parent
+        return base / "cache"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -141,6 +154,7 @@ class Settings:
             reporter_key_file=Path(file) if (file := get("REPORTER_KEY_FILE")) else None,
             desk_member_ids=frozenset(_int_list("DESK_MEMBER_IDS", get("DESK_MEMBER_IDS"))),
             desks_file=_desks_file(get("DESKS_FILE")),
+            model_cache_dir=get("MODEL_CACHE_DIR") or "",
         )
 
 

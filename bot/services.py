@@ -6,6 +6,7 @@ the terminal sees exactly the decisions users get.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cached_property
@@ -22,6 +23,7 @@ from bot.core.faq.ensemble import Ensemble
 from bot.core.faq.followup import FollowUps, LanguageGuess
 from bot.core.faq.learned import Learned
 from bot.core.faq.match import Matcher
+from bot.core.faq.modelcache import ModelCache
 from bot.core.faq.normalise import Glossary, Normaliser
 from bot.core.faq.smalltalk import SmallTalk
 from bot.core.faq.training import TRAINING_WEIGHT, load_training
@@ -37,6 +39,8 @@ from bot.storage.reports import ReportDrafts, Reporters, ReportOutbox, Reports
 from bot.storage.repositories import Feedback, Unanswered, Users
 from bot.storage.sealed_rows import open_sealer, seal_plain_rows
 from bot.storage.sealing import Sealer
+
+log = logging.getLogger(__name__)
 
 
 def build_matcher(content: Content) -> Matcher:
@@ -73,26 +77,35 @@ def _stopwords(content: Content) -> dict[str, list[str]]:
 _BUILT: dict[str, Ensemble] = {}
 
 
-def build_ensemble(content: Content, cached: bool = True) -> Ensemble:
+def build_ensemble(
+    content: Content, cached: bool = True, model_cache: Path | None = None
+) -> Ensemble:
     """The matcher users meet: lexical + learned + small talk (docs/matching.md).
 
-    Training takes about a second; within one process the result is reused for identical
-    content files (the test suite starts the bot many times). The models are read-only."""
+    Training the learned model takes about 3 s of CPU. Within one process the result is
+    reused for identical content files (the test suite starts the bot many times); across
+    restarts the fitted model is read from `model_cache` (a directory; None: always train),
+    keyed by everything the fit depends on. The models are read-only."""
     key = content.digest if cached else ""
     if key and key in _BUILT:
         return _BUILT[key]
-    ensemble = _train_ensemble(content)
+    ensemble = _train_ensemble(content, ModelCache(model_cache) if model_cache else None)
     if key:
         _BUILT.clear()  # keep one: content changes replace it
         _BUILT[key] = ensemble
     return ensemble
 
 
-def _train_ensemble(content: Content) -> Ensemble:
+def _train_ensemble(content: Content, cache: ModelCache | None) -> Ensemble:
     lexical = build_matcher(content)
     smalltalk = SmallTalk.load(content.directory)
     examples, weights = training_examples(content, smalltalk)
-    learned = Learned(examples, lexical.normaliser, weights=weights)
+    learned = Learned(
+        examples, lexical.normaliser, weights=weights, cache=cache, context=content.digest
+    )
+    if cache:
+        how = "read from the model cache" if learned.from_cache else "trained and cached"
+        log.info("FAQ model %s (%d examples)", how, len(examples))
     ensemble = Ensemble(lexical, learned, smalltalk)
     ensemble.followups = FollowUps.load(content.directory)
     ensemble.language = LanguageGuess.from_content(content, _stopwords(content))
@@ -146,7 +159,7 @@ class Services:
         services = cls(
             settings=settings,
             content=content,
-            matcher=build_ensemble(content),
+            matcher=build_ensemble(content, model_cache=settings.model_cache_directory),
             i18n=I18n(default=settings.default_language),
             db=db,
             sealer=build_sealer(settings, db),

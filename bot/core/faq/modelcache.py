@@ -1,0 +1,112 @@
+"""The fitted learned model kept on disk, so that a restart with unchanged content does not train.
+
+Training the FAQ's learned model is most of the bot's start-up (about 3 s of CPU on the
+shipped content); loading the same fitted model from a file takes a few hundredths of a
+second. The file's name is a digest of everything the fit depends on: the training examples
+and their weights, the model settings, the content files (the glossary shapes the features),
+the source of the modules that turn text into features, and the versions of the libraries
+that fit and store it. Any change to one of them gives a new name, so a stale model is never
+read: it is trained again and the old file is removed.
+
+The files are pickles, which run code when read: the directory must be writable by the bot
+alone (docs/deploy.md). Whatever goes wrong with the cache (unreadable, corrupt, a full disk)
+costs a fresh fit and a warning, never the start.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy
+import scipy
+import sklearn
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1  # raise when what is stored changes shape
+PREFIX = "faq-model-"
+SUFFIX = ".pickle"
+_SOURCES = ("learned.py", "normalise.py")
+
+
+def model_key(
+    examples: Sequence[tuple[str, str]],
+    weights: Sequence[float] | None,
+    settings: object,
+    context: str,
+) -> str:
+    """The digest that names a fitted model: equal keys mean an identical fit."""
+    digest = hashlib.sha256()
+
+    def add(part: str | bytes) -> None:
+        data = part.encode() if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "big") + data)
+
+    add(f"format {FORMAT}; python {sys.version_info[:2]}")
+    add(f"sklearn {sklearn.__version__}; numpy {numpy.__version__}; scipy {scipy.__version__}")
+    add(repr(settings))
+    add(context)
+    here = Path(__file__).parent
+    for name in _SOURCES:
+        add((here / name).read_bytes())
+    weights = weights if weights is not None else [1.0] * len(examples)
+    for (text, label), weight in zip(examples, weights, strict=True):
+        add(text)
+        add(label)
+        add(repr(float(weight)))
+    return digest.hexdigest()
+
+
+class ModelCache:
+    """Fitted models in one directory, one file per key; only the newest is kept."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def path(self, key: str) -> Path:
+        return self.directory / f"{PREFIX}{key}{SUFFIX}"
+
+    def load(self, key: str) -> Any | None:
+        """The model stored under `key`, or None (not there, or unreadable: logged)."""
+        path = self.path(key)
+        try:
+            with path.open("rb") as file:
+                return pickle.load(file)
+        except FileNotFoundError:
+            return None
+        except Exception as exc:  # a corrupt or foreign file must not stop the bot
+            problem = type(exc).__name__
+            log.warning("FAQ model cache %s unreadable (%s); training again", path, problem)
+            return None
+
+    def save(self, key: str, fitted: Any) -> None:
+        """Store atomically (two instances starting at once both write whole files), then
+        remove older models."""
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=SUFFIX)
+            try:
+                with os.fdopen(handle, "wb") as file:
+                    pickle.dump(fitted, file, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(temporary, self.path(key))
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+        except OSError as exc:
+            log.warning("FAQ model cache in %s not written (%s)", self.directory, exc.strerror)
+            return
+        self._remove_others(key)
+
+    def _remove_others(self, key: str) -> None:
+        keep = self.path(key).name
+        for old in self.directory.glob(f"{PREFIX}*{SUFFIX}"):
+            if old.name != keep:
+                old.unlink(missing_ok=True)
