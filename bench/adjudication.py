@@ -1,7 +1,9 @@
 """Pairs for a blind adjudication: does this FAQ entry also answer this question?
 
-    python bench/adjudication.py pairs OUT_DIR   # the pairs not yet judged, and the entries
-    python bench/adjudication.py merge VERDICTS  # add verdicts to tests/data/also_right.tsv
+    python bench/adjudication.py pairs OUT_DIR       # the pairs not yet judged, and the entries
+    python bench/adjudication.py merge VERDICTS      # add verdicts to tests/data/also_right.tsv
+    python bench/adjudication.py phrasings OUT_DIR   # the same for the content's own phrasings
+    python bench/adjudication.py merge --phrasings VERDICTS  # ... into also_right_phrasings.tsv
 
 Many real questions have two right answers: "gaji minimum malaysia brp ringgit" is answered by
 the wages entry and by the Malaysia entry, and "how can I check whether a recruitment company
@@ -19,6 +21,15 @@ so an adjudicated alternative helps the baseline exactly as it helps ours. The p
 judged are left out; about one pair in six is a line's own label, mixed in unmarked as a control
 of the judge. The judge sees only the question, an entry id and the entries' texts: never which
 system proposed the pair, nor the label.
+
+`phrasings` does the same for the content's own phrasings, which are most of what
+bench/calibrate.py fits the confidence model on: each phrasing scored by models that never saw
+it (calibrate.held_out) and paired with the entries that scoring puts first (the ensemble's
+best and the best of each half) when they are not its own entry. A phrasing of one entry is
+often answered by another too ("gaji minimum prt di malaysia" by the Malaysia entry and the
+wages entry); counted as a mistake, it taught the confidence model to distrust both. Verdicts
+go to tests/data/also_right_phrasings.tsv (read by calibrate.held_out), apart from the
+labelled sets' file.
 """
 
 from __future__ import annotations
@@ -51,6 +62,7 @@ SETS = (
     *("blind7_dev.tsv", "blind7_test.tsv", "blind8_dev.tsv", "blind8_test.tsv"),
 )
 ALSO_RIGHT = DATA / ALSO_RIGHT_FILE
+ALSO_RIGHT_PHRASINGS = DATA / "also_right_phrasings.tsv"
 CONTROL_SHARE = 1 / 6
 SEED = 10
 
@@ -134,6 +146,61 @@ def write_pairs(out_dir: Path, content: Content) -> None:
     controls = rng.sample(
         unjudged_labels, min(len(unjudged_labels), int(len(pairs) * CONTROL_SHARE))
     )
+    write_rows(out_dir, content, pairs, controls, rng)
+
+
+def phrasing_proposals(content: Content) -> tuple[dict[str, set[str]], dict[str, str]]:
+    """phrasing -> entries other than its own that held-out scoring puts first, and
+    phrasing -> its own entry."""
+    import calibrate  # bench/calibrate.py: the held-out models
+
+    smalltalk = calibrate.SmallTalk.load(content.directory)
+    cal = Calibration.load()
+    folds = calibrate.folds_of(content, smalltalk, calibrate.FOLDS)
+    training = load_training(content.directory)
+    items = calibrate.held_out(content, smalltalk, calibrate.FOLDS, training)
+    texts = [(text, label) for fold in folds for _, text, label in fold]
+    out: dict[str, set[str]] = {}
+    own: dict[str, str] = {}
+    for (text, label), item in zip(texts, items, strict=True):
+        if item.ruled or not is_entry(label):
+            continue
+        evidence = item.evidence
+        found = {c.entry_id for c in combine(evidence, cal)[:1]}
+        if evidence.lexical:
+            found.add(evidence.lexical[0].entry_id)
+        learned = {k: v for k, v in evidence.learned.items() if is_entry(k)}
+        if learned:
+            found.add(max(learned, key=learned.__getitem__))
+        own[text.strip()] = label
+        if found - {label}:
+            out.setdefault(text.strip(), set()).update(found - {label})
+    return out, own
+
+
+def write_phrasing_pairs(out_dir: Path, content: Content) -> None:
+    judged = read_judged(ALSO_RIGHT_PHRASINGS)
+    found, own = phrasing_proposals(content)
+    pairs = [
+        (text, entry)
+        for text, entries in found.items()
+        for entry in sorted(entries)
+        if (text, entry) not in judged
+    ]
+    rng = random.Random(SEED)
+    unjudged = [(t, e) for t, e in own.items() if (t, e) not in judged]
+    controls = rng.sample(unjudged, min(len(unjudged), int(len(pairs) * CONTROL_SHARE)))
+    write_rows(out_dir, content, pairs, controls, rng)
+
+
+def write_rows(
+    out_dir: Path,
+    content: Content,
+    pairs: list[tuple[str, str]],
+    controls: list[tuple[str, str]],
+    rng: random.Random,
+) -> None:
+    """pairs.tsv (the pairs and the controls, shuffled together) and entries.md."""
     rows = pairs + controls
     rng.shuffle(rows)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -143,9 +210,11 @@ def write_pairs(out_dir: Path, content: Content) -> None:
     print(f"{len(pairs)} pairs and {len(controls)} controls written to {out_dir}")
 
 
-def merge(verdicts: Path) -> None:
-    """Append a judge's verdicts (question, entry, yes|no) to ALSO_RIGHT, once each."""
-    judged = read_judged(ALSO_RIGHT)
+def merge(verdicts: Path, into: Path | None = None) -> None:
+    """Append a judge's verdicts (question, entry, yes|no) to `into` (ALSO_RIGHT unless
+    given), once each."""
+    into = into or ALSO_RIGHT
+    judged = read_judged(into)
     new = []
     with verdicts.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
@@ -156,21 +225,28 @@ def merge(verdicts: Path) -> None:
             if key not in judged:
                 judged[key] = verdict == "yes"
                 new.append((*key, verdict))
-    with ALSO_RIGHT.open("a", encoding="utf-8") as handle:
+    if not into.exists():
+        into.write_text("question\tentry\tverdict\n", encoding="utf-8")
+    with into.open("a", encoding="utf-8") as handle:
         handle.writelines("\t".join(row) + "\n" for row in new)
-    print(f"{len(new)} verdicts added to {ALSO_RIGHT}")
+    print(f"{len(new)} verdicts added to {into}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("pairs").add_argument("out_dir", type=Path)
-    sub.add_parser("merge").add_argument("verdicts", type=Path)
+    sub.add_parser("phrasings").add_argument("out_dir", type=Path)
+    merging = sub.add_parser("merge")
+    merging.add_argument("verdicts", type=Path)
+    merging.add_argument("--phrasings", action="store_true", help=ALSO_RIGHT_PHRASINGS.name)
     args = parser.parse_args()
     if args.command == "pairs":
         write_pairs(args.out_dir, load_valid_content(ROOT / "content"))
+    elif args.command == "phrasings":
+        write_phrasing_pairs(args.out_dir, load_valid_content(ROOT / "content"))
     else:
-        merge(args.verdicts)
+        merge(args.verdicts, ALSO_RIGHT_PHRASINGS if args.phrasings else ALSO_RIGHT)
 
 
 if __name__ == "__main__":

@@ -23,3 +23,22 @@ def test_blank_small_talk_does_not_count_against_a_cut() -> None:
     taken = np.array([False, True, True, False, False])
     assert handled_share(items, taken) == 100.0
     assert handled_share(items, np.array([False, True, False, False, True])) == 50.0
+
+
+def test_a_phrasing_answered_by_an_entry_judged_right_is_no_confusion(monkeypatch, tmp_path):
+    """A phrasing of `a` that held-out scoring answers with `b` counts as a confusion of the
+    pair, unless a judge found that `b` answers it too (also_right_phrasings.tsv)."""
+    import bench.calibrate as calibrate
+
+    verdicts = tmp_path / "also_right_phrasings.tsv"
+    verdicts.write_text("question\tentry\tverdict\nq1\tb\tyes\nq2\tb\tno\n", encoding="utf-8")
+    monkeypatch.setattr(calibrate, "PHRASING_VERDICTS", verdicts)
+    also = calibrate.phrasing_alternatives()
+    assert also == {"q1": frozenset({"b"})}
+    items = [
+        Item(None, "a", False, also=also.get(q, frozenset()))  # type: ignore[arg-type]
+        for q in ("q1", "q2")
+    ]
+    assert items[0].accepts("b") and not items[1].accepts("b")
+    monkeypatch.setattr(calibrate, "top_of", lambda evidence, cal: "b")
+    assert calibrate.confusions(items, None) == {"a|b": 1}  # type: ignore[arg-type]

@@ -216,6 +216,7 @@ DEVELOPMENT_SETS = {
     "blind5_dev.tsv",  # since session 8; blind5.tsv's other half and blind5_test.tsv stay fresh
     "blind6_dev.tsv",  # since session 9; blind6.tsv's other half and blind6_test.tsv stay fresh
     "blind7_dev.tsv",  # since session 10; blind7.tsv's other half and blind7_test.tsv stay fresh
+    "blind8_dev.tsv",  # since session 11; blind8.tsv's other half and blind8_test.tsv stay fresh
 }
 
 
@@ -332,3 +333,8 @@ def test_adjudication_verdicts_are_merged_once_and_checked(tmp_path: Path) -> No
     with pytest.raises(SystemExit, match="yes or no"):
         tool["merge"](verdicts)
     assert len(read_judged(judged)) == 3  # nothing of a refused file is written
+    phrasings = tmp_path / "also_right_phrasings.tsv"  # merge --phrasings: a new file
+    verdicts.write_text("question\tentry\tverdict\nq5\tcosts\tyes\n", encoding="utf-8")
+    tool["merge"](verdicts, phrasings)
+    assert read_judged(phrasings) == {("q5", "costs"): True}
+    assert len(read_judged(judged)) == 3
