@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bot.core.content import Content, load_valid_content  # noqa: E402
-from bot.core.faq.ensemble import Calibration, Ensemble, combine  # noqa: E402
+from bot.core.faq.ensemble import Calibration, Ensemble, Evidence, combine  # noqa: E402
 from bot.core.faq.evaluate import ALSO_RIGHT_FILE, Labelled, read_judged, read_labelled  # noqa: E402
 from bot.core.faq.match import whole_answer  # noqa: E402
 from bot.core.faq.smalltalk import is_entry  # noqa: E402
@@ -109,15 +109,20 @@ class Baseline(Protocol):
 
 def proposed(ours: Ensemble, baseline: Baseline, question: str, cal: Calibration) -> set[str]:
     """Our ensemble's best two, the best of each of its halves, and baseline C's best."""
-    evidence = ours.evidence(question)
-    found = {c.entry_id for c in combine(evidence, cal)[:2]}
+    found = firsts(ours.evidence(question), cal, ensemble_best=2)
+    best = baseline.best(question).entry_id
+    return found | {best} if best else found
+
+
+def firsts(evidence: Evidence, cal: Calibration, ensemble_best: int) -> set[str]:
+    """The ensemble's `ensemble_best` best entries and the best of each of its halves."""
+    found = {c.entry_id for c in combine(evidence, cal)[:ensemble_best]}
     if evidence.lexical:
         found.add(evidence.lexical[0].entry_id)
     learned = {k: v for k, v in evidence.learned.items() if is_entry(k)}
     if learned:
         found.add(max(learned, key=learned.__getitem__))
-    best = baseline.best(question).entry_id
-    return found | {best} if best else found
+    return found
 
 
 def entries_text(content: Content) -> str:
@@ -166,13 +171,7 @@ def phrasing_proposals(content: Content) -> tuple[dict[str, set[str]], dict[str,
     for (text, label), item in zip(texts, items, strict=True):
         if item.ruled or not is_entry(label):
             continue
-        evidence = item.evidence
-        found = {c.entry_id for c in combine(evidence, cal)[:1]}
-        if evidence.lexical:
-            found.add(evidence.lexical[0].entry_id)
-        learned = {k: v for k, v in evidence.learned.items() if is_entry(k)}
-        if learned:
-            found.add(max(learned, key=learned.__getitem__))
+        found = firsts(item.evidence, cal, ensemble_best=1)
         own[text.strip()] = label
         if found - {label}:
             out.setdefault(text.strip(), set()).update(found - {label})
