@@ -157,3 +157,27 @@ def test_the_shipped_ensemble_is_read_back_identically(tmp_path, monkeypatch):
     assert read.learned.from_cache
     for question in ["gmn cara krja ke taiwan yg resmi", "agen minta 30jt wajar gk", "halo min"]:
         assert read.decide(question) == trained.decide(question)
+
+
+def test_a_cache_others_may_write_to_is_not_read(normaliser, tmp_path, caplog):
+    """A pickle runs code when read: a model file or directory that other users may write is
+    ignored (a fit and a warning), and a directory the cache creates is private."""
+    directory = tmp_path / "cache"
+    cache = ModelCache(directory)
+    fit(normaliser, cache)
+    assert directory.stat().st_mode & 0o777 == 0o700
+    [stored] = directory.glob("faq-model-*")
+    assert stored.stat().st_mode & 0o077 == 0
+    stored.chmod(0o666)
+    with caplog.at_level(logging.WARNING, logger="bot.core.faq.modelcache"):
+        assert not fit(normaliser, cache).from_cache
+    assert "writable by other users" in caplog.text
+    caplog.clear()
+    directory.chmod(0o777)
+    fresh = sorted(directory.glob("faq-model-*"))[0]
+    fresh.chmod(0o600)
+    with caplog.at_level(logging.WARNING, logger="bot.core.faq.modelcache"):
+        assert not fit(normaliser, cache).from_cache
+    assert "cache is writable by other users" in caplog.text
+    directory.chmod(0o700)
+    assert fit(normaliser, cache).from_cache

@@ -9,8 +9,9 @@ that fit and store it. Any change to one of them gives a new name, so a stale mo
 read: it is trained again and the old file is removed.
 
 The files are pickles, which run code when read: the directory must be writable by the bot
-alone (docs/deploy.md). Whatever goes wrong with the cache (unreadable, corrupt, a full disk)
-costs a fresh fit and a warning, never the start.
+alone (docs/deploy.md). It is created private (0700), and a file or directory that belongs to
+another user or that others may write to is not read. Whatever goes wrong with the cache
+(unreadable, unsafe, corrupt, a full disk) costs a fresh fit and a warning, never the start.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import hashlib
 import logging
 import os
 import pickle
+import stat
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -75,10 +77,16 @@ class ModelCache:
         return self.directory / f"{PREFIX}{key}{SUFFIX}"
 
     def load(self, key: str) -> Any | None:
-        """The model stored under `key`, or None (not there, or unreadable: logged)."""
+        """The model stored under `key`, or None (not there, unsafe or unreadable: logged)."""
         path = self.path(key)
         try:
             with path.open("rb") as file:
+                unsafe = _unsafe(path, os.fstat(file.fileno())) or _unsafe(
+                    self.directory, self.directory.stat()
+                )
+                if unsafe:
+                    log.warning("FAQ model cache %s not read: %s; training again", path, unsafe)
+                    return None
                 return pickle.load(file)
         except FileNotFoundError:
             return None
@@ -91,7 +99,7 @@ class ModelCache:
         """Store atomically (two instances starting at once both write whole files), then
         remove older models."""
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
+            self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=SUFFIX)
             try:
                 with os.fdopen(handle, "wb") as file:
@@ -110,3 +118,13 @@ class ModelCache:
         for old in self.directory.glob(f"{PREFIX}*{SUFFIX}"):
             if old.name != keep:
                 old.unlink(missing_ok=True)
+
+
+def _unsafe(path: Path, status: os.stat_result) -> str:
+    """Why a pickle there must not be read ("" when it may): reading one runs code, so the
+    file and its directory must belong to this user and be writable by no one else."""
+    if hasattr(os, "getuid") and status.st_uid != os.getuid():
+        return f"{path.name} belongs to another user"
+    if status.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return f"{path.name} is writable by other users"
+    return ""
