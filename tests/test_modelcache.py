@@ -181,3 +181,22 @@ def test_a_cache_others_may_write_to_is_not_read(normaliser, tmp_path, caplog):
     assert "cache is writable by other users" in caplog.text
     directory.chmod(0o700)
     assert fit(normaliser, cache).from_cache
+
+
+def test_the_key_covers_the_code_and_data_that_make_the_features(monkeypatch, tmp_path):
+    """Editing the feature code or the informal-word dictionary (bot/data/indocollex) must
+    give a new key, or a restart would read a model whose features no longer match."""
+    from bot.core.faq import modelcache
+
+    package = tmp_path / "bot"
+    for name in modelcache._SOURCES:
+        (package / name).parent.mkdir(parents=True, exist_ok=True)
+        (package / name).write_text("original", encoding="utf-8")
+    monkeypatch.setattr(modelcache, "__file__", str(package / "core/faq/modelcache.py"))
+    base = model_key(EXAMPLES, None, ModelSettings(), "c")
+    for name in modelcache._SOURCES:
+        (package / name).write_text("edited", encoding="utf-8")
+        assert model_key(EXAMPLES, None, ModelSettings(), "c") != base, name
+        (package / name).write_text("original", encoding="utf-8")
+    assert model_key(EXAMPLES, None, ModelSettings(), "c") == base
+    assert any(name.endswith(".tsv") for name in modelcache._SOURCES)

@@ -4,9 +4,10 @@ Training the FAQ's learned model is most of the bot's start-up (about 3 s of CPU
 shipped content); loading the same fitted model from a file takes a few hundredths of a
 second. The file's name is a digest of everything the fit depends on: the training examples
 and their weights, the model settings, the content files (the glossary shapes the features),
-the source of the modules that turn text into features, and the versions of the libraries
-that fit and store it. Any change to one of them gives a new name, so a stale model is never
-read: it is trained again and the old file is removed.
+the source of the modules that turn text into features and the informal-word dictionary they
+apply, and the versions of the libraries that fit, store and stem. Any change to one of them
+gives a new name, so a stale model is never read: it is trained again and the old file is
+removed.
 
 The files are pickles, which run code when read: the directory must be writable by the bot
 alone (docs/deploy.md). It is created private (0700), and a file or directory that belongs to
@@ -24,19 +25,23 @@ import stat
 import sys
 import tempfile
 from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
 from typing import Any
-
-import numpy
-import scipy
-import sklearn
 
 log = logging.getLogger(__name__)
 
 FORMAT = 1  # raise when what is stored changes shape
 PREFIX = "faq-model-"
 SUFFIX = ".pickle"
-_SOURCES = ("learned.py", "normalise.py")
+# Files of the `bot` package that turn text into features: the feature code and the informal
+# word dictionary the normaliser applies; and the libraries that fit, store or stem.
+_SOURCES = (
+    "core/faq/learned.py",
+    "core/faq/normalise.py",
+    "data/indocollex/inforformal-formal-Indonesian-dictionary.tsv",
+)
+_LIBRARIES = ("scikit-learn", "numpy", "scipy", "snowballstemmer")
 
 
 def model_key(
@@ -53,12 +58,12 @@ def model_key(
         digest.update(len(data).to_bytes(8, "big") + data)
 
     add(f"format {FORMAT}; python {sys.version_info[:2]}")
-    add(f"sklearn {sklearn.__version__}; numpy {numpy.__version__}; scipy {scipy.__version__}")
+    add("; ".join(f"{name} {metadata.version(name)}" for name in _LIBRARIES))
     add(repr(settings))
     add(context)
-    here = Path(__file__).parent
+    package = Path(__file__).parents[2]
     for name in _SOURCES:
-        add((here / name).read_bytes())
+        add((package / name).read_bytes())
     weights = weights if weights is not None else [1.0] * len(examples)
     for (text, label), weight in zip(examples, weights, strict=True):
         add(text)
