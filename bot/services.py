@@ -104,7 +104,10 @@ def _train_ensemble(content: Content, cache: ModelCache | None) -> Ensemble:
         examples, lexical.normaliser, weights=weights, cache=cache, context=content.digest
     )
     if cache:
-        how = "read from the model cache" if learned.from_cache else "trained and cached"
+        if learned.from_cache:
+            how = "read from the model cache"
+        else:
+            how = "trained and cached" if learned.cached else "trained (not cached)"
         log.info("FAQ model %s (%d examples)", how, len(examples))
     ensemble = Ensemble(lexical, learned, smalltalk)
     ensemble.followups = FollowUps.load(content.directory)

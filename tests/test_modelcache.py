@@ -100,7 +100,7 @@ def test_a_corrupt_file_costs_a_fit_and_a_warning(normaliser, tmp_path, caplog):
     with caplog.at_level(logging.WARNING, logger="bot.core.faq.modelcache"):
         again = fit(normaliser, cache)
     assert not again.from_cache
-    assert "unreadable" in caplog.text
+    assert "damaged" in caplog.text
     np.testing.assert_array_equal(again.probabilities(QUESTIONS), first.probabilities(QUESTIONS))
     assert fit(normaliser, cache).from_cache  # and the good model was written back
 
@@ -200,3 +200,63 @@ def test_the_key_covers_the_code_and_data_that_make_the_features(monkeypatch, tm
         (package / name).write_text("original", encoding="utf-8")
     assert model_key(EXAMPLES, None, ModelSettings(), "c") == base
     assert any(name.endswith(".tsv") for name in modelcache._SOURCES)
+
+
+def test_damage_inside_the_model_is_found_before_unpickling(normaliser, tmp_path, caplog):
+    """Bytes lost in the middle of the file (a crash during write-back) still unpickle into
+    a model that answers differently: the checksum finds them first."""
+    cache = ModelCache(tmp_path)
+    fit(normaliser, cache)
+    [stored] = tmp_path.glob("faq-model-*")
+    data = bytearray(stored.read_bytes())
+    middle = len(data) * 3 // 4
+    data[middle : middle + 64] = bytes(64)
+    stored.write_bytes(bytes(data))
+    with caplog.at_level(logging.WARNING, logger="bot.core.faq.modelcache"):
+        assert not fit(normaliser, cache).from_cache
+    assert "damaged" in caplog.text
+
+
+def test_a_fifo_in_place_of_the_model_does_not_hang_the_start(normaliser, tmp_path):
+    import os
+
+    key = model_key(EXAMPLES, None, ModelSettings(), "c1" + normaliser.fingerprint)
+    os.mkfifo(ModelCache(tmp_path).path(key), 0o600)
+    assert not fit(normaliser, ModelCache(tmp_path)).from_cache  # returns: no blocking read
+
+
+def test_what_cannot_be_removed_does_not_stop_the_start(normaliser, tmp_path, caplog):
+    """Old models are removed after a save; one that cannot be (here a directory with a
+    model's name) is logged and left, and temporary files of a killed start are removed."""
+    import os
+
+    (tmp_path / "faq-model-old.pickle").mkdir()
+    leftover = tmp_path / ".tmp-killed.pickle"
+    leftover.write_bytes(b"half a model")
+    os.utime(leftover, (0, 0))
+    fresh_temporary = tmp_path / ".tmp-writing.pickle"  # another instance writing right now
+    fresh_temporary.write_bytes(b"being written")
+    model = fit(normaliser, ModelCache(tmp_path))
+    assert model.cached and not model.from_cache
+    assert (tmp_path / "faq-model-old.pickle").is_dir()
+    assert not leftover.exists() and fresh_temporary.exists()
+
+
+def test_the_log_says_when_nothing_was_cached(tmp_path, caplog):
+    from bot.services import build_ensemble, load_valid_content
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    content = load_valid_content(ROOT / "content")
+    with caplog.at_level(logging.INFO, logger="bot.services"):
+        build_ensemble(content, cached=False, model_cache=blocker / "cache")
+    assert "trained (not cached)" in caplog.text
+
+
+def test_a_different_glossary_in_the_normaliser_is_a_different_key():
+    """The normaliser's words are read after the content digest; its fingerprint is in the
+    key, so a model fitted with other glossary words is never read for these."""
+    one = Normaliser(Glossary())
+    other = Normaliser(Glossary(informal={"sy": "saya"}))
+    assert one.fingerprint != other.fingerprint
+    assert one.fingerprint == Normaliser(Glossary()).fingerprint

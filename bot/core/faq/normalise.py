@@ -10,6 +10,7 @@ which would otherwise turn "blk" (a training centre) into "kembali".
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -88,8 +89,26 @@ class Normaliser:
         )
         if stemmers is None:
             stemmers = DEFAULT_STEMMERS
+        self._stemmer_names = dict(stemmers)
         self._stemmers = {lang: snowballstemmer.stemmer(name) for lang, name in stemmers.items()}
         self.stem = lru_cache(maxsize=STEM_CACHE_SIZE)(self._stem)  # bounded: words are endless
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """A digest of everything this normaliser maps words with (the informal dictionary,
+        the glossary, the stemmers): a model fitted on its tokens is valid for another
+        normaliser only when the fingerprints are equal (bot/core/faq/modelcache.py)."""
+        g = self.glossary
+        state = (
+            sorted(self.lexicon.items()),
+            sorted(g.terms.items()),
+            sorted(g.informal.items()),
+            sorted(g.phrases.items()),
+            sorted(g.keep),
+            sorted(g.stopwords),
+            sorted(self._stemmer_names.items()),
+        )
+        return hashlib.sha256(repr(state).encode()).hexdigest()
 
     @cached_property
     def _phrase_pattern(self) -> re.Pattern[str] | None:
