@@ -205,9 +205,9 @@ def held_out(content: Content, smalltalk: SmallTalk, folds: int, training: Lines
 def phrasing_alternatives() -> dict[str, frozenset[str]]:
     """phrasing -> the other entries a blind judge found to answer it
     (bench/adjudication.py phrasings): answering with one of them is not a mistake."""
-    out: dict[str, set[str]] = defaultdict(set)
     if not PHRASINGS_JUDGED:
         return {}
+    out: dict[str, set[str]] = defaultdict(set)
     for (text, entry), right in read_judged(PHRASING_VERDICTS).items():
         if right:
             out[text].add(entry)

@@ -107,18 +107,15 @@ class Learned:
     ) -> None:
         self.normaliser = normaliser
         self.settings = settings or Settings()
-        key = (
-            model_key(examples, weights, self.settings, context + normaliser.fingerprint)
-            if cache
-            else None
-        )
-        fitted = cache.load(key) if cache and key else None
-        self.from_cache = isinstance(fitted, Fitted)
+        key = None
+        if cache:
+            key = model_key(examples, weights, self.settings, context + normaliser.fingerprint)
+        stored = cache.load(key) if cache and key else None
+        self.from_cache = isinstance(stored, Fitted)
         self.cached = self.from_cache  # read from the cache, or written to it
-        if not isinstance(fitted, Fitted):
-            fitted = self._fit(examples, weights)
-            if cache and key:
-                self.cached = cache.save(key, fitted)
+        fitted = stored if isinstance(stored, Fitted) else self._fit(examples, weights)
+        if cache and key and not self.from_cache:
+            self.cached = cache.save(key, fitted)
         self._chars, self._words, self._model = fitted.chars, fitted.words, fitted.model
         self.labels: list[str] = [str(c) for c in self._model.classes_]
         self._fast = _FastPath(self._chars, self._words, self._model)
