@@ -104,3 +104,36 @@ def test_indonesian_messages_say_kamu_never_anda() -> None:
         for problem in _formal_you(path)
     ]
     assert not problems, "\n".join(problems)
+
+
+def _formal_i(domain_path) -> list[str]:
+    """Every Indonesian msgstr of one catalog that says "saya" (the bot says "aku")."""
+    with domain_path.open("rb") as handle:
+        catalog = read_po(handle, locale="id")
+    return [
+        f"{domain_path.name}: {form!r}"
+        for message in catalog
+        if message.id
+        for form in _forms(message.string)
+        if re.search(r"\bsaya\b", form, flags=re.IGNORECASE)
+    ]
+
+
+def test_the_self_reference_check_sees_saya(tmp_path) -> None:
+    """The check below must be able to fail: a catalog where the bot says "saya" is caught."""
+    po = tmp_path / "x.po"
+    po.write_text('msgid "I am not sure"\nmsgstr "Saya kurang yakin"\n', encoding="utf-8")
+    assert _formal_i(po)
+    po.write_text('msgid "I am not sure"\nmsgstr "Aku kurang yakin, Sayang"\n', encoding="utf-8")
+    assert not _formal_i(po)
+
+
+def test_indonesian_messages_say_aku_never_saya() -> None:
+    """One voice: "kamu" goes with "aku". The bot speaks of itself as "aku", and the buttons a
+    user taps speak for the user the same way ("Hapus dataku"), never the formal "saya"."""
+    problems = [
+        problem
+        for path in sorted((LOCALES_DIR / "id" / "LC_MESSAGES").glob("*.po"))
+        for problem in _formal_i(path)
+    ]
+    assert not problems, "\n".join(problems)
