@@ -203,7 +203,7 @@ async def test_html_in_the_checked_text_is_escaped(bot: Bot) -> None:
 async def test_report_this_opens_a_prefilled_tip_off_that_reaches_the_desk(bot: Bot) -> None:
     reply = await say(bot, USER, "/cek " + DANGER_AD)
     intro = await press(bot, USER, reply, "rp:msg:fake_job")
-    assert "sudah saya isikan" in intro["text"]
+    assert "sudah aku isikan" in intro["text"]
     question = await bot.api.next_message(USER)
     assert "rp:pv:unknown" in buttons(question)
     summary = await press(bot, USER, question, "rp:pv:riau")
