@@ -398,6 +398,20 @@ def test_the_pay_reason_names_the_dated_level_it_used(checker: Checker) -> None:
     assert wage.source.url.startswith("https://")
 
 
+def test_singapore_domestic_pay_is_not_compared_with_the_2016_embassy_figure(
+    checker: Checker,
+) -> None:
+    """The fact sheets say to check the embassy's S$550 of 2016 before quoting it (the FAQ
+    does not quote it): an ordinary offer of S$1,000 was called far above the level."""
+    assert "salary-too-high" not in ids(checker, "PRT Singapura gaji SGD 1000 sebulan")
+
+
+def test_domestic_work_in_iran_meets_the_middle_east_moratorium(checker: Checker) -> None:
+    """Iran was on the 2015 moratorium list, but not in the Middle East group."""
+    assert "middle-east-domestic" in ids(checker, "Dicari ART untuk majikan keluarga di Teheran")
+    assert "middle-east-domestic" in ids(checker, "lowongan pembantu rumah tangga ke iran")
+
+
 def test_the_hong_kong_minimum_lives_only_in_wages_yaml() -> None:
     assert "4990" not in (CONTENT / "redflags.yaml").read_text(encoding="utf-8")
     assert "4,990" not in (CONTENT / "redflags.yaml").read_text(encoding="utf-8")
