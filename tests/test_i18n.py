@@ -74,8 +74,8 @@ def test_no_catalog_header_is_marked_fuzzy() -> None:
             assert "#, fuzzy" not in path.read_text(encoding="utf-8"), path
 
 
-def _formal_you(domain_path) -> list[str]:
-    """Every Indonesian msgstr of one catalog that says "Anda" (the voice is "kamu")."""
+def _indonesian_saying(domain_path, says) -> list[str]:
+    """Every Indonesian msgstr (each plural form) of one catalog for which `says` is true."""
     with domain_path.open("rb") as handle:
         catalog = read_po(handle, locale="id")
     return [
@@ -83,57 +83,53 @@ def _formal_you(domain_path) -> list[str]:
         for message in catalog
         if message.id
         for form in _forms(message.string)
-        if uses_formal_you(form)
+        if says(form)
     ]
 
 
-def test_the_voice_check_sees_formal_you(tmp_path) -> None:
-    """The check below must be able to fail: a catalog that says "Anda" is caught."""
-    po = tmp_path / "x.po"
-    po.write_text('msgid "Your report"\nmsgstr "Laporan anda"\n', encoding="utf-8")
-    assert _formal_you(po)
-    po.write_text('msgid "Your report"\nmsgstr "Laporanmu, di Andalas"\n', encoding="utf-8")
-    assert not _formal_you(po)
-
-
-def test_indonesian_messages_say_kamu_never_anda() -> None:
-    """One voice: the bot's own Indonesian messages address the user as "kamu", like the content."""
-    problems = [
-        problem
-        for path in sorted((LOCALES_DIR / "id" / "LC_MESSAGES").glob("*.po"))
-        for problem in _formal_you(path)
-    ]
-    assert not problems, "\n".join(problems)
+def _formal_you(domain_path) -> list[str]:
+    """Every Indonesian msgstr of one catalog that says "Anda" (the voice is "kamu")."""
+    return _indonesian_saying(domain_path, uses_formal_you)
 
 
 def _formal_i(domain_path) -> list[str]:
     """Every Indonesian msgstr of one catalog that says "saya" (the bot says "aku")."""
-    with domain_path.open("rb") as handle:
-        catalog = read_po(handle, locale="id")
-    return [
-        f"{domain_path.name}: {form!r}"
-        for message in catalog
-        if message.id
-        for form in _forms(message.string)
-        if re.search(r"\bsaya\b", form, flags=re.IGNORECASE)
-    ]
+    return _indonesian_saying(
+        domain_path, lambda form: re.search(r"\bsaya\b", form, flags=re.IGNORECASE)
+    )
 
 
-def test_the_self_reference_check_sees_saya(tmp_path) -> None:
-    """The check below must be able to fail: a catalog where the bot says "saya" is caught."""
+VOICE_CHECKS = {
+    # check: (a msgstr it must catch, one it must pass)
+    "formal you": (_formal_you, "Laporan anda", "Laporanmu, di Andalas"),
+    "formal I": (_formal_i, "Saya kurang yakin", "Aku kurang yakin, Sayang"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(VOICE_CHECKS))
+def test_each_voice_check_can_fail(tmp_path, name: str) -> None:
+    """The checks below must be able to fail: a catalog that breaks the voice is caught."""
+    check, caught, passed = VOICE_CHECKS[name]
     po = tmp_path / "x.po"
-    po.write_text('msgid "I am not sure"\nmsgstr "Saya kurang yakin"\n', encoding="utf-8")
-    assert _formal_i(po)
-    po.write_text('msgid "I am not sure"\nmsgstr "Aku kurang yakin, Sayang"\n', encoding="utf-8")
-    assert not _formal_i(po)
+    po.write_text(f'msgid "Your report"\nmsgstr "{caught}"\n', encoding="utf-8")
+    assert check(po)
+    po.write_text(f'msgid "Your report"\nmsgstr "{passed}"\n', encoding="utf-8")
+    assert not check(po)
 
 
-def test_indonesian_messages_say_aku_never_saya() -> None:
-    """One voice: "kamu" goes with "aku". The bot speaks of itself as "aku", and the buttons a
-    user taps speak for the user the same way ("Hapus dataku"), never the formal "saya"."""
-    problems = [
+@pytest.mark.parametrize("name", sorted(VOICE_CHECKS))
+def test_indonesian_messages_keep_one_voice(name: str) -> None:
+    """One voice: the bot's Indonesian messages say "kamu" to the user, never "Anda", and "aku"
+    of itself, never "saya"; the buttons a user taps speak for the user the same way
+    ("Hapus dataku")."""
+    problems = _every_catalog(VOICE_CHECKS[name][0])
+    assert not problems, "\n".join(problems)
+
+
+def _every_catalog(check) -> list[str]:
+    """`check`'s findings over every Indonesian catalog."""
+    return [
         problem
         for path in sorted((LOCALES_DIR / "id" / "LC_MESSAGES").glob("*.po"))
-        for problem in _formal_i(path)
+        for problem in check(path)
     ]
-    assert not problems, "\n".join(problems)
