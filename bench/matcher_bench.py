@@ -1190,8 +1190,9 @@ def render(
         "",
         "Never in content/faq_training.yaml. **blind9 test** (written blind at the start of "
         "session 12, with blind8's brief) was read once for totals before that session's "
-        "change and nothing has been tuned on it; the targets are judged on it (blind9 dev, "
-        "in training since session 12, is with the old sets below). "
+        "change and nothing has been tuned on it (blind9 dev, in training since session 12, is "
+        "with the old sets below). The targets are judged on the five test halves of blind5 "
+        "to blind9 pooled (first row). "
         "**blind8 test** (written blind in session 10, from a brief asking that each question "
         "be mainly about its own topic) was read once for totals after session 10's changes "
         "and once after session 11's; nothing was tuned on it (its dev half trains since "
