@@ -154,11 +154,15 @@ def test_small_talk_words_by_rule(text: str, intent: str | None) -> None:
         *(("asdf", False), ("hahaha", False), ("wkwkwk", False), ("hehehe", False)),
         *(("massa", False), ("power", False), ("newer", False), ("trees", False)),
         *(("asdfghjkl kerja", False), ("asdf asdf asdf asdf", False), ("", False)),
+        # one key held down; k and w repeated are laughter ("kkkkk" is "oke" in the slang)
+        *(("jjjjjjjjjjjj", True), ("HHHHHHHH", True), ("aaaaa", False), ("kkkkkkkk", False)),
+        *(("wwwwwwww", False), ("aaaaaaaa tolong", False)),
     ],
 )
 def test_keyboard_mash(text: str, mashed: bool) -> None:
-    """Four keys of one keyboard row, or a chunk of neighbouring keys over and over; every
-    word of a message of at most three. Laughter ("wkwk", "hehe") and words are not."""
+    """Four keys of one keyboard row, a chunk of neighbouring keys over and over, or one key
+    held down; every word of a message of at most three. Laughter ("wkwk", "hehe", "kkkkk")
+    and words are not."""
     from bot.core.faq.smalltalk import is_keyboard_mash
 
     assert is_keyboard_mash(text) is mashed

@@ -196,9 +196,11 @@ def is_arithmetic(text: str) -> bool:
 
 
 # Keyboard mashing ("asdfghjkl", "qwerty", "jkjkjk", "sdfsdf"): four keys in a row of the
-# keyboard, or a two- or three-key chunk of neighbouring keys typed over and over. Checked
-# against every word of the content, the slang dictionary and the dev sets: only "qwerty"
-# and the laughter "wqwqwq" qualify besides real mashing.
+# keyboard, a two- or three-key chunk of neighbouring keys typed over and over, or one key
+# held down ("jjjjjjjj": six or more of one letter, but not k or w, which people repeat to
+# laugh: the slang dictionary reads "kkkkk" as "oke"). Checked against every word of the
+# content, the slang dictionary and the dev sets: only "qwerty" and the laughter "wqwqwq"
+# qualify besides real mashing.
 _KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 _KEY_RUNS = tuple(
     run
@@ -208,6 +210,7 @@ _KEY_RUNS = tuple(
 )
 _KEY_PLACE = {key: (r, i) for r, row in enumerate(_KEY_ROWS) for i, key in enumerate(row)}
 _REPEATED_CHUNK = re.compile(r"(?P<chunk>[a-z]{2,3})(?P=chunk)+[a-z]{0,2}")
+_HELD_KEY = re.compile(r"([a-jl-vx-z])\1{5,}")
 MASH_MIN_LETTERS = 5
 MASH_MAX_WORDS = 3
 
@@ -220,7 +223,7 @@ def _neighbours(a: str, b: str) -> bool:
 def _mashed(word: str) -> bool:
     if len(word) < MASH_MIN_LETTERS or not (word.isascii() and word.isalpha()):
         return False
-    if any(run in word for run in _KEY_RUNS):
+    if any(run in word for run in _KEY_RUNS) or _HELD_KEY.fullmatch(word):
         return True
     found = _REPEATED_CHUNK.fullmatch(word)
     chunk = found["chunk"] if found else ""
