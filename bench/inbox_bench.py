@@ -211,19 +211,11 @@ def main() -> int:
             threshold = DISTANCE_THRESHOLD  # chosen by --calibrate, with the weights
         else:
             threshold = max(THRESHOLDS, key=lambda t: ari(dev, dev_sim, t, linkage))
-        test_sim = similarity([q for _, _, q in test])
-        fresh_sim = similarity([q for _, _, q in fresh])
-        fresh3_sim = similarity([q for _, _, q in fresh3])
-        table.append(
-            (
-                name,
-                threshold,
-                ari(dev, dev_sim, threshold, linkage),
-                ari(test, test_sim, threshold, linkage),
-                ari(fresh, fresh_sim, threshold, linkage),
-                ari(fresh3, fresh3_sim, threshold, linkage),
-            )
-        )
+        scored = [ari(dev, dev_sim, threshold, linkage)] + [
+            ari(part, similarity([q for _, _, q in part]), threshold, linkage)
+            for part in (test, fresh, fresh3)
+        ]
+        table.append((name, threshold, *scored))
     built, grouped = timing(views)
     groups = lambda part: len({label for label, _, _ in part})  # noqa: E731
     lines = [

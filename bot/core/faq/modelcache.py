@@ -28,7 +28,6 @@ import time
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
-from stat import S_ISREG
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -124,7 +123,7 @@ class ModelCache:
             return None
         with os.fdopen(handle, "rb") as file:
             status = os.fstat(file.fileno())
-            unsafe = "not a regular file" if not S_ISREG(status.st_mode) else ""
+            unsafe = "not a regular file" if not stat.S_ISREG(status.st_mode) else ""
             unsafe = unsafe or _unsafe(path, status)
             if unsafe:
                 log.warning("FAQ model cache %s not read: %s; training again", path, unsafe)
@@ -166,7 +165,7 @@ class ModelCache:
         for old in self.directory.iterdir():
             try:
                 status = old.lstat()
-                if not S_ISREG(status.st_mode) or old.name == keep:
+                if not stat.S_ISREG(status.st_mode) or old.name == keep:
                     continue
                 model = old.name.startswith(PREFIX) and old.name.endswith(SUFFIX)
                 if model or (old.name.startswith(TEMP) and status.st_mtime < stale):
