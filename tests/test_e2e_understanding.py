@@ -23,6 +23,20 @@ async def test_greetings_and_thanks_get_small_talk_not_a_fallback(bot: Bot) -> N
     assert bot.services.unanswered.recent() == []  # small talk is not an unanswered question
 
 
+async def test_laughter_and_a_lone_dot_get_small_talk(bot: Bot) -> None:
+    """ "wkwkwk" in any length and a laughing emoji get a light reply pointing to the menu; a
+    lone "." or "??" calls for attention as "p" does and gets the greeting."""
+    bot.api.private_chat(USER, language_code="id")
+    for laugh in ("wkwkwkwkwk", "hahahaa", "🤣🤣🤣"):
+        await bot.api.send_text(USER, laugh)
+        reply = _text(await bot.api.next_message(USER))
+        assert reply.startswith("😄") and "/menu" in reply, laugh
+    for ping in (".", "??"):
+        await bot.api.send_text(USER, ping)
+        assert "salam kenal" in _text(await bot.api.next_message(USER)), ping
+    assert bot.services.unanswered.recent() == []
+
+
 async def test_identity_and_human_point_to_the_hotline(bot: Bot) -> None:
     bot.api.private_chat(USER, language_code="id")
     await bot.api.send_text(USER, "kamu robot ya?")

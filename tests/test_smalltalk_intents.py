@@ -55,6 +55,12 @@ CASES = {
         # keyboard mashing, by rule (smalltalk.is_keyboard_mash)
         *("asdfghjkl", "qwertyuiop", "jkjkjk", "sdfsdf asdasd", "ZXCVBNM"),
     ],
+    # laughter, by rule (smalltalk.is_laughter), in any length and with held keys
+    "laugh": [
+        *("wkwk", "wkwkwk", "WKWKWKWK", "wkwkwkk", "kwkwkw", "awkwkwk", "hahaha", "hahahaa"),
+        *("ahahaha", "hehehe", "hihihi", "xixixi", "awokawokawok", "awokwokwok", "lol"),
+        *("lmao", "ngakak", "wkwk ngakak min", "hahaha lucu", "haha", "hehe"),
+    ],
 }
 
 
@@ -82,6 +88,7 @@ def test_small_talk_intent(ensemble, intent: str, text: str) -> None:
         "terima kasih sudah membantu, tapi gaji saya dipotong agen tiap bulan",
         "halo kak, berapa biaya kerja ke taiwan?",
         "power bank",  # keys side by side in real words are no mashing
+        "wkwk gaji saya dipotong agen",  # a laugh before a question
     ],
 )
 def test_questions_around_small_talk_words_are_not_small_talk(ensemble, text: str) -> None:
@@ -99,6 +106,12 @@ def test_questions_around_small_talk_words_are_not_small_talk(ensemble, text: st
         ("👋", "greeting"),
         ("🙋🏽‍♀️", "greeting"),  # a joined sequence: person, skin tone, female sign
         ("👋🙏", "greeting"),  # a tie goes to the first intent, as with words
+        ("🤣🤣🤣🤣", "laugh"),
+        ("😂", "laugh"),
+        # punctuation alone calls for attention as "p" does
+        (".", "greeting"),
+        ("....", "greeting"),
+        ("??", "greeting"),
     ],
 )
 def test_emoji_alone_that_mean_an_intent_are_small_talk(ensemble, text: str, intent: str) -> None:
@@ -106,7 +119,7 @@ def test_emoji_alone_that_mean_an_intent_are_small_talk(ensemble, text: str, int
     assert (decision.kind, decision.intent) == (Kind.SMALLTALK, intent)
 
 
-@pytest.mark.parametrize("text", ["😭😭", "🙏😭", "🔥🔥", "??", "...", "🇹🇼"])
+@pytest.mark.parametrize("text", ["😭😭", "🙏😭", "🔥🔥", "🇹🇼", "😂😭", ".🔥"])
 def test_emoji_that_say_nothing_certain_stay_blank(ensemble, text: str) -> None:
     """A crying face may be distress, a flag a question: the bot asks for words instead."""
     assert ensemble.decide(text).kind is Kind.BLANK
@@ -166,3 +179,20 @@ def test_keyboard_mash(text: str, mashed: bool) -> None:
     from bot.core.faq.smalltalk import is_keyboard_mash
 
     assert is_keyboard_mash(text) is mashed
+
+
+def test_no_word_of_the_content_looks_like_laughter() -> None:
+    """Laughter is recognised by its shape; no word the content uses for its topics (or its
+    Cek Dulu reasons, wages, offices) may have that shape, or a one-word question would be
+    taken for a laugh. (The files of real messages hold real laughter: left out.)"""
+    import re
+
+    from bot.core.faq.smalltalk import is_laughter
+
+    words: set[str] = set()
+    for path in (ROOT / "content").rglob("*.yaml"):
+        if path.name not in {"smalltalk.yaml", "cekdulu_training.yaml", "faq_training.yaml"}:
+            words |= set(re.findall(r"[^\W\d_]+", path.read_text(encoding="utf-8").casefold()))
+    assert len(words) > 5000
+    assert sorted(w for w in words if is_laughter(w)) == []
+    assert is_laughter("wkwkwkwk") and not is_laughter("wkw") and not is_laughter("hai")

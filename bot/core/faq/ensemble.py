@@ -164,7 +164,7 @@ class Ensemble:
 
     def decide(self, question: str) -> Decision:
         if is_blank(question):
-            intent = self.smalltalk.by_emoji(question)
+            intent = self.smalltalk.by_symbols(question)
             if intent is not None:
                 return Decision(Kind.SMALLTALK, intent=intent)
             return Decision(Kind.BLANK)

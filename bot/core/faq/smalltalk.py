@@ -1,4 +1,4 @@
-"""Small talk (greetings, thanks, "are you a robot", insults, spam) and non-questions.
+"""Small talk (greetings, thanks, "are you a robot", insults, laughter, spam) and non-questions.
 
 Most people's first message is "halo" or "p", and their last is "makasih ya min". These are
 not FAQ questions, so they must get neither an FAQ answer nor the "I would rather not guess"
@@ -11,6 +11,10 @@ the intents' examples beside the FAQ phrasings (bot/core/faq/ensemble.py).
 
 A message of emoji only ("🙏", "👍👍", "👋") has no words; an intent's `emoji` say which
 intent it is, and any other emoji-only message stays blank (the bot asks for words).
+Punctuation alone (".", "??") calls for attention as "p" does, so it is a greeting.
+
+Laughter ("wkwkwk", "hahaha", "awokawok") comes in any length, so it is recognised by its
+shape (`is_laughter`) as well as by the `laugh` intent's words.
 
 Arithmetic and other non-questions ("12 x 8 berapa") are recognised by rule too: they must
 never get an FAQ answer.
@@ -35,7 +39,8 @@ from bot.core.content import Problem
 FILE = "smalltalk.yaml"
 # In this order ties are broken in SmallTalk.by_words: an insult before identity, so that
 # "bot goblok" is taken as the insult it is, not as "are you a bot".
-INTENTS = ("greeting", "thanks", "goodbye", "insult", "identity", "human", "spam")
+INTENTS = ("greeting", "thanks", "goodbye", "insult", "identity", "human", "laugh", "spam")
+LAUGH = "laugh"
 PREFIX = "smalltalk:"
 # The learned model's label for questions the FAQ does not cover ("cara bikin SKCK", "cuaca
 # besok"): real out-of-scope messages in content/faq_training.yaml. Near-domain ones used to
@@ -123,14 +128,15 @@ class SmallTalk:
 
         Every word must be an intent word or a filler, and at least one an intent word; the
         intent with the most words wins (ties: the order of INTENTS, so "ok makasih" is
-        thanks, not a greeting, and "bot goblok" an insult)."""
+        thanks, not a greeting, and "bot goblok" an insult). Laughter of any length counts
+        as a word of the `laugh` intent."""
         known = self._known
         words = [w if w in known else self._single.get(_single(w), w) for w in _words(text)]
         if not words or len(words) > 8:
             return None
-        if not all(w in known for w in words):
+        if not all(w in known or self._laughs(w) for w in words):
             return None
-        intent = self._most(words, lambda i: i.words)
+        intent = self._most(words, _owns_word)
         if intent is None:
             # Only address words ("min", "kak"): someone calling for attention.
             return "greeting" if "greeting" in self.intents and len(words) <= 2 else None
@@ -145,6 +151,18 @@ class SmallTalk:
         """ "asdfghjkl" and the like: spam, when the content has that intent."""
         return "spam" if "spam" in self.intents and is_keyboard_mash(text) else None
 
+    def _laughs(self, word: str) -> bool:
+        return LAUGH in self.intents and is_laughter(word)
+
+    def by_symbols(self, text: str) -> str | None:
+        """The intent of a message without letters or digits: its emoji (`by_emoji`), or a
+        greeting for punctuation alone (".", "??": someone calling for attention, as with
+        "p"), else None."""
+        intent = self.by_emoji(text)
+        if intent is None and _is_punctuation(text) and "greeting" in self.intents:
+            return "greeting"
+        return intent
+
     def by_emoji(self, text: str) -> str | None:
         """The intent of a message made only of emoji listed for intents ("🙏🙏", "👍"),
         else None: an emoji no intent lists ("😭") says nothing certain."""
@@ -153,12 +171,12 @@ class SmallTalk:
             return None
         if not all(s in self._listed_emoji for s in symbols):
             return None
-        return self._most(symbols, lambda i: i.emoji)
+        return self._most(symbols, lambda i, s: s in i.emoji)
 
-    def _most(self, items: list[str], own: Callable[[Intent], frozenset[str]]) -> str | None:
+    def _most(self, items: list[str], owns: Callable[[Intent, str], bool]) -> str | None:
         """The intent owning the most of `items` (ties: the order of INTENTS), or None when
         no intent owns any of them."""
-        counts = {name: sum(x in own(i) for x in items) for name, i in self.intents.items()}
+        counts = {name: sum(owns(i, x) for x in items) for name, i in self.intents.items()}
         if max(counts.values(), default=0) == 0:
             return None
         order = {name: n for n, name in enumerate(INTENTS)}
@@ -167,6 +185,10 @@ class SmallTalk:
     def reply(self, intent: str, lang: str) -> str:
         texts = self.intents[intent].reply
         return texts.get(lang) or next(iter(texts.values()))
+
+
+def _owns_word(intent: Intent, word: str) -> bool:
+    return word in intent.words or (intent.name == LAUGH and is_laughter(word))
 
 
 def _single(word: str) -> str:
@@ -183,6 +205,25 @@ def _emoji(text: str) -> list[str]:
     space or punctuation, modifiers removed."""
     text = _EMOJI_MODIFIERS.sub("", unicodedata.normalize("NFC", text))
     return [ch for ch in text if unicodedata.category(ch)[0] not in "LNPZC"]
+
+
+def _is_punctuation(text: str) -> bool:
+    marks = [ch for ch in text if not ch.isspace()]
+    return bool(marks) and all(unicodedata.category(ch)[0] == "P" for ch in marks)
+
+
+# Laughter: a syllable typed over and over ("wkwk", "kwkwkw", "hahaha", "hehe", "xixixi",
+# "ahaha", "awokawok", "awokwokwok"), after doubled letters are made single ("wkwkk").
+_LAUGHTER = re.compile(
+    r"a?(?:wk|kw)+[wk]?|a?(?:ha|he|hi|xi)(?:ha|he|hi|xi)+h?|a?wo?k(?:a?wo?k)+",
+)
+LAUGHTER_MIN_LETTERS = 4
+
+
+def is_laughter(word: str) -> bool:
+    """Whether one word is laughter of the shapes above (at least four letters)."""
+    word = _single(word.casefold())
+    return len(word) >= LAUGHTER_MIN_LETTERS and _LAUGHTER.fullmatch(word) is not None
 
 
 def is_arithmetic(text: str) -> bool:
@@ -307,4 +348,5 @@ __all__ = [
     "intent_label",
     "is_arithmetic",
     "is_entry",
+    "is_laughter",
 ]
