@@ -196,3 +196,71 @@ def test_no_word_of_the_content_looks_like_laughter() -> None:
     assert len(words) > 5000
     assert sorted(w for w in words if is_laughter(w)) == []
     assert is_laughter("wkwkwkwk") and not is_laughter("wkw") and not is_laughter("hai")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # laughter before a cry for help or a question must never hide it (adversarial probe)
+        *("hahaha aku disekap", "wkwk aku dijual", "haha dipukul", "haha mati aja"),
+        *("hahaha aku ditipu agen", "hahaha gaji ga dibayar", "hahaha bantu aku"),
+        *("haha I was scammed", "lol I'm trapped", "haha help", "hahaha tki ilegal"),
+        *("haha korea", "wkwk ssw", "haha scam", "wkwkwk agen penipu", "haha berapa gajinya"),
+        *("hahaha 😭", "😭😭 hahaha", "kocak lu", "ga lucu"),
+    ],
+)
+def test_laughter_beside_other_words_is_not_a_laugh(ensemble, text: str) -> None:
+    assert ensemble.decide(text).intent != "laugh"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("tolong hahaha wkwkwk", "human"),  # the call for help wins over any laughter
+        ("haha bye", "goodbye"),
+        ("makasih wkwk", "thanks"),
+        ("wkwk ngakak", "laugh"),
+        *(("wkakakak", "laugh"), ("wakakaka", "laugh"), ("ehehe", "laugh"), ("hohoho", "laugh")),
+        *(("huahaha", "laugh"), ("bwahaha", "laugh"), ("kekeke", "laugh"), ("awikwok", "laugh")),
+        ("huhuhu", None),  # crying, not laughter
+        ("kakak", "greeting"),  # an address word calling for attention, not laughter
+    ],
+)
+def test_laughter_by_rule(text: str, intent: str | None) -> None:
+    from bot.core.faq.smalltalk import SmallTalk
+
+    assert SmallTalk.load(ROOT / "content").by_words(text) == intent
+
+
+@pytest.mark.parametrize("text", [":(", ":'(", "-_-", ":/", ";_;", "/"])
+def test_sad_emoticons_are_not_greeted(ensemble, text: str) -> None:
+    """Only dots, question and exclamation marks call for attention; a sad face is no
+    occasion for "Halo, salam kenal! 👋"."""
+    assert ensemble.decide(text).intent != "greeting"
+
+
+def test_laughter_is_never_learned() -> None:
+    """The learned model must not learn laughter: beside a question it would outweigh the
+    question's words. Laughter is recognised by rule only."""
+    from bot.core.faq.smalltalk import SmallTalk
+
+    labels = {label for _, label in SmallTalk.load(ROOT / "content").examples()}
+    assert "smalltalk:laugh" not in labels and "smalltalk:greeting" in labels
+
+
+@pytest.mark.parametrize(
+    ("with_laughter", "without"),
+    [
+        ("wkwk aku ditipu agen", "aku ditipu agen"),
+        ("hahaha aku disekap", "aku disekap"),
+        ("haha help pls", "help pls"),
+        ("gaji ga dibayar wkwkwk", "gaji ga dibayar"),
+        ("WKWKWK TOLONG AKU", "TOLONG AKU"),
+    ],
+)
+def test_laughter_says_nothing_about_the_topic(ensemble, with_laughter: str, without: str) -> None:
+    """The models read a message without its laughter: a "wkwk" seen in a spam line must not
+    make a cry for help look like spam (adversarial probe, session 13)."""
+    a, b = ensemble.decide(with_laughter), ensemble.decide(without)
+    assert (a.kind, a.intent, a.entry_id) == (b.kind, b.intent, b.entry_id)
+    assert a.intent != "spam"

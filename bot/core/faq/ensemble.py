@@ -150,6 +150,7 @@ class Ensemble:
         return self.lexical.size
 
     def evidence(self, question: str) -> Evidence:
+        question = self.smalltalk.without_laughter(question)
         known, words = self.lexical.coverage(question)
         return Evidence(
             tuple(self.lexical.rank(question, LEXICAL_DEPTH)),

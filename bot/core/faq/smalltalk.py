@@ -14,7 +14,11 @@ intent it is, and any other emoji-only message stays blank (the bot asks for wor
 Punctuation alone (".", "??") calls for attention as "p" does, so it is a greeting.
 
 Laughter ("wkwkwk", "hahaha", "awokawok") comes in any length, so it is recognised by its
-shape (`is_laughter`) as well as by the `laugh` intent's words.
+shape (`is_laughter`) as well as by the `laugh` intent's words, and by rule only: an intent
+marked `learned: false` is never taught to the learned model, because laughter beside a
+question ("hahaha aku ditipu agen") would outweigh the question's words. For the same reason
+the rule sets laughter aside when a message has other words: "tolong wkwk" is a call for
+help, "haha udah dulu" a goodbye, and "wkwk aku dijual" is left to the models.
 
 Arithmetic and other non-questions ("12 x 8 berapa") are recognised by rule too: they must
 never get an FAQ answer.
@@ -71,6 +75,7 @@ class Intent:
     examples: dict[str, tuple[str, ...]]
     reply: dict[str, str]
     emoji: frozenset[str] = frozenset()
+    learned: bool = True  # False: by rule only (words, emoji, shape), never a training label
 
 
 @dataclass(frozen=True)
@@ -90,19 +95,25 @@ class SmallTalk:
             name: Intent(
                 name,
                 frozenset(_words(" ".join(str(w) for w in spec.get("words") or []))),
-                {lang: tuple(str(x) for x in xs) for lang, xs in spec["examples"].items()},
+                {
+                    lang: tuple(str(x) for x in xs)
+                    for lang, xs in (spec.get("examples") or {}).items()
+                },
                 {lang: str(text).strip() for lang, text in spec["reply"].items()},
                 frozenset(_emoji(" ".join(str(e) for e in spec.get("emoji") or []))),
+                spec.get("learned", True) is not False,
             )
             for name, spec in (data.get("intents") or {}).items()
         }
         return cls(intents, frozenset(_words(" ".join(map(str, data.get("fillers") or [])))))
 
     def examples(self) -> list[tuple[str, str]]:
-        """(text, label) pairs for training, label `smalltalk:<intent>`."""
+        """(text, label) pairs for training, label `smalltalk:<intent>`; none of an intent
+        recognised by rule only."""
         return [
             (text, PREFIX + intent.name)
             for intent in self.intents.values()
+            if intent.learned
             for texts in intent.examples.values()
             for text in texts
         ]
@@ -134,9 +145,12 @@ class SmallTalk:
         words = [w if w in known else self._single.get(_single(w), w) for w in _words(text)]
         if not words or len(words) > 8:
             return None
-        if not all(w in known or self._laughs(w) for w in words):
+        laughing = [w for w in words if self._laughs(w)]
+        if laughing:
+            return self._with_laughter(text, words, laughing)
+        if not all(w in known for w in words):
             return None
-        intent = self._most(words, _owns_word)
+        intent = self._most(words, lambda i, w: w in i.words)
         if intent is None:
             # Only address words ("min", "kak"): someone calling for attention.
             return "greeting" if "greeting" in self.intents and len(words) <= 2 else None
@@ -152,14 +166,34 @@ class SmallTalk:
         return "spam" if "spam" in self.intents and is_keyboard_mash(text) else None
 
     def _laughs(self, word: str) -> bool:
-        return LAUGH in self.intents and is_laughter(word)
+        laugh = self.intents.get(LAUGH)
+        return laugh is not None and (word in laugh.words or is_laughter(word))
+
+    def without_laughter(self, text: str) -> str:
+        """The text with its laughter left out ("wkwk aku ditipu agen" -> "aku ditipu agen"),
+        for the models that read the topic: laughter says nothing about it, and a "haha"
+        seen in a spam line must not make a cry for help look like spam. A text that is all
+        laughter is returned as it is."""
+        kept = [t for t in text.split() if not (_words(t) and all(map(self._laughs, _words(t))))]
+        return " ".join(kept) if kept else text
+
+    def _with_laughter(self, text: str, words: list[str], laughing: list[str]) -> str | None:
+        """A laugh when laughter and fillers are all there is (and no emoji other than the
+        intents' own, "hahaha 😭" may be anything but fun); otherwise the other words decide
+        without the laughter ("tolong wkwk" is `human`), or nobody by rule."""
+        rest = [w for w in words if w not in laughing]
+        if len(rest) > 1 or any(w not in self.fillers for w in rest):
+            return self.by_words(" ".join(rest))
+        if not all(s in self._listed_emoji for s in _emoji(text)):
+            return None
+        return LAUGH  # laughter, perhaps with one address word ("wkwk min")
 
     def by_symbols(self, text: str) -> str | None:
         """The intent of a message without letters or digits: its emoji (`by_emoji`), or a
-        greeting for punctuation alone (".", "??": someone calling for attention, as with
-        "p"), else None."""
+        greeting for dots, question and exclamation marks alone (".", "??": someone calling
+        for attention, as with "p"; a sad face such as ":(" is not), else None."""
         intent = self.by_emoji(text)
-        if intent is None and _is_punctuation(text) and "greeting" in self.intents:
+        if intent is None and _is_call_for_attention(text) and "greeting" in self.intents:
             return "greeting"
         return intent
 
@@ -187,10 +221,6 @@ class SmallTalk:
         return texts.get(lang) or next(iter(texts.values()))
 
 
-def _owns_word(intent: Intent, word: str) -> bool:
-    return word in intent.words or (intent.name == LAUGH and is_laughter(word))
-
-
 def _single(word: str) -> str:
     return _DOUBLED.sub(r"\1", word)
 
@@ -207,15 +237,23 @@ def _emoji(text: str) -> list[str]:
     return [ch for ch in text if unicodedata.category(ch)[0] not in "LNPZC"]
 
 
-def _is_punctuation(text: str) -> bool:
+_ATTENTION_MARKS = frozenset(".?!…？！。")
+
+
+def _is_call_for_attention(text: str) -> bool:
     marks = [ch for ch in text if not ch.isspace()]
-    return bool(marks) and all(unicodedata.category(ch)[0] == "P" for ch in marks)
+    return bool(marks) and all(ch in _ATTENTION_MARKS for ch in marks)
 
 
-# Laughter: a syllable typed over and over ("wkwk", "kwkwkw", "hahaha", "hehe", "xixixi",
-# "ahaha", "awokawok", "awokwokwok"), after doubled letters are made single ("wkwkk").
+# Laughter: a syllable typed over and over ("wkwk", "kwkwkw", "wkakakak", "hahaha", "ehehe",
+# "hohoho", "huahaha", "xixixi", "kekeke", "awokawok", "awikwok"), after doubled letters are
+# made single ("wkwkk"). Not "huhu" (crying) and not "kaka" ("kakak" is an address word).
 _LAUGHTER = re.compile(
-    r"a?(?:wk|kw)+[wk]?|a?(?:ha|he|hi|xi)(?:ha|he|hi|xi)+h?|a?wo?k(?:a?wo?k)+",
+    r"a?(?:wk|kw)+[wk]?"
+    r"|wa?(?:ka)+k?"
+    r"|(?:hu|bw|mu)?[aeio]?(?:h[aeio]|xi)(?:h[aeio]|xi)+h?"
+    r"|(?:ke){3,}"
+    r"|a?wo?k(?:a?wo?k)+|awi?kwo?k\w{0,6}",
 )
 LAUGHTER_MIN_LETTERS = 4
 
@@ -314,7 +352,11 @@ def _check_intent(name: str, spec: Any, languages: list[str], digits: set[str]) 
         found.append(Problem(FILE, name, None, f"unknown intent; use one of {', '.join(INTENTS)}"))
     if not isinstance(spec, dict):
         return [*found, Problem(FILE, name, None, "must be a mapping")]
-    for part in ("examples", "reply"):
+    learned = spec.get("learned", True)
+    if not isinstance(learned, bool):
+        found.append(Problem(FILE, name, "learned", "must be true or false"))
+    parts = ("examples", "reply") if learned is not False else ("reply",)
+    for part in parts:
         value = spec.get(part)
         for lang in languages:
             if not isinstance(value, dict) or not value.get(lang):
