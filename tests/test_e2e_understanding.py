@@ -96,3 +96,15 @@ async def test_short_or_mixed_text_keeps_the_chosen_language(bot: Bot) -> None:
     answer = await api.next_message(USER)
     assert bot.services.content.entries["passport-held"].title["id"] in _text(answer)
     assert bot.services.users.language(USER) is None  # nothing changed
+
+
+async def test_laughter_does_not_stop_a_follow_up(bot: Bot) -> None:
+    """ "wkwk klo pabrik?" right after an answer follows up like "klo pabrik?" (second
+    adversarial probe, session 13); read alone it would only get "did you mean"."""
+    costs = bot.services.content.entries["costs"].title["id"]
+    bot.api.private_chat(USER, language_code="id")
+    for follow_up in ("klo pabrik?", "wkwk klo pabrik?"):
+        await bot.api.send_text(USER, "berapa biaya kerja ke taiwan")
+        await bot.api.next_message(USER)
+        await bot.api.send_text(USER, follow_up)
+        assert costs in _text(await bot.api.next_message(USER)), follow_up

@@ -59,7 +59,7 @@ CASES = {
     "laugh": [
         *("wkwk", "wkwkwk", "WKWKWKWK", "wkwkwkk", "kwkwkw", "awkwkwk", "hahaha", "hahahaa"),
         *("ahahaha", "hehehe", "hihihi", "xixixi", "awokawokawok", "awokwokwok", "lol"),
-        *("lmao", "ngakak", "wkwk ngakak min", "hahaha lucu", "haha", "hehe"),
+        *("lmao", "ngakak", "wkwk ngakak min", "haha", "hehe"),
     ],
 }
 
@@ -207,6 +207,8 @@ def test_no_word_of_the_content_looks_like_laughter() -> None:
         *("haha I was scammed", "lol I'm trapped", "haha help", "hahaha tki ilegal"),
         *("haha korea", "wkwk ssw", "haha scam", "wkwkwk agen penipu", "haha berapa gajinya"),
         *("hahaha 😭", "😭😭 hahaha", "kocak lu", "ga lucu"),
+        # second probe: a sad face or emoji with the laughter, "not funny", a deputy head
+        *("haha :(", "wkwk :((", "wkwkwk😭", "wkwk🥲", "gak lucu", "nggak lucu min", "pak waka"),
     ],
 )
 def test_laughter_beside_other_words_is_not_a_laugh(ensemble, text: str) -> None:
@@ -223,6 +225,8 @@ def test_laughter_beside_other_words_is_not_a_laugh(ensemble, text: str) -> None
         *(("wkakakak", "laugh"), ("wakakaka", "laugh"), ("ehehe", "laugh"), ("hohoho", "laugh")),
         *(("huahaha", "laugh"), ("bwahaha", "laugh"), ("kekeke", "laugh"), ("awikwok", "laugh")),
         ("huhuhu", None),  # crying, not laughter
+        ("wkwk " * 12, "laugh"),  # laughter of any length, in words too
+        *(("aowkaowkaowk", "laugh"), ("buahahaha", "laugh"), ("heuheu", "laugh")),
         ("kakak", "greeting"),  # an address word calling for attention, not laughter
     ],
 )
@@ -256,6 +260,11 @@ def test_laughter_is_never_learned() -> None:
         ("haha help pls", "help pls"),
         ("gaji ga dibayar wkwkwk", "gaji ga dibayar"),
         ("WKWKWK TOLONG AKU", "TOLONG AKU"),
+        # second probe: laughter glued to the words, doubled letters
+        ("wkwk..aku disekap di kamboja", "..aku disekap di kamboja"),
+        ("wkwkwk:aku mau pulang", ":aku mau pulang"),
+        ("ngakakk aku ditipu agen", "aku ditipu agen"),
+        ("aowkaowk aku ditipu agen", "aku ditipu agen"),
     ],
 )
 def test_laughter_says_nothing_about_the_topic(ensemble, with_laughter: str, without: str) -> None:

@@ -141,13 +141,13 @@ class SmallTalk:
         intent with the most words wins (ties: the order of INTENTS, so "ok makasih" is
         thanks, not a greeting, and "bot goblok" an insult). Laughter of any length counts
         as a word of the `laugh` intent."""
-        known = self._known
-        words = [w if w in known else self._single.get(_single(w), w) for w in _words(text)]
-        if not words or len(words) > 8:
-            return None
+        words = [self._as_known(w) for w in _words(text)]
         laughing = [w for w in words if self._laughs(w)]
         if laughing:
             return self._with_laughter(text, words, laughing)
+        if not words or len(words) > 8:
+            return None
+        known = self._known
         if not all(w in known for w in words):
             return None
         intent = self._most(words, lambda i, w: w in i.words)
@@ -165,6 +165,10 @@ class SmallTalk:
         """ "asdfghjkl" and the like: spam, when the content has that intent."""
         return "spam" if "spam" in self.intents and is_keyboard_mash(text) else None
 
+    def _as_known(self, word: str) -> str:
+        """The known word a word is with doubled letters made single, else the word."""
+        return word if word in self._known else self._single.get(_single(word), word)
+
     def _laughs(self, word: str) -> bool:
         laugh = self.intents.get(LAUGH)
         return laugh is not None and (word in laugh.words or is_laughter(word))
@@ -174,8 +178,11 @@ class SmallTalk:
         for the models that read the topic: laughter says nothing about it, and a "haha"
         seen in a spam line must not make a cry for help look like spam. A text that is all
         laughter is returned as it is."""
-        kept = [t for t in text.split() if not (_words(t) and all(map(self._laughs, _words(t))))]
-        return " ".join(kept) if kept else text
+        kept = " ".join(_WORD.sub(self._unless_laughter, text).split())
+        return kept if _words(kept) else text
+
+    def _unless_laughter(self, word: re.Match[str]) -> str:
+        return "" if self._laughs(self._as_known(word[0].casefold())) else word[0]
 
     def _with_laughter(self, text: str, words: list[str], laughing: list[str]) -> str | None:
         """A laugh when laughter and fillers are all there is (and no emoji other than the
@@ -186,6 +193,8 @@ class SmallTalk:
             return self.by_words(" ".join(rest))
         if not all(s in self._listed_emoji for s in _emoji(text)):
             return None
+        if any(_is_mark(ch) and ch not in _LIGHT_MARKS for ch in text):
+            return None  # "haha :(" is no laugh
         return LAUGH  # laughter, perhaps with one address word ("wkwk min")
 
     def by_symbols(self, text: str) -> str | None:
@@ -238,6 +247,11 @@ def _emoji(text: str) -> list[str]:
 
 
 _ATTENTION_MARKS = frozenset(".?!…？！。")
+_LIGHT_MARKS = _ATTENTION_MARKS | frozenset(",~")
+
+
+def _is_mark(char: str) -> bool:
+    return unicodedata.category(char)[0] == "P"
 
 
 def _is_call_for_attention(text: str) -> bool:
@@ -249,11 +263,11 @@ def _is_call_for_attention(text: str) -> bool:
 # "hohoho", "huahaha", "xixixi", "kekeke", "awokawok", "awikwok"), after doubled letters are
 # made single ("wkwkk"). Not "huhu" (crying) and not "kaka" ("kakak" is an address word).
 _LAUGHTER = re.compile(
-    r"a?(?:wk|kw)+[wk]?"
-    r"|wa?(?:ka)+k?"
-    r"|(?:hu|bw|mu)?[aeio]?(?:h[aeio]|xi)(?:h[aeio]|xi)+h?"
-    r"|(?:ke){3,}"
-    r"|a?wo?k(?:a?wo?k)+|awi?kwo?k\w{0,6}",
+    r"a?o?(?:wk|kw)+[wk]?"
+    r"|wa?(?:ka){2,}k?"
+    r"|(?:hu|bu|bw|mu|mw|w)?[aeio]?(?:h[aeio]|xi)(?:h[aeio]|xi)+h?"
+    r"|(?:ke){3,}k?|(?:ki){3,}|(?:qi){3,}|(?:heu){2,}"
+    r"|a?o?wo?k(?:a?o?wo?k)+|awi?kwo?k\w{0,6}|(?:akwo)+a?k?",
 )
 LAUGHTER_MIN_LETTERS = 4
 

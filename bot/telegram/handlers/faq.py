@@ -167,7 +167,8 @@ def with_previous_topic(text: str, context: ContextTypes.DEFAULT_TYPE, svc: Serv
     last = (context.user_data or {}).get(LAST_TOPIC)
     if not last or time.time() - last["at"] > WINDOW_SECONDS:
         return text
-    return svc.matcher.followups.rewrite(last["question"], text) or text
+    plain = svc.matcher.smalltalk.without_laughter(text)  # "wkwk kalau pabrik?" follows up too
+    return svc.matcher.followups.rewrite(last["question"], plain) or text
 
 
 def remember_topic(context: ContextTypes.DEFAULT_TYPE, asked: str, decision: Decision) -> None:
