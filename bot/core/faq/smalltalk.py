@@ -11,14 +11,16 @@ the intents' examples beside the FAQ phrasings (bot/core/faq/ensemble.py).
 
 A message of emoji only ("🙏", "👍👍", "👋") has no words; an intent's `emoji` say which
 intent it is, and any other emoji-only message stays blank (the bot asks for words).
-Punctuation alone (".", "??") calls for attention as "p" does, so it is a greeting.
+Dots, question and exclamation marks alone (".", "??") call for attention as "p" does, so
+they are a greeting; a sad ":(" is not.
 
 Laughter ("wkwkwk", "hahaha", "awokawok") comes in any length, so it is recognised by its
 shape (`is_laughter`) as well as by the `laugh` intent's words, and by rule only: an intent
 marked `learned: false` is never taught to the learned model, because laughter beside a
 question ("hahaha aku ditipu agen") would outweigh the question's words. For the same reason
-the rule sets laughter aside when a message has other words: "tolong wkwk" is a call for
-help, "haha udah dulu" a goodbye, and "wkwk aku dijual" is left to the models.
+the rule sets laughter aside when a message has other words ("tolong wkwk" is a call for
+help, "haha bye" a goodbye, "wkwk aku dijual" is left to the models), and the models read
+every message without its laughter (`without_laughter`).
 
 Arithmetic and other non-questions ("12 x 8 berapa") are recognised by rule too: they must
 never get an FAQ answer.
