@@ -108,3 +108,14 @@ async def test_laughter_does_not_stop_a_follow_up(bot: Bot) -> None:
         await bot.api.next_message(USER)
         await bot.api.send_text(USER, follow_up)
         assert costs in _text(await bot.api.next_message(USER)), follow_up
+
+
+async def test_a_greeting_around_words_of_harm_gets_the_contacts(bot: Bot) -> None:
+    """ "halo min aku disekap" was answered with the greeting; now it gets an answer, a
+    did-you-mean or the fallback, which gives the official contacts."""
+    bot.api.private_chat(USER, language_code="id")
+    await bot.api.send_text(USER, "halo min aku disekap")
+    reply = await bot.api.next_message(USER)
+    assert "salam kenal" not in _text(reply)
+    await bot.api.send_text(USER, "ini bukan lelucon aku disekap")
+    assert "bot informasi" not in _text(await bot.api.next_message(USER))

@@ -273,3 +273,20 @@ def test_laughter_says_nothing_about_the_topic(ensemble, with_laughter: str, wit
     a, b = ensemble.decide(with_laughter), ensemble.decide(without)
     assert (a.kind, a.intent, a.entry_id) == (b.kind, b.intent, b.entry_id)
     assert a.intent != "spam"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ini bukan lelucon aku disekap",  # "this is no joke": was the identity reply
+        "ini serius bukan bercanda aku disekap majikan",
+        "kamu robot ya? aku disekap",
+        "halo min aku disekap",  # was a greeting
+        "makasih min tapi aku dipukul majikan",  # was thanks
+        "hi, I am trapped and my boss hit me",
+    ],
+)
+def test_words_of_harm_are_never_small_talk(ensemble, text: str) -> None:
+    """A greeting, thanks or "is this a bot" around words of harm must not take the reply:
+    small talk's replies carry no hotline (found by the second laughter probe)."""
+    assert ensemble.decide(text).kind is not Kind.SMALLTALK

@@ -34,6 +34,8 @@ from bot.core.faq.match import Candidate, Decision, Kind, Matcher
 from bot.core.faq.normalise import is_blank
 from bot.core.faq.smalltalk import OFFTOPIC, SmallTalk, intent_label, is_arithmetic, is_entry
 
+HUMAN = "human"  # the small-talk intent whose reply gives the hotline and the police line
+
 LEXICAL_DEPTH = 8
 LEARNED_DEPTH = 5
 MAX_SUGGESTIONS = 3
@@ -125,6 +127,7 @@ class Evidence:
     learned: dict[str, float]
     known: int = 0  # words of the question the lexical vocabulary knows
     words: int = 0  # words of the question after normalisation
+    distress: bool = False  # a word of harm or danger: never small talk by the learned model
 
 
 class Ensemble:
@@ -157,6 +160,7 @@ class Ensemble:
             self.learned.scores(question),
             known,
             words,
+            self.smalltalk.in_distress(question),
         )
 
     def rank(self, question: str, limit: int = 5) -> list[Candidate]:
@@ -261,7 +265,8 @@ def decide(evidence: Evidence, cal: Calibration) -> Decision:
     ranked = combine(evidence, cal)
     intent, chance = best_smalltalk(evidence)
     best = ranked[0].score if ranked else 0.0
-    if intent is not None and chance >= cal.smalltalk and chance > best:
+    talks = intent is not None and chance >= cal.smalltalk and chance > best
+    if talks and (not evidence.distress or intent == HUMAN):
         return Decision(Kind.SMALLTALK, intent=intent)
     if not ranked:
         return Decision(Kind.FALLBACK)

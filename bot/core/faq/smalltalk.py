@@ -86,6 +86,10 @@ class SmallTalk:
 
     intents: dict[str, Intent] = field(default_factory=dict)
     fillers: frozenset[str] = frozenset()
+    # Words of harm or danger ("disekap", "dipukul", "trapped"): a message with one is never
+    # small talk by the learned model, whatever greeting or "this is no joke" comes with it
+    # (bot/core/faq/ensemble.py); the rules' `human` still answers it with the hotline.
+    distress: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, directory: Path) -> SmallTalk:
@@ -107,7 +111,13 @@ class SmallTalk:
             )
             for name, spec in (data.get("intents") or {}).items()
         }
-        return cls(intents, frozenset(_words(" ".join(map(str, data.get("fillers") or [])))))
+        fillers = frozenset(_words(" ".join(map(str, data.get("fillers") or []))))
+        distress = frozenset(_words(" ".join(map(str, data.get("distress") or []))))
+        return cls(intents, fillers, distress)
+
+    def in_distress(self, text: str) -> bool:
+        """Whether the text has a word of harm or danger (`distress` in smalltalk.yaml)."""
+        return any(w in self.distress or _single(w) in self.distress for w in _words(text))
 
     def examples(self) -> list[tuple[str, str]]:
         """(text, label) pairs for training, label `smalltalk:<intent>`; none of an intent
