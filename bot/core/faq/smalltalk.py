@@ -112,7 +112,7 @@ class SmallTalk:
             for name, spec in (data.get("intents") or {}).items()
         }
         fillers = frozenset(_words(" ".join(map(str, data.get("fillers") or []))))
-        distress = frozenset(_words(" ".join(map(str, data.get("distress") or []))))
+        distress = frozenset(_words(" ".join(map(str, _as_list(data.get("distress"))))))
         return cls(intents, fillers, distress)
 
     def in_distress(self, text: str) -> bool:
@@ -242,6 +242,13 @@ class SmallTalk:
         return texts.get(lang) or next(iter(texts.values()))
 
 
+def _as_list(value: Any) -> list[Any]:
+    """A YAML list as it is; one string as a list of itself; anything else as nothing."""
+    if isinstance(value, list):
+        return value
+    return [value] if isinstance(value, str) else []
+
+
 def _single(word: str) -> str:
     return _DOUBLED.sub(r"\1", word)
 
@@ -366,6 +373,11 @@ def check_smalltalk(directory: Path, languages: list[str], numbers: set[str]) ->
     intents = data.get("intents")
     if not isinstance(intents, dict):
         return [Problem(FILE, None, "intents", "must be a mapping of intent name to intent")]
+    distress = data.get("distress")
+    if distress is not None and not (
+        isinstance(distress, list) and all(isinstance(w, str) and w.strip() for w in distress)
+    ):
+        problems.append(Problem(FILE, None, "distress", "must be a list of words"))
     digits = {re.sub(r"\D", "", n) for n in numbers}
     for name, spec in intents.items():
         problems.extend(_check_intent(str(name), spec, languages, digits))
