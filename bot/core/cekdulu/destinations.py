@@ -125,10 +125,6 @@ class Destinations:
         return found
 
 
-# How phrases.compile_all wraps every pattern: whole words only.
-_WORD_START, _WORD_END = r"(?<!\S)(?:", r")(?!\S)"
-
-
 def _index(items: Sequence[Country] | Sequence[JobType]) -> re.Pattern[str] | None:
     """All items' patterns in one expression, a named group per item: one scan finds every
     country (or job) a text mentions.
@@ -137,18 +133,13 @@ def _index(items: Sequence[Country] | Sequence[JobType]) -> re.Pattern[str] | No
     alternatives instead of once inside each: the scan then tries the 32 countries only where
     a word starts, which made it five times quicker on the labelled offers (the matches are
     the same: `tests/test_cekdulu_rules.py`)."""
-    sources = [p.pattern for item in items for p in item.patterns]
-    if not sources:
-        return None
-    if not all(s.startswith(_WORD_START) and s.endswith(_WORD_END) for s in sources):
-        groups = [f"(?P<i{n}>{p.pattern})" for n, item in enumerate(items) for p in item.patterns]
-        return re.compile("|".join(groups))
-    inner = [
-        f"(?P<i{n}>{p.pattern[len(_WORD_START) : -len(_WORD_END)]})"
-        for n, item in enumerate(items)
-        for p in item.patterns
+    bodies = [
+        f"(?P<i{n}>{phrases.body_of(p)})" for n, item in enumerate(items) for p in item.patterns
     ]
-    return re.compile(_WORD_START + "|".join(inner) + _WORD_END)  # lower case, like clean text
+    if not bodies:
+        return None
+    # lower case, like clean text
+    return re.compile(phrases.WORD_START + "|".join(bodies) + phrases.WORD_END)
 
 
 def _found(index: re.Pattern[str] | None, items: Sequence, clean_text: str) -> list:

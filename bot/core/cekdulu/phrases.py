@@ -189,8 +189,8 @@ def compile_until(patterns: Iterable[str], pivots: Iterable[str]) -> tuple[re.Pa
         return ()
     warning = "|".join(f"(?:{b})" for b in bodies)
     turns = "|".join(f"(?:{_body(p)})" for p in pivots)
-    until = rf"(?!.*(?<!\S)(?:{lower_pattern(turns)})(?!\S))" if turns else ""
-    return (re.compile(rf"(?<!\S)(?:{lower_pattern(warning)})(?!\S){until}"),)
+    until = rf"(?!.*{WORD_START}{lower_pattern(turns)}{WORD_END})" if turns else ""
+    return (re.compile(f"{WORD_START}{lower_pattern(warning)}{WORD_END}{until}"),)
 
 
 def _body(pattern: str) -> str:
@@ -205,10 +205,23 @@ def _body(pattern: str) -> str:
     return body
 
 
+# Every compiled pattern matches whole words only: its body between these two.
+WORD_START, WORD_END = r"(?<!\S)(?:", r")(?!\S)"
+
+
 def _whole_words(body: str) -> re.Pattern[str]:
     r"""Clean text is lower case, so the pattern is too (outside its escapes: `\S` stays)
     and matches without re.IGNORECASE, which halves the time of a scan."""
-    return re.compile(rf"(?<!\S)(?:{lower_pattern(body)})(?!\S)")
+    return re.compile(f"{WORD_START}{lower_pattern(body)}{WORD_END}")
+
+
+def body_of(pattern: re.Pattern[str]) -> str:
+    """The body of a whole-words pattern (`compile_pattern`, `compile_all` without pivots),
+    to be joined with others inside one pair of word-boundary checks."""
+    source = pattern.pattern
+    if not (source.startswith(WORD_START) and source.endswith(WORD_END)):
+        raise ValueError(f"not a whole-words pattern: {source!r}")
+    return source[len(WORD_START) : -len(WORD_END)]
 
 
 def lower_pattern(body: str) -> str:

@@ -32,9 +32,14 @@ from bot.core.faq.followup import FollowUps, LanguageGuess
 from bot.core.faq.learned import Learned
 from bot.core.faq.match import Candidate, Decision, Kind, Matcher
 from bot.core.faq.normalise import is_blank
-from bot.core.faq.smalltalk import OFFTOPIC, SmallTalk, intent_label, is_arithmetic, is_entry
-
-HUMAN = "human"  # the small-talk intent whose reply gives the hotline and the police line
+from bot.core.faq.smalltalk import (
+    HUMAN,
+    OFFTOPIC,
+    SmallTalk,
+    intent_label,
+    is_arithmetic,
+    is_entry,
+)
 
 LEXICAL_DEPTH = 8
 LEARNED_DEPTH = 5

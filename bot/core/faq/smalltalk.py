@@ -47,6 +47,7 @@ FILE = "smalltalk.yaml"
 # "bot goblok" is taken as the insult it is, not as "are you a bot".
 INTENTS = ("greeting", "thanks", "goodbye", "insult", "identity", "human", "laugh", "spam")
 LAUGH = "laugh"
+HUMAN = "human"  # its reply gives the hotline and the police line
 PREFIX = "smalltalk:"
 # The learned model's label for questions the FAQ does not cover ("cara bikin SKCK", "cuaca
 # besok"): real out-of-scope messages in content/faq_training.yaml. Near-domain ones used to
@@ -419,6 +420,7 @@ def _check_intent(name: str, spec: Any, languages: list[str], digits: set[str]) 
 
 
 __all__ = [
+    "HUMAN",
     "INTENTS",
     "OFFTOPIC",
     "PREFIX",
