@@ -293,6 +293,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
                         "lang": lang,
                         "kind": decision.kind.value,
                         **({"smalltalk": decision.intent} if decision.intent else {}),
+                        **({"urgent": True} if decision.urgent else {}),
                     },
                     ensure_ascii=False,
                 )

@@ -119,3 +119,59 @@ async def test_a_greeting_around_words_of_harm_gets_the_contacts(bot: Bot) -> No
     assert "salam kenal" not in _text(reply)
     await bot.api.send_text(USER, "ini bukan lelucon aku disekap")
     assert "bot informasi" not in _text(await bot.api.next_message(USER))
+
+
+def _has_emergency_note(text: str) -> bool:
+    return "🆘" in text and "110" in text and "0-800-1000" in text and "/darurat" in text
+
+
+async def test_an_answer_to_a_message_of_harm_carries_the_emergency_contacts(bot: Bot) -> None:
+    """ "aku disekap majikan, gimana cara kirim uang ke rumah" was answered with how to send
+    money home and nothing else; now the emergency contacts come first, then the answer."""
+    remittance = bot.services.content.entries["remittance"].title["id"]
+    bot.api.private_chat(USER, language_code="id")
+    await bot.api.send_text(USER, "aku disekap majikan gimana cara kirim uang ke rumah")
+    reply = _text(await bot.api.next_message(USER))
+    assert _has_emergency_note(reply) and remittance in reply
+    assert reply.index("🆘") < reply.index(remittance)
+    await bot.api.send_text(USER, "cara kirim uang ke rumah")
+    plain = _text(await bot.api.next_message(USER))
+    assert remittance in plain and "🆘" not in plain
+
+
+async def test_did_you_mean_and_fallback_for_a_message_of_harm_give_the_contacts(
+    bot: Bot,
+) -> None:
+    """The did-you-mean had only "I'm not sure I understood" and buttons; the fallback said
+    "I don't have a reliable answer" to "halo min aku disekap"."""
+    bot.api.private_chat(USER, language_code="id")
+    await bot.api.send_text(USER, "aku mau kabur dari majikan gimana caranya")
+    suggest = await bot.api.next_message(USER)
+    assert _has_emergency_note(_text(suggest))
+    assert len(suggest["reply_markup"]["inline_keyboard"]) >= 3  # the choices stay
+    await bot.api.send_text(USER, "halo min aku disekap")
+    fallback = _text(await bot.api.next_message(USER))
+    assert _has_emergency_note(fallback) and "tidak mau menebak" not in fallback
+
+
+async def test_an_answer_that_gives_the_contacts_itself_does_not_repeat_them(bot: Bot) -> None:
+    help_abroad = bot.services.content.entries["help-abroad"]
+    bot.api.private_chat(USER, language_code="en")
+    await bot.api.send_text(USER, "my sister is trapped in a house in dubai")
+    reply = _text(await bot.api.next_message(USER))
+    assert help_abroad.title["en"] in reply
+    assert reply.count("0-800-1000") == 1  # the answer's own; the note adds only the police
+    assert "🆘" in reply and "110" in reply and "/emergency" in reply
+
+
+async def test_a_story_of_harm_read_as_a_pasted_offer_still_gives_the_contacts(bot: Bot) -> None:
+    """A long message with an offer and a number goes to Cek Dulu; when it also says the
+    writer is held, the check's screen carries the emergency contacts too."""
+    story = (
+        "Dicari TKW Hongkong, paspor dipegang agen sampai lunas, potong gaji 7 bulan. "
+        "Hub 0812-3456-7890. Aku ikut lowongan ini dan sekarang aku disekap di penampungan."
+    )
+    bot.api.private_chat(USER, language_code="id")
+    await bot.api.send_text(USER, story)
+    reply = _text(await bot.api.next_message(USER))
+    assert "Ada tanda bahaya" in reply and _has_emergency_note(reply)

@@ -132,6 +132,32 @@ def test_ask_json_kinds(capsys: pytest.CaptureFixture[str]) -> None:
     assert all({"question", "faq_id", "score", "suggestions", "lang"} <= set(r) for r in rows)
 
 
+@pytest.mark.parametrize(
+    ("question", "urgent"),
+    [
+        ("aku disekap majikan gimana cara kirim uang ke rumah", True),  # answered: remittance
+        ("aku mau kabur dari majikan gimana caranya", True),
+        ("halo min aku disekap", True),
+        ("my sister is trapped in a house in dubai", True),
+        ("cara kirim uang ke rumah", False),
+        ("paspor sy ditahan sponsor", False),
+    ],
+)
+def test_a_decision_says_when_the_message_speaks_of_harm(
+    ensemble, question: str, urgent: bool
+) -> None:
+    """Whatever it is answered with, a message with a word of harm is marked urgent, so the
+    reply carries the emergency contacts (it was answered with the remittance entry alone)."""
+    assert ensemble.decide(question).urgent is urgent
+
+
+def test_ask_json_says_urgent_only_when_it_is(capsys: pytest.CaptureFixture[str]) -> None:
+    for question in ("aku disekap majikan gimana cara kirim uang ke rumah", "cara kirim uang"):
+        assert main(["ask", "--json", question]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert rows[0]["urgent"] is True and "urgent" not in rows[1]
+
+
 def test_eval_counts_skipped_small_talk_and_confusions(ensemble) -> None:
     lines = [
         Labelled("passport-held", "id", "informal", "paspor sy ditahan sponsor"),

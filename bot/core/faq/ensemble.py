@@ -273,10 +273,12 @@ def decide(evidence: Evidence, cal: Calibration) -> Decision:
     talks = intent is not None and chance >= cal.smalltalk and chance > best
     if talks and (not evidence.distress or intent == HUMAN):
         return Decision(Kind.SMALLTALK, intent=intent)
+    urgent = evidence.distress
     if not ranked:
-        return Decision(Kind.FALLBACK)
+        return Decision(Kind.FALLBACK, urgent=urgent)
     confidence = round(cal.confidence(features(evidence, ranked, cal.confusions)), 4)
     if confidence >= cal.answer:
-        return Decision(Kind.ANSWER, tuple(ranked[:MAX_SUGGESTIONS]), confidence=confidence)
-    kind = Kind.SUGGEST if confidence >= cal.suggest else Kind.FALLBACK
-    return Decision(kind, tuple(ranked[:MAX_SUGGESTIONS]), confidence=confidence)
+        kind = Kind.ANSWER
+    else:
+        kind = Kind.SUGGEST if confidence >= cal.suggest else Kind.FALLBACK
+    return Decision(kind, tuple(ranked[:MAX_SUGGESTIONS]), confidence=confidence, urgent=urgent)

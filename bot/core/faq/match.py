@@ -86,6 +86,7 @@ class Decision:
     candidates: tuple[Candidate, ...] = ()
     intent: str | None = None  # the small-talk intent when kind is SMALLTALK
     confidence: float | None = None  # the ensemble's probability that the best entry is right
+    urgent: bool = False  # the message has a word of harm: the reply adds the emergency contacts
 
     @property
     def entry_id(self) -> str | None:

@@ -1,4 +1,5 @@
-"""/darurat (/emergency): the official contacts, and a warning about fake numbers."""
+"""/darurat (/emergency): the official contacts, and a warning about fake numbers; the short
+emergency note under replies to a message that speaks of harm."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from bot.core.content import Contact, Content
 from bot.i18n import Translator
 from bot.telegram import keyboards
-from bot.telegram.commands import names
+from bot.telegram.commands import names, slash
 from bot.telegram.common import services, translator
 
 
@@ -38,6 +39,30 @@ def contacts_text(_: Translator, content: Content) -> str:
             '⚠️ Scammers spread fake "call centre" numbers. Trust only numbers published by '
             "a government: in Indonesia on sites ending in .go.id, abroad on the host "
             "government's own site (such as Taiwan's 1955 hotline or .gov.hk)."
+        )
+    )
+    return "\n".join(lines)
+
+
+def urgent_note(_: Translator, content: Content, shown: str = "") -> str:
+    """The emergency contacts for a message that speaks of harm ("aku disekap majikan ...").
+
+    Whatever the message asked (how to send money home, how to get the passport back), someone
+    who writes that they are held, beaten or sold sees first where to get help now. Contacts the
+    reply already shows (`shown`, an answer that gives them itself) are not repeated; when it
+    shows all of them there is no note.
+    """
+    missing = [c for c in content.contacts if c.fallback and c.value not in shown]
+    if not missing:
+        return ""
+    lines = [_("🆘 If you or someone else is in danger right now, get help at once:")]
+    lines += [f"• {html.escape(c.name[_.lang])}: <b>{html.escape(c.value)}</b>" for c in missing]
+    lines.append(
+        _(
+            "{emergency} lists every official contact, also for calling from abroad. "
+            "{report} sends a report to the desk.",
+            emergency=slash(_, "emergency"),
+            report=slash(_, "report"),
         )
     )
     return "\n".join(lines)

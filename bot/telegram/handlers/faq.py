@@ -21,6 +21,7 @@ from bot.services import Services
 from bot.telegram import keyboards, metrics
 from bot.telegram.common import services, translator
 from bot.telegram.handlers import cekdulu
+from bot.telegram.handlers.contacts import urgent_note
 
 log = logging.getLogger(__name__)
 
@@ -67,9 +68,12 @@ async def send_answer(
     content: Content,
     desk: str = "",
     see_also: str | None = None,
+    urgent: bool = False,
 ) -> None:
+    text = answer_text(entry, _.lang, desk or neutral_desk_name(_))
+    note = urgent_note(_, content, shown=text) if urgent else ""
     await message.reply_text(
-        answer_text(entry, _.lang, desk or neutral_desk_name(_)),
+        f"{note}\n\n{text}" if note else text,
         parse_mode=ParseMode.HTML,
         reply_markup=keyboards.answer(_, entry, content, see_also),
     )
@@ -122,7 +126,7 @@ async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if asked != message.text and decision.kind is not Kind.ANSWER:
         asked, decision = message.text, svc.matcher.decide(message.text)  # read it alone
     if await looks_like_a_pasted_offer(message.text, svc, answered=decision.kind is Kind.ANSWER):
-        await cekdulu.answer(update, context, message.text)
+        await cekdulu.answer(update, context, message.text, urgent=decision.urgent)
         return
     if context.user_data is not None:
         context.user_data[LAST_QUESTION] = message.text[:1000]
@@ -219,17 +223,29 @@ async def reply_to_decision(
     elif decision.kind is Kind.ANSWER:
         entry = content.entries[decision.candidates[0].entry_id]
         await send_answer(
-            message, entry, _, content, desk_name(_, context), see_also=decision.see_also
+            message,
+            entry,
+            _,
+            content,
+            desk_name(_, context),
+            see_also=decision.see_also,
+            urgent=decision.urgent,
         )
     elif decision.kind is Kind.SUGGEST:
         entries = [content.entries[c.entry_id] for c in decision.candidates]
+        ask = html.escape(_("I'm not sure I understood. Did you mean one of these?"))
+        note = urgent_note(_, content) if decision.urgent else ""
         await message.reply_text(
-            _("I'm not sure I understood. Did you mean one of these?"),
+            f"{note}\n\n{ask}" if note else ask,
+            parse_mode=ParseMode.HTML,
             reply_markup=keyboards.suggestions(_, entries),
         )
     else:
+        # Someone who writes that they are held or beaten gets where to find help, not "I
+        # don't have a reliable answer".
+        note = urgent_note(_, content) if decision.urgent else ""
         await message.reply_text(
-            fallback_text(_, content, message.text),
+            note or fallback_text(_, content, message.text),
             parse_mode=ParseMode.HTML,
             reply_markup=keyboards.fallback(_),
         )

@@ -13,6 +13,7 @@ from bot.telegram.common import services, translator
 from bot.telegram.handlers.cekdulu.alerts import count_identifiers
 from bot.telegram.handlers.cekdulu.base import Album, Source, check_text
 from bot.telegram.handlers.cekdulu.screen import answer_markup, answer_text
+from bot.telegram.handlers.contacts import urgent_note
 
 
 async def answer(
@@ -21,10 +22,12 @@ async def answer(
     text: str,
     source: Source = Source.TEXT,
     album: Album | None = None,
+    urgent: bool = False,
 ) -> None:
     """Check `text` and reply, in ONE message, to the message it came from (the report
     button and the 📋 button read it). `album` says how many pictures the text was read
-    from when they came as an album."""
+    from when they came as an album; `urgent` (the text speaks of harm) puts the emergency
+    contacts above the check."""
     _ = translator(update, context)
     message = update.effective_message
     svc = services(context)
@@ -32,7 +35,8 @@ async def answer(
     metrics.count(context.application, "check_verdicts", result.verdict.value)
     if source is Source.TEXT and _has_media(message):
         source = Source.CAPTION_ONLY
-    screen = answer_text(_, result, svc.content, source, album)
+    note = urgent_note(_, svc.content) if urgent else ""
+    screen = answer_text(_, result, svc.content, source, album, lead=note)
     await message.reply_text(
         screen, parse_mode=ParseMode.HTML, reply_markup=answer_markup(_), do_quote=True
     )

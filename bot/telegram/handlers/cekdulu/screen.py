@@ -51,11 +51,12 @@ def answer_text(
     content: Content,
     source: Source = Source.TEXT,
     album: Album | None = None,
+    lead: str = "",
 ) -> str:
     """One screen: the verdict, the top reasons one line each, what to do next. Always
     one message: sized in UTF-16 units as Telegram counts them, with quotes shortened
-    until it fits (issue 13, item 11)."""
-    origin = _origin_note(_, source, album)
+    until it fits (issue 13, item 11). `lead` (the emergency note) comes first."""
+    origin = "\n\n".join(part for part in (lead, _origin_note(_, source, album)) if part)
     for limit in (MAX_FOUND, 40, 20, 0):
         text = _screen(_, result, content, origin, limit)
         if rendered_length(text) <= MAX_ANSWER:
