@@ -50,7 +50,10 @@ def _read(path: Path) -> list[list[str]]:
 
 def _write(path: Path, rows: list[list[str]]) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
-        out = csv.writer(handle, delimiter="\t", quoting=csv.QUOTE_NONE, lineterminator="\n")
+        # no quote character: questions are written as people typed them, "quotes" and all
+        out = csv.writer(
+            handle, delimiter="\t", quoting=csv.QUOTE_NONE, quotechar=None, lineterminator="\n"
+        )
         out.writerows(rows)
 
 

@@ -50,3 +50,11 @@ def test_verdicts_that_do_not_answer_their_pairs_are_refused(tmp_path: Path) -> 
     (tmp_path / "verdicts1.tsv").write_text("question\tentry\tverdict\na\tcosts\tyes\n")
     with pytest.raises(SystemExit, match=r"verdicts1\.tsv"):
         verdicts(tmp_path, count=1)
+
+
+def test_a_question_with_quotation_marks_is_dealt_as_written(tmp_path: Path) -> None:
+    """'what does "resmi" mean' stopped the dealing (csv refused the quote unescaped)."""
+    question = 'my sister want work overseas, what does "resmi" mean exactly'
+    _pairs(tmp_path, [(question, "what-is-procedural")])
+    assert judges(tmp_path, count=1) == [1]
+    assert (tmp_path / "judge1.tsv").read_text().splitlines()[1].split("\t")[0] == question
