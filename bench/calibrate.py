@@ -106,6 +106,8 @@ GROUPS = {
     "blind9 dev": ("blind9_dev.tsv",),
     # blind10's dev half since session 13; blind10_test stays fresh
     "blind10 dev": ("blind10_dev.tsv",),
+    # blind11's dev half since session 14; blind11_test stays fresh
+    "blind11 dev": ("blind11_dev.tsv",),
 }
 PHRASING_VERDICTS = ROOT / "tests/data/also_right_phrasings.tsv"
 PHRASINGS_JUDGED = True  # False (--labels-only-phrasings): a phrasing's own entry only
@@ -554,7 +556,7 @@ def write_loso(table: str, limits: argparse.Namespace) -> None:
         "",
         provenance(code=["bot/core/faq", "bot/services.py", "bench/calibrate.py"]),
         "",
-        "Each labelled set (both halves, one writer; blind5 to blind10 dev alone)",
+        "Each labelled set (both halves, one writer; blind5 to blind11 dev alone)",
         "held out whole: its",
         f"lines are dropped from content/{TRAINING_FILE}, and the ranking weights, small-talk",
         "cut, confidence model and thresholds are fitted on the other sets and held-out",

@@ -175,3 +175,13 @@ async def test_a_story_of_harm_read_as_a_pasted_offer_still_gives_the_contacts(b
     await bot.api.send_text(USER, story)
     reply = _text(await bot.api.next_message(USER))
     assert "Ada tanda bahaya" in reply and _has_emergency_note(reply)
+
+
+async def test_harm_said_without_a_word_of_harm_still_gives_the_contacts(bot: Bot) -> None:
+    """ "not given food", "not allowed to go home" name no single word of harm; the
+    patterns of content/distress.yaml find them (safety probe, session 14)."""
+    bot.api.private_chat(USER, language_code="id")
+    for message in ("aku gk dikasih makan sama majikan 2 hari", "assalamualaikum tolong"):
+        await bot.api.send_text(USER, message)
+        reply = _text(await bot.api.next_message(USER))
+        assert "0-800-1000" in reply and "110" in reply, message

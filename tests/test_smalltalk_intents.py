@@ -292,18 +292,13 @@ def test_words_of_harm_are_never_small_talk(ensemble, text: str) -> None:
     assert ensemble.decide(text).kind is not Kind.SMALLTALK
 
 
-def test_content_check_refuses_a_distress_list_that_is_not_words(tmp_path: Path) -> None:
-    from bot.core.faq.smalltalk import SmallTalk, check_smalltalk
+@pytest.mark.parametrize(
+    "text", ["assalamualaikum tolong", "p p p tolong", "halo kak tolong", "makasih tolongin"]
+)
+def test_a_call_for_help_beside_a_greeting_is_human(text: str) -> None:
+    """ "assalamualaikum tolong" was a greeting (the greeting's words outnumbered "tolong"),
+    whose reply has no hotline; a word of the human intent now decides (safety probe,
+    session 14)."""
+    from bot.core.faq.smalltalk import SmallTalk
 
-    source = (ROOT / "content" / "smalltalk.yaml").read_text(encoding="utf-8")
-    start = source.index("distress: [")
-    end = source.index("]", start) + 1
-    (tmp_path / "smalltalk.yaml").write_text(
-        source[:start] + "distress: disekap" + source[end:], encoding="utf-8"
-    )
-    problems = check_smalltalk(tmp_path, ["id", "en"], set())
-    assert [p.field for p in problems if p.field == "distress"] == ["distress"]
-    # loaded anyway, a single word is that word, not its letters
-    assert SmallTalk.load(tmp_path).distress == frozenset({"disekap"})
-    shipped = check_smalltalk(ROOT / "content", ["id", "en"], set())
-    assert [p for p in shipped if p.field == "distress"] == []
+    assert SmallTalk.load(ROOT / "content").by_rule(text) == "human"

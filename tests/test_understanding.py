@@ -245,6 +245,7 @@ DEVELOPMENT_SETS = {
     "blind8_dev.tsv",  # since session 11; blind8.tsv's other half and blind8_test.tsv stay fresh
     "blind9_dev.tsv",  # since session 12; blind9.tsv's other half and blind9_test.tsv stay fresh
     "blind10_dev.tsv",  # since session 13; blind10.tsv's other half and blind10_test.tsv stay fresh
+    "blind11_dev.tsv",  # since session 14; blind11.tsv's other half and blind11_test.tsv stay fresh
 }
 
 

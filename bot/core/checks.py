@@ -48,6 +48,7 @@ def check_content(content: Content) -> list[Problem]:
     problems.extend(_check_voice_outside_entries(content))
     problems.extend(check_offices(content.directory))
     problems.extend(_check_smalltalk(content))
+    problems.extend(_check_distress(content))
     problems.extend(_check_training(content))
     problems.extend(_check_cekdulu_training(content))
     return problems
@@ -185,6 +186,13 @@ def _check_smalltalk(content: Content) -> list[Problem]:
         return []
     numbers = {c.value for c in content.contacts if c.kind in ("phone", "whatsapp")}
     return check_smalltalk(content.directory, content.language_codes, numbers)
+
+
+def _check_distress(content: Content) -> list[Problem]:
+    """content/distress.yaml (bot/core/faq/distress.py): lists, patterns, examples."""
+    from bot.core.faq.distress import check_distress
+
+    return [] if content.directory is None else check_distress(content.directory)
 
 
 def _check_training(content: Content) -> list[Problem]:

@@ -41,6 +41,7 @@ import yaml
 
 from bot.core import yamlfile
 from bot.core.content import Problem
+from bot.core.faq.distress import Distress
 
 FILE = "smalltalk.yaml"
 # In this order ties are broken in SmallTalk.by_words: an insult before identity, so that
@@ -87,10 +88,11 @@ class SmallTalk:
 
     intents: dict[str, Intent] = field(default_factory=dict)
     fillers: frozenset[str] = frozenset()
-    # Words of harm or danger ("disekap", "dipukul", "trapped"): a message with one is never
-    # small talk by the learned model, whatever greeting or "this is no joke" comes with it
-    # (bot/core/faq/ensemble.py); the rules' `human` still answers it with the hotline.
-    distress: frozenset[str] = frozenset()
+    # Harm happening now (content/distress.yaml: "disekap", "tidak dikasih makan"): such a
+    # message is never small talk by the learned model, whatever greeting or "this is no
+    # joke" comes with it (bot/core/faq/ensemble.py); the rules' `human` still answers it
+    # with the hotline.
+    distress: Distress = field(default_factory=Distress)
 
     @classmethod
     def load(cls, directory: Path) -> SmallTalk:
@@ -113,12 +115,11 @@ class SmallTalk:
             for name, spec in (data.get("intents") or {}).items()
         }
         fillers = frozenset(_words(" ".join(map(str, data.get("fillers") or []))))
-        distress = frozenset(_words(" ".join(map(str, _as_list(data.get("distress"))))))
-        return cls(intents, fillers, distress)
+        return cls(intents, fillers, Distress.load(directory))
 
     def in_distress(self, text: str) -> bool:
-        """Whether the text has a word of harm or danger (`distress` in smalltalk.yaml)."""
-        return any(w in self.distress or _single(w) in self.distress for w in _words(text))
+        """Whether the text speaks of harm happening now (content/distress.yaml)."""
+        return self.distress.found_in(text)
 
     def examples(self) -> list[tuple[str, str]]:
         """(text, label) pairs for training, label `smalltalk:<intent>`; none of an intent
@@ -152,7 +153,8 @@ class SmallTalk:
 
         Every word must be an intent word or a filler, and at least one an intent word; the
         intent with the most words wins (ties: the order of INTENTS, so "ok makasih" is
-        thanks, not a greeting, and "bot goblok" an insult). Laughter of any length counts
+        thanks, not a greeting, and "bot goblok" an insult), except that a word of the
+        `human` intent always makes it `human` ("halo kak tolong"). Laughter of any length counts
         as a word of the `laugh` intent."""
         words = [self._as_known(w) for w in _words(text)]
         laughing = [w for w in words if self._laughs(w)]
@@ -163,11 +165,19 @@ class SmallTalk:
         known = self._known
         if not all(w in known for w in words):
             return None
+        if self._calls_for_help(words):
+            return HUMAN  # "assalamualaikum tolong" is a cry for help first, not a greeting
         intent = self._most(words, lambda i, w: w in i.words)
         if intent is None:
             # Only address words ("min", "kak"): someone calling for attention.
             return "greeting" if "greeting" in self.intents and len(words) <= 2 else None
         return intent
+
+    def _calls_for_help(self, words: list[str]) -> bool:
+        """Whether a word of the `human` intent is among them: its reply gives the hotline
+        and the police line, which a greeting's or thanks' reply does not."""
+        human = self.intents.get(HUMAN)
+        return human is not None and any(w in human.words for w in words)
 
     def by_rule(self, text: str) -> str | None:
         """The intent the rules give a message before any model is asked, if any: its words
@@ -241,13 +251,6 @@ class SmallTalk:
     def reply(self, intent: str, lang: str) -> str:
         texts = self.intents[intent].reply
         return texts.get(lang) or next(iter(texts.values()))
-
-
-def _as_list(value: Any) -> list[Any]:
-    """A YAML list as it is; one string as a list of itself; anything else as nothing."""
-    if isinstance(value, list):
-        return value
-    return [value] if isinstance(value, str) else []
 
 
 def _single(word: str) -> str:
@@ -374,11 +377,6 @@ def check_smalltalk(directory: Path, languages: list[str], numbers: set[str]) ->
     intents = data.get("intents")
     if not isinstance(intents, dict):
         return [Problem(FILE, None, "intents", "must be a mapping of intent name to intent")]
-    distress = data.get("distress")
-    if distress is not None and not (
-        isinstance(distress, list) and all(isinstance(w, str) and w.strip() for w in distress)
-    ):
-        problems.append(Problem(FILE, None, "distress", "must be a list of words"))
     digits = {re.sub(r"\D", "", n) for n in numbers}
     for name, spec in intents.items():
         problems.extend(_check_intent(str(name), spec, languages, digits))

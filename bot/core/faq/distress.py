@@ -1,0 +1,165 @@
+"""Messages that speak of harm happening now: held, beaten, sold, threatened, kept from leaving.
+
+Whatever such a message asks ("aku disekap majikan, gimana cara kirim uang ke rumah"), the
+person must see where to get help at once, and no greeting or "are you a bot" around it may
+take the reply (bot/core/faq/ensemble.py marks the decision `urgent`; the Telegram layer puts
+the emergency contacts first). Recall matters more than precision here: an emergency note
+beside an ordinary answer costs a few lines, a missed one can cost much more. But a note on
+every "kantor buka pukul berapa" would teach people to skip it, so words with an everyday
+sense stay out or are calmed by context.
+
+content/distress.yaml holds three lists, all over the *clean* text of the Cek Dulu pattern
+language (bot/core/cekdulu/phrases.py: lower case, no punctuation, elongations undone, the
+chat spellings of redflags.yaml's `aliases` mapped, so "gk"/"ga"/"tdk" read "tidak"):
+
+- `words`: single words of harm ("disekap", "dipukulin", "trapped"). A word also counts with
+  its letters doubled ("disiksaa"), with "di" typed apart ("di tampar"), and repeated
+  ("dipukul2", "dipukul-pukul");
+- `patterns`: phrases in the pattern language, for harm that no single word says ("tidak
+  dikasih makan", "tidak boleh … pulang", "pengen mati");
+- `calm`: phrases whose words say nothing of harm, taken out before the other two are read
+  ("kabur aja dulu", a 2025 trend about moving abroad; "foto … kabur", a blurry photo;
+  "sold out").
+
+`examples.danger` and `examples.ordinary` are checked by `content check`: every danger
+example must be found and no ordinary one, so an edit cannot silently undo a case.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.core import yamlfile
+from bot.core.cekdulu import phrases
+from bot.core.content import Problem
+
+FILE = "distress.yaml"
+ALIASES_FILE = "redflags.yaml"  # its `aliases`: the chat spellings the pattern language maps
+_DOUBLED = re.compile(r"([^\W\d_])\1+")
+_CALMED = "~"  # stands where a calm phrase was, so no pattern reads across it
+
+
+@dataclass(frozen=True)
+class Distress:
+    """The words and phrases of content/distress.yaml; empty (never urgent) without it."""
+
+    words: frozenset[str] = frozenset()
+    patterns: tuple[re.Pattern[str], ...] = ()
+    calm: tuple[re.Pattern[str], ...] = ()
+    aliases: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, directory: Path | None) -> Distress:
+        if directory is None or not (Path(directory) / FILE).exists():
+            return cls()
+        data = yamlfile.read(Path(directory) / FILE) or {}
+        return cls.parse(data, load_aliases(directory))
+
+    @classmethod
+    def parse(cls, data: Any, aliases: Mapping[str, str] | None = None) -> Distress:
+        """From the file's mapping; raises phrases.PatternError on a pattern that does not
+        compile (`content check` reports it first)."""
+        data = data if isinstance(data, dict) else {}
+        words = frozenset(w for w in _strings(data.get("words")) for w in w.casefold().split())
+        return cls(
+            words,
+            phrases.compile_all(_strings(data.get("patterns"))),
+            phrases.compile_all(_strings(data.get("calm"))),
+            dict(aliases or {}),
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.words or self.patterns)
+
+    def found_in(self, text: str) -> bool:
+        """Whether the text speaks of harm happening (see the module docstring)."""
+        if not self:
+            return False
+        clean = phrases.clean(text, self.aliases)
+        for calm in self.calm:
+            clean = calm.sub(_CALMED, clean)
+        if any(p.search(clean) for p in self.patterns):
+            return True
+        tokens = clean.split()
+        joined = (a + b for a, b in itertools.pairwise(tokens) if a == "di")
+        return any(self._is_word(t) for t in (*tokens, *joined))
+
+    def _is_word(self, token: str) -> bool:
+        return token in self.words or _DOUBLED.sub(r"\1", token) in self.words
+
+
+def load_aliases(directory: Path) -> dict[str, str]:
+    """redflags.yaml's chat spellings ("gk" → "tidak"), as the Cek Dulu rules read them."""
+    path = Path(directory) / ALIASES_FILE
+    try:
+        data = yamlfile.read(path) if path.exists() else {}
+    except yaml.YAMLError:
+        return {}  # content check reports redflags.yaml itself
+    aliases = data.get("aliases") if isinstance(data, dict) else None
+    if not isinstance(aliases, dict):
+        return {}
+    return {str(k).lower(): str(v).lower() for k, v in aliases.items()}
+
+
+def check_distress(directory: Path) -> list[Problem]:
+    """What `content check` enforces on distress.yaml: lists of words and patterns that
+    compile, and every example read as its list says."""
+    path = directory / FILE
+    if not path.exists():
+        return []
+    try:
+        data: Any = yamlfile.read(path) or {}
+    except yaml.YAMLError as exc:
+        return [Problem(FILE, None, None, f"not valid YAML: {exc}")]
+    if not isinstance(data, dict):
+        return [Problem(FILE, None, None, "must be a mapping of words, patterns, calm, examples")]
+    problems = [
+        Problem(FILE, None, key, "must be a list of non-empty strings")
+        for key in ("words", "patterns", "calm")
+        if not _is_string_list(data.get(key))
+    ]
+    for key in ("patterns", "calm"):
+        for pattern in _strings(data.get(key)):
+            try:
+                phrases.compile_pattern(pattern)
+            except phrases.PatternError as exc:
+                problems.append(Problem(FILE, None, key, str(exc)))
+    if problems:
+        return problems
+    return _check_examples(Distress.parse(data, load_aliases(directory)), data.get("examples"))
+
+
+def _check_examples(distress: Distress, examples: Any) -> list[Problem]:
+    if examples is None:
+        return []
+    if not isinstance(examples, dict) or not all(
+        _is_string_list(examples.get(k)) for k in ("danger", "ordinary")
+    ):
+        return [Problem(FILE, None, "examples", "must have lists `danger` and `ordinary`")]
+    missed = [t for t in examples["danger"] if not distress.found_in(t)]
+    alarmed = [t for t in examples["ordinary"] if distress.found_in(t)]
+    return [
+        *(Problem(FILE, None, "examples.danger", f"not found: {t!r}") for t in missed),
+        *(Problem(FILE, None, "examples.ordinary", f"found, yet no harm: {t!r}") for t in alarmed),
+    ]
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        return []
+    return [str(v).strip() for v in value if str(v).strip()]
+
+
+def _is_string_list(value: Any) -> bool:
+    if value is None:
+        return True
+    return isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)

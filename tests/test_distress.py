@@ -1,0 +1,120 @@
+"""Messages that speak of harm happening now (bot/core/faq/distress.py, content/distress.yaml).
+
+The cases below were written for this test; the blind sets that measure the list are in
+tests/data (distress_*.tsv) and bench/distress_bench.py."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.core.faq.distress import Distress, check_distress
+from bot.core.faq.smalltalk import SmallTalk
+
+ROOT = Path(__file__).resolve().parents[1]
+CONTENT = ROOT / "content"
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Distress:
+    return Distress.load(CONTENT)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "aku disekap majikan",
+        "aku dipukul2 majikan",  # repeated with "2"
+        "aku dipukul-pukul terus",
+        "aku di tampar nyonya",  # "di" typed apart
+        "aku disiksaaa",  # elongated
+        "gk dikasih makan dua hari",  # "gk" reads "tidak" (redflags.yaml aliases)
+        "majikan ga ngasih aku pulang",
+        "aku pengen mati aja",
+        "adik saya di malaysia hilang kontak",
+        "suami saya ditangkap polisi johor",
+        "they won't let me go home",
+        "my boss hits me",
+        "tolong aku",
+    ],
+)
+def test_harm_is_found(shipped: Distress, text: str) -> None:
+    assert shipped.found_in(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kantor bp3mi buka pukul berapa",  # the time of day, not "hit"
+        "interview pukul 9 di kantor PT",
+        "foto paspor saya kabur, harus diulang?",  # blurry
+        "kabur aja dulu ke jepang gimana caranya",  # the 2025 trend about moving abroad
+        "sawah udah dijual buat biaya ke taiwan",
+        "akun sisko saya dikunci",
+        "paspor saya hilang",
+        "hp saya mati",
+        "takut ditipu agen",
+        "apakah paspor boleh ditahan agen",
+        "pelaku TPPO diancam pidana berapa tahun",
+        "anak di bawah 18 tahun ga boleh keluar negeri ya",
+        "thank you so much for the help",
+    ],
+)
+def test_ordinary_questions_are_not_harm(shipped: Distress, text: str) -> None:
+    assert not shipped.found_in(text)
+
+
+def test_without_the_file_nothing_is_harm(tmp_path: Path) -> None:
+    assert not Distress.load(tmp_path).found_in("aku disekap")
+    assert not Distress.load(None)
+
+
+def test_a_calm_phrase_only_calms_its_own_words() -> None:
+    distress = Distress.parse({"words": ["kabur"], "calm": ["foto … kabur"]})
+    assert not distress.found_in("foto ktp saya kabur")
+    assert distress.found_in("foto ktp saya kabur, aku juga kabur dari majikan")
+
+
+def test_small_talk_reads_the_distress_file() -> None:
+    assert SmallTalk.load(CONTENT).in_distress("halo min aku disekap")
+
+
+def _copy(tmp_path: Path) -> Path:
+    for name in ("distress.yaml", "redflags.yaml"):
+        shutil.copy(CONTENT / name, tmp_path / name)
+    return tmp_path
+
+
+def test_content_check_accepts_the_shipped_file() -> None:
+    assert check_distress(CONTENT) == []
+
+
+def test_content_check_runs_the_examples(tmp_path: Path) -> None:
+    """An edit that stops finding a danger example, or starts finding an ordinary one, is
+    reported with the example."""
+    directory = _copy(tmp_path)
+    path = directory / "distress.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("  disekap, sekap,", "  sekap,", 1)  # "halo min aku disekap" is lost
+    text = text.replace("    - hp saya mati\n", "    - hp saya mati\n    - aku dipukul\n", 1)
+    path.write_text(text, encoding="utf-8")
+    problems = check_distress(directory)
+    assert [(p.field, p.message) for p in problems] == [
+        ("examples.danger", "not found: 'halo min aku disekap'"),
+        ("examples.ordinary", "found, yet no harm: 'aku dipukul'"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ("words: disekap dipukul\npatterns: [\"(unclosed\"]\n", "patterns"),
+        ("words: {disekap: 1}\n", "words"),
+        ("calm: [3]\n", "calm"),
+    ],
+)
+def test_content_check_refuses_a_broken_file(tmp_path: Path, body: str, field: str) -> None:
+    (tmp_path / "distress.yaml").write_text(body, encoding="utf-8")
+    assert field in [p.field for p in check_distress(tmp_path)]
