@@ -110,7 +110,7 @@ def test_content_check_runs_the_examples(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("body", "field"),
     [
-        ("words: disekap dipukul\npatterns: [\"(unclosed\"]\n", "patterns"),
+        ('words: disekap dipukul\npatterns: ["(unclosed"]\n', "patterns"),
         ("words: {disekap: 1}\n", "words"),
         ("calm: [3]\n", "calm"),
     ],
