@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.telegram.keyboards import REPORT
 from tests.conftest import Bot
 
 USER = 5151
@@ -121,6 +122,10 @@ async def test_a_greeting_around_words_of_harm_gets_the_contacts(bot: Bot) -> No
     assert "bot informasi" not in _text(await bot.api.next_message(USER))
 
 
+def _offers_report(bot: Bot, message: dict) -> bool:
+    return any(data.startswith(f"{REPORT}:") for _, data in bot.buttons(message))
+
+
 def _has_emergency_note(text: str) -> bool:
     return "🆘" in text and "110" in text and "0-800-1000" in text and "/darurat" in text
 
@@ -131,12 +136,16 @@ async def test_an_answer_to_a_message_of_harm_carries_the_emergency_contacts(bot
     remittance = bot.services.content.entries["remittance"].title["id"]
     bot.api.private_chat(USER, language_code="id")
     await bot.api.send_text(USER, "aku disekap majikan gimana cara kirim uang ke rumah")
-    reply = _text(await bot.api.next_message(USER))
+    message = await bot.api.next_message(USER)
+    reply = _text(message)
     assert _has_emergency_note(reply) and remittance in reply
     assert reply.index("🆘") < reply.index(remittance)
+    assert _offers_report(bot, message)  # the remittance topic does not offer it otherwise
     await bot.api.send_text(USER, "cara kirim uang ke rumah")
-    plain = _text(await bot.api.next_message(USER))
+    plain_message = await bot.api.next_message(USER)
+    plain = _text(plain_message)
     assert remittance in plain and "🆘" not in plain
+    assert not _offers_report(bot, plain_message)
 
 
 async def test_did_you_mean_and_fallback_for_a_message_of_harm_give_the_contacts(
@@ -149,6 +158,7 @@ async def test_did_you_mean_and_fallback_for_a_message_of_harm_give_the_contacts
     suggest = await bot.api.next_message(USER)
     assert _has_emergency_note(_text(suggest))
     assert len(suggest["reply_markup"]["inline_keyboard"]) >= 3  # the choices stay
+    assert _offers_report(bot, suggest)
     await bot.api.send_text(USER, "halo min aku disekap")
     fallback = _text(await bot.api.next_message(USER))
     assert _has_emergency_note(fallback) and "tidak mau menebak" not in fallback

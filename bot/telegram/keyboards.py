@@ -71,10 +71,15 @@ def category(_: Translator, entries: list[FaqEntry]) -> InlineKeyboardMarkup:
 
 
 def answer(
-    _: Translator, entry: FaqEntry, content: Content, see_also: str | None = None
+    _: Translator,
+    entry: FaqEntry,
+    content: Content,
+    see_also: str | None = None,
+    urgent: bool = False,
 ) -> InlineKeyboardMarkup:
     """The answer's buttons; `see_also`, an entry close behind this one for the user's own
-    question (Decision.see_also), comes first among the related topics."""
+    question (Decision.see_also), comes first among the related topics. `urgent` (the
+    question speaks of harm) offers the report form whatever the topic."""
     rows = [[more_button(_, entry)]]
     related = dict.fromkeys([see_also, *entry.related] if see_also else entry.related)
     rows += [
@@ -89,7 +94,7 @@ def answer(
         ]
     )
     found = content.category(entry.category)
-    if found is not None and found.offers_report:
+    if urgent or (found is not None and found.offers_report):
         rows.append([report_button(_)])
     rows.append([_button(_("📚 All topics"), MENU)])
     return InlineKeyboardMarkup(rows)
@@ -100,9 +105,14 @@ def more_button(_: Translator, entry: FaqEntry) -> InlineKeyboardButton:
     return _button(_("📖 More"), MORE, entry.id)
 
 
-def suggestions(_: Translator, entries: list[FaqEntry]) -> InlineKeyboardMarkup:
+def suggestions(
+    _: Translator, entries: list[FaqEntry], urgent: bool = False
+) -> InlineKeyboardMarkup:
+    """ "Did you mean" buttons; below them the report form when the question speaks of harm."""
     rows = [[_button(e.title.get(_.lang, e.id), TOPIC, e.id)] for e in entries]
     rows.append([_button(_("None of these"), NONE_OF_THESE)])
+    if urgent:
+        rows.append([report_button(_)])
     return InlineKeyboardMarkup(rows)
 
 
@@ -117,5 +127,6 @@ def fallback(_: Translator) -> InlineKeyboardMarkup:
 
 
 def report_button(_: Translator) -> InlineKeyboardButton:
-    """Starts the tip-off form: in the menu, the fallback, and under answers about scams."""
+    """Starts the tip-off form: in the menu, the fallback, under answers about scams and
+    under any reply to a message that speaks of harm."""
     return _button(_("📣 Report a recruiter or trafficking"), REPORT, "new")

@@ -75,7 +75,7 @@ async def send_answer(
     await message.reply_text(
         f"{note}\n\n{text}" if note else text,
         parse_mode=ParseMode.HTML,
-        reply_markup=keyboards.answer(_, entry, content, see_also),
+        reply_markup=keyboards.answer(_, entry, content, see_also, urgent=urgent),
     )
 
 
@@ -238,7 +238,7 @@ async def reply_to_decision(
         await message.reply_text(
             f"{note}\n\n{ask}" if note else ask,
             parse_mode=ParseMode.HTML,
-            reply_markup=keyboards.suggestions(_, entries),
+            reply_markup=keyboards.suggestions(_, entries, urgent=decision.urgent),
         )
     else:
         # Someone who writes that they are held or beaten gets where to find help, not "I
