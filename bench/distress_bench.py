@@ -7,8 +7,13 @@ Sets (tests/data, see its README):
 - distress_probe.tsv: 525 messages from an adversarial helper who read the session-13 word
   list and looked for what it missed (danger, ordinary, and cries wrapped in small talk).
   The list was grown on it: development data.
+- distress_probe2.tsv: 428 messages from a second adversarial helper who read the grown
+  list and the code (false alarms, common misses, bugs; "\n" stands for a line break).
 - distress_blind_dev.tsv / distress_blind_test.tsv: 400 messages written blind (the writer saw
-  neither the list nor the code), split in halves; the list was grown on the dev half only.
+  neither the list nor the code), split in halves; the list was grown on the dev half, and
+  the second probe saw the test half's misses, so both are development data now.
+- distress_blind2.tsv: 400 messages written blind by another helper after all of that,
+  never tuned on: the measure.
 
 For each set: the share of danger messages content/distress.yaml finds, and of ordinary ones
 it finds although nobody is harmed; beside it, in the same run, session 13's list (single
@@ -45,8 +50,10 @@ from bot.services import build_ensemble  # noqa: E402
 DATA = ROOT / "tests" / "data"
 SETS = {
     "probe (dev, adversarial)": DATA / "distress_probe.tsv",
+    "second probe (dev, adversarial)": DATA / "distress_probe2.tsv",
     "blind dev": DATA / "distress_blind_dev.tsv",
-    "blind test": DATA / "distress_blind_test.tsv",
+    "blind test (seen by the second probe)": DATA / "distress_blind_test.tsv",
+    "**second blind set (never tuned on)**": DATA / "distress_blind2.tsv",
 }
 RESULTS = ROOT / "bench" / "results" / "distress.md"
 # The `distress` list of content/smalltalk.yaml as session 13 shipped it (commit 1063c45),
@@ -106,7 +113,7 @@ def session_13_finds(text: str) -> bool:
 def read(path: Path) -> list[tuple[str, str]]:
     with path.open(encoding="utf-8", newline="") as handle:
         rows = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
-        return [(row["label"], row["message"]) for row in rows]
+        return [(row["label"], row["message"].replace("\\n", "\n")) for row in rows]
 
 
 def shows_contacts(decision, content: Content, numbers: list[str], note: bool) -> bool:

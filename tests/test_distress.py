@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.faq.distress import Distress, check_distress
+from bot.core.faq.match import Kind
 from bot.core.faq.smalltalk import SmallTalk
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,6 +39,9 @@ def shipped() -> Distress:
         "they won't let me go home",
         "my boss hits me",
         "tolong aku",
+        "hp disita, aku dikunci dari dalam",  # a calm phrase ("hp … dikunci") took both
+        "aku di pukul 3 kali",  # "pukul 3" was calmed as the time before "di" was joined
+        "ga di kasih makan",  # "di" joined before the phrases are read
     ],
 )
 def test_harm_is_found(shipped: Distress, text: str) -> None:
@@ -60,6 +64,9 @@ def test_harm_is_found(shipped: Distress, text: str) -> None:
         "pelaku TPPO diancam pidana berapa tahun",
         "anak di bawah 18 tahun ga boleh keluar negeri ya",
         "thank you so much for the help",
+        "cium di hajar aswad pas umroh",  # "di" is joined only into words the file names
+        "rumah ini di jual",
+        "aku tidak dipukul, cuma gaji telat",
     ],
 )
 def test_ordinary_questions_are_not_harm(shipped: Distress, text: str) -> None:
@@ -118,3 +125,27 @@ def test_content_check_runs_the_examples(tmp_path: Path) -> None:
 def test_content_check_refuses_a_broken_file(tmp_path: Path, body: str, field: str) -> None:
     (tmp_path / "distress.yaml").write_text(body, encoding="utf-8")
     assert field in [p.field for p in check_distress(tmp_path)]
+
+
+@pytest.fixture(scope="module")
+def ensemble():
+    from bot.core.content import load_valid_content
+    from bot.services import build_ensemble
+
+    return build_ensemble(load_valid_content(CONTENT))
+
+
+def test_a_line_break_ends_a_phrase(ensemble) -> None:
+    """An ad with the lines "Cuti: tidak" and "Boleh pulang setelah 3 tahun" is no cry for
+    help: the decision reads the message as written (leaving out laughter used to join the
+    lines, and "tidak boleh pulang" was found across them; second probe, session 14)."""
+    ad = "LOKER TAIWAN\nGaji 25jt\nCuti: tidak\nBoleh pulang setelah 3 tahun\nHub 0812xxxx"
+    assert not ensemble.decide(ad).urgent
+    assert ensemble.decide("wkwk\naku gk boleh pulang sama majikan").urgent
+
+
+def test_an_sos_emoji_alone_gets_the_hotline_reply(ensemble) -> None:
+    """ "🆘" alone got "I can only read text questions"; it is the human intent now, whose
+    reply gives the hotline and the police line."""
+    decision = ensemble.decide("🆘")
+    assert (decision.kind, decision.intent) == (Kind.SMALLTALK, "human")

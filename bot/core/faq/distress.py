@@ -19,7 +19,7 @@ chat spellings of redflags.yaml's `aliases` mapped, so "gk"/"ga"/"tdk" read "tid
   dikasih makan", "tidak boleh … pulang", "pengen mati");
 - `calm`: phrases whose words say nothing of harm, taken out before the other two are read
   ("kabur aja dulu", a 2025 trend about moving abroad; "foto … kabur", a blurry photo;
-  "sold out").
+  "sold out"), within one clause: a comma ends what a calm phrase can take.
 
 `examples.danger` and `examples.ordinary` are checked by `content check`: every danger
 example must be found and no ordinary one, so an edit cannot silently undo a case.
@@ -44,6 +44,7 @@ FILE = "distress.yaml"
 ALIASES_FILE = "redflags.yaml"  # its `aliases`: the chat spellings the pattern language maps
 _DOUBLED = re.compile(r"([^\W\d_])\1+")
 _CALMED = "~"  # stands where a calm phrase was, so no pattern reads across it
+_DI_WORD = re.compile(r"\bdi[a-z]{3,}")
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,9 @@ class Distress:
     patterns: tuple[re.Pattern[str], ...] = ()
     calm: tuple[re.Pattern[str], ...] = ()
     aliases: Mapping[str, str] = field(default_factory=dict)
+    # "di…" words the file names (in `words`, `patterns` or `calm`): "di tampar" is read as
+    # "ditampar" when "ditampar" is one of them, and never otherwise ("di jalan" stays apart)
+    di_words: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, directory: Path | None) -> Distress:
@@ -68,11 +72,14 @@ class Distress:
         compile (`content check` reports it first)."""
         data = data if isinstance(data, dict) else {}
         words = frozenset(w for w in _strings(data.get("words")) for w in w.casefold().split())
+        patterns, calm = _strings(data.get("patterns")), _strings(data.get("calm"))
+        named = {w for source in (*patterns, *calm) for w in _DI_WORD.findall(source.casefold())}
         return cls(
             words,
-            phrases.compile_all(_strings(data.get("patterns"))),
-            phrases.compile_all(_strings(data.get("calm"))),
+            phrases.compile_all(patterns),
+            phrases.compile_all(calm),
             dict(aliases or {}),
+            frozenset({w for w in words if w.startswith("di")} | named),
         )
 
     def __bool__(self) -> bool:
@@ -82,14 +89,35 @@ class Distress:
         """Whether the text speaks of harm happening (see the module docstring)."""
         if not self:
             return False
-        clean = phrases.clean(text, self.aliases)
-        for calm in self.calm:
-            clean = calm.sub(_CALMED, clean)
+        clean = self.read(text)
         if any(p.search(clean) for p in self.patterns):
             return True
-        tokens = clean.split()
-        joined = (a + b for a, b in itertools.pairwise(tokens) if a == "di")
-        return any(self._is_word(t) for t in (*tokens, *joined))
+        return any(self._is_word(t) for t in clean.split())
+
+    def read(self, text: str) -> str:
+        """The clean text the lists are matched on: "di X" joined where the file names
+        "diX", then the calm phrases taken out clause by clause, so "hp disita, aku dikunci
+        dari dalam" keeps its second clause whole; clauses and sentences are joined by the
+        boundary mark that the pattern language's gaps never cross."""
+        cleaned = phrases.clean_mapped(text, self.aliases)
+        starts = [0, *cleaned.clauses, len(cleaned.text)]
+        clauses = (cleaned.text[a:b].strip() for a, b in itertools.pairwise(starts))
+        return f" {phrases.BOUNDARY} ".join(self._calmed(self._joined(c)) for c in clauses if c)
+
+    def _joined(self, clause: str) -> str:
+        tokens = clause.split()
+        out: list[str] = []
+        for token in tokens:
+            if out and out[-1] == "di" and "di" + token in self.di_words:
+                out[-1] = "di" + token
+            else:
+                out.append(token)
+        return " ".join(out)
+
+    def _calmed(self, clause: str) -> str:
+        for calm in self.calm:
+            clause = calm.sub(_CALMED, clause)
+        return clause
 
     def _is_word(self, token: str) -> bool:
         return token in self.words or _DOUBLED.sub(r"\1", token) in self.words

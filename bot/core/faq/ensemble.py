@@ -158,6 +158,9 @@ class Ensemble:
         return self.lexical.size
 
     def evidence(self, question: str) -> Evidence:
+        # read as written: leaving the laughter out joins the lines, and a line break ends
+        # what a phrase of harm may span ("Cuti: tidak" / "Boleh pulang setelah 3 tahun")
+        distress = self.smalltalk.in_distress(question)
         question = self.smalltalk.without_laughter(question)
         known, words = self.lexical.coverage(question)
         return Evidence(
@@ -165,7 +168,7 @@ class Ensemble:
             self.learned.scores(question),
             known,
             words,
-            self.smalltalk.in_distress(question),
+            distress,
         )
 
     def rank(self, question: str, limit: int = 5) -> list[Candidate]:
