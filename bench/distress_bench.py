@@ -12,8 +12,13 @@ Sets (tests/data, see its README):
 - distress_blind_dev.tsv / distress_blind_test.tsv: 400 messages written blind (the writer saw
   neither the list nor the code), split in halves; the list was grown on the dev half, and
   the second probe saw the test half's misses, so both are development data now.
-- distress_blind2.tsv: 400 messages written blind by another helper after all of that,
-  never tuned on: the measure.
+- distress_blind2.tsv: 400 messages written blind by another helper after all of that; it
+  measured the final list, then trained the learned reading.
+- distress_blind3.tsv: 400 messages written blind by a third helper, never tuned on: the
+  measure of the list and the learned reading together.
+
+Every set but the last is a training set of the learned reading
+(content/distress_training.yaml), so its "list + reading" column is a training-data number.
 
 For each set: the share of danger messages content/distress.yaml finds, and of ordinary ones
 it finds although nobody is harmed; beside it, in the same run, session 13's list (single
@@ -49,11 +54,12 @@ from bot.services import build_ensemble  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 SETS = {
-    "probe (dev, adversarial)": DATA / "distress_probe.tsv",
-    "second probe (dev, adversarial)": DATA / "distress_probe2.tsv",
-    "blind dev": DATA / "distress_blind_dev.tsv",
-    "blind test (seen by the second probe)": DATA / "distress_blind_test.tsv",
-    "**second blind set (never tuned on)**": DATA / "distress_blind2.tsv",
+    "probe (dev, in training)": DATA / "distress_probe.tsv",
+    "second probe (dev, in training)": DATA / "distress_probe2.tsv",
+    "blind dev (in training)": DATA / "distress_blind_dev.tsv",
+    "blind test (in training)": DATA / "distress_blind_test.tsv",
+    "second blind set (in training)": DATA / "distress_blind2.tsv",
+    "**third blind set (never tuned on)**": DATA / "distress_blind3.tsv",
 }
 RESULTS = ROOT / "bench" / "results" / "distress.md"
 # The `distress` list of content/smalltalk.yaml as session 13 shipped it (commit 1063c45),
@@ -139,6 +145,7 @@ def measure(
         decision = ensemble.decide(message)
         c["n"] += 1
         c["found"] += distress.found_in(message)
+        c["found_all"] += decision.urgent
         c["found_13"] += session_13_finds(message)
         c["shown"] += shows_contacts(decision, content, numbers, note=True)
         c["shown_without"] += shows_contacts(decision, content, numbers, note=False)
@@ -173,25 +180,28 @@ def render(results: dict[str, dict[str, Counter]], speed: tuple[float, float]) -
         provenance(code=["bot/core/faq/distress.py", "bench/distress_bench.py"]),
         "",
         "Found by the list: content/distress.yaml (words, phrases, calm phrases) against "
-        "session 13's word list, same messages, same run. Contacts shown: the reply gives "
+        "session 13's word list, same messages, same run; list + learned reading: the "
+        "decision is marked urgent (the list, or the reading of "
+        "content/distress_training.yaml at its cross-validated threshold). Contacts shown: "
+        "the reply gives "
         "the police or KP2MI hotline (the emergency note, the fallback, the `human` reply, or "
         "an answer that lists a hotline itself); without the note: the same replies if no "
         "decision were marked urgent.",
         "",
-        "| set | danger found (session 13's list) | danger found | ordinary found (session 13's "
-        "list) | ordinary found | danger: contacts shown without the note | danger: contacts "
-        "shown | ordinary: emergency note |",
-        "|---|---|---|---|---|---|---|---|",
+        "| set | danger found: session 13's list | the list | list + learned reading | "
+        "ordinary flagged: session 13's list | the list | list + learned reading | danger: "
+        "contacts shown without the note | with the note |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for name, counts in results.items():
         d, o = counts.get("danger", Counter()), counts.get("ordinary", Counter())
         lines.append(
             f"| {name} | {pct(d['found_13'], d['n'])} | {pct(d['found'], d['n'])} | "
-            f"{pct(o['found_13'], o['n'])} | {pct(o['found'], o['n'])} | "
-            f"{pct(d['shown_without'], d['n'])} | {pct(d['shown'], d['n'])} | "
-            f"{pct(o['urgent'], o['n'])} |"
+            f"{pct(d['found_all'], d['n'])} | {pct(o['found_13'], o['n'])} | "
+            f"{pct(o['found'], o['n'])} | {pct(o['found_all'], o['n'])} | "
+            f"{pct(d['shown_without'], d['n'])} | {pct(d['shown'], d['n'])} |"
         )
-    wrapped = results["probe (dev, adversarial)"].get("wrapped", Counter())
+    wrapped = results["probe (dev, in training)"].get("wrapped", Counter())
     lines += [
         "",
         f"Cries for help wrapped in small talk (probe): {wrapped['other_smalltalk']} of "

@@ -19,6 +19,7 @@ from bot.core.cekdulu.checker import Checker
 from bot.core.clock import Clock
 from bot.core.content import Content, load_valid_content
 from bot.core.desks.routing import DeskFileError, DeskMap, desks_path, load_desks
+from bot.core.faq.danger import load_training as load_danger_training
 from bot.core.faq.ensemble import Ensemble
 from bot.core.faq.followup import FollowUps, LanguageGuess
 from bot.core.faq.learned import Learned
@@ -101,7 +102,12 @@ def _train_ensemble(content: Content, cache: ModelCache | None) -> Ensemble:
     smalltalk = SmallTalk.load(content.directory)
     examples, weights = training_examples(content, smalltalk)
     learned = Learned(
-        examples, lexical.normaliser, weights=weights, cache=cache, context=content.digest
+        examples,
+        lexical.normaliser,
+        weights=weights,
+        cache=cache,
+        context=content.digest,
+        danger=load_danger_training(content.directory),
     )
     if cache:
         if learned.from_cache:

@@ -149,3 +149,85 @@ def test_an_sos_emoji_alone_gets_the_hotline_reply(ensemble) -> None:
     reply gives the hotline and the police line."""
     decision = ensemble.decide("🆘")
     assert (decision.kind, decision.intent) == (Kind.SMALLTALK, "human")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "majikan main tangan terus sama aku",  # no word of the list
+        "bos suka nampol kepala aku",
+        "aku dikasih kerja 20 jam sehari ga dibolehin istirahat",
+    ],
+)
+def test_the_learned_reading_finds_harm_the_list_lacks(ensemble, text: str) -> None:
+    """A hand list meets a long tail; the reading of content/distress_training.yaml finds
+    these although no word or phrase of content/distress.yaml does."""
+    assert not ensemble.smalltalk.in_distress(text)
+    assert ensemble.learned.in_danger(text)
+    assert ensemble.decide(text).urgent
+
+
+@pytest.mark.parametrize(
+    "text", ["biaya ke taiwan berapa", "kantor buka pukul 9", "gaji di taiwan dipukul rata ya"]
+)
+def test_the_learned_reading_leaves_ordinary_questions(ensemble, text: str) -> None:
+    assert not ensemble.decide(text).urgent
+
+
+def test_the_reading_of_harm_is_sklearns_arithmetic(ensemble) -> None:
+    """The fast path adds the reading as one more column of the FAQ model's features; it
+    must give what scikit-learn's own transform and dot product give."""
+    texts = ["aku disekap majikan", "majikan main tangan terus", "biaya ke taiwan", "😭😭"]
+    fast = [ensemble.learned.read(t)[1] for t in texts]
+    # float32 features in scikit-learn, float64 here: equal to six places
+    assert fast == pytest.approx(list(ensemble.learned.danger_probabilities(texts)), abs=1e-6)
+    threshold = ensemble.learned.danger_reading.threshold
+    assert 0.5 <= threshold <= 0.95  # chosen by cross-validation (bot/core/faq/danger.py)
+
+
+def test_the_reading_is_chosen_so_few_ordinary_lines_alarm() -> None:
+    """The threshold is the lowest at which the model alone flags at most 2.5% of the
+    held-out ordinary lines; with no ordinary lines there is nothing to learn."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    from bot.core.faq.danger import MAX_FALSE_ALARMS, DangerReading
+
+    rng = np.random.default_rng(1)
+    danger = rng.random((60, 8)) + np.array([2, 0, 0, 0, 0, 0, 0, 0])
+    ordinary = rng.random((140, 8))
+    features = csr_matrix(np.vstack([danger, ordinary]))
+    labels = [True] * 60 + [False] * 140
+    reading = DangerReading.fit(features, labels)
+    assert reading is not None and reading.threshold <= 0.95
+    scores = features @ reading.coef + reading.intercept
+    flagged = [reading.probability(s) >= reading.threshold for s in scores[60:]]
+    assert np.mean(flagged) <= MAX_FALSE_ALARMS + 0.05  # fitted on all lines, so near it
+    assert DangerReading.fit(features[:60], labels[:60]) is None
+
+
+def test_content_check_refuses_a_broken_training_file(tmp_path: Path) -> None:
+    from bot.core.faq.danger import check_training, load_training
+
+    (tmp_path / "distress_training.yaml").write_text(
+        "danger: [aku disekap]\nordinary: biaya\nharmless: [x]\n", encoding="utf-8"
+    )
+    fields = sorted(p.field for p in check_training(tmp_path))
+    assert fields == ["harmless", "ordinary"]
+    assert check_training(CONTENT) == []
+    assert ("aku disekap", True) in load_training(tmp_path)
+
+
+def test_the_set_that_measures_the_reading_is_not_in_its_training() -> None:
+    """tests/data/distress_blind3.tsv judges the list and the learned reading: none of its
+    messages may teach the reading (content/distress_training.yaml)."""
+    import csv
+
+    from bot.core.faq.danger import load_training
+
+    trained = {text for text, _ in load_training(CONTENT)}
+    with (ROOT / "tests/data/distress_blind3.tsv").open(encoding="utf-8", newline="") as f:
+        rows = csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+        measure = {row["message"].strip() for row in rows}
+    shared = {m for m in measure & trained if len(m.split()) > 1}  # "sos" alone is no copy
+    assert len(measure) == 400 and not shared

@@ -195,3 +195,11 @@ async def test_harm_said_without_a_word_of_harm_still_gives_the_contacts(bot: Bo
         await bot.api.send_text(USER, message)
         reply = _text(await bot.api.next_message(USER))
         assert "0-800-1000" in reply and "110" in reply, message
+
+
+async def test_harm_only_the_learned_reading_finds_gets_the_contacts(bot: Bot) -> None:
+    """ "majikan main tangan terus sama aku" (the employer keeps hitting me) holds no word or
+    phrase of content/distress.yaml; the learned reading of harm finds it."""
+    bot.api.private_chat(USER, language_code="id")
+    await bot.api.send_text(USER, "majikan main tangan terus sama aku")
+    assert _has_emergency_note(_text(await bot.api.next_message(USER)))

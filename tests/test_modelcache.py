@@ -38,8 +38,15 @@ def normaliser() -> Normaliser:
     return Normaliser(Glossary())
 
 
-def fit(normaliser: Normaliser, cache: ModelCache | None, examples=EXAMPLES, context="c1"):
-    return Learned(examples, normaliser, cache=cache, context=context)
+DANGER = [(f"aku disekap majikan {n}", True) for n in range(6)] + [
+    (f"biaya ke taiwan {n}", False) for n in range(6)
+]
+
+
+def fit(
+    normaliser: Normaliser, cache: ModelCache | None, examples=EXAMPLES, context="c1", danger=()
+):
+    return Learned(examples, normaliser, cache=cache, context=context, danger=danger)
 
 
 def forbid_training(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -73,6 +80,7 @@ def test_second_start_reads_the_model_and_answers_the_same(normaliser, tmp_path,
             ]
         },
         {"context": "c2"},  # the content files changed (glossary, small talk, ...)
+        {"danger": DANGER},  # the lines of the reading of harm (bot/core/faq/danger.py)
     ],
 )
 def test_anything_the_fit_depends_on_changing_trains_again(normaliser, tmp_path, change):
@@ -260,3 +268,14 @@ def test_a_different_glossary_in_the_normaliser_is_a_different_key():
     other = Normaliser(Glossary(informal={"sy": "saya"}))
     assert one.fingerprint != other.fingerprint
     assert one.fingerprint == Normaliser(Glossary()).fingerprint
+
+
+def test_the_reading_of_harm_is_read_back_identically(normaliser, tmp_path, monkeypatch):
+    cache = ModelCache(tmp_path)
+    first = fit(normaliser, cache, danger=DANGER)
+    forbid_training(monkeypatch)
+    second = fit(normaliser, cache, danger=DANGER)
+    assert second.from_cache and second.danger_reading is not None
+    assert second.danger_reading.threshold == first.danger_reading.threshold
+    for question in ("aku disekap", "biaya ke taiwan brp"):
+        assert second.read(question) == first.read(question)

@@ -28,7 +28,10 @@ DOUBLE_PUNCTUATION = re.compile(
 NOT_PLURAL = {"is", "was", "has", "its", "this", "us", "yes", "plus", "bus", "status", "gas"}
 ONE_PLURAL = re.compile(r"(?<![\d.,/:-])\b1 ([a-z]+s)\b")
 COUNT_THEN_NOUN = re.compile(r"\{(n|count|total|number)\} ([a-z]+s)\b")
-TYPED_BY_USERS = {"questions", "patterns", "unless", "phrasings", "stopwords", "examples"}
+TYPED_BY_USERS = {
+    *("questions", "patterns", "unless", "phrasings", "stopwords", "examples"),
+    *("danger", "ordinary", "calm"),  # content/distress.yaml, distress_training.yaml
+}
 DATE = re.compile(r"\b(20\d\d)-(\d\d)-(\d\d)\b|\b(\d\d)/(\d\d)/(20\d\d)\b")
 
 

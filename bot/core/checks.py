@@ -190,9 +190,12 @@ def _check_smalltalk(content: Content) -> list[Problem]:
 
 def _check_distress(content: Content) -> list[Problem]:
     """content/distress.yaml (bot/core/faq/distress.py): lists, patterns, examples."""
+    from bot.core.faq.danger import check_training as check_danger_training
     from bot.core.faq.distress import check_distress
 
-    return [] if content.directory is None else check_distress(content.directory)
+    if content.directory is None:
+        return []
+    return check_distress(content.directory) + check_danger_training(content.directory)
 
 
 def _check_training(content: Content) -> list[Problem]:

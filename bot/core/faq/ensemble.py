@@ -160,15 +160,18 @@ class Ensemble:
     def evidence(self, question: str) -> Evidence:
         # read as written: leaving the laughter out joins the lines, and a line break ends
         # what a phrase of harm may span ("Cuti: tidak" / "Boleh pulang setelah 3 tahun")
-        distress = self.smalltalk.in_distress(question)
+        listed = self.smalltalk.in_distress(question)
         question = self.smalltalk.without_laughter(question)
         known, words = self.lexical.coverage(question)
+        scores, danger = self.learned.read(question)
+        reading = self.learned.danger_reading
+        learned = reading is not None and danger is not None and danger >= reading.threshold
         return Evidence(
             tuple(self.lexical.rank(question, LEXICAL_DEPTH)),
-            self.learned.scores(question),
+            scores,
             known,
             words,
-            distress,
+            listed or learned,
         )
 
     def rank(self, question: str, limit: int = 5) -> list[Candidate]:

@@ -21,6 +21,7 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import SGDClassifier
 
+from bot.core.faq.danger import DangerReading
 from bot.core.faq.modelcache import ModelCache, model_key
 from bot.core.faq.normalise import Normaliser
 
@@ -78,6 +79,7 @@ class Fitted:
     chars: TfidfVectorizer
     words: TfidfVectorizer
     model: SGDClassifier
+    danger: DangerReading | None = None  # the learned reading of harm (bot/core/faq/danger.py)
 
 
 @dataclass(frozen=True)
@@ -104,23 +106,32 @@ class Learned:
         weights: Sequence[float] | None = None,  # per example; real messages count more
         cache: ModelCache | None = None,
         context: str = "",  # what else the fit depends on (the content digest), for the cache
+        danger: Sequence[tuple[str, bool]] = (),  # content/distress_training.yaml's lines
     ) -> None:
         self.normaliser = normaliser
         self.settings = settings or Settings()
         key = None
         if cache:
-            key = model_key(examples, weights, self.settings, context + normaliser.fingerprint)
+            marked = [*examples, *((text, f"danger:{flag}") for text, flag in danger)]
+            marked_weights = [*(weights or [1.0] * len(examples)), *([1.0] * len(danger))]
+            key = model_key(marked, marked_weights, self.settings, context + normaliser.fingerprint)
         stored = cache.load(key) if cache and key else None
         self.from_cache = isinstance(stored, Fitted)
         self.cached = self.from_cache  # read from the cache, or written to it
-        fitted = stored if isinstance(stored, Fitted) else self._fit(examples, weights)
+        fitted = stored if isinstance(stored, Fitted) else self._fit(examples, weights, danger)
         if cache and key and not self.from_cache:
             self.cached = cache.save(key, fitted)
         self._chars, self._words, self._model = fitted.chars, fitted.words, fitted.model
         self.labels: list[str] = [str(c) for c in self._model.classes_]
-        self._fast = _FastPath(self._chars, self._words, self._model)
+        self.danger_reading = fitted.danger
+        self._fast = _FastPath(self._chars, self._words, self._model, fitted.danger)
 
-    def _fit(self, examples: Sequence[tuple[str, str]], weights: Sequence[float] | None) -> Fitted:
+    def _fit(
+        self,
+        examples: Sequence[tuple[str, str]],
+        weights: Sequence[float] | None,
+        danger: Sequence[tuple[str, bool]] = (),
+    ) -> Fitted:
         s = self.settings
         chars = TfidfVectorizer(
             analyzer=CharWbGrams(s.char_ngrams), sublinear_tf=True, dtype=np.float32
@@ -144,7 +155,14 @@ class Learned:
             n_jobs=FIT_THREADS,
         )
         model.fit(features, [label for _, label in examples], sample_weight=weights)
-        return Fitted(chars, words, model)
+        reading = None
+        if danger:
+            texts = [t for t, _ in danger]
+            danger_features = hstack(
+                [chars.transform(self._clean(texts)), words.transform(self._tokens(texts))]
+            ).tocsr()
+            reading = DangerReading.fit(danger_features, [flag for _, flag in danger])
+        return Fitted(chars, words, model, reading)
 
     def _clean(self, texts: Sequence[str]) -> list[str]:
         return [self.normaliser.clean(t) for t in texts]
@@ -163,8 +181,27 @@ class Learned:
 
     def scores(self, text: str) -> dict[str, float]:
         """Probabilities for one question, by the fast path (same numbers, ~10× quicker)."""
-        row = self._fast.probabilities(self._clean([text])[0], self._tokens([text])[0])
-        return dict(zip(self.labels, row.tolist(), strict=True))
+        return self.read(text)[0]
+
+    def read(self, text: str) -> tuple[dict[str, float], float | None]:
+        """The label probabilities and the probability that the text speaks of harm (None
+        without a reading of harm), from one pass over its n-grams."""
+        row, danger = self._fast.read(self._clean([text])[0], self._tokens([text])[0])
+        return dict(zip(self.labels, row.tolist(), strict=True)), danger
+
+    def in_danger(self, text: str) -> bool:
+        """Whether the reading of harm reaches its threshold (False without one)."""
+        danger = self.read(text)[1]
+        reading = self.danger_reading
+        return reading is not None and danger is not None and danger >= reading.threshold
+
+    def danger_probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        """The reading of harm by scikit-learn's arithmetic, to check the fast path."""
+        reading = self.danger_reading
+        if reading is None:
+            return np.zeros(len(texts))
+        decision = self.features(texts) @ reading.coef + reading.intercept
+        return 1.0 / (1.0 + np.exp(-decision))
 
 
 class _FastPath:
@@ -176,15 +213,29 @@ class _FastPath:
     sigmoids normalised to sum 1), checked against predict_proba in tests/test_match.py.
     """
 
-    def __init__(self, chars: TfidfVectorizer, words: TfidfVectorizer, model: SGDClassifier):
+    def __init__(
+        self,
+        chars: TfidfVectorizer,
+        words: TfidfVectorizer,
+        model: SGDClassifier,
+        danger: DangerReading | None = None,
+    ):
         self.parts = [
             (chars.build_analyzer(), chars.vocabulary_, chars.idf_, 0),
             (words.build_analyzer(), words.vocabulary_, words.idf_, len(chars.vocabulary_)),
         ]
-        self.coef_t = np.ascontiguousarray(model.coef_.T)  # features x classes
-        self.intercept = model.intercept_.copy()
+        coef, intercept = model.coef_, model.intercept_
+        self.danger = danger
+        if danger is not None:  # one more column, left out of the normalisation
+            coef = np.vstack([coef, danger.coef[np.newaxis, :]])
+            intercept = np.append(intercept, danger.intercept)
+        self.coef_t = np.ascontiguousarray(coef.T)  # features x (classes [+ danger])
+        self.intercept = intercept.copy()
 
     def probabilities(self, clean: str, tokens: str) -> np.ndarray:
+        return self.read(clean, tokens)[0]
+
+    def read(self, clean: str, tokens: str) -> tuple[np.ndarray, float | None]:
         decision = self.intercept.copy()
         for (analyse, vocab, idf, offset), text in zip(self.parts, (clean, tokens), strict=True):
             counts: dict[int, int] = {}
@@ -199,6 +250,10 @@ class _FastPath:
             weights = (1.0 + np.log(tf)) * idf[index]
             weights /= np.sqrt(weights @ weights)
             decision += weights @ self.coef_t[index + offset]
+        danger = None
+        if self.danger is not None:
+            danger, decision = self.danger.probability(float(decision[-1])), decision[:-1]
         chance = 1.0 / (1.0 + np.exp(-decision))
         total = chance.sum()
-        return chance / total if total > 0 else np.full_like(chance, 1.0 / len(chance))
+        row = chance / total if total > 0 else np.full_like(chance, 1.0 / len(chance))
+        return row, danger

@@ -32,7 +32,7 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2  # raise when what is stored changes shape
+FORMAT = 3  # raise when what is stored changes shape (3: the reading of harm)
 PREFIX = "faq-model-"
 SUFFIX = ".pickle"
 TEMP = ".tmp-"
@@ -43,6 +43,7 @@ HEADER = len(MAGIC) + 32  # then the SHA-256 of the pickle
 # word dictionary the normaliser applies; and the libraries that fit, store or stem.
 _SOURCES = (
     "core/faq/learned.py",
+    "core/faq/danger.py",
     "core/faq/normalise.py",
     "data/indocollex/inforformal-formal-Indonesian-dictionary.tsv",
 )
