@@ -14,10 +14,15 @@ Sets (tests/data, see its README):
   the second probe saw the test half's misses, so both are development data now.
 - distress_blind2.tsv: 400 messages written blind by another helper after all of that; it
   measured the final list, then trained the learned reading.
+- distress_probe3.tsv: 582 messages from a third adversarial helper who probed the learned
+  reading: a realistic mix of ordinary messages (questions by topic, greetings, news, job
+  ads, everyday first-person statements) and danger messages; it found the reading took
+  "aku … majikan" for harm, which 300 everyday lines written for the training file eased.
+  Development data (not in training).
 - distress_blind3.tsv: 400 messages written blind by a third helper, never tuned on: the
   measure of the list and the learned reading together.
 
-Every set but the last is a training set of the learned reading
+Every set but the third probe and the last is a training set of the learned reading
 (content/distress_training.yaml), so its "list + reading" column is a training-data number.
 
 For each set: the share of danger messages content/distress.yaml finds, and of ordinary ones
@@ -59,6 +64,7 @@ SETS = {
     "blind dev (in training)": DATA / "distress_blind_dev.tsv",
     "blind test (in training)": DATA / "distress_blind_test.tsv",
     "second blind set (in training)": DATA / "distress_blind2.tsv",
+    "third probe (dev; realistic ordinary mix)": DATA / "distress_probe3.tsv",
     "**third blind set (never tuned on)**": DATA / "distress_blind3.tsv",
 }
 RESULTS = ROOT / "bench" / "results" / "distress.md"

@@ -19,6 +19,7 @@ from bot.core.cekdulu.checker import Checker
 from bot.core.clock import Clock
 from bot.core.content import Content, load_valid_content
 from bot.core.desks.routing import DeskFileError, DeskMap, desks_path, load_desks
+from bot.core.faq.danger import everyday_lines, load_harm_topics
 from bot.core.faq.danger import load_training as load_danger_training
 from bot.core.faq.ensemble import Ensemble
 from bot.core.faq.followup import FollowUps, LanguageGuess
@@ -108,6 +109,11 @@ def _train_ensemble(content: Content, cache: ModelCache | None) -> Ensemble:
         cache=cache,
         context=content.digest,
         danger=load_danger_training(content.directory),
+        everyday=everyday_lines(
+            load_training(content.directory),
+            smalltalk.in_distress,
+            load_harm_topics(content.directory),
+        ),
     )
     if cache:
         if learned.from_cache:

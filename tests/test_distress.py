@@ -231,3 +231,29 @@ def test_the_set_that_measures_the_reading_is_not_in_its_training() -> None:
         measure = {row["message"].strip() for row in rows}
     shared = {m for m in measure & trained if len(m.split()) > 1}  # "sos" alone is no copy
     assert len(measure) == 400 and not shared
+
+
+def test_everyday_lines_leave_out_harm_topics_and_what_the_list_finds() -> None:
+    """The FAQ's real messages teach the reading what ordinary sounds like, except those of
+    the topics where harm is common and any the word list finds."""
+    from bot.core.faq.danger import everyday_lines
+
+    training = [
+        ("majikan aku mau perpanjang kontrak, gajinya naik gk", "employment-contract"),
+        ("adik sy disekap majikan", "rights-at-work"),
+        ("majikan kasar, paspor ditahan", "passport-held"),
+        ("aku dipukul majikan, boleh pindah gk", "employment-contract"),
+    ]
+    lines = everyday_lines(training, Distress.load(CONTENT).found_in, ["passport-held"])
+    assert lines == ["majikan aku mau perpanjang kontrak, gajinya naik gk"]
+
+
+def test_content_check_refuses_an_unknown_harm_topic(tmp_path: Path) -> None:
+    from bot.core.faq.danger import check_training
+
+    (tmp_path / "distress_training.yaml").write_text(
+        "harm_topics: [help-abroad, no-such-entry]\ndanger: [a]\nordinary: [b]\n",
+        encoding="utf-8",
+    )
+    problems = check_training(tmp_path, ["help-abroad"])
+    assert [(p.entry, p.field) for p in problems] == [("no-such-entry", "harm_topics")]

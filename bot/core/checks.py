@@ -195,7 +195,8 @@ def _check_distress(content: Content) -> list[Problem]:
 
     if content.directory is None:
         return []
-    return check_distress(content.directory) + check_danger_training(content.directory)
+    training = check_danger_training(content.directory, content.entries)
+    return check_distress(content.directory) + training
 
 
 def _check_training(content: Content) -> list[Problem]:

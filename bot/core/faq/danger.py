@@ -15,7 +15,7 @@ on everyday messages is lower.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,14 +46,20 @@ class DangerReading:
     threshold: float
 
     @classmethod
-    def fit(cls, features: csr_matrix, danger: Sequence[bool]) -> DangerReading | None:
-        """None without both kinds of lines (nothing to learn)."""
+    def fit(
+        cls, features: csr_matrix, danger: Sequence[bool], calibrating: Sequence[bool] | None = None
+    ) -> DangerReading | None:
+        """None without both kinds of lines (nothing to learn). Only the `calibrating` rows
+        (default: all) are held out to choose the threshold; the others (everyday messages
+        from content/faq_training.yaml, see `everyday_lines`) always train."""
         labels = np.asarray(danger, dtype=bool)
         if labels.all() or not labels.any():
             return None
-        held_out = _out_of_fold(features, labels)
+        chosen = np.ones(len(labels), bool) if calibrating is None else np.asarray(calibrating)
+        held_out = _out_of_fold(features, labels, chosen)
+        hard_ordinary = held_out[chosen & ~labels]
         threshold = next(
-            (t for t in THRESHOLDS if np.mean(held_out[~labels] >= t) <= MAX_FALSE_ALARMS),
+            (t for t in THRESHOLDS if np.mean(hard_ordinary >= t) <= MAX_FALSE_ALARMS),
             THRESHOLDS[-1],
         )
         model = _model().fit(features, labels)
@@ -68,12 +74,31 @@ def _model() -> LogisticRegression:
     return LogisticRegression(C=C, class_weight="balanced", max_iter=2000, solver="liblinear")
 
 
-def _out_of_fold(features: csr_matrix, labels: np.ndarray) -> np.ndarray:
+def _out_of_fold(features: csr_matrix, labels: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """Out-of-fold probabilities of the `chosen` rows; the other rows train every fold."""
     out = np.zeros(len(labels))
+    rows, always = np.flatnonzero(chosen), np.flatnonzero(~chosen)
     folds = StratifiedKFold(FOLDS, shuffle=True, random_state=SEED)
-    for train, test in folds.split(np.zeros(len(labels)), labels):
-        out[test] = _model().fit(features[train], labels[train]).predict_proba(features[test])[:, 1]
+    for train, test in folds.split(rows, labels[rows]):
+        fit_rows = np.concatenate([rows[train], always])
+        model = _model().fit(features[fit_rows], labels[fit_rows])
+        out[rows[test]] = model.predict_proba(features[rows[test]])[:, 1]
     return out
+
+
+def everyday_lines(
+    training: Sequence[tuple[str, str]], found: Callable[[str], bool], harm_topics: Iterable[str]
+) -> list[str]:
+    """Real messages that say nothing of harm, to teach the reading what ordinary sounds like.
+
+    content/distress_training.yaml's `ordinary` lines were mostly written to look like harm
+    ("dipukul rata"), so a reading trained on them alone learned that "aku" and "majikan"
+    mean danger (an adversarial probe: 62% of everyday first-person statements flagged,
+    "majikan kasih aku bonus imlek"). The FAQ's real messages are full of "aku" and
+    "majikan" asking ordinary things; those of topics where harm is common (`harm_topics`),
+    and any the word list finds, are left out."""
+    harm = set(harm_topics)
+    return [text for text, label in training if label not in harm and not found(text)]
 
 
 def load_training(directory: Path | None) -> list[tuple[str, bool]]:
@@ -90,7 +115,17 @@ def load_training(directory: Path | None) -> list[tuple[str, bool]]:
     ]
 
 
-def check_training(directory: Path) -> list[Problem]:
+def load_harm_topics(directory: Path | None) -> list[str]:
+    """`harm_topics` of content/distress_training.yaml (see `everyday_lines`)."""
+    path = Path(directory) / FILE if directory else None
+    if path is None or not path.exists():
+        return []
+    data = yamlfile.read(path) or {}
+    topics = data.get("harm_topics") if isinstance(data, dict) else None
+    return [str(t) for t in topics] if isinstance(topics, list) else []
+
+
+def check_training(directory: Path, entry_ids: Iterable[str] | None = None) -> list[Problem]:
     """What `content check` enforces: two lists of messages, `danger` and `ordinary`."""
     path = directory / FILE
     if not path.exists():
@@ -107,8 +142,18 @@ def check_training(directory: Path) -> list[Problem]:
         if not (isinstance(data.get(key), list) and all(isinstance(t, str) for t in data[key]))
     ]
     problems += [
-        Problem(FILE, None, str(key), "unknown list; use `danger` or `ordinary`")
+        Problem(FILE, None, str(key), "unknown list; use `danger`, `ordinary`, `harm_topics`")
         for key in data
-        if key not in ("danger", "ordinary")
+        if key not in ("danger", "ordinary", "harm_topics")
     ]
+    topics = data.get("harm_topics", [])
+    if not isinstance(topics, list):
+        problems.append(Problem(FILE, None, "harm_topics", "must be a list of entry ids"))
+    elif entry_ids is not None:
+        known = set(entry_ids)
+        problems += [
+            Problem(FILE, str(t), "harm_topics", "unknown entry id")
+            for t in topics
+            if t not in known
+        ]
     return problems

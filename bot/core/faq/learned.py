@@ -107,18 +107,27 @@ class Learned:
         cache: ModelCache | None = None,
         context: str = "",  # what else the fit depends on (the content digest), for the cache
         danger: Sequence[tuple[str, bool]] = (),  # content/distress_training.yaml's lines
+        everyday: Sequence[str] = (),  # real messages without harm (danger.everyday_lines)
     ) -> None:
         self.normaliser = normaliser
         self.settings = settings or Settings()
         key = None
         if cache:
-            marked = [*examples, *((text, f"danger:{flag}") for text, flag in danger)]
-            marked_weights = [*(weights or [1.0] * len(examples)), *([1.0] * len(danger))]
+            marked = [
+                *examples,
+                *((text, f"danger:{flag}") for text, flag in danger),
+                *((text, "everyday") for text in everyday),
+            ]
+            extra = len(danger) + len(everyday)
+            marked_weights = [*(weights or [1.0] * len(examples)), *([1.0] * extra)]
             key = model_key(marked, marked_weights, self.settings, context + normaliser.fingerprint)
         stored = cache.load(key) if cache and key else None
         self.from_cache = isinstance(stored, Fitted)
         self.cached = self.from_cache  # read from the cache, or written to it
-        fitted = stored if isinstance(stored, Fitted) else self._fit(examples, weights, danger)
+        if isinstance(stored, Fitted):
+            fitted = stored
+        else:
+            fitted = self._fit(examples, weights, danger, everyday)
         if cache and key and not self.from_cache:
             self.cached = cache.save(key, fitted)
         self._chars, self._words, self._model = fitted.chars, fitted.words, fitted.model
@@ -131,6 +140,7 @@ class Learned:
         examples: Sequence[tuple[str, str]],
         weights: Sequence[float] | None,
         danger: Sequence[tuple[str, bool]] = (),
+        everyday: Sequence[str] = (),
     ) -> Fitted:
         s = self.settings
         chars = TfidfVectorizer(
@@ -157,11 +167,13 @@ class Learned:
         model.fit(features, [label for _, label in examples], sample_weight=weights)
         reading = None
         if danger:
-            texts = [t for t, _ in danger]
+            texts = [t for t, _ in danger] + list(everyday)
             danger_features = hstack(
                 [chars.transform(self._clean(texts)), words.transform(self._tokens(texts))]
             ).tocsr()
-            reading = DangerReading.fit(danger_features, [flag for _, flag in danger])
+            flags = [flag for _, flag in danger] + [False] * len(everyday)
+            calibrating = [True] * len(danger) + [False] * len(everyday)
+            reading = DangerReading.fit(danger_features, flags, calibrating)
         return Fitted(chars, words, model, reading)
 
     def _clean(self, texts: Sequence[str]) -> list[str]:
