@@ -5,6 +5,7 @@ tests/data (distress_*.tsv) and bench/distress_bench.py."""
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from pathlib import Path
 
@@ -257,3 +258,40 @@ def test_content_check_refuses_an_unknown_harm_topic(tmp_path: Path) -> None:
     )
     problems = check_training(tmp_path, ["help-abroad"])
     assert [(p.entry, p.field) for p in problems] == [("no-such-entry", "harm_topics")]
+
+
+def test_filing_patterns_by_first_word_finds_what_a_full_scan_finds(shipped: Distress) -> None:
+    """Searching only the patterns whose first word a message holds (ByFirstWord) must give
+    the same answer as searching with every pattern, on every message of the sets."""
+    import csv
+
+    from bot.core.cekdulu import phrases
+
+    every_pattern = list(shipped.patterns.always) + [
+        p for ps in shipped.patterns.by_word.values() for p in ps
+    ]
+    every_calm = list(shipped.calm.always) + [p for ps in shipped.calm.by_word.values() for p in ps]
+
+    def full_scan(text: str) -> bool:
+        cleaned = phrases.clean_mapped(text, shipped.aliases)
+        starts = [0, *cleaned.clauses, len(cleaned.text)]
+        parts = []
+        for a, b in itertools.pairwise(starts):
+            clause = shipped._joined(cleaned.text[a:b].strip())
+            for calm in every_calm:
+                clause = calm.sub("~", clause)
+            if clause:
+                parts.append(clause)
+        clean = " | ".join(parts)
+        tokens = clean.split()
+        return any(p.search(clean) for p in every_pattern) or any(
+            shipped._is_word(t) for t in tokens
+        )
+
+    messages = []
+    for name in ("distress_probe", "distress_probe2", "distress_blind3", "blind11_test"):
+        with (ROOT / "tests/data" / f"{name}.tsv").open(encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+                messages.append((row.get("message") or row["question"]).replace("\\n", "\n"))
+    assert len(messages) > 1500
+    assert [shipped.found_in(m) for m in messages] == [full_scan(m) for m in messages]
