@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -172,6 +172,19 @@ def undecodable_files(directory: Path) -> list[str]:
         except OSError as exc:
             lines.append(f"{path}: cannot read: {exc.strerror or exc}")
     return lines
+
+
+def check_file(directory: Path, name: str, check: Callable[[Any], list[Problem]]) -> list[Problem]:
+    """`check` run on a content file's data: nothing when the file is absent, one problem
+    when it is not valid YAML (the checks of distress.yaml and distress_training.yaml)."""
+    path = directory / name
+    if not path.exists():
+        return []
+    try:
+        data = yamlfile.read(path) or {}
+    except yaml.YAMLError as exc:
+        return [Problem(name, None, None, f"not valid YAML: {exc}")]
+    return check(data)
 
 
 def content_digest(directory: Path) -> str:

@@ -21,13 +21,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
 from bot.core import yamlfile
-from bot.core.content import Problem
+from bot.core.content import Problem, check_file
 
 FILE = "distress_training.yaml"
 MAX_FALSE_ALARMS = 0.025  # of the held-out `ordinary` lines, for the model alone
@@ -127,33 +126,30 @@ def load_harm_topics(directory: Path | None) -> list[str]:
 
 def check_training(directory: Path, entry_ids: Iterable[str] | None = None) -> list[Problem]:
     """What `content check` enforces: two lists of messages, `danger` and `ordinary`."""
-    path = directory / FILE
-    if not path.exists():
-        return []
-    try:
-        data: Any = yamlfile.read(path) or {}
-    except yaml.YAMLError as exc:
-        return [Problem(FILE, None, None, f"not valid YAML: {exc}")]
-    if not isinstance(data, dict):
-        return [Problem(FILE, None, None, "must be a mapping with `danger` and `ordinary`")]
-    problems = [
-        Problem(FILE, None, key, "must be a list of messages")
-        for key in ("danger", "ordinary")
-        if not (isinstance(data.get(key), list) and all(isinstance(t, str) for t in data[key]))
-    ]
-    problems += [
-        Problem(FILE, None, str(key), "unknown list; use `danger`, `ordinary`, `harm_topics`")
-        for key in data
-        if key not in ("danger", "ordinary", "harm_topics")
-    ]
-    topics = data.get("harm_topics", [])
-    if not isinstance(topics, list):
-        problems.append(Problem(FILE, None, "harm_topics", "must be a list of entry ids"))
-    elif entry_ids is not None:
-        known = set(entry_ids)
-        problems += [
-            Problem(FILE, str(t), "harm_topics", "unknown entry id")
-            for t in topics
-            if t not in known
+
+    def check(data: Any) -> list[Problem]:
+        if not isinstance(data, dict):
+            return [Problem(FILE, None, None, "must be a mapping with `danger` and `ordinary`")]
+        problems = [
+            Problem(FILE, None, key, "must be a list of messages")
+            for key in ("danger", "ordinary")
+            if not (isinstance(data.get(key), list) and all(isinstance(t, str) for t in data[key]))
         ]
-    return problems
+        problems += [
+            Problem(FILE, None, str(key), "unknown list; use `danger`, `ordinary`, `harm_topics`")
+            for key in data
+            if key not in ("danger", "ordinary", "harm_topics")
+        ]
+        topics = data.get("harm_topics", [])
+        if not isinstance(topics, list):
+            problems.append(Problem(FILE, None, "harm_topics", "must be a list of entry ids"))
+        elif entry_ids is not None:
+            known = set(entry_ids)
+            problems += [
+                Problem(FILE, str(t), "harm_topics", "unknown entry id")
+                for t in topics
+                if t not in known
+            ]
+        return problems
+
+    return check_file(directory, FILE, check)

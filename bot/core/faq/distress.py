@@ -38,7 +38,7 @@ import yaml
 
 from bot.core import yamlfile
 from bot.core.cekdulu import phrases
-from bot.core.content import Problem
+from bot.core.content import Problem, check_file
 
 FILE = "distress.yaml"
 ALIASES_FILE = "redflags.yaml"  # its `aliases`: the chat spellings the pattern language maps
@@ -195,29 +195,28 @@ def load_aliases(directory: Path) -> dict[str, str]:
 def check_distress(directory: Path) -> list[Problem]:
     """What `content check` enforces on distress.yaml: lists of words and patterns that
     compile, and every example read as its list says."""
-    path = directory / FILE
-    if not path.exists():
-        return []
-    try:
-        data: Any = yamlfile.read(path) or {}
-    except yaml.YAMLError as exc:
-        return [Problem(FILE, None, None, f"not valid YAML: {exc}")]
-    if not isinstance(data, dict):
-        return [Problem(FILE, None, None, "must be a mapping of words, patterns, calm, examples")]
-    problems = [
-        Problem(FILE, None, key, "must be a list of non-empty strings")
-        for key in ("words", "patterns", "calm")
-        if not _is_string_list(data.get(key))
-    ]
-    for key in ("patterns", "calm"):
-        for pattern in _strings(data.get(key)):
-            try:
-                phrases.compile_pattern(pattern)
-            except phrases.PatternError as exc:
-                problems.append(Problem(FILE, None, key, str(exc)))
-    if problems:
-        return problems
-    return _check_examples(Distress.parse(data, load_aliases(directory)), data.get("examples"))
+
+    def check(data: Any) -> list[Problem]:
+        if not isinstance(data, dict):
+            return [
+                Problem(FILE, None, None, "must be a mapping of words, patterns, calm, examples")
+            ]
+        problems = [
+            Problem(FILE, None, key, "must be a list of non-empty strings")
+            for key in ("words", "patterns", "calm")
+            if not _is_string_list(data.get(key))
+        ]
+        for key in ("patterns", "calm"):
+            for pattern in _strings(data.get(key)):
+                try:
+                    phrases.compile_pattern(pattern)
+                except phrases.PatternError as exc:
+                    problems.append(Problem(FILE, None, key, str(exc)))
+        if problems:
+            return problems
+        return _check_examples(Distress.parse(data, load_aliases(directory)), data.get("examples"))
+
+    return check_file(directory, FILE, check)
 
 
 def _check_examples(distress: Distress, examples: Any) -> list[Problem]:
