@@ -132,7 +132,7 @@ class Evidence:
     learned: dict[str, float]
     known: int = 0  # words of the question the lexical vocabulary knows
     words: int = 0  # words of the question after normalisation
-    distress: bool = False  # a word of harm or danger: never small talk by the learned model
+    distress: bool = False  # speaks of harm (list or learned reading): urgent, no small talk
 
 
 class Ensemble:
