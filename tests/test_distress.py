@@ -295,3 +295,11 @@ def test_filing_patterns_by_first_word_finds_what_a_full_scan_finds(shipped: Dis
                 messages.append((row.get("message") or row["question"]).replace("\\n", "\n"))
     assert len(messages) > 1500
     assert [shipped.found_in(m) for m in messages] == [full_scan(m) for m in messages]
+
+
+def test_a_decision_says_whether_the_list_found_the_harm(ensemble) -> None:
+    """The list's finds put the note first; the reading's alone put it last."""
+    listed = ensemble.decide("aku disekap majikan gimana cara kirim uang ke rumah")
+    read = ensemble.decide("majikan main tangan terus sama aku")
+    assert (listed.urgent, listed.listed) == (True, True)
+    assert (read.urgent, read.listed) == (True, False)

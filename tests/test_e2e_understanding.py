@@ -202,4 +202,8 @@ async def test_harm_only_the_learned_reading_finds_gets_the_contacts(bot: Bot) -
     phrase of content/distress.yaml; the learned reading of harm finds it."""
     bot.api.private_chat(USER, language_code="id")
     await bot.api.send_text(USER, "majikan main tangan terus sama aku")
-    assert _has_emergency_note(_text(await bot.api.next_message(USER)))
+    reply = _text(await bot.api.next_message(USER))
+    assert _has_emergency_note(reply)
+    # the reading alone is less sure (it flags some everyday statements): the note comes
+    # last, under what the message would have got without it
+    assert not reply.startswith("🆘")

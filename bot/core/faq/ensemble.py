@@ -133,6 +133,7 @@ class Evidence:
     known: int = 0  # words of the question the lexical vocabulary knows
     words: int = 0  # words of the question after normalisation
     distress: bool = False  # speaks of harm (list or learned reading): urgent, no small talk
+    listed: bool = False  # the word list found the harm (content/distress.yaml)
 
 
 class Ensemble:
@@ -172,6 +173,7 @@ class Ensemble:
             known,
             words,
             listed or learned,
+            listed,
         )
 
     def rank(self, question: str, limit: int = 5) -> list[Candidate]:
@@ -279,12 +281,13 @@ def decide(evidence: Evidence, cal: Calibration) -> Decision:
     talks = intent is not None and chance >= cal.smalltalk and chance > best
     if talks and (not evidence.distress or intent == HUMAN):
         return Decision(Kind.SMALLTALK, intent=intent)
-    urgent = evidence.distress
+    urgent, listed = evidence.distress, evidence.listed
     if not ranked:
-        return Decision(Kind.FALLBACK, urgent=urgent)
+        return Decision(Kind.FALLBACK, urgent=urgent, listed=listed)
     confidence = round(cal.confidence(features(evidence, ranked, cal.confusions)), 4)
     if confidence >= cal.answer:
         kind = Kind.ANSWER
     else:
         kind = Kind.SUGGEST if confidence >= cal.suggest else Kind.FALLBACK
-    return Decision(kind, tuple(ranked[:MAX_SUGGESTIONS]), confidence=confidence, urgent=urgent)
+    candidates = tuple(ranked[:MAX_SUGGESTIONS])
+    return Decision(kind, candidates, confidence=confidence, urgent=urgent, listed=listed)

@@ -87,7 +87,10 @@ class Decision:
     candidates: tuple[Candidate, ...] = ()
     intent: str | None = None  # the small-talk intent when kind is SMALLTALK
     confidence: float | None = None  # the ensemble's probability that the best entry is right
-    urgent: bool = False  # the message has a word of harm: the reply adds the emergency contacts
+    urgent: bool = False  # the message speaks of harm: the reply adds the emergency contacts
+    # the word list found it (content/distress.yaml), not only the learned reading: the note
+    # comes first; a reading alone, less sure (it flags some everyday statements), puts it last
+    listed: bool = False
 
     @property
     def entry_id(self) -> str | None:

@@ -69,11 +69,12 @@ async def send_answer(
     desk: str = "",
     see_also: str | None = None,
     urgent: bool = False,
+    note_first: bool = True,
 ) -> None:
     text = answer_text(entry, _.lang, desk or neutral_desk_name(_))
     note = urgent_note(_, content, shown=text) if urgent else ""
     await message.reply_text(
-        f"{note}\n\n{text}" if note else text,
+        with_note(text, note, note_first),
         parse_mode=ParseMode.HTML,
         reply_markup=keyboards.answer(_, entry, content, see_also, urgent=urgent),
     )
@@ -93,6 +94,14 @@ async def more_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         details_text(entry, _, desk_name(_, context)),
         parse_mode=ParseMode.HTML,
     )
+
+
+def with_note(text: str, note: str, first: bool) -> str:
+    """The reply with the emergency note: first when the word list found harm, last when only
+    the learned reading did (it is less sure; the note still shows in the same message)."""
+    if not note:
+        return text
+    return f"{note}\n\n{text}" if first else f"{text}\n\n{note}"
 
 
 def fallback_text(_: Translator, content: Content, question: str | None) -> str:
@@ -126,7 +135,7 @@ async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if asked != message.text and decision.kind is not Kind.ANSWER:
         asked, decision = message.text, svc.matcher.decide(message.text)  # read it alone
     if await looks_like_a_pasted_offer(message.text, svc, answered=decision.kind is Kind.ANSWER):
-        await cekdulu.answer(update, context, message.text, urgent=decision.urgent)
+        await cekdulu.answer(update, context, message.text, urgent=decision.listed)
         return
     if context.user_data is not None:
         context.user_data[LAST_QUESTION] = message.text[:1000]
@@ -230,20 +239,22 @@ async def reply_to_decision(
             desk_name(_, context),
             see_also=decision.see_also,
             urgent=decision.urgent,
+            note_first=decision.listed,
         )
     elif decision.kind is Kind.SUGGEST:
         entries = [content.entries[c.entry_id] for c in decision.candidates]
         ask = html.escape(_("I'm not sure I understood. Did you mean one of these?"))
         note = urgent_note(_, content) if decision.urgent else ""
         await message.reply_text(
-            f"{note}\n\n{ask}" if note else ask,
+            with_note(ask, note, decision.listed),
             parse_mode=ParseMode.HTML,
             reply_markup=keyboards.suggestions(_, entries, urgent=decision.urgent),
         )
     else:
         # Someone who writes that they are held or beaten gets where to find help, not "I
-        # don't have a reliable answer".
-        note = urgent_note(_, content) if decision.urgent else ""
+        # don't have a reliable answer". When only the learned reading found harm, the
+        # fallback stays: it lists the same contacts and the police line itself.
+        note = urgent_note(_, content) if decision.listed else ""
         await message.reply_text(
             note or fallback_text(_, content, message.text),
             parse_mode=ParseMode.HTML,
