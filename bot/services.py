@@ -109,7 +109,7 @@ def _train_ensemble(content: Content, cache: ModelCache | None) -> Ensemble:
         cache=cache,
         context=content.digest,
         danger=load_danger_training(content.directory),
-        everyday=everyday_lines(
+        everyday=lambda: everyday_lines(
             load_training(content.directory),
             smalltalk.in_distress,
             load_harm_topics(content.directory),

@@ -165,14 +165,12 @@ class Ensemble:
         question = self.smalltalk.without_laughter(question)
         known, words = self.lexical.coverage(question)
         scores, danger = self.learned.read(question)
-        reading = self.learned.danger_reading
-        learned = reading is not None and danger is not None and danger >= reading.threshold
         return Evidence(
             tuple(self.lexical.rank(question, LEXICAL_DEPTH)),
             scores,
             known,
             words,
-            listed or learned,
+            listed or self.learned.finds_harm(danger),
             listed,
         )
 

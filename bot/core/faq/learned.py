@@ -13,7 +13,7 @@ about 3 s of CPU on ~8,000 examples, where lbfgs logistic regression took far lo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -107,19 +107,17 @@ class Learned:
         cache: ModelCache | None = None,
         context: str = "",  # what else the fit depends on (the content digest), for the cache
         danger: Sequence[tuple[str, bool]] = (),  # content/distress_training.yaml's lines
-        everyday: Sequence[str] = (),  # real messages without harm (danger.everyday_lines)
+        # real messages without harm (danger.everyday_lines), asked for only when fitting:
+        # a start that reads the model from the cache never prepares them. They come from
+        # content files, so `context` (the content digest) covers them in the cache key.
+        everyday: Callable[[], Sequence[str]] | None = None,
     ) -> None:
         self.normaliser = normaliser
         self.settings = settings or Settings()
         key = None
         if cache:
-            marked = [
-                *examples,
-                *((text, f"danger:{flag}") for text, flag in danger),
-                *((text, "everyday") for text in everyday),
-            ]
-            extra = len(danger) + len(everyday)
-            marked_weights = [*(weights or [1.0] * len(examples)), *([1.0] * extra)]
+            marked = [*examples, *((text, f"danger:{flag}") for text, flag in danger)]
+            marked_weights = [*(weights or [1.0] * len(examples)), *([1.0] * len(danger))]
             key = model_key(marked, marked_weights, self.settings, context + normaliser.fingerprint)
         stored = cache.load(key) if cache and key else None
         self.from_cache = isinstance(stored, Fitted)
@@ -140,7 +138,7 @@ class Learned:
         examples: Sequence[tuple[str, str]],
         weights: Sequence[float] | None,
         danger: Sequence[tuple[str, bool]] = (),
-        everyday: Sequence[str] = (),
+        everyday: Callable[[], Sequence[str]] | None = None,
     ) -> Fitted:
         s = self.settings
         chars = TfidfVectorizer(
@@ -167,12 +165,11 @@ class Learned:
         model.fit(features, [label for _, label in examples], sample_weight=weights)
         reading = None
         if danger:
-            texts = [t for t, _ in danger] + list(everyday)
-            danger_features = hstack(
-                [chars.transform(self._clean(texts)), words.transform(self._tokens(texts))]
-            ).tocsr()
-            flags = [flag for _, flag in danger] + [False] * len(everyday)
-            calibrating = [True] * len(danger) + [False] * len(everyday)
+            ordinary = list(everyday()) if everyday else []
+            texts = [t for t, _ in danger] + ordinary
+            flags = [flag for _, flag in danger] + [False] * len(ordinary)
+            calibrating = [True] * len(danger) + [False] * len(ordinary)
+            danger_features = self._transform(chars, words, texts)
             reading = DangerReading.fit(danger_features, flags, calibrating)
         return Fitted(chars, words, model, reading)
 
@@ -183,8 +180,13 @@ class Learned:
         return [" ".join(self.normaliser.tokens(t)) for t in texts]
 
     def features(self, texts: Sequence[str]) -> csr_matrix:
+        return self._transform(self._chars, self._words, texts)
+
+    def _transform(
+        self, chars: TfidfVectorizer, words: TfidfVectorizer, texts: Sequence[str]
+    ) -> csr_matrix:
         return hstack(
-            [self._chars.transform(self._clean(texts)), self._words.transform(self._tokens(texts))]
+            [chars.transform(self._clean(texts)), words.transform(self._tokens(texts))]
         ).tocsr()
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
@@ -203,9 +205,12 @@ class Learned:
 
     def in_danger(self, text: str) -> bool:
         """Whether the reading of harm reaches its threshold (False without one)."""
-        danger = self.read(text)[1]
+        return self.finds_harm(self.read(text)[1])
+
+    def finds_harm(self, probability: float | None) -> bool:
+        """Whether a reading of harm's probability (from `read`) reaches its threshold."""
         reading = self.danger_reading
-        return reading is not None and danger is not None and danger >= reading.threshold
+        return reading is not None and probability is not None and probability >= reading.threshold
 
     def danger_probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """The reading of harm by scikit-learn's arithmetic, to check the fast path."""

@@ -44,6 +44,9 @@ HEADER = len(MAGIC) + 32  # then the SHA-256 of the pickle
 _SOURCES = (
     "core/faq/learned.py",
     "core/faq/danger.py",
+    # what picks the everyday lines of the reading of harm, which the key does not list
+    "core/faq/distress.py",
+    "core/cekdulu/phrases.py",
     "core/faq/normalise.py",
     "data/indocollex/inforformal-formal-Indonesian-dictionary.tsv",
 )
