@@ -19,10 +19,15 @@ Sets (tests/data, see its README):
   ads, everyday first-person statements) and danger messages; it found the reading took
   "aku … majikan" for harm, which 300 everyday lines written for the training file eased.
   Development data (not in training).
-- distress_blind3.tsv: 400 messages written blind by a third helper, never tuned on: the
-  measure of the list and the learned reading together.
+- distress_blind3.tsv: 400 messages written blind by a third helper; the measure of session
+  14, read once then (not in training, but no longer unseen).
+- distress_blind4.tsv: 400 messages written blind in session 15 by a fourth helper (same brief,
+  the ordinary half asked to hold everyday first-person statements of workers and families),
+  split in halves by label (seeded hash, seed "distress-2026-12-07"): the dev half is
+  development data; the test half, never tuned on, is the measure of the list and the
+  learned reading together.
 
-Every set but the third probe and the last is a training set of the learned reading
+Every set but the third probe and the last two is a training set of the learned reading
 (content/distress_training.yaml), so its "list + reading" column is a training-data number.
 
 For each set: the share of danger messages content/distress.yaml finds, and of ordinary ones
@@ -65,7 +70,9 @@ SETS = {
     "blind test (in training)": DATA / "distress_blind_test.tsv",
     "second blind set (in training)": DATA / "distress_blind2.tsv",
     "third probe (dev; realistic ordinary mix)": DATA / "distress_probe3.tsv",
-    "**third blind set (never tuned on)**": DATA / "distress_blind3.tsv",
+    "third blind set (read in session 14; not in training)": DATA / "distress_blind3.tsv",
+    "fourth blind set, dev half": DATA / "distress_blind4_dev.tsv",
+    "**fourth blind set, test half (never tuned on)**": DATA / "distress_blind4_test.tsv",
 }
 RESULTS = ROOT / "bench" / "results" / "distress.md"
 # The `distress` list of content/smalltalk.yaml as session 13 shipped it (commit 1063c45),

@@ -170,6 +170,10 @@ def test_small_talk_words_by_rule(text: str, intent: str | None) -> None:
         # one key held down; k and w repeated are laughter ("kkkkk" is "oke" in the slang)
         *(("jjjjjjjjjjjj", True), ("HHHHHHHH", True), ("aaaaa", False), ("kkkkkkkk", False)),
         *(("wwwwwwww", False), ("aaaaaaaa tolong", False)),
+        # fingers resting on the middle row, typed at random
+        *(("hjdkslah", True), ("dksjfhgl", True), ("shdjdhsks", True), ("jdjdjdhsh", True)),
+        *(("adalah", False), ("adakah", False), ("ajalah", False), ("hajjah", False)),
+        *(("kafala", False), ("salah", False), ("sahabat", False), ("hahahaa", False)),
     ],
 )
 def test_keyboard_mash(text: str, mashed: bool) -> None:
@@ -303,3 +307,19 @@ def test_a_call_for_help_beside_a_greeting_is_human(text: str) -> None:
     from bot.core.faq.smalltalk import SmallTalk
 
     assert SmallTalk.load(ROOT / "content").by_rule(text) == "human"
+
+
+def test_no_word_of_the_content_looks_like_keyboard_mashing() -> None:
+    """A one-word question made of a word the content uses must never be taken for spam.
+    (The files of real messages hold real mashing: left out.)"""
+    import re
+
+    from bot.core.faq.smalltalk import is_keyboard_mash
+
+    real_messages = {"cekdulu_training.yaml", "faq_training.yaml", "distress_training.yaml"}
+    words: set[str] = set()
+    for path in (ROOT / "content").rglob("*.yaml"):
+        if path.name not in {"smalltalk.yaml", *real_messages}:
+            words |= set(re.findall(r"[^\W\d_]+", path.read_text(encoding="utf-8").casefold()))
+    assert len(words) > 5000
+    assert sorted(w for w in words if is_keyboard_mash(w)) == []

@@ -314,9 +314,11 @@ def is_arithmetic(text: str) -> bool:
 # Keyboard mashing ("asdfghjkl", "qwerty", "jkjkjk", "sdfsdf"): four keys in a row of the
 # keyboard, a two- or three-key chunk of neighbouring keys typed over and over, or one key
 # held down ("jjjjjjjj": six or more of one letter, but not k or w, which people repeat to
-# laugh: the slang dictionary reads "kkkkk" as "oke"). Checked against every word of the
-# content, the slang dictionary and the dev sets: only "qwerty" and the laughter "wqwqwq"
-# qualify besides real mashing.
+# laugh: the slang dictionary reads "kkkkk" as "oke"), or fingers resting on the middle row
+# typed at random ("sdkfjsdlkfj", "hdhshshdjdjd": six or more letters, all of that row, at
+# least three different ones, at most a quarter vowels; "adalah", "kafala" and "hajjah" are
+# a third or more). Checked against every word of the content, the slang dictionary and the
+# sets in tests/data: only "qwerty" and the laughter "wqwqwq" qualify besides real mashing.
 _KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 _KEY_RUNS = tuple(
     run
@@ -327,7 +329,11 @@ _KEY_RUNS = tuple(
 _KEY_PLACE = {key: (r, i) for r, row in enumerate(_KEY_ROWS) for i, key in enumerate(row)}
 _REPEATED_CHUNK = re.compile(r"(?P<chunk>[a-z]{2,3})(?P=chunk)+[a-z]{0,2}")
 _HELD_KEY = re.compile(r"([a-jl-vx-z])\1{5,}")
+_MIDDLE_ROW = frozenset(_KEY_ROWS[1])
+_VOWELS = frozenset("aeiou")
 MASH_MIN_LETTERS = 5
+RESTING_MIN_LETTERS = 6
+RESTING_MAX_VOWEL_SHARE = 0.25
 MASH_MAX_WORDS = 3
 
 
@@ -341,9 +347,19 @@ def _mashed(word: str) -> bool:
         return False
     if any(run in word for run in _KEY_RUNS) or _HELD_KEY.fullmatch(word):
         return True
+    if _typed_at_rest(word):
+        return True
     found = _REPEATED_CHUNK.fullmatch(word)
     chunk = found["chunk"] if found else ""
     return bool(chunk) and all(_neighbours(a, b) for a, b in itertools.pairwise(chunk))
+
+
+def _typed_at_rest(word: str) -> bool:
+    """Random keys under fingers resting on the middle row: no word of the languages here
+    is made of that row's letters alone with so few vowels."""
+    if len(word) < RESTING_MIN_LETTERS or not set(word) <= _MIDDLE_ROW or len(set(word)) < 3:
+        return False
+    return sum(ch in _VOWELS for ch in word) <= RESTING_MAX_VOWEL_SHARE * len(word)
 
 
 def is_keyboard_mash(text: str) -> bool:
