@@ -108,6 +108,11 @@ GROUPS = {
     "blind10 dev": ("blind10_dev.tsv",),
     # blind11's dev half since session 14; blind11_test stays fresh
     "blind11 dev": ("blind11_dev.tsv",),
+    # blind12's dev half since session 15; blind12_test stays fresh
+    "blind12 dev": ("blind12_dev.tsv",),
+    # the blind small-talk set's dev half since session 15 (350 lines of small talk only,
+    # written blind); smalltalk_blind_test stays fresh
+    "smalltalk dev": ("smalltalk_blind_dev.tsv",),
 }
 PHRASING_VERDICTS = ROOT / "tests/data/also_right_phrasings.tsv"
 PHRASINGS_JUDGED = True  # False (--labels-only-phrasings): a phrasing's own entry only

@@ -246,6 +246,9 @@ DEVELOPMENT_SETS = {
     "blind9_dev.tsv",  # since session 12; blind9.tsv's other half and blind9_test.tsv stay fresh
     "blind10_dev.tsv",  # since session 13; blind10.tsv's other half and blind10_test.tsv stay fresh
     "blind11_dev.tsv",  # since session 14; blind11.tsv's other half and blind11_test.tsv stay fresh
+    "blind12_dev.tsv",  # since session 15; blind12.tsv's other half and blind12_test.tsv stay fresh
+    # since session 15; smalltalk_blind.tsv's other half and smalltalk_blind_test.tsv stay fresh
+    "smalltalk_blind_dev.tsv",
 }
 
 
