@@ -150,6 +150,15 @@ def test_content_check_refuses_words_in_an_intents_emoji(tmp_path: Path) -> None
         ("cs nya mana", None),  # "mana" is no intent word: the learned model decides
         ("tolong paspor saya ditahan", None),
         ("balas dendam ke agen", None),
+        # words the blind small-talk set's dev half showed missing (session 15)
+        ("tabe kaka", "greeting"),
+        ("mauliate", "thanks"),
+        ("off dulu ya min", "goodbye"),
+        ("ntar lagi ya", "goodbye"),
+        ("panggilin admin nya dong", "human"),
+        ("japri dong min", "human"),
+        ("bengap", "insult"),
+        ("useless", "insult"),
     ],
 )
 def test_small_talk_words_by_rule(text: str, intent: str | None) -> None:
@@ -323,3 +332,21 @@ def test_no_word_of_the_content_looks_like_keyboard_mashing() -> None:
             words |= set(re.findall(r"[^\W\d_]+", path.read_text(encoding="utf-8").casefold()))
     assert len(words) > 5000
     assert sorted(w for w in words if is_keyboard_mash(w)) == []
+
+
+def test_content_check_refuses_a_word_yaml_reads_as_true_or_false(tmp_path: Path) -> None:
+    """A bare `off` in a YAML list is the boolean false: the goodbye word "off" was lost
+    that way until it was quoted."""
+    from bot.core.faq.smalltalk import check_smalltalk
+
+    source = (ROOT / "content" / "smalltalk.yaml").read_text(encoding="utf-8")
+    assert "'off'" in source
+    (tmp_path / "smalltalk.yaml").write_text(
+        source.replace("'off'", "off", 1).replace("fillers: [", "fillers: [yes, ", 1),
+        encoding="utf-8",
+    )
+    problems = check_smalltalk(tmp_path, ["id", "en"], set())
+    flagged = {(p.entry, p.field) for p in problems if "true/false" in p.message}
+    assert flagged == {("goodbye", "words"), (None, "fillers")}
+    shipped = check_smalltalk(ROOT / "content", ["id", "en"], set())
+    assert [p for p in shipped if "true/false" in p.message] == []

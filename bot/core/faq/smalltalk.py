@@ -394,9 +394,20 @@ def check_smalltalk(directory: Path, languages: list[str], numbers: set[str]) ->
     if not isinstance(intents, dict):
         return [Problem(FILE, None, "intents", "must be a mapping of intent name to intent")]
     digits = {re.sub(r"\D", "", n) for n in numbers}
+    if _has_truth_value(data.get("fillers")):
+        problems.append(Problem(FILE, None, "fillers", _TRUTH_VALUE))
     for name, spec in intents.items():
         problems.extend(_check_intent(str(name), spec, languages, digits))
     return problems
+
+
+# YAML reads a bare off, on, yes or no as true or false, so "off" (as in "aku off dulu")
+# would silently become the word "false".
+_TRUTH_VALUE = "holds true/false: put off, on, yes and no in quotes ('off')"
+
+
+def _has_truth_value(words: Any) -> bool:
+    return isinstance(words, list) and any(isinstance(w, bool) for w in words)
 
 
 def _check_intent(name: str, spec: Any, languages: list[str], digits: set[str]) -> list[Problem]:
@@ -414,6 +425,8 @@ def _check_intent(name: str, spec: Any, languages: list[str], digits: set[str]) 
         for lang in languages:
             if not isinstance(value, dict) or not value.get(lang):
                 found.append(Problem(FILE, name, f"{part}.{lang}", "missing"))
+    if _has_truth_value(spec.get("words")):
+        found.append(Problem(FILE, name, "words", _TRUTH_VALUE))
     emoji = spec.get("emoji") or []
     if not isinstance(emoji, list) or any(
         not str(e).strip() or _words(str(e)) or not _emoji(str(e)) for e in emoji
