@@ -43,6 +43,15 @@ def shipped() -> Distress:
         "hp disita, aku dikunci dari dalam",  # a calm phrase ("hp … dikunci") took both
         "aku di pukul 3 kali",  # "pukul 3" was calmed as the time before "di" was joined
         "ga di kasih makan",  # "di" joined before the phrases are read
+        # the fourth blind set's dev half (session 15): said around the word
+        "rasanya pengen mengakhiri semuanya",
+        "kakakku bilang mau ending her life",
+        "i will jump from the window tonight",
+        "tali udah sy siapin di kamar",
+        "gk pernah diizinin keluar pager rumah",
+        "adik sy dipaksa nikah sama agen",
+        "we were left at the border with no water",
+        "aku nonton drakor terus dipukul majikan",  # a story's words must not calm a cry
     ],
 )
 def test_harm_is_found(shipped: Distress, text: str) -> None:
@@ -68,6 +77,13 @@ def test_harm_is_found(shipped: Distress, text: str) -> None:
         "cium di hajar aswad pas umroh",  # "di" is joined only into words the file names
         "rumah ini di jual",
         "aku tidak dipukul, cuma gaji telat",
+        # harm in a story, a game or a recipe (session 15)
+        "drakor semalem, tokoh utamanya diculik",
+        "in the game i got trapped in a cave",
+        "beat the eggs until fluffy",
+        "dagingnya dipukul sampai pipih",
+        "kalah telak lawan desa sebelah",
+        "he locked himself out of his email",
     ],
 )
 def test_ordinary_questions_are_not_harm(shipped: Distress, text: str) -> None:
@@ -219,15 +235,17 @@ def test_content_check_refuses_a_broken_training_file(tmp_path: Path) -> None:
     assert ("aku disekap", True) in load_training(tmp_path)
 
 
-def test_the_set_that_measures_the_reading_is_not_in_its_training() -> None:
-    """tests/data/distress_blind3.tsv judges the list and the learned reading: none of its
+@pytest.mark.parametrize("name", ["distress_blind3", "distress_blind4"])
+def test_the_sets_that_measure_the_reading_are_not_in_its_training(name: str) -> None:
+    """tests/data/distress_blind3.tsv (session 14) and distress_blind4.tsv (session 15, whose
+    test half is the measure now) judge the list and the learned reading: none of their
     messages may teach the reading (content/distress_training.yaml)."""
     import csv
 
     from bot.core.faq.danger import load_training
 
     trained = {text for text, _ in load_training(CONTENT)}
-    with (ROOT / "tests/data/distress_blind3.tsv").open(encoding="utf-8", newline="") as f:
+    with (ROOT / "tests/data" / f"{name}.tsv").open(encoding="utf-8", newline="") as f:
         rows = csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
         measure = {row["message"].strip() for row in rows}
     shared = {m for m in measure & trained if len(m.split()) > 1}  # "sos" alone is no copy
