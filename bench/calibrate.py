@@ -561,7 +561,8 @@ def write_loso(table: str, limits: argparse.Namespace) -> None:
         "",
         provenance(code=["bot/core/faq", "bot/services.py", "bench/calibrate.py"]),
         "",
-        "Each labelled set (both halves, one writer; blind5 to blind11 dev alone)",
+        "Each labelled set (both halves, one writer; blind5 to blind12 dev and the small-talk "
+        "dev half alone)",
         "held out whole: its",
         f"lines are dropped from content/{TRAINING_FILE}, and the ranking weights, small-talk",
         "cut, confidence model and thresholds are fitted on the other sets and held-out",
