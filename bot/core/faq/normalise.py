@@ -29,6 +29,9 @@ _NON_WORD = re.compile(r"[^\w]+")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 DEFAULT_STEMMERS = {"id": "indonesian", "en": "english"}
 STEM_CACHE_SIZE = 100_000
+# One decision cleans its message several times in a row; a handful of the latest is enough,
+# and keeps no more than that of people's messages in memory.
+CLEAN_CACHE_SIZE = 8
 
 
 def load_lexicon() -> dict[str, str]:
@@ -92,6 +95,9 @@ class Normaliser:
         self._stemmer_names = dict(stemmers)
         self._stemmers = {lang: snowballstemmer.stemmer(name) for lang, name in stemmers.items()}
         self.stem = lru_cache(maxsize=STEM_CACHE_SIZE)(self._stem)  # bounded: words are endless
+        # One decision cleans the same message several times (the lexical ranking, the
+        # language guess, the learned model's words): the latest few are remembered.
+        self.clean = lru_cache(maxsize=CLEAN_CACHE_SIZE)(self._clean)
 
     @cached_property
     def fingerprint(self) -> str:
@@ -117,7 +123,7 @@ class Normaliser:
             return None
         return re.compile(r"\b(" + "|".join(re.escape(p) for p in phrases) + r")\b")
 
-    def clean(self, text: str) -> str:
+    def _clean(self, text: str) -> str:
         """NFKC, lower case, no URLs, no elongations or glued units; words split by spaces."""
         text = unicodedata.normalize("NFKC", text).casefold()
         text = _URL.sub(" ", text)

@@ -33,7 +33,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -253,6 +253,12 @@ class SmallTalk:
         return texts.get(lang) or next(iter(texts.values()))
 
 
+# Every word of every message passes through these on each decision; people's words repeat,
+# so a bounded memo of each pure function saves most of that work (bench/matcher_bench.py).
+WORD_MEMO = 1 << 16
+
+
+@lru_cache(maxsize=WORD_MEMO)
 def _single(word: str) -> str:
     return _DOUBLED.sub(r"\1", word)
 
@@ -295,6 +301,7 @@ _LAUGHTER = re.compile(
 LAUGHTER_MIN_LETTERS = 4
 
 
+@lru_cache(maxsize=WORD_MEMO)
 def is_laughter(word: str) -> bool:
     """Whether one word is laughter of the shapes above (at least four letters)."""
     word = _single(word.casefold())
@@ -369,11 +376,13 @@ def is_keyboard_mash(text: str) -> bool:
     return 0 < len(words) <= MASH_MAX_WORDS and all(_mashed(w) for w in words)
 
 
+@lru_cache(maxsize=1024)  # the learned model's labels, read for each decision
 def intent_label(label: str) -> str | None:
     """`smalltalk:greeting` -> `greeting`; an FAQ entry id -> None."""
     return label.removeprefix(PREFIX) if label.startswith(PREFIX) else None
 
 
+@lru_cache(maxsize=1024)
 def is_entry(label: str) -> bool:
     """Whether a learned label is an FAQ entry (not small talk, not off topic)."""
     return label != OFFTOPIC and not label.startswith(PREFIX)
