@@ -321,3 +321,26 @@ def test_a_decision_says_whether_the_list_found_the_harm(ensemble) -> None:
     read = ensemble.decide("majikan main tangan terus sama aku")
     assert (listed.urgent, listed.listed) == (True, True)
     assert (read.urgent, read.listed) == (True, False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tolong japri, aku disekap",  # the list finds it: no learned `human` small talk
+        "japri kak aku butuh bantuan",
+        "makasih min, majikan saya kasar",  # the reading finds harm likelier than not
+        "pamit dulu kak, aku dijemput agen ke tempat lain",
+        "udah dulu ya, hp mau disita majikan",
+        "ini bukan drama disekap majikan beneran",
+    ],
+)
+def test_a_message_that_may_speak_of_harm_gets_no_learned_small_talk(ensemble, text) -> None:
+    """An adversarial probe of session 15 found these answered with thanks, a goodbye or
+    "are you a bot": a greeting's reply has no hotline and no report button."""
+    assert ensemble.decide(text).kind is not Kind.SMALLTALK
+
+
+def test_one_word_is_too_little_for_the_reading(ensemble) -> None:
+    """A bare "ga" got the emergency note from the reading; the list still reads one word."""
+    assert not ensemble.decide("ga").urgent
+    assert ensemble.decide("disekap").urgent

@@ -183,6 +183,10 @@ def test_small_talk_words_by_rule(text: str, intent: str | None) -> None:
         *(("hjdkslah", True), ("dksjfhgl", True), ("shdjdhsks", True), ("jdjdjdhsh", True)),
         *(("adalah", False), ("adakah", False), ("ajalah", False), ("hajjah", False)),
         *(("kafala", False), ("salah", False), ("sahabat", False), ("hahahaa", False)),
+        # chat spellings an adversarial probe found taken for mashing (session 15)
+        *(("sdhlah", False), ("sdhlahh", False), ("sdhkah", False), ("kshlah", False)),
+        *(("gassss", False), ("glasss", False), ("sasak", False), ("asasi", False)),
+        *(("popok", False), ("yuyun", False), ("property", False), ("liberty", False)),
     ],
 )
 def test_keyboard_mash(text: str, mashed: bool) -> None:

@@ -33,7 +33,6 @@ from bot.core.faq.learned import Learned
 from bot.core.faq.match import Candidate, Decision, Kind, Matcher
 from bot.core.faq.normalise import is_blank
 from bot.core.faq.smalltalk import (
-    HUMAN,
     OFFTOPIC,
     SmallTalk,
     intent_label,
@@ -44,6 +43,10 @@ from bot.core.faq.smalltalk import (
 LEXICAL_DEPTH = 8
 LEARNED_DEPTH = 5
 MAX_SUGGESTIONS = 3
+# The reading of harm (bot/core/faq/danger.py): below two words it is not asked (a bare "ga"
+# read as harm); from WARY, more likely harm than not, it keeps learned small talk away.
+READING_MIN_WORDS = 2
+WARY = 0.5
 
 
 CALIBRATION = Path(__file__).resolve().parents[2] / "data/faq_calibration.json"
@@ -134,6 +137,9 @@ class Evidence:
     words: int = 0  # words of the question after normalisation
     distress: bool = False  # speaks of harm (list or learned reading): urgent, no small talk
     listed: bool = False  # the word list found the harm (content/distress.yaml)
+    # The reading of harm finds harm more likely than not, below its threshold: too much to
+    # answer with a greeting, thanks or goodbye ("makasih min, majikan saya kasar").
+    wary: bool = False
 
 
 class Ensemble:
@@ -165,6 +171,8 @@ class Ensemble:
         question = self.smalltalk.without_laughter(question)
         known, words = self.lexical.coverage(question)
         scores, danger = self.learned.read(question)
+        if len(question.split()) < READING_MIN_WORDS:
+            danger = None  # one word is too little to read ("ga"); the list still reads it
         return Evidence(
             tuple(self.lexical.rank(question, LEXICAL_DEPTH)),
             scores,
@@ -172,6 +180,7 @@ class Ensemble:
             words,
             listed or self.learned.finds_harm(danger),
             listed,
+            danger is not None and danger >= WARY,
         )
 
     def rank(self, question: str, limit: int = 5) -> list[Candidate]:
@@ -277,7 +286,10 @@ def decide(evidence: Evidence, cal: Calibration) -> Decision:
     intent, chance = best_smalltalk(evidence)
     best = ranked[0].score if ranked else 0.0
     talks = intent is not None and chance >= cal.smalltalk and chance > best
-    if talks and (not evidence.distress or intent == HUMAN):
+    # Learned small talk never answers a message that may speak of harm, not even `human`
+    # ("tolong japri, aku disekap"): the answer or fallback carries the emergency note and
+    # the report button. Small talk by rule (its words alone) still does.
+    if talks and not (evidence.distress or evidence.wary):
         return Decision(Kind.SMALLTALK, intent=intent)
     urgent, listed = evidence.distress, evidence.listed
     if not ranked:

@@ -322,24 +322,30 @@ def is_arithmetic(text: str) -> bool:
 # keyboard, a two- or three-key chunk of neighbouring keys typed over and over, or one key
 # held down ("jjjjjjjj": six or more of one letter, but not k or w, which people repeat to
 # laugh: the slang dictionary reads "kkkkk" as "oke"), or fingers resting on the middle row
-# typed at random ("sdkfjsdlkfj", "hdhshshdjdjd": six or more letters, all of that row, at
-# least three different ones, at most a quarter vowels; "adalah", "kafala" and "hajjah" are
-# a third or more). Checked against every word of the content, the slang dictionary and the
-# sets in tests/data: only "qwerty" and the laughter "wqwqwq" qualify besides real mashing.
+# typed at random ("sdkfjsdlkfj", "hdhshshdjdjd": eight or more letters, all of that row, at
+# least four different ones, at most a quarter vowels; "adalah", "kafala" and "hajjah" are
+# a third or more, and chat spellings such as "sdhlah", "kshlah" or "gassss" are shorter).
+# Checked against every word of the content, the slang dictionary and the sets in
+# tests/data: only "qwerty" and the laughter "wqwqwq" qualify besides real mashing.
 _KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 _KEY_RUNS = tuple(
     run
     for row in _KEY_ROWS
     for i in range(len(row) - 3)
     for run in (row[i : i + 4], row[i : i + 4][::-1])
+    if run != "erty"  # "property", "liberty", "poverty"; "qwerty" still has "qwer"
 )
 _KEY_PLACE = {key: (r, i) for r, row in enumerate(_KEY_ROWS) for i, key in enumerate(row)}
-_REPEATED_CHUNK = re.compile(r"(?P<chunk>[a-z]{2,3})(?P=chunk)+[a-z]{0,2}")
+# two letters three times or more ("jkjkjk"; "sasak", "asasi", "popok" and "yuyun" are words),
+# three letters twice or more ("sdfsdf")
+_REPEATED_CHUNK = re.compile(
+    r"(?P<chunk>[a-z]{2})(?P=chunk){2,}[a-z]{0,2}|(?P<chunk3>[a-z]{3})(?P=chunk3)+[a-z]{0,2}"
+)
 _HELD_KEY = re.compile(r"([a-jl-vx-z])\1{5,}")
 _MIDDLE_ROW = frozenset(_KEY_ROWS[1])
 _VOWELS = frozenset("aeiou")
 MASH_MIN_LETTERS = 5
-RESTING_MIN_LETTERS = 6
+RESTING_MIN_LETTERS = 8
 RESTING_MAX_VOWEL_SHARE = 0.25
 MASH_MAX_WORDS = 3
 
@@ -357,14 +363,14 @@ def _mashed(word: str) -> bool:
     if _typed_at_rest(word):
         return True
     found = _REPEATED_CHUNK.fullmatch(word)
-    chunk = found["chunk"] if found else ""
+    chunk = (found["chunk"] or found["chunk3"]) if found else ""
     return bool(chunk) and all(_neighbours(a, b) for a, b in itertools.pairwise(chunk))
 
 
 def _typed_at_rest(word: str) -> bool:
     """Random keys under fingers resting on the middle row: no word of the languages here
     is made of that row's letters alone with so few vowels."""
-    if len(word) < RESTING_MIN_LETTERS or not set(word) <= _MIDDLE_ROW or len(set(word)) < 3:
+    if len(word) < RESTING_MIN_LETTERS or not set(word) <= _MIDDLE_ROW or len(set(word)) < 4:
         return False
     return sum(ch in _VOWELS for ch in word) <= RESTING_MAX_VOWEL_SHARE * len(word)
 
