@@ -198,7 +198,20 @@ class Ensemble:
         intent = self.smalltalk.by_rule(question)
         if intent is not None:
             return Decision(Kind.SMALLTALK, intent=intent)
-        return decide(self.evidence(question), self.calibration)
+        decision = decide(self.evidence(question), self.calibration)
+        if decision.kind is Kind.SMALLTALK:
+            return self._question_after_opening(question) or decision
+        return decision
+
+    def _question_after_opening(self, question: str) -> Decision | None:
+        """ "ok makasih, terus gaji taiwan berapa": the learned model hears thanks, but what
+        follows the thanks is a question the FAQ answers or can suggest for; small talk
+        stays the reply when it has nothing ("makasih ya min, udh bantu jelasin")."""
+        rest = self.smalltalk.opening(question)
+        if rest is None:
+            return None
+        decision = decide(self.evidence(rest), self.calibration)
+        return decision if decision.kind in (Kind.ANSWER, Kind.SUGGEST) else None
 
 
 def combine(evidence: Evidence, cal: Calibration) -> list[Candidate]:

@@ -55,6 +55,7 @@ PREFIX = "smalltalk:"
 # get a confident answer from the entry sharing most words; a class of their own gives the
 # confidence model evidence that a question is off topic (bot/core/faq/ensemble.py).
 OFFTOPIC = "offtopic"
+OPENING_MIN_REST = 2  # words after a small-talk opening that may be a question
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 _ELONGATION = re.compile(r"([^\W\d_])\1{2,}")
 _DOUBLED = re.compile(r"([^\W\d_])\1+")
@@ -173,6 +174,23 @@ class SmallTalk:
             return "greeting" if "greeting" in self.intents and len(words) <= 2 else None
         return intent
 
+    def opening(self, text: str) -> str | None:
+        """What follows an opening made only of small-talk words, when at least two words
+        follow ("ok makasih, terus gaji taiwan berapa" -> "terus gaji taiwan berapa"), else
+        None. The learned model may take the whole for thanks; the rest may be a question."""
+        normal = unicodedata.normalize("NFKC", text)
+        found = list(_WORD.finditer(normal.casefold()))
+        known = self._known
+        opening = 0
+        while opening < len(found) and self._as_known(_single_held(found[opening][0])) in known:
+            opening += 1
+        if opening == 0 or len(found) - opening < OPENING_MIN_REST:
+            return None
+        words = " ".join(m[0] for m in found[:opening])
+        if self.by_words(words) is None:
+            return None
+        return normal[found[opening].start() :].strip()
+
     def _calls_for_help(self, words: list[str]) -> bool:
         """Whether a word of the `human` intent is among them: its reply gives the hotline
         and the police line, which a greeting's or thanks' reply does not."""
@@ -261,6 +279,11 @@ WORD_MEMO = 1 << 16
 @lru_cache(maxsize=WORD_MEMO)
 def _single(word: str) -> str:
     return _DOUBLED.sub(r"\1", word)
+
+
+def _single_held(word: str) -> str:
+    """A word with keys held three times or more made one, as `_words` does."""
+    return _ELONGATION.sub(r"\1", word)
 
 
 def _words(text: str) -> list[str]:
