@@ -354,3 +354,39 @@ def test_content_check_refuses_a_word_yaml_reads_as_true_or_false(tmp_path: Path
     assert flagged == {("goodbye", "words"), (None, "fillers")}
     shipped = check_smalltalk(ROOT / "content", ["id", "en"], set())
     assert [p for p in shipped if "true/false" in p.message] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "entry"),
+    [
+        ("ok makasih, terus gaji taiwan berapa", "wages-by-country"),
+        ("good morning i need help", "help-abroad"),
+    ],
+)
+def test_a_question_after_small_talk_is_answered(ensemble, text: str, entry: str) -> None:
+    """An adversarial probe of session 15 found these answered with thanks or a greeting:
+    what follows a small-talk opening is decided on its own."""
+    decision = ensemble.decide(text)
+    assert decision.kind in (Kind.ANSWER, Kind.SUGGEST)
+    assert decision.candidates[0].entry_id == entry
+
+
+def test_small_talk_stays_when_nothing_follows_that_the_faq_knows(ensemble) -> None:
+    decision = ensemble.decide("makasih ya min udh bantu jelasin")
+    assert (decision.kind, decision.intent) == (Kind.SMALLTALK, "thanks")
+
+
+@pytest.mark.parametrize(
+    ("text", "rest"),
+    [
+        ("ok makasih, terus gaji taiwan berapa", "terus gaji taiwan berapa"),
+        ("makasiiih kak, paspor hilang gmn", "paspor hilang gmn"),  # held keys are known
+        ("makasih kak", None),  # nothing follows
+        ("makasih kak, oke", None),  # one word is no question
+        ("gaji taiwan berapa makasih", None),  # no small-talk opening
+    ],
+)
+def test_the_opening_and_what_follows(text: str, rest: str | None) -> None:
+    from bot.core.faq.smalltalk import SmallTalk
+
+    assert SmallTalk.load(ROOT / "content").opening(text) == rest
