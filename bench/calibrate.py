@@ -61,9 +61,9 @@ from bot.core.faq.ensemble import (  # noqa: E402
     Calibration,
     Ensemble,
     Evidence,
-    best_smalltalk,
     combine,
     features,
+    learned_smalltalk,
     pair_key,
 )
 from bot.core.faq.evaluate import (  # noqa: E402
@@ -273,9 +273,7 @@ def talks(items: list[Item], cut: float, cal: Calibration) -> np.ndarray:
     out = []
     for item in items:
         ranked = combine(item.evidence, cal)
-        best = ranked[0].score if ranked else 0.0
-        chance = best_smalltalk(item.evidence)[1]
-        learned = not item.ruled and chance >= cut and chance > best
+        learned = not item.ruled and learned_smalltalk(item.evidence, ranked, cut) is not None
         out.append(item.ruled == "smalltalk" or learned)
     return np.array(out)
 

@@ -294,15 +294,22 @@ def features(
     ]
 
 
-def decide(evidence: Evidence, cal: Calibration) -> Decision:
-    ranked = combine(evidence, cal)
+def learned_smalltalk(evidence: Evidence, ranked: Sequence[Candidate], cut: float) -> str | None:
+    """The small-talk intent the learned model gives, if it reaches `cut` and beats the best
+    entry. Never for a message that may speak of harm, not even `human` ("tolong japri, aku
+    disekap"): the answer or fallback carries the emergency note and the report button.
+    Small talk by rule (its words alone) is decided before this."""
     intent, chance = best_smalltalk(evidence)
     best = ranked[0].score if ranked else 0.0
-    talks = intent is not None and chance >= cal.smalltalk and chance > best
-    # Learned small talk never answers a message that may speak of harm, not even `human`
-    # ("tolong japri, aku disekap"): the answer or fallback carries the emergency note and
-    # the report button. Small talk by rule (its words alone) still does.
-    if talks and not (evidence.distress or evidence.wary):
+    if intent is None or chance < cut or chance <= best:
+        return None
+    return None if evidence.distress or evidence.wary else intent
+
+
+def decide(evidence: Evidence, cal: Calibration) -> Decision:
+    ranked = combine(evidence, cal)
+    intent = learned_smalltalk(evidence, ranked, cal.smalltalk)
+    if intent is not None:
         return Decision(Kind.SMALLTALK, intent=intent)
     urgent, listed = evidence.distress, evidence.listed
     if not ranked:

@@ -287,8 +287,7 @@ def _single_held(word: str) -> str:
 
 
 def _words(text: str) -> list[str]:
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return _WORD.findall(_ELONGATION.sub(r"\1", text))
+    return _WORD.findall(_single_held(unicodedata.normalize("NFKC", text).casefold()))
 
 
 def _emoji(text: str) -> list[str]:
