@@ -62,7 +62,7 @@ SETS = (
     *("blind7_dev.tsv", "blind7_test.tsv", "blind8_dev.tsv", "blind8_test.tsv"),
     *("blind9_dev.tsv", "blind9_test.tsv", "blind10_dev.tsv", "blind10_test.tsv"),
     *("blind11_dev.tsv", "blind11_test.tsv", "written_dev.tsv", "written_test.tsv"),
-    *("blind12_dev.tsv", "blind12_test.tsv"),
+    *("blind12_dev.tsv", "blind12_test.tsv", "blind13_dev.tsv", "blind13_test.tsv"),
 )
 ALSO_RIGHT = DATA / ALSO_RIGHT_FILE
 ALSO_RIGHT_PHRASINGS = DATA / "also_right_phrasings.tsv"

@@ -113,6 +113,10 @@ GROUPS = {
     # the blind small-talk set's dev half since session 15 (350 lines of small talk only,
     # written blind); smalltalk_blind_test stays fresh
     "smalltalk dev": ("smalltalk_blind_dev.tsv",),
+    # blind13's dev half since session 16; blind13_test stays fresh
+    "blind13 dev": ("blind13_dev.tsv",),
+    # the second blind small-talk set's dev half since session 16; its test half stays fresh
+    "smalltalk2 dev": ("smalltalk_blind2_dev.tsv",),
 }
 PHRASING_VERDICTS = ROOT / "tests/data/also_right_phrasings.tsv"
 PHRASINGS_JUDGED = True  # False (--labels-only-phrasings): a phrasing's own entry only

@@ -390,3 +390,58 @@ def test_the_opening_and_what_follows(text: str, rest: str | None) -> None:
     from bot.core.faq.smalltalk import SmallTalk
 
     assert SmallTalk.load(ROOT / "content").opening(text) == rest
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # a word of one intent outweighs a word of two: "good" is greeting or thanks
+        ("good night", "goodbye"),
+        ("good night kak", "goodbye"),
+        ("selamat malam", "greeting"),  # both words greeting or goodbye: the order decides
+        # fillers alone: one calls for attention, as do two with an address word ...
+        ("ya", "greeting"),
+        ("kak min", "greeting"),
+        ("ada orang?", "greeting"),
+        # ... but two particles are not a greeting by rule ("udah dulu" is leaving)
+        ("udah dulu", None),
+        # digits alone: nothing to read (sums are not digits alone)
+        ("7", "spam"),
+        ("0987654321", "spam"),
+        ("+62 812-3456-7890", "spam"),
+        ("12 x 8", None),
+        # insults in regional slang and English
+        ("bacot", "insult"),
+        ("pukimak", "insult"),
+        ("wtf bot", "insult"),
+    ],
+)
+def test_small_talk_by_rule(text: str, intent: str | None) -> None:
+    """Session 16: "good night" was a greeting (a tie broken by the order of the intents),
+    "udah dulu" a greeting (any two fillers called for attention) and bare digits the
+    fallback."""
+    from bot.core.faq.smalltalk import SmallTalk
+
+    assert SmallTalk.load(ROOT / "content").by_rule(text) == intent
+
+
+@pytest.mark.parametrize("text", ["udah dulu", "udah dulu ya kak"])
+def test_leaving_is_a_goodbye(ensemble, text: str) -> None:
+    decision = ensemble.decide(text)
+    assert (decision.kind, decision.intent) == (Kind.SMALLTALK, "goodbye")
+
+
+def test_the_spam_reply_fits_a_message_that_cannot_be_read(ensemble) -> None:
+    """Bare digits and mashing get the spam reply, so it must not only speak of adverts."""
+    for lang in ("id", "en"):
+        reply = ensemble.smalltalk.reply("spam", lang)
+        assert "/menu" in reply
+        assert ("tidak bisa membaca" in reply) if lang == "id" else ("can't read" in reply)
+
+
+def test_address_words_are_fillers() -> None:
+    from bot.core.faq.smalltalk import SmallTalk
+
+    talk = SmallTalk.load(ROOT / "content")
+    assert {"min", "kak", "orang"} <= talk.address <= talk.fillers
+    assert "dulu" in talk.fillers - talk.address

@@ -249,6 +249,9 @@ DEVELOPMENT_SETS = {
     "blind12_dev.tsv",  # since session 15; blind12.tsv's other half and blind12_test.tsv stay fresh
     # since session 15; smalltalk_blind.tsv's other half and smalltalk_blind_test.tsv stay fresh
     "smalltalk_blind_dev.tsv",
+    "blind13_dev.tsv",  # since session 16; blind13.tsv's other half and blind13_test.tsv stay fresh
+    # since session 16; smalltalk_blind2.tsv's other half and its test half stay fresh
+    "smalltalk_blind2_dev.tsv",
 }
 
 

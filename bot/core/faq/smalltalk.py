@@ -67,6 +67,7 @@ _ARITHMETIC_WORDS = frozenset(
         *("plus", "minus", "times", "divided", "by", "what", "is", "whats", "what's", "equals"),
     }
 )
+_DIGITS_ONLY = re.compile(r"\s*[+]?\d[\d\s.,()+-]*")
 _NUMBER = re.compile(r"(?<![\w+])[+]?\d[\d\s().-]{5,}\d")
 # Parts of an emoji that do not change its meaning here: variation selectors, the zero-width
 # joiner, skin tones and the gender signs of a joined sequence ("🙋🏽‍♀️" is "🙋").
@@ -88,7 +89,8 @@ class SmallTalk:
     """The small-talk intents of content/smalltalk.yaml (empty when the file is absent)."""
 
     intents: dict[str, Intent] = field(default_factory=dict)
-    fillers: frozenset[str] = frozenset()
+    fillers: frozenset[str] = frozenset()  # the address words among them
+    address: frozenset[str] = frozenset()  # "min", "kak": alone, a call for attention
     # Harm happening now (content/distress.yaml: "disekap", "tidak dikasih makan"): such a
     # message is never small talk by the learned model, whatever greeting or "this is no
     # joke" comes with it (bot/core/faq/ensemble.py); the rules' `human` still answers it
@@ -115,8 +117,9 @@ class SmallTalk:
             )
             for name, spec in (data.get("intents") or {}).items()
         }
+        address = frozenset(_words(" ".join(map(str, data.get("address") or []))))
         fillers = frozenset(_words(" ".join(map(str, data.get("fillers") or []))))
-        return cls(intents, fillers, Distress.load(directory))
+        return cls(intents, fillers | address, address, Distress.load(directory))
 
     def in_distress(self, text: str) -> bool:
         """Whether the text speaks of harm happening now (content/distress.yaml)."""
@@ -169,10 +172,14 @@ class SmallTalk:
         if self._calls_for_help(words):
             return HUMAN  # "assalamualaikum tolong" is a cry for help first, not a greeting
         intent = self._most(words, lambda i, w: w in i.words)
-        if intent is None:
-            # Only address words ("min", "kak"): someone calling for attention.
-            return "greeting" if "greeting" in self.intents and len(words) <= 2 else None
+        if intent is None and (len(words) == 1 or (len(words) == 2 and self._addresses(words))):
+            # One filler ("ya", "min") or two with an address word ("kak min"): someone
+            # calling for attention. "udah dulu" is left to the learned model (a goodbye).
+            return "greeting" if "greeting" in self.intents else None
         return intent
+
+    def _addresses(self, words: list[str]) -> bool:
+        return any(w in self.address for w in words)
 
     def opening(self, text: str) -> str | None:
         """What follows an opening made only of small-talk words, when at least two words
@@ -199,8 +206,14 @@ class SmallTalk:
 
     def by_rule(self, text: str) -> str | None:
         """The intent the rules give a message before any model is asked, if any: its words
-        (`by_words`) or keyboard mashing (`by_mashing`)."""
-        return self.by_words(text) or self.by_mashing(text)
+        (`by_words`), keyboard mashing (`by_mashing`) or digits alone (`by_digits`)."""
+        return self.by_words(text) or self.by_mashing(text) or self.by_digits(text)
+
+    def by_digits(self, text: str) -> str | None:
+        """ "7", "0987654321", "123456": digits and nothing to read (sums are taken before
+        this). The spam reply says the message cannot be read and points to /cek, where a
+        recruiter's number can be checked; no FAQ entry answers a bare number."""
+        return "spam" if "spam" in self.intents and _DIGITS_ONLY.fullmatch(text) else None
 
     def by_mashing(self, text: str) -> str | None:
         """ "asdfghjkl" and the like: spam, when the content has that intent."""
@@ -258,13 +271,19 @@ class SmallTalk:
         return self._most(symbols, lambda i, s: s in i.emoji)
 
     def _most(self, items: list[str], owns: Callable[[Intent, str], bool]) -> str | None:
-        """The intent owning the most of `items` (ties: the order of INTENTS), or None when
-        no intent owns any of them."""
-        counts = {name: sum(owns(i, x) for x in items) for name, i in self.intents.items()}
+        """The intent with the most votes of `items` (ties: the order of INTENTS), or None
+        when no intent owns any of them. An item owned by several intents shares its vote
+        among them, so a word of one intent outweighs a word of two: in "good night",
+        "night" (goodbye only) beats "good" (greeting or thanks)."""
+        counts = dict.fromkeys(self.intents, 0.0)
+        for item in items:
+            owners = [name for name, i in self.intents.items() if owns(i, item)]
+            for name in owners:
+                counts[name] += 1 / len(owners)
         if max(counts.values(), default=0) == 0:
             return None
         order = {name: n for n, name in enumerate(INTENTS)}
-        return max(counts, key=lambda n: (counts[n], -order.get(n, len(order))))
+        return max(counts, key=lambda n: (round(counts[n], 6), -order.get(n, len(order))))
 
     def reply(self, intent: str, lang: str) -> str:
         texts = self.intents[intent].reply
