@@ -25,9 +25,12 @@ Sets (tests/data, see its README):
   the ordinary half asked to hold everyday first-person statements of workers and families),
   split in halves by label (seeded hash, seed "distress-2026-12-07"): the dev half is
   development data; the test half, never tuned on, is the measure of the list and the
-  learned reading together.
+  learned reading together in session 15.
+- distress_blind5.tsv: 400 messages written blind in session 16 by a fifth helper (same brief,
+  with a `kind` column), split in halves by label (seeded hash, seed "distress5-2026-12-07"):
+  the dev half is development data; the test half, never tuned on, is the measure now.
 
-Every set but the third probe and the last two is a training set of the learned reading
+Every set but the third probe and the last five is a training set of the learned reading
 (content/distress_training.yaml), so its "list + reading" column is a training-data number.
 
 For each set: the share of danger messages content/distress.yaml finds, and of ordinary ones
@@ -72,7 +75,10 @@ SETS = {
     "third probe (dev; realistic ordinary mix)": DATA / "distress_probe3.tsv",
     "third blind set (read in session 14; not in training)": DATA / "distress_blind3.tsv",
     "fourth blind set, dev half": DATA / "distress_blind4_dev.tsv",
-    "**fourth blind set, test half (never tuned on)**": DATA / "distress_blind4_test.tsv",
+    "fourth blind set, test half (read in session 15; not in training)": DATA
+    / "distress_blind4_test.tsv",
+    "fifth blind set, dev half": DATA / "distress_blind5_dev.tsv",
+    "**fifth blind set, test half (never tuned on)**": DATA / "distress_blind5_test.tsv",
 }
 RESULTS = ROOT / "bench" / "results" / "distress.md"
 # The `distress` list of content/smalltalk.yaml as session 13 shipped it (commit 1063c45),

@@ -235,11 +235,12 @@ def test_content_check_refuses_a_broken_training_file(tmp_path: Path) -> None:
     assert ("aku disekap", True) in load_training(tmp_path)
 
 
-@pytest.mark.parametrize("name", ["distress_blind3", "distress_blind4"])
+@pytest.mark.parametrize("name", ["distress_blind3", "distress_blind4", "distress_blind5"])
 def test_the_sets_that_measure_the_reading_are_not_in_its_training(name: str) -> None:
-    """tests/data/distress_blind3.tsv (session 14) and distress_blind4.tsv (session 15, whose
-    test half is the measure now) judge the list and the learned reading: none of their
-    messages may teach the reading (content/distress_training.yaml)."""
+    """tests/data/distress_blind3.tsv (session 14), distress_blind4.tsv (session 15) and
+    distress_blind5.tsv (session 16, whose test half is the measure now) judge the list and
+    the learned reading: none of their messages may teach the reading
+    (content/distress_training.yaml)."""
     import csv
 
     from bot.core.faq.danger import load_training

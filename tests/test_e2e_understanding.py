@@ -48,6 +48,20 @@ async def test_identity_and_human_point_to_the_hotline(bot: Bot) -> None:
     assert "0-800-1000" in human and "/lapor" in human
 
 
+async def test_digits_alone_and_leaving_get_small_talk(bot: Bot) -> None:
+    """Session 16: a bare number got "I would rather not guess", and "udah dulu ya" the
+    greeting; a number now gets the reply for messages that cannot be read (pointing to
+    /cek and /menu), leaving a goodbye."""
+    bot.api.private_chat(USER, language_code="id")
+    await bot.api.send_text(USER, "081234567890")
+    reply = _text(await bot.api.next_message(USER))
+    assert "tidak bisa membaca" in reply and "/cek" in reply
+    assert "tidak mau menebak" not in reply
+    await bot.api.send_text(USER, "udah dulu ya kak")
+    assert "Sampai jumpa" in _text(await bot.api.next_message(USER))
+    assert bot.services.unanswered.recent() == []
+
+
 async def test_arithmetic_never_gets_an_faq_answer(bot: Bot) -> None:
     bot.api.private_chat(USER, language_code="id")
     await bot.api.send_text(USER, "12 x 8 berapa")
