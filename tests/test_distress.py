@@ -345,3 +345,54 @@ def test_one_word_is_too_little_for_the_reading(ensemble) -> None:
     """A bare "ga" got the emergency note from the reading; the list still reads one word."""
     assert not ensemble.decide("ga").urgent
     assert ensemble.decide("disekap").urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # farewell notes before ending one's life: were a goodbye or thanks (session 16 probe)
+        "dadah semua, maafin aku, aku mau pergi selamanya",
+        "good night everyone, i won't wake up tomorrow",
+        "makasih min, terakhir kali aku chat, selamat tinggal",
+        "bye, ini chat terakhir dari aku",
+        "maafin aku mak, titip anakku ya, aku pamit",
+        "i'm on the bridge, goodbye everyone",
+    ],
+)
+def test_a_farewell_note_is_urgent_and_no_goodbye(ensemble, text: str) -> None:
+    decision = ensemble.decide(text)
+    assert decision.urgent and decision.kind is not Kind.SMALLTALK
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a send-off before a normal departure shares "pamit", "maaf", "titip anak"
+        "pamit ya semua, besok berangkat ke taiwan, maaf kalau ada salah, titip anak ya bu",
+        # what session 16's first patterns for its fifth blind set took for harm (the probe)
+        "foto aku berdiri di atap gedung 101 taipei bagus ga min",
+        "lagi duduk di pinggir jembatan liat sunset, indah bgt kota ini",
+        "kak kalo umur palsu ketahuan imigrasi taiwan kena apa?",
+        "batuk darah itu gejala tbc ya?",
+        "terdampar di bandara transit karena pesawat delay, dapat kompensasi ga?",
+        "sleeping outside in a tent for camping this weekend",
+        "nobody is taking care of my plants while i'm in taiwan",
+        "aku udah lama tidak lihat matahari, musim dingin di korea gelap terus",
+        "sekarang cuma makan nasi sisa semalam soalnya belum gajian, irit",
+        "diusir dari rumah majikan krn finish kontrak, itu normal kan? tiket udah dikasih",
+    ],
+)
+def test_departures_and_questions_near_harm_are_not_urgent(ensemble, text: str) -> None:
+    assert not ensemble.decide(text).urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a calm phrase must not silence the cry beside it (session 16 probe)
+        "diculik temen buat jalan jalan ke malaysia, skrg gak bisa pulang",
+        "cara agar tidak dijual malam ini? agen udah nawarin aku ke om om",
+    ],
+)
+def test_a_calm_phrase_leaves_the_cry_beside_it(shipped: Distress, text: str) -> None:
+    assert shipped.found_in(text)

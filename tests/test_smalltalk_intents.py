@@ -445,3 +445,34 @@ def test_address_words_are_fillers() -> None:
     talk = SmallTalk.load(ROOT / "content")
     assert {"min", "kak", "orang"} <= talk.address <= talk.fillers
     assert "dulu" in talk.fillers - talk.address
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("fuck you bot", "insult"),  # "you" was a goodbye word: a three-way tie went to goodbye
+        ("see you", "goodbye"),
+        ("110", "human"),  # the police number alone: the reply that gives it
+    ],
+)
+def test_small_talk_after_the_probe(ensemble, text: str, intent: str) -> None:
+    decision = ensemble.decide(text)
+    assert (decision.kind, decision.intent) == (Kind.SMALLTALK, intent)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a number with a few words is an amount, a time or a phone number to check
+        "20 juta",
+        "24 jam?",
+        "0812-3456-7890 agen resmi?",
+        "cek nomor 081234567890",
+        # anger at a recruiter and self-blame after a scam are no insult to the bot
+        "agen bangsat",
+        "dasar calo bangsat",
+        "bego bgt aku ketipu",
+    ],
+)
+def test_numbers_and_anger_at_others_are_not_small_talk(ensemble, text: str) -> None:
+    assert ensemble.decide(text).kind is not Kind.SMALLTALK

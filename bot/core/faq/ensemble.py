@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,7 +48,11 @@ MAX_SUGGESTIONS = 3
 # read as harm); from WARY, more likely harm than not, it keeps learned small talk away.
 READING_MIN_WORDS = 2
 WARY = 0.5
+NUMBER_MAX_WORDS = 3
+SPAM = "spam"
 
+
+_TOKEN = re.compile(r"[^\W_]+")
 
 CALIBRATION = Path(__file__).resolve().parents[2] / "data/faq_calibration.json"
 
@@ -140,6 +145,13 @@ class Evidence:
     # The reading of harm finds harm more likely than not, below its threshold: too much to
     # answer with a greeting, thanks or goodbye ("makasih min, majikan saya kasar").
     wary: bool = False
+    # A number with at most NUMBER_MAX_WORDS other words ("20 juta", "0812 3456 7890 agen
+    # resmi?"): an amount, a time or a phone number to check, never spam for the learned
+    # model, whose spam examples are full of prices and phone numbers. Digits alone are
+    # spam by rule (SmallTalk.by_digits), with the reply for what cannot be read.
+    numeric: bool = False
+    # Intents the learned model may not give this message (SmallTalk.barred).
+    barred: frozenset[str] = frozenset()
 
 
 class Ensemble:
@@ -181,6 +193,8 @@ class Ensemble:
             listed or self.learned.finds_harm(danger),
             listed,
             danger is not None and danger >= WARY,
+            is_short_with_number(question),
+            self.smalltalk.barred(question),
         )
 
     def rank(self, question: str, limit: int = 5) -> list[Candidate]:
@@ -303,7 +317,17 @@ def learned_smalltalk(evidence: Evidence, ranked: Sequence[Candidate], cut: floa
     best = ranked[0].score if ranked else 0.0
     if intent is None or chance < cut or chance <= best:
         return None
+    if (intent == SPAM and evidence.numeric) or intent in evidence.barred:
+        return None
     return None if evidence.distress or evidence.wary else intent
+
+
+def is_short_with_number(text: str) -> bool:
+    """A number and at most NUMBER_MAX_WORDS words besides ("20 juta", "24 jam?", "cek nomor
+    081234567890"): see Evidence.numeric."""
+    tokens = _TOKEN.findall(text)
+    numbers = sum(any(ch.isdigit() for ch in t) for t in tokens)
+    return numbers > 0 and len(tokens) - numbers <= NUMBER_MAX_WORDS
 
 
 def decide(evidence: Evidence, cal: Calibration) -> Decision:

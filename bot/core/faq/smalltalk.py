@@ -82,6 +82,9 @@ class Intent:
     reply: dict[str, str]
     emoji: frozenset[str] = frozenset()
     learned: bool = True  # False: by rule only (words, emoji, shape), never a training label
+    # Words that keep the learned model from giving this intent: "agen bangsat" is anger at
+    # a recruiter, not an insult to the bot, whose reply would apologise for itself.
+    unless: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -114,12 +117,19 @@ class SmallTalk:
                 {lang: str(text).strip() for lang, text in spec["reply"].items()},
                 frozenset(_emoji(" ".join(str(e) for e in spec.get("emoji") or []))),
                 spec.get("learned", True) is not False,
+                frozenset(_words(" ".join(str(w) for w in spec.get("unless") or []))),
             )
             for name, spec in (data.get("intents") or {}).items()
         }
         address = frozenset(_words(" ".join(map(str, data.get("address") or []))))
         fillers = frozenset(_words(" ".join(map(str, data.get("fillers") or []))))
         return cls(intents, fillers | address, address, Distress.load(directory))
+
+    def barred(self, text: str) -> frozenset[str]:
+        """The intents whose `unless` words the text holds: the learned model may not give
+        them ("agen bangsat" is no insult to the bot)."""
+        words = {self._as_known(w) for w in _words(text)} | set(_words(text))
+        return frozenset(name for name, i in self.intents.items() if i.unless & words)
 
     def in_distress(self, text: str) -> bool:
         """Whether the text speaks of harm happening now (content/distress.yaml)."""
@@ -481,8 +491,9 @@ def _check_intent(name: str, spec: Any, languages: list[str], digits: set[str]) 
         for lang in languages:
             if not isinstance(value, dict) or not value.get(lang):
                 found.append(Problem(FILE, name, f"{part}.{lang}", "missing"))
-    if _has_truth_value(spec.get("words")):
-        found.append(Problem(FILE, name, "words", _TRUTH_VALUE))
+    for part in ("words", "unless"):
+        if _has_truth_value(spec.get(part)):
+            found.append(Problem(FILE, name, part, _TRUTH_VALUE))
     emoji = spec.get("emoji") or []
     if not isinstance(emoji, list) or any(
         not str(e).strip() or _words(str(e)) or not _emoji(str(e)) for e in emoji
