@@ -30,7 +30,7 @@ from bot.core.content import Problem, check_file
 
 FILE = "distress_training.yaml"
 MAX_FALSE_ALARMS = 0.025  # of the held-out `ordinary` lines, for the model alone
-THRESHOLDS = tuple(round(0.5 + 0.05 * n, 2) for n in range(10))  # 0.5 … 0.95
+THRESHOLDS = tuple(round(0.5 + 0.01 * n, 2) for n in range(46))  # 0.5 … 0.95
 FOLDS = 5
 C = 4.0
 SEED = 7
