@@ -77,6 +77,7 @@ SETS = {
     "fourth blind set, dev half": DATA / "distress_blind4_dev.tsv",
     "fourth blind set, test half (read in session 15; not in training)": DATA
     / "distress_blind4_test.tsv",
+    "fourth probe (dev; the session 16 patterns probed)": DATA / "distress_probe4.tsv",
     "fifth blind set, dev half": DATA / "distress_blind5_dev.tsv",
     "**fifth blind set, test half (never tuned on)**": DATA / "distress_blind5_test.tsv",
 }
