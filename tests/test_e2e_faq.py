@@ -69,8 +69,8 @@ async def test_a_close_runner_up_is_offered_first_beside_the_answer(bot: Bot) ->
         "gaji minimum malaysia brp ringgit",
         "gaji pembantu di hongkong berapa",
     ]
-    decisions = [bot.services.matcher.decide(q) for q in candidates]
-    found = next(((q, d) for q, d in zip(candidates, decisions) if d.see_also), None)
+    decisions = ((q, bot.services.matcher.decide(q)) for q in candidates)
+    found = next(((q, d) for q, d in decisions if d.see_also), None)
     assert found is not None, "no candidate question has a close runner-up any more"
     question, decision = found
     bot.api.private_chat(USER, language_code="id")
