@@ -117,6 +117,8 @@ GROUPS = {
     "blind13 dev": ("blind13_dev.tsv",),
     # the second blind small-talk set's dev half since session 16; its test half stays fresh
     "smalltalk2 dev": ("smalltalk_blind2_dev.tsv",),
+    # the third blind small-talk set's dev half since session 17; its test half stays fresh
+    "smalltalk3 dev": ("smalltalk_blind3_dev.tsv",),
 }
 PHRASING_VERDICTS = ROOT / "tests/data/also_right_phrasings.tsv"
 PHRASINGS_JUDGED = True  # False (--labels-only-phrasings): a phrasing's own entry only
@@ -303,16 +305,24 @@ def handled_share(items: list[Item], taken: np.ndarray) -> float:
 
 
 def pick_smalltalk(items: list[Item], cal: Calibration, limits: argparse.Namespace) -> float | None:
-    """The cut handling enough dev small talk that takes fewest other lines, if any."""
-    dev = np.array([i.dev for i in items])
+    """Among the cuts handling enough dev small talk, the one taking fewest questions the FAQ
+    answers (a greeting instead of the answer is the harm), then handling the most small
+    talk, then taking fewest out-of-scope lines, if any.
+
+    Until session 16 every line taken counted alike, so one out-of-scope line outweighed
+    any number of small-talk lines handled. But a small-talk reply declines an
+    out-of-scope line as the fallback would, and most that were taken are promotions the
+    spam reply fits ("slot gacor hari ini link dibawah", "promo pulsa 100rb")."""
     talk = np.array([i.expected is not None and i.expected.startswith(PREFIX) for i in items])
+    faq = np.array([is_faq(i.expected) for i in items])
     scored = []
     for cut in SMALLTALK:
         taken = talks(items, cut, cal)
-        if handled_share(items, taken) >= limits.min_smalltalk:
-            stolen = (taken & ~talk).sum()
-            scored.append((-stolen, half_and_half(taken, dev, talk), cut))
-    return max(scored)[2] if scored else None
+        handled = handled_share(items, taken)
+        if handled >= limits.min_smalltalk:
+            other = (taken & ~talk & ~faq).sum()
+            scored.append((-(taken & faq).sum(), round(handled, 6), -other, cut))
+    return max(scored)[3] if scored else None
 
 
 def confusions(items: list[Item], cal: Calibration) -> dict[str, int]:

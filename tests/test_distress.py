@@ -328,7 +328,6 @@ def test_a_decision_says_whether_the_list_found_the_harm(ensemble) -> None:
     "text",
     [
         "tolong japri, aku disekap",  # the list finds it: no learned `human` small talk
-        "japri kak aku butuh bantuan",
         "makasih min, majikan saya kasar",  # the reading finds harm likelier than not
         "pamit dulu kak, aku dijemput agen ke tempat lain",
         "udah dulu ya, hp mau disita majikan",
@@ -339,6 +338,26 @@ def test_a_message_that_may_speak_of_harm_gets_no_learned_small_talk(ensemble, t
     """An adversarial probe of session 15 found these answered with thanks, a goodbye or
     "are you a bot": a greeting's reply has no hotline and no report button."""
     assert ensemble.decide(text).kind is not Kind.SMALLTALK
+
+
+def test_a_wary_call_for_a_person_gets_the_human_reply(ensemble) -> None:
+    """Where the reading finds harm only likelier than not, asking for a person still gets
+    the `human` reply (the hotlines and the police line; the report button in the chat),
+    not "I have no reliable answer" (session 17: "admin tolong chat sy pribadi" got the
+    fallback). Other small talk stays away, and so does `human` when harm is found."""
+    from bot.core.faq.ensemble import Evidence, learned_smalltalk
+
+    def talk(intent: str, **flags: bool) -> str | None:
+        evidence = Evidence((), {f"smalltalk:{intent}": 0.9}, **flags)
+        return learned_smalltalk(evidence, [], 0.5)
+
+    assert talk("human", wary=True) == "human"
+    assert talk("greeting", wary=True) is None
+    assert talk("human", wary=True, distress=True) is None
+    text = "japri kak aku butuh bantuan"
+    decision = ensemble.decide(text)
+    assert not decision.urgent and ensemble.evidence(text).wary
+    assert (decision.kind, decision.intent) == (Kind.SMALLTALK, "human")
 
 
 def test_one_word_is_too_little_for_the_reading(ensemble) -> None:

@@ -44,8 +44,10 @@ async def test_identity_and_human_point_to_the_hotline(bot: Bot) -> None:
     identity = _text(await bot.api.next_message(USER))
     assert "bot informasi" in identity and "bukan perekrut" in identity
     await bot.api.send_text(USER, "bisa bicara sama petugas?")
-    human = _text(await bot.api.next_message(USER))
-    assert "0-800-1000" in human and "/lapor" in human
+    reply = await bot.api.next_message(USER)
+    human = _text(reply)
+    assert "0-800-1000" in human and "/lapor" in human and "110" in human
+    assert [d for _, d in bot.buttons(reply)] == [f"{REPORT}:new"]
 
 
 async def test_digits_alone_and_leaving_get_small_talk(bot: Bot) -> None:

@@ -24,6 +24,7 @@ CASES = {
         *("malam min", "slmt siang", "permisi", "misi kak", "punten", "sampurasun", "hello"),
         *("hi there", "good morning", "hey", "om swastiastu", "salam kenal min", "halo bot"),
         *("halo, ada orang?", "min mau tanya", "kak numpang tanya"),
+        *("kulonuwun kak", "kulo nuwun"),  # Javanese knocking, though "nuwun" also thanks
     ],
     "thanks": [
         *("makasih", "makasih ya min", "makasi kak", "mksh", "makasiii", "trims"),
@@ -32,7 +33,10 @@ CASES = {
         *("matursuwun mas", "hatur nuhun", "nuhun kang", "syukron", "siap kak, paham"),
         *("oke makasih infonya sangat membantu", "ok sip", "mantap min"),
     ],
-    "goodbye": ["bye", "dadah", "pamit dulu ya min", "wassalamualaikum", "udah dulu ya", "see you"],
+    "goodbye": [
+        *("bye", "dadah", "pamit dulu ya min", "wassalamualaikum", "udah dulu ya", "see you"),
+        *("wss kak", "oke dadah", "ok bye min"),  # "ok" opens the goodbye: half a thanks vote
+    ],
     "identity": [
         *("bot ya?", "ini bot?", "ini robot ya", "kamu siapa", "ini siapa", "ini resmi ga"),
         *("kamu manusia apa bot", "akun ini resmi dari pemerintah?", "are you a bot?"),
@@ -54,6 +58,10 @@ CASES = {
         "click here to claim your prize",
         # keyboard mashing, by rule (smalltalk.is_keyboard_mash)
         *("asdfghjkl", "qwertyuiop", "jkjkjk", "sdfsdf asdasd", "ZXCVBNM"),
+        # a link and nothing else, by rule (SmallTalk.by_link)
+        *("https://chat.whatsapp.com/AbCdEf123", "www.bonus-gacor88.com", "bit.ly/kerja-enak"),
+        # a chat app's placeholder for a sticker or a picture (SmallTalk.by_placeholder)
+        *("<Media tidak disertakan>", "[sticker]", "[ pesan suara ]"),
     ],
     # laughter, by rule (smalltalk.is_laughter), in any length and with held keys
     "laugh": [
@@ -89,6 +97,9 @@ def test_small_talk_intent(ensemble, intent: str, text: str) -> None:
         "halo kak, berapa biaya kerja ke taiwan?",
         "power bank",  # keys side by side in real words are no mashing
         "wkwk gaji saya dipotong agen",  # a laugh before a question
+        "mau cek dulu",  # asking for the checker; "dulu" alone does not make a goodbye
+        "cek https://bit.ly/loker-taiwan asli gak",  # a link with a question is no bare link
+        "5.000.000/bulan",  # an amount per month, not a host and a path
     ],
 )
 def test_questions_around_small_talk_words_are_not_small_talk(ensemble, text: str) -> None:

@@ -252,6 +252,8 @@ DEVELOPMENT_SETS = {
     "blind13_dev.tsv",  # since session 16; blind13.tsv's other half and blind13_test.tsv stay fresh
     # since session 16; smalltalk_blind2.tsv's other half and its test half stay fresh
     "smalltalk_blind2_dev.tsv",
+    # since session 17; smalltalk_blind3.tsv's other half and its test half stay fresh
+    "smalltalk_blind3_dev.tsv",
 }
 
 

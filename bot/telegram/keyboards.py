@@ -127,6 +127,7 @@ def fallback(_: Translator) -> InlineKeyboardMarkup:
 
 
 def report_button(_: Translator) -> InlineKeyboardButton:
-    """Starts the tip-off form: in the menu, the fallback, under answers about scams and
-    under any reply to a message that speaks of harm."""
+    """Starts the tip-off form: in the menu, the fallback, under answers about scams, under
+    any reply to a message that speaks of harm and under the reply to "can I talk to a
+    person"."""
     return _button(_("📣 Report a recruiter or trafficking"), REPORT, "new")

@@ -34,6 +34,7 @@ from bot.core.faq.learned import Learned
 from bot.core.faq.match import Candidate, Decision, Kind, Matcher
 from bot.core.faq.normalise import is_blank
 from bot.core.faq.smalltalk import (
+    HUMAN,
     OFFTOPIC,
     SmallTalk,
     intent_label,
@@ -212,20 +213,28 @@ class Ensemble:
         intent = self.smalltalk.by_rule(question)
         if intent is not None:
             return Decision(Kind.SMALLTALK, intent=intent)
-        decision = decide(self.evidence(question), self.calibration)
+        evidence = self.evidence(question)
+        decision = decide(evidence, self.calibration)
         if decision.kind is Kind.SMALLTALK:
-            return self._question_after_opening(question) or decision
+            return self._question_after_opening(question, evidence) or decision
         return decision
 
-    def _question_after_opening(self, question: str) -> Decision | None:
+    def _question_after_opening(self, question: str, whole: Evidence) -> Decision | None:
         """ "ok makasih, terus gaji taiwan berapa": the learned model hears thanks, but what
         follows the thanks is a question the FAQ answers or can suggest for; small talk
-        stays the reply when it has nothing ("makasih ya min, udh bantu jelasin")."""
+        stays the reply when it has nothing ("makasih ya min, udh bantu jelasin"). A "did
+        you mean" for the rest must be as sure as small talk must be of the whole: its best
+        entry has to outscore the small-talk intent ("mksh bnyk ya, sy screenshot buat adik
+        sy" is thanks, though its rest is just sure enough for buttons)."""
         rest = self.smalltalk.opening(question)
         if rest is None:
             return None
         decision = decide(self.evidence(rest), self.calibration)
-        return decision if decision.kind in (Kind.ANSWER, Kind.SUGGEST) else None
+        if decision.kind is Kind.ANSWER:
+            return decision
+        if decision.kind is Kind.SUGGEST and decision.score > best_smalltalk(whole)[1]:
+            return decision
+        return None
 
 
 def combine(evidence: Evidence, cal: Calibration) -> list[Candidate]:
@@ -310,16 +319,21 @@ def features(
 
 def learned_smalltalk(evidence: Evidence, ranked: Sequence[Candidate], cut: float) -> str | None:
     """The small-talk intent the learned model gives, if it reaches `cut` and beats the best
-    entry. Never for a message that may speak of harm, not even `human` ("tolong japri, aku
-    disekap"): the answer or fallback carries the emergency note and the report button.
-    Small talk by rule (its words alone) is decided before this."""
+    entry. Never for a message that speaks of harm (the list or the reading finds it), not
+    even `human` ("tolong japri, aku disekap"): the answer or fallback carries the emergency
+    note and the report button. Where the reading only finds harm likelier than not (`wary`),
+    any other small talk would be heartless, but `human` stays: its reply gives the
+    hotline and the police line as the fallback does, and it is what "admin tolong chat sy
+    pribadi" asks for. Small talk by rule (its words alone) is decided before this."""
     intent, chance = best_smalltalk(evidence)
     best = ranked[0].score if ranked else 0.0
     if intent is None or chance < cut or chance <= best:
         return None
     if (intent == SPAM and evidence.numeric) or intent in evidence.barred:
         return None
-    return None if evidence.distress or evidence.wary else intent
+    if evidence.distress or (evidence.wary and intent != HUMAN):
+        return None
+    return intent
 
 
 def is_short_with_number(text: str) -> bool:

@@ -68,6 +68,13 @@ _ARITHMETIC_WORDS = frozenset(
     }
 )
 _DIGITS_ONLY = re.compile(r"\s*[+]?\d[\d\s.,()+-]*")
+# A placeholder where a sticker, photo or voice note was, as chat apps write it when a chat is
+# copied or exported: "[stiker]", "<Media omitted>", "[voice note]". At most three words.
+_PLACEHOLDER = re.compile(
+    r"\s*(?:\[\s*[^\W\d_]+(?:\s+[^\W\d_]+){0,2}\s*\]|<\s*[^\W\d_]+(?:\s+[^\W\d_]+){0,2}\s*>)\s*"
+)
+# One link and nothing else: "https://t.me/joinchat/…", "www.…", "bit.ly/…" (a host and a path).
+_LINK_ONLY = re.compile(r"\s*(?:(?:https?://|www\.)\S+|(?:[\w-]+\.)+[a-z]{2,}/\S*)\s*", re.I)
 _NUMBER = re.compile(r"(?<![\w+])[+]?\d[\d\s().-]{5,}\d")
 # Parts of an emoji that do not change its meaning here: variation selectors, the zero-width
 # joiner, skin tones and the gender signs of a joined sequence ("🙋🏽‍♀️" is "🙋").
@@ -181,12 +188,17 @@ class SmallTalk:
             return None
         if self._calls_for_help(words):
             return HUMAN  # "assalamualaikum tolong" is a cry for help first, not a greeting
-        intent = self._most(words, lambda i, w: w in i.words)
+        intent = self._most(words, lambda i, w: w in i.words, self._vote)
         if intent is None and (len(words) == 1 or (len(words) == 2 and self._addresses(words))):
             # One filler ("ya", "min") or two with an address word ("kak min"): someone
             # calling for attention. "udah dulu" is left to the learned model (a goodbye).
             return "greeting" if "greeting" in self.intents else None
         return intent
+
+    def _vote(self, word: str) -> float:
+        """A word that is also a filler ("ok", "sip") votes half: in "ok dadah" the goodbye
+        is what is said, the "ok" only opens it."""
+        return 0.5 if word in self.fillers else 1.0
 
     def _addresses(self, words: list[str]) -> bool:
         return any(w in self.address for w in words)
@@ -216,8 +228,26 @@ class SmallTalk:
 
     def by_rule(self, text: str) -> str | None:
         """The intent the rules give a message before any model is asked, if any: its words
-        (`by_words`), keyboard mashing (`by_mashing`) or digits alone (`by_digits`)."""
-        return self.by_words(text) or self.by_mashing(text) or self.by_digits(text)
+        (`by_words`), keyboard mashing (`by_mashing`), digits alone (`by_digits`), a link
+        alone (`by_link`) or a placeholder for a sticker or a picture (`by_placeholder`)."""
+        return (
+            self.by_words(text)
+            or self.by_mashing(text)
+            or self.by_digits(text)
+            or self.by_link(text)
+            or self.by_placeholder(text)
+        )
+
+    def by_placeholder(self, text: str) -> str | None:
+        """ "[stiker]", "<Media omitted>": what was sent is not in the text. The spam reply
+        says the message cannot be read as a question and how to ask one."""
+        return "spam" if "spam" in self.intents and _PLACEHOLDER.fullmatch(text) else None
+
+    def by_link(self, text: str) -> str | None:
+        """A link with no word beside it: an invitation to a group, a promotion, or an offer
+        someone wants checked. No FAQ entry answers a bare link; the spam reply says the
+        message cannot be read as a question and points to /cek for checking an offer."""
+        return "spam" if "spam" in self.intents and _LINK_ONLY.fullmatch(text) else None
 
     def by_digits(self, text: str) -> str | None:
         """ "7", "0987654321", "123456": digits and nothing to read (sums are taken before
@@ -280,7 +310,12 @@ class SmallTalk:
             return None
         return self._most(symbols, lambda i, s: s in i.emoji)
 
-    def _most(self, items: list[str], owns: Callable[[Intent, str], bool]) -> str | None:
+    def _most(
+        self,
+        items: list[str],
+        owns: Callable[[Intent, str], bool],
+        vote: Callable[[str], float] = lambda _: 1.0,
+    ) -> str | None:
         """The intent with the most votes of `items` (ties: the order of INTENTS), or None
         when no intent owns any of them. An item owned by several intents shares its vote
         among them, so a word of one intent outweighs a word of two: in "good night",
@@ -289,7 +324,7 @@ class SmallTalk:
         for item in items:
             owners = [name for name, i in self.intents.items() if owns(i, item)]
             for name in owners:
-                counts[name] += 1 / len(owners)
+                counts[name] += vote(item) / len(owners)
         if max(counts.values(), default=0) == 0:
             return None
         order = {name: n for n, name in enumerate(INTENTS)}

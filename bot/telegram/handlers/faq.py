@@ -14,6 +14,7 @@ from bot.core.cekdulu.checker import Verdict
 from bot.core.content import Content, FaqEntry
 from bot.core.faq.followup import WINDOW_SECONDS
 from bot.core.faq.match import Decision, Kind
+from bot.core.faq.smalltalk import HUMAN
 from bot.core.plain import fill_desk_name
 from bot.core.reports.identifiers import Kind as IdentifierKind
 from bot.i18n import Translator
@@ -228,7 +229,17 @@ async def reply_to_decision(
             )
         )
     elif decision.kind is Kind.SMALLTALK and decision.intent:
-        await message.reply_text(services(context).matcher.smalltalk.reply(decision.intent, _.lang))
+        # Someone asking for a person may have something to report, or be in trouble
+        # ("admin tolong chat sy pribadi"): the reply gives the hotlines, the button the form.
+        markup = (
+            InlineKeyboardMarkup([[keyboards.report_button(_)]])
+            if decision.intent == HUMAN
+            else None
+        )
+        await message.reply_text(
+            services(context).matcher.smalltalk.reply(decision.intent, _.lang),
+            reply_markup=markup,
+        )
     elif decision.kind is Kind.ANSWER:
         entry = content.entries[decision.candidates[0].entry_id]
         await send_answer(
