@@ -329,6 +329,12 @@ def test_a_decision_says_whether_the_list_found_the_harm(ensemble) -> None:
     [
         "tolong japri, aku disekap",  # the list finds it: no learned `human` small talk
         "makasih min, majikan saya kasar",  # the reading finds harm likelier than not
+        # session 17's probe: requests for a person, taught to the reading as everyday
+        # messages, made it miss these, which then got the `human` reply
+        "min bisa dm, sy dijadikan jaminan utang sama agen",
+        "mau bicara sama petugas, sy tidur di gudang gk dikasih kamar",
+        "min japri, sy bingung sy dimana, agen ninggalin sy",
+        "[tolong saya disekap]",  # brackets are no sticker's placeholder
         "pamit dulu kak, aku dijemput agen ke tempat lain",
         "udah dulu ya, hp mau disita majikan",
         "ini bukan drama disekap majikan beneran",
@@ -342,9 +348,10 @@ def test_a_message_that_may_speak_of_harm_gets_no_learned_small_talk(ensemble, t
 
 def test_a_wary_call_for_a_person_gets_the_human_reply(ensemble) -> None:
     """Where the reading finds harm only likelier than not, asking for a person still gets
-    the `human` reply (the hotlines and the police line; the report button in the chat),
-    not "I have no reliable answer" (session 17: "admin tolong chat sy pribadi" got the
-    fallback). Other small talk stays away, and so does `human` when harm is found."""
+    the `human` reply (the hotlines, the police line and the report button), not "I have no
+    reliable answer" (session 17: "saya mau ngomong sama orang aja" sounds like a cry for
+    help to the reading). Other small talk stays away, and so does `human` when harm is
+    found."""
     from bot.core.faq.ensemble import Evidence, learned_smalltalk
 
     def talk(intent: str, **flags: bool) -> str | None:

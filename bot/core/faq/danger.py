@@ -142,11 +142,11 @@ def check_training(directory: Path, entry_ids: Iterable[str] | None = None) -> l
         ]
         topics = data.get("harm_topics", [])
         if not isinstance(topics, list):
-            problems.append(Problem(FILE, None, "harm_topics", "must be a list of entry ids"))
+            problems.append(Problem(FILE, None, "harm_topics", "must be a list of labels"))
         elif entry_ids is not None:
             known = set(entry_ids)
             problems += [
-                Problem(FILE, str(t), "harm_topics", "unknown entry id")
+                Problem(FILE, str(t), "harm_topics", "unknown entry id or small-talk label")
                 for t in topics
                 if t not in known
             ]

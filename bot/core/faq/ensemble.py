@@ -213,26 +213,26 @@ class Ensemble:
         intent = self.smalltalk.by_rule(question)
         if intent is not None:
             return Decision(Kind.SMALLTALK, intent=intent)
-        evidence = self.evidence(question)
-        decision = decide(evidence, self.calibration)
-        if decision.kind is Kind.SMALLTALK:
-            return self._question_after_opening(question, evidence) or decision
+        decision = decide(self.evidence(question), self.calibration)
+        if decision.kind is not Kind.ANSWER:
+            return self._question_after_opening(question, decision) or decision
         return decision
 
-    def _question_after_opening(self, question: str, whole: Evidence) -> Decision | None:
-        """ "ok makasih, terus gaji taiwan berapa": the learned model hears thanks, but what
-        follows the thanks is a question the FAQ answers or can suggest for; small talk
-        stays the reply when it has nothing ("makasih ya min, udh bantu jelasin"). A "did
-        you mean" for the rest must be as sure as small talk must be of the whole: its best
-        entry has to outscore the small-talk intent ("mksh bnyk ya, sy screenshot buat adik
-        sy" is thanks, though its rest is just sure enough for buttons)."""
+    def _question_after_opening(self, question: str, whole: Decision) -> Decision | None:
+        """ "ok makasih, terus gaji taiwan berapa": the learned model hears thanks, or the
+        thanks drowns the question and the FAQ is unsure of the whole; what follows the
+        opening is decided on its own. Its answer wins over anything else, its "did you mean"
+        over small talk or the fallback; small talk stays the reply when the rest has
+        nothing ("makasih ya min, udh bantu jelasin")."""
         rest = self.smalltalk.opening(question)
         if rest is None:
             return None
         decision = decide(self.evidence(rest), self.calibration)
+        if whole.urgent and not decision.urgent:
+            return None  # the emergency note is never lost
         if decision.kind is Kind.ANSWER:
             return decision
-        if decision.kind is Kind.SUGGEST and decision.score > best_smalltalk(whole)[1]:
+        if decision.kind is Kind.SUGGEST and whole.kind is not Kind.SUGGEST:
             return decision
         return None
 
@@ -322,9 +322,10 @@ def learned_smalltalk(evidence: Evidence, ranked: Sequence[Candidate], cut: floa
     entry. Never for a message that speaks of harm (the list or the reading finds it), not
     even `human` ("tolong japri, aku disekap"): the answer or fallback carries the emergency
     note and the report button. Where the reading only finds harm likelier than not (`wary`),
-    any other small talk would be heartless, but `human` stays: its reply gives the
-    hotline and the police line as the fallback does, and it is what "admin tolong chat sy
-    pribadi" asks for. Small talk by rule (its words alone) is decided before this."""
+    any other small talk would be heartless, but `human` stays: asking for a person sounds
+    like a cry for help to the reading ("saya mau ngomong sama orang aja"), and its reply
+    gives the hotline, the police line and the report button as the fallback does. Small
+    talk by rule (its words alone) is decided before this."""
     intent, chance = best_smalltalk(evidence)
     best = ranked[0].score if ranked else 0.0
     if intent is None or chance < cut or chance <= best:

@@ -69,12 +69,22 @@ _ARITHMETIC_WORDS = frozenset(
 )
 _DIGITS_ONLY = re.compile(r"\s*[+]?\d[\d\s.,()+-]*")
 # A placeholder where a sticker, photo or voice note was, as chat apps write it when a chat is
-# copied or exported: "[stiker]", "<Media omitted>", "[voice note]". At most three words.
-_PLACEHOLDER = re.compile(
-    r"\s*(?:\[\s*[^\W\d_]+(?:\s+[^\W\d_]+){0,2}\s*\]|<\s*[^\W\d_]+(?:\s+[^\W\d_]+){0,2}\s*>)\s*"
+# copied or exported: "[stiker]", "<Media omitted>", "[voice note]": brackets around these
+# words only. Any other words in brackets are read ("[tolong saya disekap]", "[gaji brp]").
+_PLACEHOLDER_WORDS = frozenset(
+    {
+        *("stiker", "sticker", "media", "omitted", "tidak", "disertakan", "dihapus", "deleted"),
+        *("voice", "note", "pesan", "suara", "vn", "audio", "gambar", "foto", "image", "photo"),
+        *("video", "gif", "emoji", "attachment", "lampiran", "file", "message", "this", "was"),
+    }
 )
-# One link and nothing else: "https://t.me/joinchat/…", "www.…", "bit.ly/…" (a host and a path).
-_LINK_ONLY = re.compile(r"\s*(?:(?:https?://|www\.)\S+|(?:[\w-]+\.)+[a-z]{2,}/\S*)\s*", re.I)
+_PLACEHOLDER = re.compile(r"\s*(?:\[([^\]]{1,40})\]|<([^>]{1,40})>)\s*")
+# One link and nothing else: "https://t.me/joinchat/…", "www.…". Without the scheme or "www."
+# a host and a path is too often words typed without spaces ("syarat.ke/jepang").
+_LINK_ONLY = re.compile(r"\s*(?:https?://|www\.)(\S+)\s*", re.I)
+# Any link in a message: the learned model gives it no small talk but spam ("min ini asli
+# gk? https://bit.ly/…" asks about the link, not about the bot).
+_LINK = re.compile(r"(?:https?://|www\.)\S+", re.I)
 _NUMBER = re.compile(r"(?<![\w+])[+]?\d[\d\s().-]{5,}\d")
 # Parts of an emoji that do not change its meaning here: variation selectors, the zero-width
 # joiner, skin tones and the gender signs of a joined sequence ("🙋🏽‍♀️" is "🙋").
@@ -133,10 +143,14 @@ class SmallTalk:
         return cls(intents, fillers | address, address, Distress.load(directory))
 
     def barred(self, text: str) -> frozenset[str]:
-        """The intents whose `unless` words the text holds: the learned model may not give
-        them ("agen bangsat" is no insult to the bot)."""
+        """The intents the learned model may not give: those whose `unless` words the text
+        holds ("agen bangsat" is no insult to the bot), and with a link in it every intent
+        but spam ("min ini asli gk? https://…" asks about the link)."""
         words = {self._as_known(w) for w in _words(text)} | set(_words(text))
-        return frozenset(name for name, i in self.intents.items() if i.unless & words)
+        barred = {name for name, i in self.intents.items() if i.unless & words}
+        if _LINK.search(text):
+            barred |= {name for name in self.intents if name != "spam"}
+        return frozenset(barred)
 
     def in_distress(self, text: str) -> bool:
         """Whether the text speaks of harm happening now (content/distress.yaml)."""
@@ -241,13 +255,22 @@ class SmallTalk:
     def by_placeholder(self, text: str) -> str | None:
         """ "[stiker]", "<Media omitted>": what was sent is not in the text. The spam reply
         says the message cannot be read as a question and how to ask one."""
-        return "spam" if "spam" in self.intents and _PLACEHOLDER.fullmatch(text) else None
+        found = _PLACEHOLDER.fullmatch(text)
+        inside = (found.group(1) or found.group(2)) if found else ""
+        words = inside.casefold().split()
+        if not words or not all(w in _PLACEHOLDER_WORDS for w in words):
+            return None
+        return "spam" if "spam" in self.intents else None
 
     def by_link(self, text: str) -> str | None:
         """A link with no word beside it: an invitation to a group, a promotion, or an offer
         someone wants checked. No FAQ entry answers a bare link; the spam reply says the
-        message cannot be read as a question and points to /cek for checking an offer."""
-        return "spam" if "spam" in self.intents and _LINK_ONLY.fullmatch(text) else None
+        message cannot be read as a question and points to /cek for checking an offer. A
+        map is none of these: someone stranded may send only where they are."""
+        found = _LINK_ONLY.fullmatch(text)
+        if not found or "map" in found.group(1).casefold():
+            return None
+        return "spam" if "spam" in self.intents else None
 
     def by_digits(self, text: str) -> str | None:
         """ "7", "0987654321", "123456": digits and nothing to read (sums are taken before
