@@ -36,6 +36,7 @@ from bot.core.faq.normalise import is_blank
 from bot.core.faq.smalltalk import (
     HUMAN,
     OFFTOPIC,
+    SPAM,
     SmallTalk,
     intent_label,
     is_arithmetic,
@@ -50,7 +51,6 @@ MAX_SUGGESTIONS = 3
 READING_MIN_WORDS = 2
 WARY = 0.5
 NUMBER_MAX_WORDS = 3
-SPAM = "spam"
 
 
 _TOKEN = re.compile(r"[^\W_]+")

@@ -26,7 +26,8 @@ _ELONGATION = re.compile(r"([a-z])\1{2,}")
 _REDUPLICATION = re.compile(r"\b([a-z]{2,})(?:2|-\1)\b")
 _NUMBER_UNIT = re.compile(r"(?<![a-z\d])(\d+)([a-z])")
 _NON_WORD = re.compile(r"[^\w]+")
-_URL = re.compile(r"https?://\S+|www\.\S+")
+# A link: left out of what the matcher reads; small talk reads a bare link as spam.
+URL = re.compile(r"https?://\S+|www\.\S+", re.I)
 DEFAULT_STEMMERS = {"id": "indonesian", "en": "english"}
 STEM_CACHE_SIZE = 100_000
 # One decision cleans its message several times in a row; a handful of the latest is enough,
@@ -126,7 +127,7 @@ class Normaliser:
     def _clean(self, text: str) -> str:
         """NFKC, lower case, no URLs, no elongations or glued units; words split by spaces."""
         text = unicodedata.normalize("NFKC", text).casefold()
-        text = _URL.sub(" ", text)
+        text = URL.sub(" ", text)
         text = _ELONGATION.sub(r"\1", text)
         text = _REDUPLICATION.sub(r"\1", text)
         text = _NUMBER_UNIT.sub(r"\1 \2", text)

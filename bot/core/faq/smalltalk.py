@@ -42,6 +42,7 @@ import yaml
 from bot.core import yamlfile
 from bot.core.content import Problem
 from bot.core.faq.distress import Distress
+from bot.core.faq.normalise import URL
 
 FILE = "smalltalk.yaml"
 # In this order ties are broken in SmallTalk.by_words: an insult before identity, so that
@@ -49,6 +50,7 @@ FILE = "smalltalk.yaml"
 INTENTS = ("greeting", "thanks", "goodbye", "insult", "identity", "human", "laugh", "spam")
 LAUGH = "laugh"
 HUMAN = "human"  # its reply gives the hotline and the police line
+SPAM = "spam"  # also the reply to what cannot be read: digits, a bare link, a sticker
 PREFIX = "smalltalk:"
 # The learned model's label for questions the FAQ does not cover ("cara bikin SKCK", "cuaca
 # besok"): real out-of-scope messages in content/faq_training.yaml. Near-domain ones used to
@@ -79,12 +81,6 @@ _PLACEHOLDER_WORDS = frozenset(
     }
 )
 _PLACEHOLDER = re.compile(r"\s*(?:\[([^\]]{1,40})\]|<([^>]{1,40})>)\s*")
-# One link and nothing else: "https://t.me/joinchat/…", "www.…". Without the scheme or "www."
-# a host and a path is too often words typed without spaces ("syarat.ke/jepang").
-_LINK_ONLY = re.compile(r"\s*(?:https?://|www\.)(\S+)\s*", re.I)
-# Any link in a message: the learned model gives it no small talk but spam ("min ini asli
-# gk? https://bit.ly/…" asks about the link, not about the bot).
-_LINK = re.compile(r"(?:https?://|www\.)\S+", re.I)
 _NUMBER = re.compile(r"(?<![\w+])[+]?\d[\d\s().-]{5,}\d")
 # Parts of an emoji that do not change its meaning here: variation selectors, the zero-width
 # joiner, skin tones and the gender signs of a joined sequence ("🙋🏽‍♀️" is "🙋").
@@ -146,10 +142,11 @@ class SmallTalk:
         """The intents the learned model may not give: those whose `unless` words the text
         holds ("agen bangsat" is no insult to the bot), and with a link in it every intent
         but spam ("min ini asli gk? https://…" asks about the link)."""
-        words = {self._as_known(w) for w in _words(text)} | set(_words(text))
+        written = _words(text)
+        words = {self._as_known(w) for w in written} | set(written)
         barred = {name for name, i in self.intents.items() if i.unless & words}
-        if _LINK.search(text):
-            barred |= {name for name in self.intents if name != "spam"}
+        if URL.search(text):
+            barred |= {name for name in self.intents if name != SPAM}
         return frozenset(barred)
 
     def in_distress(self, text: str) -> bool:
@@ -256,31 +253,30 @@ class SmallTalk:
         """ "[stiker]", "<Media omitted>": what was sent is not in the text. The spam reply
         says the message cannot be read as a question and how to ask one."""
         found = _PLACEHOLDER.fullmatch(text)
-        inside = (found.group(1) or found.group(2)) if found else ""
-        words = inside.casefold().split()
-        if not words or not all(w in _PLACEHOLDER_WORDS for w in words):
-            return None
-        return "spam" if "spam" in self.intents else None
+        words = (found.group(1) or found.group(2)).casefold().split() if found else []
+        return self._spam_if(bool(words) and all(w in _PLACEHOLDER_WORDS for w in words))
 
     def by_link(self, text: str) -> str | None:
         """A link with no word beside it: an invitation to a group, a promotion, or an offer
         someone wants checked. No FAQ entry answers a bare link; the spam reply says the
         message cannot be read as a question and points to /cek for checking an offer. A
         map is none of these: someone stranded may send only where they are."""
-        found = _LINK_ONLY.fullmatch(text)
-        if not found or "map" in found.group(1).casefold():
-            return None
-        return "spam" if "spam" in self.intents else None
+        link = text.strip()
+        return self._spam_if(bool(URL.fullmatch(link)) and "map" not in link.casefold())
 
     def by_digits(self, text: str) -> str | None:
         """ "7", "0987654321", "123456": digits and nothing to read (sums are taken before
         this). The spam reply says the message cannot be read and points to /cek, where a
         recruiter's number can be checked; no FAQ entry answers a bare number."""
-        return "spam" if "spam" in self.intents and _DIGITS_ONLY.fullmatch(text) else None
+        return self._spam_if(bool(_DIGITS_ONLY.fullmatch(text)))
 
     def by_mashing(self, text: str) -> str | None:
         """ "asdfghjkl" and the like: spam, when the content has that intent."""
-        return "spam" if "spam" in self.intents and is_keyboard_mash(text) else None
+        return self._spam_if(is_keyboard_mash(text))
+
+    def _spam_if(self, found: bool) -> str | None:
+        """SPAM when a rule found it and the content has that intent."""
+        return SPAM if found and SPAM in self.intents else None
 
     def _as_known(self, word: str) -> str:
         """The known word a word is with doubled letters made single, else the word."""
