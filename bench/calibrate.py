@@ -119,6 +119,8 @@ GROUPS = {
     "smalltalk2 dev": ("smalltalk_blind2_dev.tsv",),
     # the third blind small-talk set's dev half since session 17; its test half stays fresh
     "smalltalk3 dev": ("smalltalk_blind3_dev.tsv",),
+    # the fourth blind small-talk set's dev half since session 18; its test half stays fresh
+    "smalltalk4 dev": ("smalltalk_blind4_dev.tsv",),
 }
 PHRASING_VERDICTS = ROOT / "tests/data/also_right_phrasings.tsv"
 PHRASINGS_JUDGED = True  # False (--labels-only-phrasings): a phrasing's own entry only

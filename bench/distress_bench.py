@@ -28,7 +28,15 @@ Sets (tests/data, see its README):
   learned reading together in session 15.
 - distress_blind5.tsv: 400 messages written blind in session 16 by a fifth helper (same brief,
   with a `kind` column), split in halves by label (seeded hash, seed "distress5-2026-12-07"):
-  the dev half is development data; the test half, never tuned on, is the measure now.
+  the dev half is development data; the test half, never tuned on, was the measure of
+  session 16.
+- distress_blind6.tsv: 300 messages written blind in session 18 by a sixth helper, about
+  requests for a person beside harm or beside ordinary things (150 danger, 150 ordinary),
+  split in halves by label (seeded hash, seed "distress6-2026-12-07"): the dev half is
+  development data; the test half, never tuned on, is the measure now.
+- distress_probe5.tsv: 200 messages from a fifth adversarial helper who read the first
+  patterns of session 18 (120 ordinary messages they would wrongly match, 80 cries they
+  would miss). Development data (not in training).
 
 Every set but the third probe and the last five is a training set of the learned reading
 (content/distress_training.yaml), so its "list + reading" column is a training-data number.
@@ -79,7 +87,12 @@ SETS = {
     / "distress_blind4_test.tsv",
     "fourth probe (dev; the session 16 patterns probed)": DATA / "distress_probe4.tsv",
     "fifth blind set, dev half": DATA / "distress_blind5_dev.tsv",
-    "**fifth blind set, test half (never tuned on)**": DATA / "distress_blind5_test.tsv",
+    "fifth blind set, test half (read in session 16; not in training)": DATA
+    / "distress_blind5_test.tsv",
+    "sixth blind set (requests for a person), dev half": DATA / "distress_blind6_dev.tsv",
+    "fifth probe (dev; the session 18 patterns probed)": DATA / "distress_probe5.tsv",
+    "**sixth blind set (requests for a person), test half (never tuned on)**": DATA
+    / "distress_blind6_test.tsv",
 }
 RESULTS = ROOT / "bench" / "results" / "distress.md"
 # The `distress` list of content/smalltalk.yaml as session 13 shipped it (commit 1063c45),

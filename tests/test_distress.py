@@ -52,6 +52,14 @@ def shipped() -> Distress:
         "adik sy dipaksa nikah sama agen",
         "we were left at the border with no water",
         "aku nonton drakor terus dipukul majikan",  # a story's words must not calm a cry
+        # session 18: a blade to one's own arm, death as an idiom, "no doctor"
+        "semalam aku nyilet lagi tanganku",
+        "sy td goresin pergelangan pake cutter",
+        "pengen nyusul ibu ke alam sana aja",
+        "i'm ending it tonight",
+        "majikan bilang tidak boleh ke dokter, padahal demam",
+        "my boss said no hospital, just rest",
+        "udah 3 hari demam gk diijinin berobat",
     ],
 )
 def test_harm_is_found(shipped: Distress, text: str) -> None:
@@ -81,6 +89,17 @@ def test_harm_is_found(shipped: Distress, text: str) -> None:
         "drakor semalem, tokoh utamanya diculik",
         "in the game i got trapped in a cave",
         "beat the eggs until fluffy",
+        # session 18's probe: what the first patterns of that session took for harm
+        "pengen selesai semua urusan paspor sebelum lebaran",
+        "abis ngiris bawang tangan bau bgt",
+        "terakhir kirim paket ke HK lalu hilang resinya",
+        "suami saya klaim BPJS dari maret ga ada kabar sama sekali",
+        "BPKB motor tidak bisa keluar sebelum lunas ya?",
+        "kontrak blm habis, minta pulang cuti lebaran tidak diizinkan, sesuai aturan?",
+        "kantor gak ngizinin kami ke klinik luar",
+        "my knees can't take this anymore, too many stairs",
+        "kalo misalnya ditinggal agen di bandara harus gimana",
+        "coba gantung pot tanaman di teras",
         "dagingnya dipukul sampai pipih",
         "kalah telak lawan desa sebelah",
         "he locked himself out of his email",
@@ -235,12 +254,14 @@ def test_content_check_refuses_a_broken_training_file(tmp_path: Path) -> None:
     assert ("aku disekap", True) in load_training(tmp_path)
 
 
-@pytest.mark.parametrize("name", ["distress_blind3", "distress_blind4", "distress_blind5"])
+@pytest.mark.parametrize(
+    "name", ["distress_blind3", "distress_blind4", "distress_blind5", "distress_blind6"]
+)
 def test_the_sets_that_measure_the_reading_are_not_in_its_training(name: str) -> None:
-    """tests/data/distress_blind3.tsv (session 14), distress_blind4.tsv (session 15) and
-    distress_blind5.tsv (session 16, whose test half is the measure now) judge the list and
-    the learned reading: none of their messages may teach the reading
-    (content/distress_training.yaml)."""
+    """tests/data/distress_blind3.tsv (session 14), distress_blind4.tsv (session 15),
+    distress_blind5.tsv (session 16) and distress_blind6.tsv (session 18, whose test half is
+    the measure now) judge the list and the learned reading: none of their messages may teach
+    the reading (content/distress_training.yaml)."""
     import csv
 
     from bot.core.faq.danger import load_training
@@ -250,7 +271,7 @@ def test_the_sets_that_measure_the_reading_are_not_in_its_training(name: str) ->
         rows = csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
         measure = {row["message"].strip() for row in rows}
     shared = {m for m in measure & trained if len(m.split()) > 1}  # "sos" alone is no copy
-    assert len(measure) == 400 and not shared
+    assert len(measure) == {"distress_blind6": 300}.get(name, 400) and not shared
 
 
 def test_everyday_lines_leave_out_harm_topics_and_what_the_list_finds() -> None:

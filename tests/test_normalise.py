@@ -88,6 +88,16 @@ def test_informal_words_go_through_the_lexicon(norm: Normaliser) -> None:
     assert norm.tokens("gmn sy mau krja") == ["bagaimana", "saya", "mau", "kerja"]
 
 
+def test_eastern_indonesian_words_read_as_the_standard_ones(norm: Normaliser) -> None:
+    """Session 18: "sa" (saya), "tra" (tidak), "beta" (saya) and "kaka" stayed opaque, so "kakak
+    sa mau tanya dulu e" from Papua or NTT was the fallback instead of a greeting."""
+    assert norm.tokens("sa tra tau") == norm.tokens("saya tidak tau")
+    assert norm.tokens("beta su daftar") == norm.tokens("saya sudah daftar")
+    assert norm.tokens("kaka katong pigi deng sonde") == norm.tokens(
+        "kakak kami pergi dengan tidak"
+    )
+
+
 def test_stopwords_are_loaded_and_carry_no_topic(norm: Normaliser) -> None:
     assert {"apa", "yang"} <= norm.glossary.stopwords
     assert norm.content_tokens("apa yang harus saya bawa") == ["bawa"]

@@ -445,6 +445,9 @@ def test_the_opening_and_what_follows(text: str, rest: str | None) -> None:
         ("bacot", "insult"),
         ("pukimak", "insult"),
         ("wtf bot", "insult"),
+        # eastern Indonesian particles are fillers (session 18)
+        ("halo kaka e", "greeting"),
+        ("makasih toh", "thanks"),
     ],
 )
 def test_small_talk_by_rule(text: str, intent: str | None) -> None:

@@ -254,6 +254,8 @@ DEVELOPMENT_SETS = {
     "smalltalk_blind2_dev.tsv",
     # since session 17; smalltalk_blind3.tsv's other half and its test half stay fresh
     "smalltalk_blind3_dev.tsv",
+    # since session 18; smalltalk_blind4.tsv's other half and its test half stay fresh
+    "smalltalk_blind4_dev.tsv",
 }
 
 
