@@ -37,6 +37,7 @@ K1 = 1.2
 B = 0.5
 CANDIDATES = 8
 CACHE_SIZE = 50_000
+FORMS_CACHE_SIZE = 8  # the latest messages' query forms
 ENTRY_K1 = 3.0
 ENTRY_B = 0.5
 
@@ -164,6 +165,8 @@ class Matcher:
         self._vocab_list = list(self._index.vocab)
         # Bounded: a long-running bot sees every typo anyone types.
         self._lookup = lru_cache(maxsize=CACHE_SIZE)(self._lookup_uncached)
+        # One decision asks for the same message's forms twice (coverage, then rank).
+        self._forms = lru_cache(maxsize=FORMS_CACHE_SIZE)(self._forms_uncached)
 
     @classmethod
     def from_content(cls, content: Content, normaliser: Normaliser, **kwargs: object) -> Matcher:
@@ -188,7 +191,7 @@ class Matcher:
     def rank(self, question: str, limit: int = 5) -> list[Candidate]:
         """The best entries for a question, best first, each with a score in [0, 1]."""
         index = self._index
-        forms = list(dict.fromkeys(self.normaliser.query_forms(question)))
+        forms = self._forms(question)
         if not forms or not index.doc_text:
             return []
         doc_scores = np.zeros(len(index.doc_text))
@@ -218,7 +221,7 @@ class Matcher:
     def coverage(self, question: str) -> tuple[int, int]:
         """How many of the question's words the vocabulary knows (exactly or as a typo), and
         how many words it has: a question mostly made of unknown words is likely off topic."""
-        forms = list(dict.fromkeys(self.normaliser.query_forms(question)))
+        forms = self._forms(question)
         known = sum(self._lookup(token_forms) is not None for token_forms in forms)
         return known, len(forms)
 
@@ -250,6 +253,10 @@ class Matcher:
             scored.append((float(score), index.entry_ids[entry_no]))
         scored.sort(reverse=True)
         return [Candidate(entry_id, round(score, 4)) for score, entry_id in scored[:limit]]
+
+    def _forms_uncached(self, question: str) -> tuple[tuple[str, ...], ...]:
+        """Each distinct content token of the question with its stems (Normaliser.query_forms)."""
+        return tuple(dict.fromkeys(self.normaliser.query_forms(question)))
 
     def _lookup_uncached(self, forms: tuple[str, ...]) -> tuple[int, float] | None:
         """The vocabulary term for a query word's forms, and how sure we are (1.0 = exact)."""
