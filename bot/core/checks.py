@@ -192,13 +192,11 @@ def _check_distress(content: Content) -> list[Problem]:
     """content/distress.yaml (bot/core/faq/distress.py): lists, patterns, examples."""
     from bot.core.faq.danger import check_training as check_danger_training
     from bot.core.faq.distress import check_distress
-    from bot.core.faq.smalltalk import PREFIX, SmallTalk
+    from bot.core.faq.training import entry_and_smalltalk_labels
 
     if content.directory is None:
         return []
-    # harm_topics name labels of content/faq_training.yaml: entries or small-talk intents
-    intents = SmallTalk.load(content.directory).intents
-    labels = [*content.entries, *(PREFIX + name for name in intents)]
+    labels = entry_and_smalltalk_labels(content.entries)
     training = check_danger_training(content.directory, labels)
     return check_distress(content.directory) + training
 

@@ -124,8 +124,9 @@ def load_harm_topics(directory: Path | None) -> list[str]:
     return [str(t) for t in topics] if isinstance(topics, list) else []
 
 
-def check_training(directory: Path, entry_ids: Iterable[str] | None = None) -> list[Problem]:
-    """What `content check` enforces: two lists of messages, `danger` and `ordinary`."""
+def check_training(directory: Path, labels: Iterable[str] | None = None) -> list[Problem]:
+    """What `content check` enforces: two lists of messages, `danger` and `ordinary`, and
+    `harm_topics` naming known `labels` (entry ids or small-talk labels)."""
 
     def check(data: Any) -> list[Problem]:
         if not isinstance(data, dict):
@@ -143,8 +144,8 @@ def check_training(directory: Path, entry_ids: Iterable[str] | None = None) -> l
         topics = data.get("harm_topics", [])
         if not isinstance(topics, list):
             problems.append(Problem(FILE, None, "harm_topics", "must be a list of labels"))
-        elif entry_ids is not None:
-            known = set(entry_ids)
+        elif labels is not None:
+            known = set(labels)
             problems += [
                 Problem(FILE, str(t), "harm_topics", "unknown entry id or small-talk label")
                 for t in topics

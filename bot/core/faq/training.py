@@ -17,6 +17,7 @@ were in training.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,12 @@ def load_training(directory: Path | None) -> list[tuple[str, str]]:
     ]
 
 
+def entry_and_smalltalk_labels(entry_ids: Iterable[str]) -> set[str]:
+    """The labels a real message may carry besides `offtopic`: an entry id or
+    `smalltalk:<intent>` (content/distress_training.yaml's harm_topics name these too)."""
+    return set(entry_ids) | {PREFIX + name for name in INTENTS}
+
+
 def check_training(directory: Path, entry_ids: set[str]) -> list[Problem]:
     """What `content check` enforces: a mapping of known labels to lists of messages."""
     path = directory / FILE
@@ -60,7 +67,7 @@ def check_training(directory: Path, entry_ids: set[str]) -> list[Problem]:
     examples = data.get("examples") if isinstance(data, dict) else None
     if not isinstance(examples, dict):
         return [Problem(FILE, None, "examples", "must be a mapping of label to messages")]
-    labels = entry_ids | {PREFIX + name for name in INTENTS} | {OFFTOPIC}
+    labels = entry_and_smalltalk_labels(entry_ids) | {OFFTOPIC}
     found: list[Problem] = []
     for label, texts in examples.items():
         if str(label) not in labels:
