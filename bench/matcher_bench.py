@@ -231,19 +231,8 @@ GROUPS = {
     "dev": ("dev", "test"),
     "blind dev": ("blind dev", "blind test"),
     "blind3 dev": ("blind3 dev", "blind3 test"),
-    "blind5 dev": ("blind5 dev",),  # its test half is fresh and never read for thresholds
-    "blind6 dev": ("blind6 dev",),  # likewise
-    "blind7 dev": ("blind7 dev",),  # likewise
-    "blind8 dev": ("blind8 dev",),  # likewise
-    "blind9 dev": ("blind9 dev",),  # likewise
-    "blind10 dev": ("blind10 dev",),  # likewise
-    "blind11 dev": ("blind11 dev",),  # likewise
-    "blind12 dev": ("blind12 dev",),  # likewise
-    "smalltalk dev": ("smalltalk dev",),  # likewise
-    "blind13 dev": ("blind13 dev",),  # likewise
-    "smalltalk2 dev": ("smalltalk2 dev",),  # likewise
-    "smalltalk3 dev": ("smalltalk3 dev",),  # likewise
-    "smalltalk4 dev": ("smalltalk4 dev",),  # likewise
+    # a trained dev half alone: its test half is fresh and never read for thresholds
+    **{name: (name,) for name in TRAINED},
 }
 # The targets are judged on the pooled test halves (since session 12; blind7 test before) ...
 TARGET_SET = POOLED
