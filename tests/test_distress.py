@@ -350,11 +350,6 @@ def test_a_decision_says_whether_the_list_found_the_harm(ensemble) -> None:
     [
         "tolong japri, aku disekap",  # the list finds it: no learned `human` small talk
         "makasih min, majikan saya kasar",  # the reading finds harm likelier than not
-        # session 17's probe: requests for a person, taught to the reading as everyday
-        # messages, made it miss these, which then got the `human` reply
-        "min bisa dm, sy dijadikan jaminan utang sama agen",
-        "mau bicara sama petugas, sy tidur di gudang gk dikasih kamar",
-        "min japri, sy bingung sy dimana, agen ninggalin sy",
         "[tolong saya disekap]",  # brackets are no sticker's placeholder
         "pamit dulu kak, aku dijemput agen ke tempat lain",
         "udah dulu ya, hp mau disita majikan",
@@ -365,6 +360,25 @@ def test_a_message_that_may_speak_of_harm_gets_no_learned_small_talk(ensemble, t
     """An adversarial probe of session 15 found these answered with thanks, a goodbye or
     "are you a bot": a greeting's reply has no hotline and no report button."""
     assert ensemble.decide(text).kind is not Kind.SMALLTALK
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # session 17's probe: requests for a person, taught to the reading as everyday
+        # messages, made it miss these, which then got the `human` reply unmarked
+        "min bisa dm, sy dijadikan jaminan utang sama agen",
+        "mau bicara sama petugas, sy tidur di gudang gk dikasih kamar",
+        "min japri, sy bingung sy dimana, agen ninggalin sy",
+    ],
+)
+def test_a_request_for_a_person_beside_harm_is_urgent(ensemble, text) -> None:
+    """Harm found by the reading: an answer or "did you mean" with the note, or the `human`
+    reply (hotlines, police line, report button) where the FAQ has nothing; never another
+    small talk, and always marked urgent."""
+    decision = ensemble.decide(text)
+    assert decision.urgent
+    assert decision.kind is not Kind.SMALLTALK or decision.intent == "human"
 
 
 def test_a_wary_call_for_a_person_gets_the_human_reply(ensemble) -> None:
@@ -381,11 +395,56 @@ def test_a_wary_call_for_a_person_gets_the_human_reply(ensemble) -> None:
 
     assert talk("human", wary=True) == "human"
     assert talk("greeting", wary=True) is None
-    assert talk("human", wary=True, distress=True) is None
+    assert talk("human", wary=True, distress=True) == "human"  # only where the FAQ falls back
+    assert talk("greeting", distress=True) is None
+    assert talk("human", distress=True, listed=True) is None  # the list: the note comes first
     text = "japri kak aku butuh bantuan"
     decision = ensemble.decide(text)
     assert not decision.urgent and ensemble.evidence(text).wary
     assert (decision.kind, decision.intent) == (Kind.SMALLTALK, "human")
+
+
+def test_a_call_for_a_person_the_reading_takes_for_harm_gets_the_human_reply(ensemble) -> None:
+    """Session 19's fifth small-talk set: "tolong telepon balik" and "pak tolong saya mau
+    ngobrol sama orang beneran" sound like cries to the reading, and got the fallback, which
+    begins "I have no reliable answer". The `human` reply gives the same contacts and the
+    report button; the decision stays urgent."""
+    for text in ("tolong telepon balik", "pak tolong saya mau ngobrol sama orang beneran"):
+        evidence = ensemble.evidence(text)
+        assert evidence.distress and not evidence.listed, text
+        decision = ensemble.decide(text)
+        assert (decision.kind, decision.intent, decision.urgent) == (
+            Kind.SMALLTALK,
+            "human",
+            True,
+        ), text
+
+
+def test_harm_beside_a_request_keeps_an_answer_the_faq_has() -> None:
+    """The `human` reply replaces only the fallback: where the FAQ answers or suggests, its
+    reply with the emergency note says more than the hotline alone."""
+    from bot.core.faq.ensemble import FEATURES, Calibration, Evidence, decide
+    from bot.core.faq.match import Candidate
+
+    evidence = Evidence(
+        (Candidate("passport-held", 0.2),),
+        {"passport-held": 0.1, "smalltalk:human": 0.9},
+        distress=True,
+    )
+    # a flat confidence model: every question gets 0.5
+    flat = {"weights": (0.0,) * len(FEATURES), "intercept": 0.0, "smalltalk": 0.5}
+    answers = decide(evidence, Calibration(answer=0.4, suggest=0.3, **flat))
+    suggests = decide(evidence, Calibration(answer=0.6, suggest=0.4, **flat))
+    falls_back = decide(evidence, Calibration(answer=0.7, suggest=0.6, **flat))
+    assert (answers.kind, answers.urgent) == (Kind.ANSWER, True)
+    assert (suggests.kind, suggests.urgent) == (Kind.SUGGEST, True)
+    assert (falls_back.kind, falls_back.intent, falls_back.urgent) == (
+        Kind.SMALLTALK,
+        "human",
+        True,
+    )
+    calm = decide(Evidence(evidence.lexical, evidence.learned), Calibration(answer=0.4, **flat))
+    assert (calm.kind, calm.intent, calm.urgent) == (Kind.SMALLTALK, "human", False)
 
 
 def test_one_word_is_too_little_for_the_reading(ensemble) -> None:

@@ -50,6 +50,19 @@ async def test_identity_and_human_point_to_the_hotline(bot: Bot) -> None:
     assert [d for _, d in bot.buttons(reply)] == [f"{REPORT}:new"]
 
 
+async def test_a_call_back_the_reading_takes_for_harm_gets_the_human_reply(bot: Bot) -> None:
+    """Session 19: "tolong telepon balik" sounds like a cry to the reading of harm and got
+    the fallback ("I would rather not guess"); it gets the `human` reply: the hotline, the
+    police line and the report button."""
+    bot.api.private_chat(USER, language_code="id")
+    await bot.api.send_text(USER, "tolong telepon balik")
+    reply = await bot.api.next_message(USER)
+    text = _text(reply)
+    assert "0-800-1000" in text and "+62 811-8080-141" in text and "110" in text
+    assert "tidak mau menebak" not in text
+    assert [d for _, d in bot.buttons(reply)] == [f"{REPORT}:new"]
+
+
 async def test_digits_alone_and_leaving_get_small_talk(bot: Bot) -> None:
     """Session 16: a bare number got "I would rather not guess", and "udah dulu ya" the
     greeting; a number now gets the reply for messages that cannot be read (pointing to

@@ -210,6 +210,8 @@ def test_small_talk_words_by_rule(text: str, intent: str | None) -> None:
         *(("sdhlah", False), ("sdhlahh", False), ("sdhkah", False), ("kshlah", False)),
         *(("gassss", False), ("glasss", False), ("sasak", False), ("asasi", False)),
         *(("popok", False), ("yuyun", False), ("property", False), ("liberty", False)),
+        # a thumb sliding over touching keys across rows (session 19); shorter walks are words
+        *(("gbhjnkml", True), ("mnbvcxz", True), ("desert", False), ("dewasa", False)),
     ],
 )
 def test_keyboard_mash(text: str, mashed: bool) -> None:
@@ -510,3 +512,45 @@ def test_small_talk_after_the_probe(ensemble, text: str, intent: str) -> None:
 )
 def test_numbers_and_anger_at_others_are_not_small_talk(ensemble, text: str) -> None:
     assert ensemble.decide(text).kind is not Kind.SMALLTALK
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # session 19's fifth small-talk set: an advert that says "aman" or "asli" sells, it
+        # does not ask whether something is safe (those words barred spam in any message)
+        "skincare glowing dlm 7 hari bpom aman",
+        "obat kuat herbal asli, pengiriman rahasia",
+        "HOAX: besok jam 12 ada gempa besar, sebarkan!!",
+    ],
+)
+def test_an_advert_that_claims_to_be_safe_is_spam(ensemble, text: str) -> None:
+    decision = ensemble.decide(text)
+    assert (decision.kind, decision.intent) == (Kind.SMALLTALK, "spam")
+
+
+@pytest.mark.parametrize(
+    ("asking", "selling"),
+    [
+        ("obat kuat herbal asli gk", "obat kuat herbal asli"),
+        ("skincare glowing dlm 7 hari bpom aman?", "skincare glowing dlm 7 hari bpom aman"),
+        ("is this crypto giveaway real", "this crypto giveaway real"),
+    ],
+)
+def test_asking_whether_an_offer_is_real_bars_spam(asking: str, selling: str) -> None:
+    from bot.core.faq.smalltalk import SmallTalk
+
+    talk = SmallTalk.load(ROOT / "content")
+    assert "spam" in talk.barred(asking)
+    assert "spam" not in talk.barred(selling)
+
+
+def test_content_check_refuses_an_asking_word_yaml_reads_as_true_or_false(tmp_path: Path) -> None:
+    from bot.core.faq.smalltalk import check_smalltalk
+
+    shipped = (ROOT / "content" / "smalltalk.yaml").read_text(encoding="utf-8")
+    (tmp_path / "smalltalk.yaml").write_text(
+        shipped.replace("asking: [gk,", "asking: [no, gk,", 1), encoding="utf-8"
+    )
+    problems = check_smalltalk(tmp_path, ["id", "en"], set())
+    assert [p.field for p in problems if not p.field.startswith("reply")] == ["asking"]

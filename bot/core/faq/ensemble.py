@@ -319,12 +319,13 @@ def features(
 
 def learned_smalltalk(evidence: Evidence, ranked: Sequence[Candidate], cut: float) -> str | None:
     """The small-talk intent the learned model gives, if it reaches `cut` and beats the best
-    entry. Never for a message that speaks of harm (the list or the reading finds it), not
-    even `human` ("tolong japri, aku disekap"): the answer or fallback carries the emergency
-    note and the report button. Where the reading only finds harm likelier than not (`wary`),
-    any other small talk would be heartless, but `human` stays: asking for a person sounds
-    like a cry for help to the reading ("saya mau ngomong sama orang aja"), and its reply
-    gives the hotline, the police line and the report button as the fallback does. Small
+    entry. Never when the word list finds harm ("tolong japri, aku disekap"): the answer or
+    fallback carries the emergency note first. Where only the reading finds harm (`distress`
+    without `listed`) or finds it likelier than not (`wary`), any small talk but `human`
+    would be heartless; `human` stays, because asking for a person sounds like a cry for help
+    to the reading ("tolong telepon balik", "saya mau ngomong sama orang aja") and its reply
+    gives the hotline, the police line and the report button, where the fallback would begin
+    "I don't have a reliable answer" (the decision stays marked urgent: see `decide`). Small
     talk by rule (its words alone) is decided before this."""
     intent, chance = best_smalltalk(evidence)
     best = ranked[0].score if ranked else 0.0
@@ -332,7 +333,7 @@ def learned_smalltalk(evidence: Evidence, ranked: Sequence[Candidate], cut: floa
         return None
     if (intent == SPAM and evidence.numeric) or intent in evidence.barred:
         return None
-    if evidence.distress or (evidence.wary and intent != HUMAN):
+    if evidence.listed or ((evidence.distress or evidence.wary) and intent != HUMAN):
         return None
     return intent
 
@@ -348,15 +349,20 @@ def is_short_with_number(text: str) -> bool:
 def decide(evidence: Evidence, cal: Calibration) -> Decision:
     ranked = combine(evidence, cal)
     intent = learned_smalltalk(evidence, ranked, cal.smalltalk)
-    if intent is not None:
-        return Decision(Kind.SMALLTALK, intent=intent)
     urgent, listed = evidence.distress, evidence.listed
+    if intent is not None and not urgent:
+        return Decision(Kind.SMALLTALK, intent=intent)
     if not ranked:
-        return Decision(Kind.FALLBACK, urgent=urgent, listed=listed)
-    confidence = round(cal.confidence(features(evidence, ranked, cal.confusions)), 4)
-    if confidence >= cal.answer:
-        kind = Kind.ANSWER
+        kind, confidence = Kind.FALLBACK, 0.0
     else:
-        kind = Kind.SUGGEST if confidence >= cal.suggest else Kind.FALLBACK
+        confidence = round(cal.confidence(features(evidence, ranked, cal.confusions)), 4)
+        if confidence >= cal.answer:
+            kind = Kind.ANSWER
+        else:
+            kind = Kind.SUGGEST if confidence >= cal.suggest else Kind.FALLBACK
+    if intent is not None and kind is Kind.FALLBACK:
+        # `human` beside harm the reading found: its reply instead of "I have no reliable
+        # answer"; an answer or "did you mean" with the emergency note says more
+        return Decision(Kind.SMALLTALK, intent=intent, urgent=True)
     candidates = tuple(ranked[:MAX_SUGGESTIONS])
     return Decision(kind, candidates, confidence=confidence, urgent=urgent, listed=listed)

@@ -98,6 +98,9 @@ class Intent:
     # Words that keep the learned model from giving this intent: "agen bangsat" is anger at
     # a recruiter, not an insult to the bot, whose reply would apologise for itself.
     unless: frozenset[str] = frozenset()
+    # ... only when the message asks something (a question mark or an `asking` word): "aman
+    # gk?" asks whether an offer is safe, "skincare glowing, bpom aman" sells one.
+    unless_asked: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,7 @@ class SmallTalk:
     # joke" comes with it (bot/core/faq/ensemble.py); the rules' `human` still answers it
     # with the hotline.
     distress: Distress = field(default_factory=Distress)
+    asking: frozenset[str] = frozenset()  # words that make a message ask ("gk", "kah", "is")
 
     @classmethod
     def load(cls, directory: Path) -> SmallTalk:
@@ -131,20 +135,29 @@ class SmallTalk:
                 frozenset(_emoji(" ".join(str(e) for e in spec.get("emoji") or []))),
                 spec.get("learned", True) is not False,
                 frozenset(_words(" ".join(str(w) for w in spec.get("unless") or []))),
+                frozenset(_words(" ".join(str(w) for w in spec.get("unless_asked") or []))),
             )
             for name, spec in (data.get("intents") or {}).items()
         }
         address = frozenset(_words(" ".join(map(str, data.get("address") or []))))
         fillers = frozenset(_words(" ".join(map(str, data.get("fillers") or []))))
-        return cls(intents, fillers | address, address, Distress.load(directory))
+        asking = frozenset(_words(" ".join(map(str, data.get("asking") or []))))
+        return cls(intents, fillers | address, address, Distress.load(directory), asking)
 
     def barred(self, text: str) -> frozenset[str]:
         """The intents the learned model may not give: those whose `unless` words the text
-        holds ("agen bangsat" is no insult to the bot), and with a link in it every intent
-        but spam ("min ini asli gk? https://…" asks about the link)."""
+        holds ("agen bangsat" is no insult to the bot), or whose `unless_asked` words a text
+        that asks holds ("obat herbal asli, cod" sells; "obat herbal asli gk?" asks), and
+        with a link in it every intent but spam ("min ini asli gk? https://…" asks about the
+        link)."""
         written = _words(text)
         words = {self._as_known(w) for w in written} | set(written)
-        barred = {name for name, i in self.intents.items() if i.unless & words}
+        asks = "?" in text or "？" in text or bool(self.asking & words)
+        barred = {
+            name
+            for name, i in self.intents.items()
+            if i.unless & words or (asks and i.unless_asked & words)
+        }
         if URL.search(text):
             barred |= {name for name in self.intents if name != SPAM}
         return frozenset(barred)
@@ -455,6 +468,32 @@ RESTING_MAX_VOWEL_SHARE = 0.25
 MASH_MAX_WORDS = 3
 
 
+# A phone's keyboard: the middle row starts half a key in, the bottom row a key and a half.
+_PHONE_OFFSETS = (0.0, 0.5, 1.5)
+_PHONE_PLACE = {
+    key: (r, i + _PHONE_OFFSETS[r]) for r, row in enumerate(_KEY_ROWS) for i, key in enumerate(row)
+}
+WALK_MIN_LETTERS = 7
+WALK_MIN_KEYS = 5
+
+
+def _touching(a: str, b: str) -> bool:
+    """Keys side by side in a row, or touching across two rows, on a phone's keyboard."""
+    (ra, xa), (rb, xb) = _PHONE_PLACE[a], _PHONE_PLACE[b]
+    return abs(xa - xb) == 1 if ra == rb else abs(ra - rb) == 1 and abs(xa - xb) <= 1
+
+
+def _walked(word: str) -> bool:
+    """A thumb sliding over touching keys ("gbhjnkml", "mnbvcxz"): seven letters or more, five
+    different keys. Shorter walks are words ("desert", "dewasa"); no word of the content, the
+    slang dictionary or the sets in tests/data is one of seven."""
+    return (
+        len(word) >= WALK_MIN_LETTERS
+        and len(set(word)) >= WALK_MIN_KEYS
+        and all(_touching(a, b) for a, b in itertools.pairwise(word))
+    )
+
+
 def _neighbours(a: str, b: str) -> bool:
     pa, pb = _KEY_PLACE.get(a), _KEY_PLACE.get(b)
     return pa is not None and pb is not None and pa[0] == pb[0] and abs(pa[1] - pb[1]) == 1
@@ -465,7 +504,7 @@ def _mashed(word: str) -> bool:
         return False
     if any(run in word for run in _KEY_RUNS) or _HELD_KEY.fullmatch(word):
         return True
-    if _typed_at_rest(word):
+    if _typed_at_rest(word) or _walked(word):
         return True
     found = _REPEATED_CHUNK.fullmatch(word)
     chunk = (found["chunk"] or found["chunk3"]) if found else ""
@@ -514,8 +553,9 @@ def check_smalltalk(directory: Path, languages: list[str], numbers: set[str]) ->
     if not isinstance(intents, dict):
         return [Problem(FILE, None, "intents", "must be a mapping of intent name to intent")]
     digits = {re.sub(r"\D", "", n) for n in numbers}
-    if _has_truth_value(data.get("fillers")):
-        problems.append(Problem(FILE, None, "fillers", _TRUTH_VALUE))
+    for part in ("fillers", "asking"):
+        if _has_truth_value(data.get(part)):
+            problems.append(Problem(FILE, None, part, _TRUTH_VALUE))
     for name, spec in intents.items():
         problems.extend(_check_intent(str(name), spec, languages, digits))
     return problems
@@ -545,7 +585,7 @@ def _check_intent(name: str, spec: Any, languages: list[str], digits: set[str]) 
         for lang in languages:
             if not isinstance(value, dict) or not value.get(lang):
                 found.append(Problem(FILE, name, f"{part}.{lang}", "missing"))
-    for part in ("words", "unless"):
+    for part in ("words", "unless", "unless_asked"):
         if _has_truth_value(spec.get(part)):
             found.append(Problem(FILE, name, part, _TRUTH_VALUE))
     emoji = spec.get("emoji") or []

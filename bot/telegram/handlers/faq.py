@@ -236,8 +236,13 @@ async def reply_to_decision(
             if decision.intent == HUMAN
             else None
         )
+        reply = services(context).matcher.smalltalk.reply(decision.intent, _.lang)
+        # Only `human` comes marked urgent (the reading heard harm beside the request): any
+        # emergency contact its reply does not already give comes after it.
+        note = urgent_note(_, content, shown=reply) if decision.urgent else ""
         await message.reply_text(
-            services(context).matcher.smalltalk.reply(decision.intent, _.lang),
+            with_note(html.escape(reply), note, first=False),
+            parse_mode=ParseMode.HTML,
             reply_markup=markup,
         )
     elif decision.kind is Kind.ANSWER:
