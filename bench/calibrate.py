@@ -55,6 +55,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # this worktree's bot package, not an installed one
 
 from bench._provenance import provenance, tree_hash  # noqa: E402
+from bench.blind_sets import calibration_groups  # noqa: E402
 from bot.core.content import Content, load_valid_content  # noqa: E402
 from bot.core.faq.ensemble import (  # noqa: E402
     CALIBRATION,
@@ -94,33 +95,9 @@ GROUPS = {
     "team": ("devset.tsv", "testset.tsv"),
     "blind": ("blind_dev.tsv", "blind_test.tsv"),
     "blind3": ("blind3_dev.tsv", "blind3_test.tsv"),
-    # blind5's dev half only (development data since session 8); its test half stays fresh
-    "blind5 dev": ("blind5_dev.tsv",),
-    # blind6's dev half likewise since session 9; blind6_test stays fresh
-    "blind6 dev": ("blind6_dev.tsv",),
-    # blind7's dev half since session 10; blind7_test stays fresh
-    "blind7 dev": ("blind7_dev.tsv",),
-    # blind8's dev half since session 11; blind8_test stays fresh
-    "blind8 dev": ("blind8_dev.tsv",),
-    # blind9's dev half since session 12; blind9_test stays fresh
-    "blind9 dev": ("blind9_dev.tsv",),
-    # blind10's dev half since session 13; blind10_test stays fresh
-    "blind10 dev": ("blind10_dev.tsv",),
-    # blind11's dev half since session 14; blind11_test stays fresh
-    "blind11 dev": ("blind11_dev.tsv",),
-    # blind12's dev half since session 15; blind12_test stays fresh
-    "blind12 dev": ("blind12_dev.tsv",),
-    # the blind small-talk set's dev half since session 15 (350 lines of small talk only,
-    # written blind); smalltalk_blind_test stays fresh
-    "smalltalk dev": ("smalltalk_blind_dev.tsv",),
-    # blind13's dev half since session 16; blind13_test stays fresh
-    "blind13 dev": ("blind13_dev.tsv",),
-    # the second blind small-talk set's dev half since session 16; its test half stays fresh
-    "smalltalk2 dev": ("smalltalk_blind2_dev.tsv",),
-    # the third blind small-talk set's dev half since session 17; its test half stays fresh
-    "smalltalk3 dev": ("smalltalk_blind3_dev.tsv",),
-    # the fourth blind small-talk set's dev half since session 18; its test half stays fresh
-    "smalltalk4 dev": ("smalltalk_blind4_dev.tsv",),
+    # each blind set's dev half alone, from the session it became development data
+    # (bench/blind_sets.py); its test half stays fresh
+    **calibration_groups(),
 }
 PHRASING_VERDICTS = ROOT / "tests/data/also_right_phrasings.tsv"
 PHRASINGS_JUDGED = True  # False (--labels-only-phrasings): a phrasing's own entry only

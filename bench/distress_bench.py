@@ -33,13 +33,18 @@ Sets (tests/data, see its README):
 - distress_blind6.tsv: 300 messages written blind in session 18 by a sixth helper, about
   requests for a person beside harm or beside ordinary things (150 danger, 150 ordinary),
   split in halves by label (seeded hash, seed "distress6-2026-12-07"): the dev half is
-  development data; the test half, never tuned on, is the measure now.
+  development data; the test half, never tuned on, was the measure of session 18.
+- distress_blind7.tsv: 300 messages written blind in session 19 by a seventh helper (same
+  brief as the sixth), split in halves by label (seeded hash, seed "distress7-2026-12-07"):
+  the dev half is development data (danger lines for the reading were written on its misses,
+  not copied); the test half, never tuned on, is the measure now.
 - distress_probe5.tsv: 200 messages from a fifth adversarial helper who read the first
   patterns of session 18 (120 ordinary messages they would wrongly match, 80 cries they
   would miss). Development data (not in training).
 
-Every set but the third probe and the last five is a training set of the learned reading
-(content/distress_training.yaml), so its "list + reading" column is a training-data number.
+The sets before the third probe train the learned reading (content/distress_training.yaml),
+so their "list + reading" column is a training-data number; no set from the third probe on
+does (a handful of lines shared by chance aside).
 
 For each set: the share of danger messages content/distress.yaml finds, and of ordinary ones
 it finds although nobody is harmed; beside it, in the same run, session 13's list (single
@@ -91,8 +96,12 @@ SETS = {
     / "distress_blind5_test.tsv",
     "sixth blind set (requests for a person), dev half": DATA / "distress_blind6_dev.tsv",
     "fifth probe (dev; the session 18 patterns probed)": DATA / "distress_probe5.tsv",
-    "**sixth blind set (requests for a person), test half (never tuned on)**": DATA
-    / "distress_blind6_test.tsv",
+    "sixth blind set (requests for a person), test half (read in session 18; not in training)": (
+        DATA / "distress_blind6_test.tsv"
+    ),
+    "seventh blind set (requests for a person), dev half": DATA / "distress_blind7_dev.tsv",
+    "**seventh blind set (requests for a person), test half (never tuned on)**": DATA
+    / "distress_blind7_test.tsv",
 }
 RESULTS = ROOT / "bench" / "results" / "distress.md"
 # The `distress` list of content/smalltalk.yaml as session 13 shipped it (commit 1063c45),

@@ -72,6 +72,8 @@ from sklearn.linear_model import LogisticRegression
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # this worktree's bot package, not an installed one
 
+from bench.blind_sets import BLIND_SETS, pooled_name  # noqa: E402
+from bench.blind_sets import paths as blind_set_paths  # noqa: E402
 from bot.core.content import Content, load_valid_content  # noqa: E402
 from bot.core.faq.ensemble import Ensemble  # noqa: E402
 from bot.core.faq.evaluate import Labelled, Report, evaluate, read_labelled  # noqa: E402
@@ -96,88 +98,32 @@ BLIND3_DEV = ROOT / "tests/data/blind3_dev.tsv"
 BLIND3_TEST = ROOT / "tests/data/blind3_test.tsv"
 BLIND4_DEV = ROOT / "tests/data/blind4_dev.tsv"
 BLIND4_TEST = ROOT / "tests/data/blind4_test.tsv"
-BLIND5_DEV = ROOT / "tests/data/blind5_dev.tsv"
-BLIND5_TEST = ROOT / "tests/data/blind5_test.tsv"
-BLIND6_DEV = ROOT / "tests/data/blind6_dev.tsv"
-BLIND6_TEST = ROOT / "tests/data/blind6_test.tsv"
-BLIND7_DEV = ROOT / "tests/data/blind7_dev.tsv"
-BLIND7_TEST = ROOT / "tests/data/blind7_test.tsv"
-BLIND8_DEV = ROOT / "tests/data/blind8_dev.tsv"
-BLIND8_TEST = ROOT / "tests/data/blind8_test.tsv"
-BLIND9_DEV = ROOT / "tests/data/blind9_dev.tsv"
-BLIND9_TEST = ROOT / "tests/data/blind9_test.tsv"
-BLIND10_DEV = ROOT / "tests/data/blind10_dev.tsv"
-BLIND10_TEST = ROOT / "tests/data/blind10_test.tsv"
-BLIND11_DEV = ROOT / "tests/data/blind11_dev.tsv"
-BLIND11_TEST = ROOT / "tests/data/blind11_test.tsv"
-BLIND12_DEV = ROOT / "tests/data/blind12_dev.tsv"
-BLIND12_TEST = ROOT / "tests/data/blind12_test.tsv"
-SMALLTALK_DEV = ROOT / "tests/data/smalltalk_blind_dev.tsv"
-SMALLTALK_TEST = ROOT / "tests/data/smalltalk_blind_test.tsv"
-BLIND13_DEV = ROOT / "tests/data/blind13_dev.tsv"
-BLIND13_TEST = ROOT / "tests/data/blind13_test.tsv"
-SMALLTALK2_DEV = ROOT / "tests/data/smalltalk_blind2_dev.tsv"
-SMALLTALK2_TEST = ROOT / "tests/data/smalltalk_blind2_test.tsv"
-SMALLTALK3_DEV = ROOT / "tests/data/smalltalk_blind3_dev.tsv"
-SMALLTALK3_TEST = ROOT / "tests/data/smalltalk_blind3_test.tsv"
-SMALLTALK4_DEV = ROOT / "tests/data/smalltalk_blind4_dev.tsv"
-SMALLTALK4_TEST = ROOT / "tests/data/smalltalk_blind4_test.tsv"
 WRITTEN_DEV = ROOT / "tests/data/written_dev.tsv"
 WRITTEN_TEST = ROOT / "tests/data/written_test.tsv"
-# Never in content/faq_training.yaml, fresh first: small-talk 4 test (written blind at the
-# start of session 18 and read once for totals before its changes), small-talk 3 test
-# (written blind at the
-# start of session 17 and read once for totals before its changes), blind13 test and
-# small-talk 2 test (both
-# written blind at the start of session 16 and read once for totals before its changes),
-# blind12 test and small-talk test (both
-# written blind at the start of session 15 and read once for totals before its changes),
-# blind11 test (written at the start of
-# session 14, read once for totals before its change), blind10 test (session 13, read once
-# for totals and by that session's final benchmarks), blind9 test (session 12, read once
-# for totals and by that session's final benchmarks), blind8 test (session 10; read twice),
-# blind7 test (written at the end of session 9, read by each final benchmark since), blind6
-# test (session 8; read twice in session 9), blind5 test (session 7; read once at the end of
-# session 8), then blind4 (session 5; its dev half was tuned on in session 6, its test half
-# read often).
-# The targets are judged on these test halves pooled (since session 12): every blind test half
-# that nothing was tuned on, 1,749 lines since session 14 (1,400 in scope, 210 out of scope,
-# 139 small talk; blind10 test joined the pool in session 13, blind11 test in session 14, as
-# each new blind test half does; blind12 test and the blind small-talk set's test half, 175
-# lines of small talk only, in session 15: 2,174 lines, 1,600 in scope, 240 out of scope, 334
-# small talk; blind13 test and the second small-talk set's test half in session 16: 2,599
-# lines, 1,800 in scope, 270 out of scope, 529 small talk; the third small-talk set's test
-# half in session 17: 2,774 lines, 704 small talk; the fourth's in session 18: 2,949 lines,
-# 879 small talk).
+# The blind sets from blind5 on (bench/blind_sets.py, one line each, in the order written):
+# each test half is never in content/faq_training.yaml and was read once for "before" totals
+# when it arrived (tests/data/README.md says how often each was read since); from the session
+# its dev half began to train (BlindSet.trained), that half is development data.
+# The targets are judged on these test halves pooled (since session 12): blind10 test joined
+# the pool in session 13, blind11 test in session 14, as each new blind test half does;
+# blind12 test and the first small-talk test half in session 15, blind13 test and the second
+# in session 16, the third in session 17, the fourth in session 18, the fifth in session 19.
 # One half of 250 lines has 30 out-of-scope and 20 small-talk lines, so a single line moves
 # those rates by 3 to 5 points; and choosing the half after reading them would be choosing
 # the result.
-POOLED = "blind5–13 and small-talk 1–4 test pooled"
-POOLED_PARTS = (
-    *("blind5 test", "blind6 test", "blind7 test", "blind8 test", "blind9 test"),
-    *("blind10 test", "blind11 test", "blind12 test", "smalltalk test"),
-    *("blind13 test", "smalltalk2 test", "smalltalk3 test", "smalltalk4 test"),
-)
+POOLED = pooled_name()
+POOLED_PARTS = tuple(s.test for s in BLIND_SETS)
+# Fresh first: each blind test half, the newest first, then blind4 (session 5; its dev half
+# was tuned on in session 6, its test half read often) and the sets written from the answers.
 FRESH = (
     POOLED,
-    "smalltalk4 test",
-    *("smalltalk3 test", "blind13 test", "smalltalk2 test", "blind12 test", "smalltalk test"),
-    *("blind11 test", "blind10 test", "blind9 test", "blind8 test", "blind7 test"),
-    *("blind6 test", "blind5 test", "blind4 test", "blind4 dev"),
+    *(s.test for s in reversed(BLIND_SETS)),
+    *("blind4 test", "blind4 dev"),
     *("written test", "written dev"),
 )
-# blind5's dev half became development data in session 8, blind6's in session 9, blind7's in
-# session 10, blind8's in session 11, blind9's in session 12, blind10's in session 13,
-# blind11's in session 14, blind12's and the small-talk set's in session 15, blind13's and
-# the second small-talk set's in session 16, the third small-talk set's in session 17, the
-# fourth's in session 18: their lines
-# train ours and the same-data baselines, so they are reported with the old sets
+# Their lines train ours and the same-data baselines, so they are reported with the old sets
 # (training-data numbers), untimed.
-TRAINED = (
-    *("blind5 dev", "blind6 dev", "blind7 dev", "blind8 dev", "blind9 dev", "blind10 dev"),
-    *("blind11 dev", "blind12 dev", "smalltalk dev", "blind13 dev", "smalltalk2 dev"),
-    *("smalltalk3 dev", "smalltalk4 dev"),
-)
+TRAINED = tuple(s.dev for s in BLIND_SETS)
 # Since session 5 every line of these sets also trains our learned model and the same-data
 # baselines: rows on them are training-data numbers (honest numbers for ours: LOSO_NOTE).
 OLD = ("dev", "test", "blind dev", "blind test", "blind3 dev", "blind3 test")
@@ -190,41 +136,12 @@ PATHS = {
     "blind3 test": BLIND3_TEST,
     "blind4 dev": BLIND4_DEV,
     "blind4 test": BLIND4_TEST,
-    "blind5 dev": BLIND5_DEV,
-    "blind5 test": BLIND5_TEST,
-    "blind6 dev": BLIND6_DEV,
-    "blind6 test": BLIND6_TEST,
-    "blind7 dev": BLIND7_DEV,
-    "blind7 test": BLIND7_TEST,
-    "blind8 dev": BLIND8_DEV,
-    "blind8 test": BLIND8_TEST,
-    "blind9 dev": BLIND9_DEV,
-    "blind9 test": BLIND9_TEST,
-    "blind10 dev": BLIND10_DEV,
-    "blind10 test": BLIND10_TEST,
-    "blind11 dev": BLIND11_DEV,
-    "blind11 test": BLIND11_TEST,
-    "blind12 dev": BLIND12_DEV,
-    "blind12 test": BLIND12_TEST,
-    "smalltalk dev": SMALLTALK_DEV,
-    "smalltalk test": SMALLTALK_TEST,
-    "blind13 dev": BLIND13_DEV,
-    "blind13 test": BLIND13_TEST,
-    "smalltalk2 dev": SMALLTALK2_DEV,
-    "smalltalk2 test": SMALLTALK2_TEST,
-    "smalltalk3 dev": SMALLTALK3_DEV,
-    "smalltalk3 test": SMALLTALK3_TEST,
-    "smalltalk4 dev": SMALLTALK4_DEV,
-    "smalltalk4 test": SMALLTALK4_TEST,
+    **blind_set_paths(),
     "written dev": WRITTEN_DEV,
     "written test": WRITTEN_TEST,
 }
 # baseline thresholds; never a test half. blind4 dev last: the only one not in training.
-DEV_SETS = (
-    *("dev", "blind dev", "blind3 dev", "blind5 dev", "blind6 dev", "blind7 dev", "blind8 dev"),
-    *("blind9 dev", "blind10 dev", "blind11 dev", "blind12 dev", "smalltalk dev"),
-    *("blind13 dev", "smalltalk2 dev", "smalltalk3 dev", "smalltalk4 dev", "blind4 dev"),
-)
+DEV_SETS = ("dev", "blind dev", "blind3 dev", *TRAINED, "blind4 dev")
 # The writer's set each old dev half belongs to: a same-data baseline is calibrated on a dev
 # half by a model whose training lines leave out both halves (bench/calibrate.py's GROUPS).
 GROUPS = {
@@ -237,12 +154,7 @@ GROUPS = {
 # The targets are judged on the pooled test halves (since session 12; blind7 test before) ...
 TARGET_SET = POOLED
 # ... and shown beside each half, the freshest first (their dev halves train)
-BESIDE = (
-    "smalltalk4 test",
-    *("smalltalk3 test", "blind13 test", "smalltalk2 test", "blind12 test", "smalltalk test"),
-    *("blind11 test", "blind10 test", "blind9 test"),
-    *("blind8 test", "blind7 test", "blind6 test", "blind5 test"),
-)
+BESIDE = tuple(s.test for s in reversed(BLIND_SETS))
 LOSO_NOTE = "honest numbers: bench/results/matcher-loso.md"
 BUDGETS = (1.0, 5.0)  # answered-wrong budgets (% of all) for the operating points
 RESULTS = ROOT / "bench/results/matcher.md"

@@ -255,13 +255,14 @@ def test_content_check_refuses_a_broken_training_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["distress_blind3", "distress_blind4", "distress_blind5", "distress_blind6"]
+    "name",
+    ["distress_blind3", "distress_blind4", "distress_blind5", "distress_blind6", "distress_blind7"],
 )
 def test_the_sets_that_measure_the_reading_are_not_in_its_training(name: str) -> None:
     """tests/data/distress_blind3.tsv (session 14), distress_blind4.tsv (session 15),
-    distress_blind5.tsv (session 16) and distress_blind6.tsv (session 18, whose test half is
-    the measure now) judge the list and the learned reading: none of their messages may teach
-    the reading (content/distress_training.yaml)."""
+    distress_blind5.tsv (session 16), distress_blind6.tsv (session 18) and distress_blind7.tsv
+    (session 19, whose test half is the measure now) judge the list and the learned reading:
+    none of their messages may teach the reading (content/distress_training.yaml)."""
     import csv
 
     from bot.core.faq.danger import load_training
@@ -502,3 +503,24 @@ def test_departures_and_questions_near_harm_are_not_urgent(ensemble, text: str) 
 )
 def test_a_calm_phrase_leaves_the_cry_beside_it(shipped: Distress, text: str) -> None:
     assert shipped.found_in(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # session 19's seventh blind set (dev half): a debt that keeps the passport, and a
+        # wish to die said in English, were below the reading's threshold
+        "paspor sy dipegang agen, katanya utang 20 juta harus lunas dulu baru boleh pulang",
+        "i don't see any reason to live anymore",
+    ],
+)
+def test_the_reading_hears_a_debt_that_keeps_a_passport_and_a_wish_to_die(
+    ensemble, text: str
+) -> None:
+    assert ensemble.decide(text).urgent
+
+
+def test_running_from_routine_is_no_harm(ensemble) -> None:
+    """ "kabur dari rutinitas" (getting away from the daily grind) is an idiom, not an escape
+    from an employer (session 19's seventh blind set)."""
+    assert not ensemble.decide("pengen kabur dari rutinitas, mau kerja di jepang").urgent

@@ -256,6 +256,8 @@ DEVELOPMENT_SETS = {
     "smalltalk_blind3_dev.tsv",
     # since session 18; smalltalk_blind4.tsv's other half and its test half stay fresh
     "smalltalk_blind4_dev.tsv",
+    # since session 19; smalltalk_blind5.tsv's other half and its test half stay fresh
+    "smalltalk_blind5_dev.tsv",
 }
 
 
