@@ -554,3 +554,14 @@ def test_content_check_refuses_an_asking_word_yaml_reads_as_true_or_false(tmp_pa
     )
     problems = check_smalltalk(tmp_path, ["id", "en"], set())
     assert [p.field for p in problems if not p.field.startswith("reply")] == ["asking"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["permisi kak saya butuh bantuan", "halo min saya butuh bantuan", "hi, i need help"],
+)
+def test_a_call_for_help_after_a_hello_is_no_greeting(ensemble, text: str) -> None:
+    """Session 19: training lines from the fifth small-talk set made the learned model take
+    "permisi kak saya butuh bantuan" (a wrapped cry of the first harm probe) for a greeting,
+    whose reply has no hotline."""
+    assert ensemble.decide(text).intent != "greeting"
