@@ -212,6 +212,8 @@ def test_small_talk_words_by_rule(text: str, intent: str | None) -> None:
         *(("popok", False), ("yuyun", False), ("property", False), ("liberty", False)),
         # a thumb sliding over touching keys across rows (session 19); shorter walks are words
         *(("gbhjnkml", True), ("mnbvcxz", True), ("desert", False), ("dewasa", False)),
+        # longer walks full of vowels are words or their typos (a probe of the walk rule)
+        *(("sedewasa", False), ("resewed", False), ("sdewasa", False), ("deserty", False)),
     ],
 )
 def test_keyboard_mash(text: str, mashed: bool) -> None:
@@ -535,6 +537,9 @@ def test_an_advert_that_claims_to_be_safe_is_spam(ensemble, text: str) -> None:
         ("obat kuat herbal asli gk", "obat kuat herbal asli"),
         ("skincare glowing dlm 7 hari bpom aman?", "skincare glowing dlm 7 hari bpom aman"),
         ("is this crypto giveaway real", "this crypto giveaway real"),
+        # the particles a doubt ends with (a probe of the first asking words)
+        ("dapet sms menang undian 100jt, asli yaa", "dapet sms menang undian 100jt, asli"),
+        ("arisan online untung 20% sebulan, aman y bang", "arisan online untung 20%, aman"),
     ],
 )
 def test_asking_whether_an_offer_is_real_bars_spam(asking: str, selling: str) -> None:
@@ -565,3 +570,16 @@ def test_a_call_for_help_after_a_hello_is_no_greeting(ensemble, text: str) -> No
     "permisi kak saya butuh bantuan" (a wrapped cry of the first harm probe) for a greeting,
     whose reply has no hotline."""
     assert ensemble.decide(text).intent != "greeting"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a probe of the first, wider list (bantu, help, tolong): wishes and thanks
+        "halo kak, salam kenal ya, semoga bot ini bisa bantu banyak teman pmi",
+        "pagi kak, salam dari kampung, semoga Allah bantu semua tim di sini",
+        "permisi min, cuma mampir nyapa, tolong sampaikan salam ke timnya ya",
+    ],
+)
+def test_a_hello_that_wishes_help_is_still_small_talk(ensemble, text: str) -> None:
+    assert ensemble.decide(text).kind is Kind.SMALLTALK

@@ -475,6 +475,7 @@ _PHONE_PLACE = {
 }
 WALK_MIN_LETTERS = 7
 WALK_MIN_KEYS = 5
+WALK_MAX_VOWEL_SHARE = 0.25
 
 
 def _touching(a: str, b: str) -> bool:
@@ -485,11 +486,12 @@ def _touching(a: str, b: str) -> bool:
 
 def _walked(word: str) -> bool:
     """A thumb sliding over touching keys ("gbhjnkml", "mnbvcxz"): seven letters or more, five
-    different keys. Shorter walks are words ("desert", "dewasa"); no word of the content, the
-    slang dictionary or the sets in tests/data is one of seven."""
+    different keys, at most a quarter vowels. Shorter walks are words ("desert", "dewasa"),
+    and so are a few longer ones full of vowels ("sedewasa", "resewed": a probe)."""
     return (
         len(word) >= WALK_MIN_LETTERS
         and len(set(word)) >= WALK_MIN_KEYS
+        and sum(ch in _VOWELS for ch in word) <= WALK_MAX_VOWEL_SHARE * len(word)
         and all(_touching(a, b) for a, b in itertools.pairwise(word))
     )
 
