@@ -36,8 +36,8 @@ Sets (tests/data, see its README):
   development data; the test half, never tuned on, was the measure of session 18.
 - distress_blind7.tsv: 300 messages written blind in session 19 by a seventh helper (same
   brief as the sixth), split in halves by label (seeded hash, seed "distress7-2026-12-07"):
-  the dev half is development data (danger lines for the reading were written on its misses,
-  not copied); the test half, never tuned on, is the measure now.
+  the dev half is development data (a calm phrase was written on its misses; danger lines
+  written on them were tried and dropped); the test half, never tuned on, is the measure now.
 - distress_probe5.tsv: 200 messages from a fifth adversarial helper who read the first
   patterns of session 18 (120 ordinary messages they would wrongly match, 80 cries they
   would miss). Development data (not in training).
