@@ -448,6 +448,8 @@ def test_harm_beside_a_request_keeps_an_answer_the_faq_has() -> None:
     )
     calm = decide(Evidence(evidence.lexical, evidence.learned), Calibration(answer=0.4, **flat))
     assert (calm.kind, calm.intent, calm.urgent) == (Kind.SMALLTALK, "human", False)
+    nothing = decide(Evidence((), {}, distress=True), Calibration(**flat))
+    assert (nothing.kind, nothing.confidence, nothing.urgent) == (Kind.FALLBACK, None, True)
 
 
 def test_one_word_is_too_little_for_the_reading(ensemble) -> None:

@@ -352,8 +352,9 @@ def decide(evidence: Evidence, cal: Calibration) -> Decision:
     urgent, listed = evidence.distress, evidence.listed
     if intent is not None and not urgent:
         return Decision(Kind.SMALLTALK, intent=intent)
+    confidence: float | None = None  # nothing ranked: nothing to be confident about
     if not ranked:
-        kind, confidence = Kind.FALLBACK, 0.0
+        kind = Kind.FALLBACK
     else:
         confidence = round(cal.confidence(features(evidence, ranked, cal.confusions)), 4)
         if confidence >= cal.answer:
