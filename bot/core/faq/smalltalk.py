@@ -470,9 +470,7 @@ MASH_MAX_WORDS = 3
 
 # A phone's keyboard: the middle row starts half a key in, the bottom row a key and a half.
 _PHONE_OFFSETS = (0.0, 0.5, 1.5)
-_PHONE_PLACE = {
-    key: (r, i + _PHONE_OFFSETS[r]) for r, row in enumerate(_KEY_ROWS) for i, key in enumerate(row)
-}
+_PHONE_PLACE = {key: (r, i + _PHONE_OFFSETS[r]) for key, (r, i) in _KEY_PLACE.items()}
 WALK_MIN_LETTERS = 7
 WALK_MIN_KEYS = 5
 WALK_MAX_VOWEL_SHARE = 0.25
