@@ -42,3 +42,15 @@ def test_a_phrasing_answered_by_an_entry_judged_right_is_no_confusion(monkeypatc
     assert items[0].accepts("b") and not items[1].accepts("b")
     monkeypatch.setattr(calibrate, "top_of", lambda evidence, cal: "b")
     assert calibrate.confusions(items, None) == {"a|b": 1}  # type: ignore[arg-type]
+
+
+def test_the_suggestion_cut_is_the_best_of_a_plateau_not_a_spike() -> None:
+    """Session 20: `suggest` jumped between 0.25 and 0.41 on a flat gain curve, and at 0.41
+    "halo min, asuransi gmn" lost its buttons to the greeting. A cut must be good together
+    with its neighbours."""
+    from bench.calibrate import steady_best
+
+    gains = [88, 89, 91, 92, 92, 91, 91, 90, 89, 93, 89, 85, 80]
+    assert steady_best(gains, 0) == 9  # the lone spike
+    assert steady_best(gains, 2) == 4  # the middle of the plateau
+    assert steady_best([5.0], 3) == 0

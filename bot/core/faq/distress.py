@@ -27,6 +27,7 @@ example must be found and no ordinary one, so an edit cannot silently undo a cas
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Iterable, Mapping
@@ -121,7 +122,13 @@ class Distress:
         return clause
 
     def _is_word(self, token: str) -> bool:
-        return token in self.words or _DOUBLED.sub(r"\1", token) in self.words
+        return token in self.words or _undoubled(token) in self.words
+
+
+@functools.lru_cache(maxsize=16384)
+def _undoubled(token: str) -> str:
+    """The token with doubled letters made single ("tolongggg" -> "tolong")."""
+    return _DOUBLED.sub(r"\1", token)
 
 
 class ByFirstWord:

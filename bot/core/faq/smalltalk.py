@@ -116,6 +116,9 @@ class SmallTalk:
     # with the hotline.
     distress: Distress = field(default_factory=Distress)
     asking: frozenset[str] = frozenset()  # words that make a message ask ("gk", "kah", "is")
+    # Words that deny the word after them ("bukan", "not"): "ini bukan calo kan?" says what
+    # the bot is not, so its "calo" bars nothing (see `barred`).
+    denying: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, directory: Path) -> SmallTalk:
@@ -142,21 +145,28 @@ class SmallTalk:
         address = frozenset(_words(" ".join(map(str, data.get("address") or []))))
         fillers = frozenset(_words(" ".join(map(str, data.get("fillers") or []))))
         asking = frozenset(_words(" ".join(map(str, data.get("asking") or []))))
-        return cls(intents, fillers | address, address, Distress.load(directory), asking)
+        denying = frozenset(_words(" ".join(map(str, data.get("denying") or []))))
+        distress = Distress.load(directory)
+        return cls(intents, fillers | address, address, distress, asking, denying)
 
     def barred(self, text: str) -> frozenset[str]:
         """The intents the learned model may not give: those whose `unless` words the text
         holds ("agen bangsat" is no insult to the bot), or whose `unless_asked` words a text
         that asks holds ("obat herbal asli, cod" sells; "obat herbal asli gk?" asks), and
         with a link in it every intent but spam ("min ini asli gk? https://…" asks about the
-        link)."""
+        link). A word right after a `denying` word bars nothing by `unless` (since session 20:
+        "ini bukan calo kan?" asks whether the bot is a broker; "dia bukan calo kan?" is left
+        to the models, which hear no question about the bot in it); `unless_asked` words
+        still bar ("ini bukan hoax kan?" is no advert)."""
         written = _words(text)
         words = {self._as_known(w) for w in written} | set(written)
+        said = [w for n, w in enumerate(written) if n == 0 or written[n - 1] not in self.denying]
+        affirmed = {self._as_known(w) for w in said} | set(said)
         asks = "?" in text or "？" in text or bool(self.asking & words)
         barred = {
             name
             for name, i in self.intents.items()
-            if i.unless & words or (asks and i.unless_asked & words)
+            if i.unless & affirmed or (asks and i.unless_asked & words)
         }
         if URL.search(text):
             barred |= {name for name in self.intents if name != SPAM}
@@ -553,7 +563,7 @@ def check_smalltalk(directory: Path, languages: list[str], numbers: set[str]) ->
     if not isinstance(intents, dict):
         return [Problem(FILE, None, "intents", "must be a mapping of intent name to intent")]
     digits = {re.sub(r"\D", "", n) for n in numbers}
-    for part in ("fillers", "asking"):
+    for part in ("fillers", "asking", "denying"):
         if _has_truth_value(data.get(part)):
             problems.append(Problem(FILE, None, part, _TRUTH_VALUE))
     for name, spec in intents.items():
