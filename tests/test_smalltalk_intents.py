@@ -622,3 +622,22 @@ def test_calls_and_closings_by_their_words(text: str, intent: str) -> None:
     from bot.core.faq.smalltalk import SmallTalk
 
     assert SmallTalk.load(ROOT / "content").by_rule(text) == intent
+
+
+def test_the_denying_rule_on_its_adversarial_probe(ensemble) -> None:
+    """tests/data/denying_probe20.tsv, by a helper told only the rule: the exception helps
+    questions about the bot ("kmu bkn perekrut kan?") and rarely reaches a question about a
+    recruiter or an offer that uses the same pattern (one in sixty when it landed)."""
+    import csv
+
+    path = ROOT / "tests" / "data" / "denying_probe20.tsv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    identity = {
+        row["message"]: ensemble.decide(row["message"]).intent == "identity" for row in rows
+    }
+    about_bot = [identity[r["message"]] for r in rows if r["expected"] == "identity"]
+    about_others = [identity[r["message"]] for r in rows if r["expected"] == "not_identity"]
+    assert (len(about_bot), len(about_others)) == (20, 60)
+    assert sum(about_bot) >= 15
+    assert sum(about_others) <= 2
