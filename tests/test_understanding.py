@@ -51,16 +51,14 @@ def test_fast_path_remembers_word_indices_within_a_bound(
     """Session 20: the fast path remembers each word's n-gram indices (a fifth of a long
     message's decision was looking them up); the memo is emptied at its limit, and the
     probabilities stay sklearn's whether a word comes from the memo or not."""
-    from bot.core.faq import learned
-
-    monkeypatch.setattr(learned, "WORD_MEMO_LIMIT", 4)
-    fast = ensemble.learned._fast
-    monkeypatch.setattr(fast, "_word_memo", {})
+    index = ensemble.learned._fast.char_index
+    monkeypatch.setattr(index, "limit", 4)
+    monkeypatch.setattr(index, "memo", {})
     texts = ["agen minta uang 20jt", "gaji di taiwan berapa ya kak", "agen minta uang 20jt lagi"]
     for _ in range(2):
         read = np.array([list(ensemble.learned.scores(t).values()) for t in texts])
         assert np.allclose(ensemble.learned.probabilities(texts), read, atol=1e-5)
-        assert len(fast._word_memo) <= 4
+        assert len(index.memo) <= 4
 
 
 def test_messages_do_not_grow_the_training_memo(ensemble) -> None:

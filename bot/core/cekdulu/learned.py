@@ -31,6 +31,7 @@ from sklearn.linear_model import SGDClassifier
 
 from bot.core import yamlfile
 from bot.core.content import Problem
+from bot.core.ngram_index import CharGramIndex, vocabulary_indices
 
 FILE = "cekdulu_training.yaml"
 LABELS = ("fraudulent", "genuine")
@@ -144,56 +145,37 @@ class _FastPath:
     normalised to sum 1 (framing), as SGDClassifier does. Checked against read_many in
     tests/test_cekdulu_learned.py.
 
-    char_wb n-grams never cross a word, so a text's character n-grams are its words' n-grams
-    put together: each word's vocabulary indices are kept (up to WORD_CACHE words), which
-    makes the reading about five times quicker on words seen before, with the same numbers.
+    Each word's character n-gram indices are remembered (`CharGramIndex`, up to WORD_CACHE
+    words), which makes the reading about five times quicker on words seen before, with the
+    same numbers.
     """
 
     WORD_CACHE = 200_000
 
     def __init__(self, chars, words, fraud: SGDClassifier, framing: SGDClassifier) -> None:
-        self.chars = (chars.build_analyzer(), chars.vocabulary_, chars.idf_)
-        self.words = (words.build_analyzer(), words.vocabulary_, words.idf_)
+        self.char_index = CharGramIndex(chars.build_analyzer(), chars.vocabulary_, self.WORD_CACHE)
+        self.words = (words.build_analyzer(), words.vocabulary_)
+        self.idf = (chars.idf_, words.idf_)
         self.offset = len(chars.vocabulary_)
-        self._grams: dict[str, tuple[int, ...]] = {}
         sign = 1.0 if bool(fraud.classes_[1]) else -1.0
         coef = np.vstack([sign * fraud.coef_[0], framing.coef_])  # 1 + framings rows
         self.coef_t = np.ascontiguousarray(coef.T.astype(np.float64))
         self.intercept = np.concatenate([sign * fraud.intercept_, framing.intercept_])
 
-    def _word_grams(self, word: str) -> tuple[int, ...]:
-        found = self._grams.get(word)
-        if found is None:
-            analyse, vocab, _ = self.chars
-            found = tuple(i for g in analyse(word) if (i := vocab.get(g)) is not None)
-            if len(self._grams) >= self.WORD_CACHE:
-                self._grams.clear()
-            self._grams[word] = found
-        return found
-
-    def _char_indices(self, clean: str) -> list[int]:
-        found: list[int] = []
-        for word in clean.lower().split():
-            found.extend(self._word_grams(word))
-        return found
-
-    def _word_indices(self, clean: str) -> list[int]:
-        analyse, vocab, _ = self.words
-        return [i + self.offset for g in analyse(clean) if (i := vocab.get(g)) is not None]
-
     def read(self, clean: str) -> tuple[float, list[float]]:
         decision = self.intercept.copy()
+        analyse, vocabulary = self.words
         parts = (
-            (self._char_indices(clean), self.chars[2], 0),
-            (self._word_indices(clean), self.words[2], self.offset),
+            (self.char_index(clean), self.idf[0], 0),
+            (vocabulary_indices(analyse(clean), vocabulary), self.idf[1], self.offset),
         )
         for found, idf, offset in parts:
-            if not found:
+            if not found.size:
                 continue
-            index, tf = np.unique(np.array(found, dtype=np.int64), return_counts=True)
-            weights = (1.0 + np.log(tf)) * idf[index - offset]
+            index, tf = np.unique(found, return_counts=True)
+            weights = (1.0 + np.log(tf)) * idf[index]
             weights /= np.sqrt(weights @ weights)
-            decision += weights @ self.coef_t[index]
+            decision += weights @ self.coef_t[index + offset]
         chance = 1.0 / (1.0 + np.exp(-np.clip(decision, -50.0, 50.0)))
         framing = chance[1:]
         total = framing.sum()

@@ -93,16 +93,11 @@ class Cleaned:
 
 
 @functools.lru_cache(maxsize=16384)
-def _clean_token(token: str) -> tuple[str, ...]:
-    return tuple(_CLEANER.clean(token).split())
-
-
-@functools.lru_cache(maxsize=16384)
 def _read_token(token: str) -> tuple[tuple[str, ...], bool, bool]:
     """One raw word's clean words, and whether it ends a sentence or a clause: the same
     words recur from message to message, and their regular expressions cost a twentieth of a
     decision at p99 (every message of the FAQ is cleaned here for the word list of harm)."""
-    words = _clean_token(_GLUED_CURRENCY.sub(r"\1 ", token))
+    words = tuple(_CLEANER.clean(_GLUED_CURRENCY.sub(r"\1 ", token)).split())
     return words, bool(_ENDS_SENTENCE.search(token)), bool(_ENDS_CLAUSE.search(token))
 
 

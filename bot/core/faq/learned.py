@@ -24,6 +24,7 @@ from sklearn.linear_model import SGDClassifier
 from bot.core.faq.danger import DangerReading
 from bot.core.faq.modelcache import ModelCache, model_key
 from bot.core.faq.normalise import Normaliser
+from bot.core.ngram_index import CharGramIndex, vocabulary_indices
 
 SEED = 7
 # The one-vs-rest fits of the classifier are independent and release the GIL: two threads
@@ -242,12 +243,11 @@ class _FastPath:
         model: SGDClassifier,
         danger: DangerReading | None = None,
     ):
-        self._char_grams = chars.analyzer if isinstance(chars.analyzer, CharWbGrams) else None
-        self._char_vocab, self._word_vocab = chars.vocabulary_, words.vocabulary_
-        self._analyse_chars, self._analyse_words = chars.build_analyzer(), words.build_analyzer()
-        self._word_memo: dict[str, np.ndarray] = {}
+        # CharWbGrams.grams: a message's words must not grow the training analyser's memo
+        self.char_index = CharGramIndex(chars.analyzer.grams, chars.vocabulary_, WORD_MEMO_LIMIT)
+        self._analyse_words, self._word_vocab = words.build_analyzer(), words.vocabulary_
         self.parts = [
-            (self._char_indices, chars.idf_, 0),
+            (self.char_index, chars.idf_, 0),
             (self._word_indices, words.idf_, len(chars.vocabulary_)),
         ]
         coef, intercept = model.coef_, model.intercept_
@@ -279,30 +279,5 @@ class _FastPath:
         row = chance / total if total > 0 else np.full_like(chance, 1.0 / len(chance))
         return row, danger
 
-    def _char_indices(self, text: str) -> np.ndarray:
-        """The vocabulary indices of the text's character n-grams (one per occurrence).
-
-        `char_wb` n-grams never cross a word, so each word's indices are looked up once and
-        remembered: a long message's thousand n-grams were a thousand dictionary look-ups, a
-        fifth of its decision. The memo is emptied when it grows past WORD_MEMO_LIMIT words
-        (users type without end of new ones)."""
-        if self._char_grams is None:
-            return _indices(self._analyse_chars(text), self._char_vocab)
-        memo, parts = self._word_memo, []
-        for word in text.lower().split():
-            found = memo.get(word)
-            if found is None:
-                if len(memo) >= WORD_MEMO_LIMIT:
-                    memo.clear()
-                found = memo[word] = _indices(self._char_grams.grams(word), self._char_vocab)
-            parts.append(found)
-        return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
-
     def _word_indices(self, text: str) -> np.ndarray:
-        return _indices(self._analyse_words(text), self._word_vocab)
-
-
-def _indices(grams: Sequence[str], vocabulary: dict[str, int]) -> np.ndarray:
-    """The vocabulary index of each n-gram the vocabulary holds, in order."""
-    found = np.fromiter((vocabulary.get(g, -1) for g in grams), dtype=np.int64, count=len(grams))
-    return found[found >= 0]
+        return vocabulary_indices(self._analyse_words(text), self._word_vocab)
