@@ -65,6 +65,7 @@ BLIND_SETS = (
     BlindSet("smalltalk4", "smalltalk_blind4", 18, smalltalk=True),
     BlindSet("smalltalk5", "smalltalk_blind5", 19, smalltalk=True),
     BlindSet("smalltalk6", "smalltalk_blind6", 20, smalltalk=True, trains=False),
+    BlindSet("smalltalk7", "smalltalk_blind7", 21, smalltalk=True, trains=False),
 )
 
 

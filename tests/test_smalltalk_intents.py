@@ -550,7 +550,9 @@ def test_asking_whether_an_offer_is_real_bars_spam(asking: str, selling: str) ->
     assert "spam" not in talk.barred(selling)
 
 
-@pytest.mark.parametrize(("field", "first"), [("asking", "gk"), ("denying", "bukan")])
+@pytest.mark.parametrize(
+    ("field", "first"), [("asking", "gk"), ("denying", "bukan"), ("selling", "promo")]
+)
 def test_content_check_refuses_an_asking_or_denying_word_read_as_true_or_false(
     tmp_path: Path, field: str, first: str
 ) -> None:
@@ -641,3 +643,79 @@ def test_the_denying_rule_on_its_adversarial_probe(ensemble) -> None:
     assert (len(about_bot), len(about_others)) == (20, 60)
     assert sum(about_bot) >= 15
     assert sum(about_others) <= 2
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("ini nomor resmi kp2mi?", "identity"), ("ada nomor call center gk", "human")],
+)
+def test_small_talk_over_a_mere_did_you_mean(ensemble, text: str, intent: str) -> None:
+    """Session 21: where the FAQ would only ask "did you mean" (an entry outscores the
+    small-talk intent, but the FAQ is unsure of it), a small-talk intent that reaches its
+    cut is the likelier reading. Held out on the small-talk dev halves, one decision."""
+    decision = ensemble.decide(text)
+    assert (decision.kind, decision.intent) == (Kind.SMALLTALK, intent)
+
+
+@pytest.mark.parametrize("text", ["halo min, asuransi gmn", "min mau tanya gaji taiwan brp"])
+def test_a_greeting_before_a_question_keeps_its_did_you_mean(ensemble, text: str) -> None:
+    """The rule above must not take a question after a greeting: what follows the opening
+    is decided on its own, and its answer or "did you mean" wins."""
+    assert ensemble.decide(text).kind in {Kind.SUGGEST, Kind.ANSWER}
+
+
+@pytest.mark.parametrize("text", ["promo paket data 50gb 20rb", "promo paket data 50GB 25rb"])
+def test_an_advert_with_a_number_is_spam(ensemble, text: str) -> None:
+    """Session 21: a number with at most three words is never spam to the learned model
+    ("20 juta"); a word only adverts hold (`selling` in content/smalltalk.yaml) lifts that."""
+    decision = ensemble.decide(text)
+    assert (decision.kind, decision.intent) == (Kind.SMALLTALK, "spam")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *("20 juta", "24 jam?", "gaji 20jt", "masih ada slot 2 orang?"),
+        # tests/data/rules_probe21.tsv (a helper told only the rule): an offer asked about
+        *("promo diskon 50% penempatan?", "cashback 10% dr LPK?"),
+    ],
+)
+def test_a_short_amount_is_still_no_spam(ensemble, text: str) -> None:
+    assert ensemble.decide(text).intent != "spam"
+
+
+def test_calling_for_the_boss_asks_for_a_person() -> None:
+    """Session 21's seventh small-talk set: "panggil bos mu" fell back (the reading of harm
+    was wary of it, so only `human` could have answered, at a probability of 0.2)."""
+    from bot.core.faq.smalltalk import SmallTalk
+
+    assert SmallTalk.load(ROOT / "content").by_rule("panggil bos mu") == "human"
+
+
+def test_session_21_rules_on_their_adversarial_probe(ensemble) -> None:
+    """tests/data/rules_probe21.tsv, by a helper told only the two rules above: rule A (small
+    talk over a mere "did you mean") took none of 35 questions that sit near small talk, and
+    answered 13 of 15 look-alike small-talk lines; rule B (`selling` words) made 15 of 15
+    short adverts spam, and 3 of 25 short questions or reports with those words ("loker 15jt
+    akun togel"), which fell back before."""
+    import csv
+
+    path = ROOT / "tests" / "data" / "rules_probe21.tsv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    kinds = {(r["rule"], r["expected"]): [] for r in rows}
+    for row in rows:
+        decision = ensemble.decide(row["message"])
+        kinds[(row["rule"], row["expected"])].append((decision.kind, decision.intent))
+    talk = {key: sum(kind is Kind.SMALLTALK for kind, _ in got) for key, got in kinds.items()}
+    spam = {key: sum(intent == "spam" for _, intent in got) for key, got in kinds.items()}
+    assert {key: len(got) for key, got in kinds.items()} == {
+        ("A", "question"): 35,
+        ("A", "smalltalk"): 15,
+        ("B", "question"): 25,
+        ("B", "spam"): 15,
+    }
+    assert talk[("A", "question")] == 0
+    assert talk[("A", "smalltalk")] >= 12
+    assert spam[("B", "spam")] >= 14
+    assert spam[("B", "question")] <= 4

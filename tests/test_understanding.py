@@ -286,6 +286,9 @@ DEVELOPMENT_SETS = {
     # since session 20 (calibration and measuring only: its lines do not train, see
     # bench/blind_sets.py); smalltalk_blind6.tsv's other half and its test half stay fresh
     "smalltalk_blind6_dev.tsv",
+    # since session 21 (calibration and measuring only, as smalltalk_blind6);
+    # smalltalk_blind7.tsv's other half and its test half stay fresh
+    "smalltalk_blind7_dev.tsv",
 }
 
 

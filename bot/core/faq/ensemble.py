@@ -6,7 +6,8 @@ Order of a decision (docs/matching.md):
 3. otherwise both models score the question. Each candidate entry gets
    `lexical_weight * lexical score + (1 - lexical_weight) * learned probability`, plus
    `agreement` when it is the top entry of both models. The learned model's best small-talk
-   intent wins when its probability reaches `smalltalk` and beats the best entry;
+   intent wins when its probability reaches `smalltalk` and beats the best entry (or, in
+   step 5, where the FAQ would only ask "did you mean");
 4. a confidence model (logistic regression over FEATURES of both models' evidence) gives the
    probability that the best entry is right. No single score separated right from wrong
    answers well: the learned probabilities are high for nonsense too, the lexical score is
@@ -148,8 +149,9 @@ class Evidence:
     wary: bool = False
     # A number with at most NUMBER_MAX_WORDS other words ("20 juta", "0812 3456 7890 agen
     # resmi?"): an amount, a time or a phone number to check, never spam for the learned
-    # model, whose spam examples are full of prices and phone numbers. Digits alone are
-    # spam by rule (SmallTalk.by_digits), with the reply for what cannot be read.
+    # model, whose spam examples are full of prices and phone numbers; unless a word only
+    # adverts hold comes with it ("promo paket data 50gb 20rb": SmallTalk.selling). Digits
+    # alone are spam by rule (SmallTalk.by_digits), with the reply for what cannot be read.
     numeric: bool = False
     # Intents the learned model may not give this message (SmallTalk.barred).
     barred: frozenset[str] = frozenset()
@@ -194,7 +196,7 @@ class Ensemble:
             listed or self.learned.finds_harm(danger),
             listed,
             danger is not None and danger >= WARY,
-            is_short_with_number(question),
+            is_short_with_number(question) and not self.smalltalk.sells(question),
             self.smalltalk.barred(question),
         )
 
@@ -361,6 +363,13 @@ def decide(evidence: Evidence, cal: Calibration) -> Decision:
             kind = Kind.ANSWER
         else:
             kind = Kind.SUGGEST if confidence >= cal.suggest else Kind.FALLBACK
+    if kind is Kind.SUGGEST and not urgent:
+        # "did you mean" is the FAQ unsure; a small-talk intent that reaches its cut though
+        # an entry outscores it is the likelier reading ("ini nomor resmi kp2mi?" asks about
+        # the bot; held out on the dev halves it changed one decision, that one)
+        unsure = learned_smalltalk(evidence, (), cal.smalltalk)
+        if unsure is not None:
+            return Decision(Kind.SMALLTALK, intent=unsure)
     if intent is not None and kind is Kind.FALLBACK:
         # `human` beside harm the reading found: its reply instead of "I have no reliable
         # answer"; an answer or "did you mean" with the emergency note says more

@@ -119,6 +119,10 @@ class SmallTalk:
     # Words that deny the word after them ("bukan", "not"): "ini bukan calo kan?" says what
     # the bot is not, so its "calo" bars nothing (see `barred`).
     denying: frozenset[str] = frozenset()
+    # Words only an advert holds ("promo", "togel"): a short message with a number and one
+    # of them may be spam to the learned model, which "20 juta" alone may not (see
+    # bot/core/faq/ensemble.py, Evidence.numeric).
+    selling: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, directory: Path) -> SmallTalk:
@@ -146,8 +150,20 @@ class SmallTalk:
         fillers = frozenset(_words(" ".join(map(str, data.get("fillers") or []))))
         asking = frozenset(_words(" ".join(map(str, data.get("asking") or []))))
         denying = frozenset(_words(" ".join(map(str, data.get("denying") or []))))
+        selling = frozenset(_words(" ".join(map(str, data.get("selling") or []))))
         distress = Distress.load(directory)
-        return cls(intents, fillers | address, address, distress, asking, denying)
+        return cls(intents, fillers | address, address, distress, asking, denying, selling)
+
+    def sells(self, text: str) -> bool:
+        """Whether the text holds a word only adverts hold and asks nothing ("promo paket
+        data 50gb 20rb" sells; "cashback 10% dr LPK?" asks about an offer)."""
+        written = _words(text)
+        return any(w in self.selling for w in written) and not self._asks(text, written)
+
+    def _asks(self, text: str, written: list[str]) -> bool:
+        """A question mark or an `asking` word ("gk", "kah", "is")."""
+        words = {self._as_known(w) for w in written} | set(written)
+        return "?" in text or "？" in text or bool(self.asking & words)
 
     def barred(self, text: str) -> frozenset[str]:
         """The intents the learned model may not give: those whose `unless` words the text
@@ -162,7 +178,7 @@ class SmallTalk:
         words = {self._as_known(w) for w in written} | set(written)
         said = [w for n, w in enumerate(written) if n == 0 or written[n - 1] not in self.denying]
         affirmed = {self._as_known(w) for w in said} | set(said)
-        asks = "?" in text or "？" in text or bool(self.asking & words)
+        asks = self._asks(text, written)
         barred = {
             name
             for name, i in self.intents.items()
@@ -563,7 +579,7 @@ def check_smalltalk(directory: Path, languages: list[str], numbers: set[str]) ->
     if not isinstance(intents, dict):
         return [Problem(FILE, None, "intents", "must be a mapping of intent name to intent")]
     digits = {re.sub(r"\D", "", n) for n in numbers}
-    for part in ("fillers", "asking", "denying"):
+    for part in ("fillers", "asking", "denying", "selling"):
         if _has_truth_value(data.get(part)):
             problems.append(Problem(FILE, None, part, _TRUTH_VALUE))
     for name, spec in intents.items():
