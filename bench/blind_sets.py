@@ -66,6 +66,7 @@ BLIND_SETS = (
     BlindSet("smalltalk5", "smalltalk_blind5", 19, smalltalk=True),
     BlindSet("smalltalk6", "smalltalk_blind6", 20, smalltalk=True, trains=False),
     BlindSet("smalltalk7", "smalltalk_blind7", 21, smalltalk=True, trains=False),
+    BlindSet("smalltalk8", "smalltalk_blind8", 21, smalltalk=True, trains=False),
 )
 
 

@@ -295,3 +295,42 @@ def test_offtopic_is_evidence_never_an_entry(ensemble) -> None:
     question = "cara perpanjang stnk mobil di samsat"
     assert OFFTOPIC not in {c.entry_id for c in ensemble.rank(question, 50)}
     assert ensemble.decide(question).kind is not Kind.ANSWER
+
+
+_RANK_IN_A_FRESH_PROCESS = """
+import hashlib, sys
+from pathlib import Path
+from bot.core.content import load_valid_content
+from bot.services import build_matcher
+matcher = build_matcher(load_valid_content(Path("content")))
+vocabulary = "\\n".join(matcher._vocab_list).encode()
+question = sys.argv[1]
+print(hashlib.sha256(vocabulary).hexdigest(), matcher.rank(question, 6))
+"""
+
+
+def test_the_same_content_ranks_the_same_in_every_process() -> None:
+    """Session 21: the vocabulary's order came from set order, which Python changes per
+    process (PYTHONHASHSEED), and it breaks ties between typo corrections; so after a
+    restart "beta pung adik di malaysia ... beta musti bikin apa" (blind6 test) scored
+    help-abroad 0.2285 or 0.239, and was answered or only suggested."""
+    import os
+    import subprocess
+    import sys
+
+    question = (
+        "beta pung adik di malaysia su lama sonde kasih kabar, agen juga sonde tau. "
+        "beta musti bikin apa"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", _RANK_IN_A_FRESH_PROCESS, question],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1, outputs

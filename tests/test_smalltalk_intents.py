@@ -647,12 +647,19 @@ def test_the_denying_rule_on_its_adversarial_probe(ensemble) -> None:
 
 @pytest.mark.parametrize(
     ("text", "intent"),
-    [("ini nomor resmi kp2mi?", "identity"), ("ada nomor call center gk", "human")],
+    [
+        ("ini nomor resmi kp2mi?", "identity"),
+        ("ada nomor call center gk", "human"),
+        # ... and where it would fall back (the eighth small-talk set's dev half)
+        ("kok tau nomor sy", "identity"),
+        ("give me the hotline number", "human"),
+    ],
 )
 def test_small_talk_over_a_mere_did_you_mean(ensemble, text: str, intent: str) -> None:
-    """Session 21: where the FAQ would only ask "did you mean" (an entry outscores the
-    small-talk intent, but the FAQ is unsure of it), a small-talk intent that reaches its
-    cut is the likelier reading. Held out on the small-talk dev halves, one decision."""
+    """Session 21: where the FAQ would only ask "did you mean" or fall back (an entry
+    outscores the small-talk intent, but the FAQ is unsure of it), a small-talk intent that
+    reaches its cut is the likelier reading. Held out on the dev halves, one decision for
+    each, to the labelled small talk."""
     decision = ensemble.decide(text)
     assert (decision.kind, decision.intent) == (Kind.SMALLTALK, intent)
 
@@ -682,6 +689,17 @@ def test_an_advert_with_a_number_is_spam(ensemble, text: str) -> None:
 )
 def test_a_short_amount_is_still_no_spam(ensemble, text: str) -> None:
     assert ensemble.decide(text).intent != "spam"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("ngeselin", "insult"), ("nyebelin bgt", "insult"), ("top 👍", "thanks"), ("top", "thanks")],
+)
+def test_more_words_of_the_eighth_set(text: str, intent: str) -> None:
+    """Session 21's eighth small-talk set: "ngeselin" and "top 👍" fell back."""
+    from bot.core.faq.smalltalk import SmallTalk
+
+    assert SmallTalk.load(ROOT / "content").by_rule(text) == intent
 
 
 def test_calling_for_the_boss_asks_for_a_person() -> None:

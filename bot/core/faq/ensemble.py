@@ -363,10 +363,11 @@ def decide(evidence: Evidence, cal: Calibration) -> Decision:
             kind = Kind.ANSWER
         else:
             kind = Kind.SUGGEST if confidence >= cal.suggest else Kind.FALLBACK
-    if kind is Kind.SUGGEST and not urgent:
-        # "did you mean" is the FAQ unsure; a small-talk intent that reaches its cut though
-        # an entry outscores it is the likelier reading ("ini nomor resmi kp2mi?" asks about
-        # the bot; held out on the dev halves it changed one decision, that one)
+    if kind is not Kind.ANSWER and not urgent:
+        # "did you mean" or the fallback is the FAQ unsure; a small-talk intent that reaches
+        # its cut though an entry outscores it is the likelier reading ("ini nomor resmi
+        # kp2mi?" asks about the bot; held out on the dev halves it changed one decision for
+        # each, to the labelled small talk)
         unsure = learned_smalltalk(evidence, (), cal.smalltalk)
         if unsure is not None:
             return Decision(Kind.SMALLTALK, intent=unsure)

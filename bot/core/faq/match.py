@@ -314,7 +314,7 @@ def _build(entries: list[Indexable], normaliser: Normaliser, answer_term: float)
             doc_terms.append(terms)
             doc_entry.append(entry_no)
             index.doc_text.append(" ".join(terms))
-            phrasing_terms.update(set(terms))
+            phrasing_terms.update(dict.fromkeys(terms, 1))  # once per phrasing, in order
         asked.append(phrasing_terms)
         answered.append({t for lang, text in entry.answers for t in normaliser.terms(text, lang)})
     entries_with: dict[str, int] = defaultdict(int)
@@ -322,8 +322,11 @@ def _build(entries: list[Indexable], normaliser: Normaliser, answer_term: float)
         for term in terms:
             entries_with[term] += 1
     for terms, asked_terms in zip(answered, asked, strict=True):
-        for term in terms - asked_terms.keys():
+        for term in sorted(terms - asked_terms.keys()):
             entries_with.setdefault(term, 0)
+    # The vocabulary's order breaks ties between typo corrections (`_nearest`), so it must not
+    # depend on set order, which changes with every process (PYTHONHASHSEED): the same
+    # content must give the same answers after a restart.
     index.vocab = {term: i for i, term in enumerate(entries_with)}
     total = max(len(entries), 1)
     # A word seen only in answers is rarer evidence than its count suggests: give it the idf
