@@ -7,7 +7,7 @@ Order of a decision (docs/matching.md):
    `lexical_weight * lexical score + (1 - lexical_weight) * learned probability`, plus
    `agreement` when it is the top entry of both models. The learned model's best small-talk
    intent wins when its probability reaches `smalltalk` and beats the best entry (or, in
-   step 5, where the FAQ would only ask "did you mean");
+   step 5, where the FAQ would only ask "did you mean" or fall back);
 4. a confidence model (logistic regression over FEATURES of both models' evidence) gives the
    probability that the best entry is right. No single score separated right from wrong
    answers well: the learned probabilities are high for nonsense too, the lexical score is
