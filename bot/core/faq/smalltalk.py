@@ -146,11 +146,10 @@ class SmallTalk:
             )
             for name, spec in (data.get("intents") or {}).items()
         }
-        address = frozenset(_words(" ".join(map(str, data.get("address") or []))))
-        fillers = frozenset(_words(" ".join(map(str, data.get("fillers") or []))))
-        asking = frozenset(_words(" ".join(map(str, data.get("asking") or []))))
-        denying = frozenset(_words(" ".join(map(str, data.get("denying") or []))))
-        selling = frozenset(_words(" ".join(map(str, data.get("selling") or []))))
+        address, fillers, asking, denying, selling = (
+            frozenset(_words(" ".join(map(str, data.get(key) or []))))
+            for key in ("address", "fillers", "asking", "denying", "selling")
+        )
         distress = Distress.load(directory)
         return cls(intents, fillers | address, address, distress, asking, denying, selling)
 
@@ -158,11 +157,13 @@ class SmallTalk:
         """Whether the text holds a word only adverts hold and asks nothing ("promo paket
         data 50gb 20rb" sells; "cashback 10% dr LPK?" asks about an offer)."""
         written = _words(text)
-        return any(w in self.selling for w in written) and not self._asks(text, written)
+        if not any(w in self.selling for w in written):
+            return False
+        return not self._asks(text, {self._as_known(w) for w in written} | set(written))
 
-    def _asks(self, text: str, written: list[str]) -> bool:
-        """A question mark or an `asking` word ("gk", "kah", "is")."""
-        words = {self._as_known(w) for w in written} | set(written)
+    def _asks(self, text: str, words: set[str]) -> bool:
+        """A question mark or an `asking` word ("gk", "kah", "is") among `words` (as written
+        and as known)."""
         return "?" in text or "？" in text or bool(self.asking & words)
 
     def barred(self, text: str) -> frozenset[str]:
@@ -178,7 +179,7 @@ class SmallTalk:
         words = {self._as_known(w) for w in written} | set(written)
         said = [w for n, w in enumerate(written) if n == 0 or written[n - 1] not in self.denying]
         affirmed = {self._as_known(w) for w in said} | set(said)
-        asks = self._asks(text, written)
+        asks = self._asks(text, words)
         barred = {
             name
             for name, i in self.intents.items()
