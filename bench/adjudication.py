@@ -63,6 +63,7 @@ SETS = (
     *("blind9_dev.tsv", "blind9_test.tsv", "blind10_dev.tsv", "blind10_test.tsv"),
     *("blind11_dev.tsv", "blind11_test.tsv", "written_dev.tsv", "written_test.tsv"),
     *("blind12_dev.tsv", "blind12_test.tsv", "blind13_dev.tsv", "blind13_test.tsv"),
+    *("blind14_dev.tsv", "blind14_test.tsv"),
 )
 ALSO_RIGHT = DATA / ALSO_RIGHT_FILE
 ALSO_RIGHT_PHRASINGS = DATA / "also_right_phrasings.tsv"

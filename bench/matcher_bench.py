@@ -26,8 +26,9 @@ which train ours and the same-data baselines (training-data numbers there), for 
 content (lines about topics the content lacks are skipped and counted), and on the old dev
 set at synthetic scales, where generated entries act as distractors around the real ones.
 The accuracy targets of issue 9 are judged on the blind test halves pooled (TARGET_SET:
-blind5 to blind13 test and the five blind small-talk sets' test halves, 3,124 lines since
-session 19), with each half beside it.
+blind5 to blind14 test and the blind small-talk sets' test halves), with each half beside
+it. Ours is built by the bot's own recipe (bot/services.train_learned, with its learned
+reading of harm) since session 22; before, the benchmark trained a copy without that reading.
 Operating points sweep each system's score as a threshold on each set and report
 answered-right at ≤ 1% and ≤ 5% answered-wrong: they describe how well a score separates
 right from wrong answers, not a shipped setting.
@@ -77,7 +78,6 @@ from bench.blind_sets import paths as blind_set_paths  # noqa: E402
 from bot.core.content import Content, load_valid_content  # noqa: E402
 from bot.core.faq.ensemble import Ensemble  # noqa: E402
 from bot.core.faq.evaluate import Labelled, Report, evaluate, read_labelled  # noqa: E402
-from bot.core.faq.learned import Learned  # noqa: E402
 from bot.core.faq.match import (  # noqa: E402
     Indexable,
     Kind,
@@ -88,7 +88,7 @@ from bot.core.faq.normalise import load_lexicon  # noqa: E402
 from bot.core.faq.smalltalk import PREFIX, SmallTalk, is_entry  # noqa: E402
 from bot.core.faq.training import TRAINING_WEIGHT, load_training  # noqa: E402
 from bot.core.tghtml import parse_html  # noqa: E402
-from bot.services import build_ensemble, build_matcher  # noqa: E402
+from bot.services import build_ensemble, build_matcher, train_learned  # noqa: E402
 
 DEV = ROOT / "tests/data/devset.tsv"
 TEST = ROOT / "tests/data/testset.tsv"
@@ -108,7 +108,8 @@ WRITTEN_TEST = ROOT / "tests/data/written_test.tsv"
 # the pool in session 13, blind11 test in session 14, as each new blind test half does;
 # blind12 test and the first small-talk test half in session 15, blind13 test and the second
 # in session 16, the third in session 17, the fourth in session 18, the fifth in session 19,
-# the sixth in session 20.
+# the sixth in session 20, the seventh and eighth in session 21, blind14 test and the ninth
+# in session 22.
 # One half of 250 lines has 30 out-of-scope and 20 small-talk lines, so a single line moves
 # those rates by 3 to 5 points; and choosing the half after reading them would be choosing
 # the result.
@@ -771,11 +772,10 @@ def ensemble_for(entries: list[Indexable], content: Content) -> Ensemble:
     so its caches start cold at every scale."""
     lexical = Matcher(entries, build_matcher(content).normaliser)
     smalltalk = SmallTalk.load(content.directory)
-    examples = [(text, e.entry_id) for e in entries for _, text in e.phrasings]
-    examples += smalltalk.examples()
+    written = [(text, e.entry_id) for e in entries for _, text in e.phrasings]
+    written += smalltalk.examples()
     real = load_training(content.directory)
-    weights = [1.0] * len(examples) + [TRAINING_WEIGHT] * len(real)
-    learned = Learned(examples + real, lexical.normaliser, weights=weights)
+    learned = train_learned(content, smalltalk, lexical.normaliser, written, real)
     return Ensemble(lexical, learned, smalltalk)
 
 
@@ -1154,7 +1154,9 @@ def render(
         "## Systems",
         "",
         "- **ours (shipped)**: the ensemble as shipped; its learned model trains on the "
-        "phrasings, the small-talk examples and content/faq_training.yaml.",
+        "phrasings, the small-talk examples and content/faq_training.yaml, with the bot's "
+        "learned reading of harm (bot/services.train_learned, the bot's own recipe since "
+        "session 22).",
         f"- **A, B, C ({PHRASINGS_ONLY})**: the baselines as before session 7, built from the "
         "shipped phrasings (and titles) only; threshold calibrated on the dev sets "
         f"({', '.join(DEV_SETS)}) pooled.",
@@ -1168,7 +1170,11 @@ def render(
         "",
         "## Accuracy on the fresh sets, shipped content",
         "",
-        "Never in content/faq_training.yaml. **smalltalk6 test** (the test half of a sixth "
+        "Never in content/faq_training.yaml. **blind14 test** (written blind at the end of "
+        "session 21, blind8's brief) and **smalltalk9 test** (a ninth small-talk set, "
+        "session 22) were read once for totals before that session's changes; their dev "
+        "halves (like smalltalk7 and smalltalk8 dev, session 21) calibrate and do not train "
+        "(bench/blind_sets.py says why). **smalltalk6 test** (the test half of a sixth "
         "set of 350 small-talk lines written blind at the start of session 20, same brief) was "
         "read once for totals before that session's changes; its dev half calibrates since, "
         "but does not train (bench/blind_sets.py). "

@@ -52,19 +52,25 @@ def build_matcher(content: Content) -> Matcher:
     return Matcher.from_content(content, Normaliser(glossary, stemmers=stemmers))
 
 
-def training_examples(
-    content: Content, smalltalk: SmallTalk
-) -> tuple[list[tuple[str, str]], list[float]]:
-    """What the learned model is trained on, and each example's weight: every phrasing and
-    title and the small talk (weight 1), and the real messages of content/faq_training.yaml
-    (weight TRAINING_WEIGHT, bot/core/faq/training.py)."""
+def written_examples(content: Content, smalltalk: SmallTalk) -> list[tuple[str, str]]:
+    """Every phrasing and title of every entry in every language, and the small-talk
+    examples: what editors wrote, each weighing 1 in training."""
     faq = [
         (text, entry.id)
         for entry in content.entries.values()
         for lang in content.language_codes
         for text in (*entry.questions[lang], entry.title[lang])
     ]
-    written = faq + smalltalk.examples()
+    return faq + smalltalk.examples()
+
+
+def training_examples(
+    content: Content, smalltalk: SmallTalk
+) -> tuple[list[tuple[str, str]], list[float]]:
+    """What the learned model is trained on, and each example's weight: the written
+    examples and the real messages of content/faq_training.yaml, which weigh more
+    (TRAINING_WEIGHT, bot/core/faq/training.py)."""
+    written = written_examples(content, smalltalk)
     real = load_training(content.directory)
     return written + real, [1.0] * len(written) + [TRAINING_WEIGHT] * len(real)
 
@@ -98,29 +104,46 @@ def build_ensemble(
     return ensemble
 
 
-def _train_ensemble(content: Content, cache: ModelCache | None) -> Ensemble:
-    lexical = build_matcher(content)
-    smalltalk = SmallTalk.load(content.directory)
-    examples, weights = training_examples(content, smalltalk)
-    learned = Learned(
-        examples,
-        lexical.normaliser,
-        weights=weights,
+def train_learned(
+    content: Content,
+    smalltalk: SmallTalk,
+    normaliser: Normaliser,
+    written: list[tuple[str, str]],
+    real: list[tuple[str, str]],
+    cache: ModelCache | None = None,
+) -> Learned:
+    """The learned model as the bot trains it: `written` phrasings and small-talk examples
+    (weight 1), `real` messages (TRAINING_WEIGHT), and the reading of harm, which learns
+    what ordinary sounds like from those same real messages (danger.everyday_lines).
+
+    The one recipe: the benchmarks and the calibration call it with their held-out subsets,
+    so what they measure is the model users meet (a copy without the reading of harm once
+    let them count small talk the bot withholds)."""
+    return Learned(
+        written + real,
+        normaliser,
+        weights=[1.0] * len(written) + [TRAINING_WEIGHT] * len(real),
         cache=cache,
         context=content.digest,
         danger=load_danger_training(content.directory),
         everyday=lambda: everyday_lines(
-            load_training(content.directory),
-            smalltalk.in_distress,
-            load_harm_topics(content.directory),
+            real, smalltalk.in_distress, load_harm_topics(content.directory)
         ),
     )
+
+
+def _train_ensemble(content: Content, cache: ModelCache | None) -> Ensemble:
+    lexical = build_matcher(content)
+    smalltalk = SmallTalk.load(content.directory)
+    written = written_examples(content, smalltalk)
+    real = load_training(content.directory)
+    learned = train_learned(content, smalltalk, lexical.normaliser, written, real, cache)
     if cache:
         if learned.from_cache:
             how = "read from the model cache"
         else:
             how = "trained and cached" if learned.cached else "trained (not cached)"
-        log.info("FAQ model %s (%d examples)", how, len(examples))
+        log.info("FAQ model %s (%d examples)", how, len(written) + len(real))
     ensemble = Ensemble(lexical, learned, smalltalk)
     ensemble.followups = FollowUps.load(content.directory)
     ensemble.language = LanguageGuess.from_content(content, _stopwords(content))

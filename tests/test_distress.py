@@ -304,15 +304,16 @@ def test_content_check_refuses_an_unknown_harm_topic(tmp_path: Path) -> None:
 
 def test_filing_patterns_by_first_word_finds_what_a_full_scan_finds(shipped: Distress) -> None:
     """Searching only the patterns whose first word a message holds (ByFirstWord) must give
-    the same answer as searching with every pattern, on every message of the sets."""
+    the same answer as searching with every pattern, on every message of the sets: with
+    the first word read off a group of prefixes too ("(adik*|anak*) …", session 22)."""
     import csv
 
     from bot.core.cekdulu import phrases
 
-    every_pattern = list(shipped.patterns.always) + [
-        p for ps in shipped.patterns.by_word.values() for p in ps
-    ]
-    every_calm = list(shipped.calm.always) + [p for ps in shipped.calm.by_word.values() for p in ps]
+    every_pattern = shipped.patterns.every()
+    every_calm = shipped.calm.every()
+    assert len(every_pattern) == len(shipped.patterns)
+    assert len(every_calm) == len(shipped.calm)
 
     def full_scan(text: str) -> bool:
         cleaned = phrases.clean_mapped(text, shipped.aliases)
@@ -513,3 +514,19 @@ def test_running_from_routine_is_no_harm(ensemble) -> None:
     """ "kabur dari rutinitas" (getting away from the daily grind) is an idiom, not an escape
     from an employer (session 19's seventh blind set)."""
     assert not ensemble.decide("pengen kabur dari rutinitas, mau kerja di jepang").urgent
+
+
+def test_patterns_are_filed_by_the_words_or_prefixes_they_start_with() -> None:
+    """Session 22: a pattern starting with a group of prefixes ("(anak*|adik*) …") was
+    searched on every message; now only on messages holding a word with such a prefix."""
+    from bot.core.faq.distress import ByFirstWord, first_words
+
+    assert first_words("(anak*|adik*) (yang )?masih sd") == {"anak*", "adik*"}
+    assert first_words("(tidak|ga) boleh pulang") == {"tidak", "ga"}
+    assert first_words("^(help|sos)$") is None
+    assert first_words("(di)?lock screen") is None
+    filed = ByFirstWord(["(anak*|adik*) dijual", "dilarang pulang"])
+    assert filed.always == []
+    assert len(filed.candidates(["anakku", "dijual"])) == 1
+    assert len(filed.candidates(["ana", "dijual"])) == 0
+    assert len(filed.every()) == 2

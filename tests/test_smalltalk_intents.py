@@ -373,12 +373,14 @@ def test_content_check_refuses_a_word_yaml_reads_as_true_or_false(tmp_path: Path
     source = (ROOT / "content" / "smalltalk.yaml").read_text(encoding="utf-8")
     assert "'off'" in source
     (tmp_path / "smalltalk.yaml").write_text(
-        source.replace("'off'", "off", 1).replace("fillers: [", "fillers: [yes, ", 1),
+        source.replace("'off'", "off", 1)
+        .replace("fillers: [", "fillers: [yes, ", 1)
+        .replace("questions: [", "questions: [no, ", 1),
         encoding="utf-8",
     )
     problems = check_smalltalk(tmp_path, ["id", "en"], set())
     flagged = {(p.entry, p.field) for p in problems if "true/false" in p.message}
-    assert flagged == {("goodbye", "words"), (None, "fillers")}
+    assert flagged == {("goodbye", "words"), (None, "fillers"), (None, "questions")}
     shipped = check_smalltalk(ROOT / "content", ["id", "en"], set())
     assert [p for p in shipped if "true/false" in p.message] == []
 
@@ -737,3 +739,77 @@ def test_session_21_rules_on_their_adversarial_probe(ensemble) -> None:
     assert talk[("A", "smalltalk")] >= 12
     assert spam[("B", "spam")] >= 14
     assert spam[("B", "question")] <= 4
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("asslmkm", "greeting"), ("pareng rumiyin", "goodbye"), ("jangkrik", "insult")],
+)
+def test_words_of_the_ninth_set(text: str, intent: str) -> None:
+    """Session 22's ninth small-talk set (its dev half): each fell back."""
+    from bot.core.faq.smalltalk import SmallTalk
+
+    assert SmallTalk.load(ROOT / "content").by_rule(text) == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("terima kasih nggih, sangat membantu saya yang di Taiwan", "thanks"),
+        ("thanks, this is very useful info for my sister in Riyadh", "thanks"),
+        ("hallo kak, sy TKW di hongkong, ijin bertanya ya", "greeting"),
+    ],
+)
+def test_small_talk_stays_when_the_rest_asks_nothing(ensemble, text: str, intent: str) -> None:
+    """Session 22's ninth small-talk set: the learned model heard thanks or a greeting in the
+    whole, but the rest after the opening, decided on its own, answered about Taiwan or Hong
+    Kong or offered buttons. The rest now counts only when it asks something."""
+    decision = ensemble.decide(text)
+    assert (decision.kind, decision.intent) == (Kind.SMALLTALK, intent)
+
+
+@pytest.mark.parametrize(
+    ("rest", "asks"),
+    [
+        ("terus gaji taiwan berapa", True),
+        ("paspor hilang gmn", True),
+        ("kalau ke jepang?", True),
+        ("how do I apply", True),
+        ("sangat membantu saya yang di Taiwan", False),
+        ("sy TKW di hongkong, ijin bertanya ya", False),
+    ],
+)
+def test_what_follows_an_opening_asks(rest: str, asks: bool) -> None:
+    from bot.core.faq.smalltalk import SmallTalk
+
+    assert SmallTalk.load(ROOT / "content").asks_after_opening(rest) is asks
+
+
+def test_session_22_rule_on_its_adversarial_probe(ensemble) -> None:
+    """tests/data/rules_probe22.tsv, by a helper told only the rule above and its question
+    words: 50 questions after thanks or a greeting written without a question mark or a
+    listed word ("makasih kak, info loker taiwan jalur resmi"), 40 openings followed by
+    praise or context that look topical ("halo kak, sy TKW di taiwan udh 5 tahun"). Before
+    the rule 18 of the 40 were small talk; with it 24, and none of the 50 questions (one,
+    "sugeng enjing min, nyuwun pirsa ...", was lost until the Javanese "nyuwun pirsa"
+    became question words)."""
+    import csv
+
+    path = ROOT / "tests" / "data" / "rules_probe22.tsv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    talk = {"question": 0, "smalltalk": 0}
+    for row in rows:
+        talk[row["expected"]] += ensemble.decide(row["message"]).kind is Kind.SMALLTALK
+    assert [r["expected"] for r in rows].count("question") == 50
+    assert talk["question"] == 0
+    assert talk["smalltalk"] >= 24
+
+
+def test_harm_after_an_opening_wins_though_it_asks_nothing(ensemble) -> None:
+    """The first version of the rule above kept the greeting for "halo kak saya mau pulang"
+    (a cry of the harm probe: the reading finds harm in what follows the greeting, not in
+    the whole), and lost the emergency note; the harm benchmark caught it."""
+    decision = ensemble.decide("halo kak saya mau pulang")
+    assert decision.urgent
+    assert decision.kind is not Kind.SMALLTALK

@@ -292,6 +292,12 @@ DEVELOPMENT_SETS = {
     # since session 21 too (read after the seventh's rules had landed); smalltalk_blind8.tsv's
     # other half and its test half stay fresh
     "smalltalk_blind8_dev.tsv",
+    # since session 22 (calibration and measuring only: see bench/blind_sets.py); blind14.tsv's
+    # other half and blind14_test.tsv stay fresh
+    "blind14_dev.tsv",
+    # since session 22 (calibration and measuring only, as smalltalk_blind6);
+    # smalltalk_blind9.tsv's other half and its test half stay fresh
+    "smalltalk_blind9_dev.tsv",
 }
 
 

@@ -131,18 +131,24 @@ def _undoubled(token: str) -> str:
     return _DOUBLED.sub(r"\1", token)
 
 
+TOKEN_MEMO_LIMIT = 20_000  # words whose patterns ByFirstWord remembers
+
+
 class ByFirstWord:
     """Patterns filed by the words they can start with, so a message is searched only with
     the patterns whose first word it holds (and those that may start anywhere): one scan of
     ~150 phrases joined took most of a decision's 2 ms budget at p99.
 
     A pattern's first words are read from its source when it starts with a plain word
-    ("dilarang (keluar|pulang)") or a group of plain alternatives ("(tidak|ga) boleh …");
-    anything else (an anchor, a gap, `*`, an optional group) goes to the patterns searched
-    always. Each pattern is compiled on its own, as `compile_pattern` would."""
+    ("dilarang (keluar|pulang)") or a group of plain alternatives ("(tidak|ga) boleh …"),
+    where a word may end in the prefix star ("(adik*|anak*) (yang )?…" starts with a word
+    beginning "adik" or "anak"); anything else (an anchor, a gap, a nested or optional group)
+    goes to the patterns searched always. Each pattern is compiled on its own, as
+    `compile_pattern` would."""
 
     def __init__(self, sources: Iterable[str]) -> None:
         self.by_word: dict[str, list[re.Pattern[str]]] = {}
+        self.by_prefix: dict[str, list[re.Pattern[str]]] = {}
         self.always: list[re.Pattern[str]] = []
         self.count = 0
         for source in sources:
@@ -152,7 +158,12 @@ class ByFirstWord:
             if first is None:
                 self.always.append(pattern)
             for word in first or ():
-                self.by_word.setdefault(word, []).append(pattern)
+                if word.endswith("*"):
+                    self.by_prefix.setdefault(word[:-1], []).append(pattern)
+                else:
+                    self.by_word.setdefault(word, []).append(pattern)
+        self._prefix_lengths = sorted({len(p) for p in self.by_prefix})
+        self._filed: dict[str, tuple[re.Pattern[str], ...]] = {}
 
     def __bool__(self) -> bool:
         return self.count > 0
@@ -160,29 +171,51 @@ class ByFirstWord:
     def __len__(self) -> int:
         return self.count
 
+    def every(self) -> list[re.Pattern[str]]:
+        """Every pattern once (for a full scan to compare with)."""
+        filed = [*self.by_word.values(), *self.by_prefix.values()]
+        return list(dict.fromkeys([*self.always, *(p for ps in filed for p in ps)]))
+
     def candidates(self, tokens: Iterable[str]) -> list[re.Pattern[str]]:
         found = dict.fromkeys(self.always)
         for token in tokens:
-            for pattern in self.by_word.get(token, ()):
+            filed = self._filed.get(token)
+            if filed is None:
+                filed = self._file(token)
+            for pattern in filed:
                 found[pattern] = None
         return list(found)
 
+    def _file(self, token: str) -> tuple[re.Pattern[str], ...]:
+        """The patterns a token may start, remembered: words recur from message to message
+        (up to TOKEN_MEMO_LIMIT of them; then the memo starts again)."""
+        filed = list(self.by_word.get(token, ()))
+        for length in self._prefix_lengths:
+            if length > len(token):
+                break
+            filed.extend(self.by_prefix.get(token[:length], ()))
+        if len(self._filed) >= TOKEN_MEMO_LIMIT:
+            self._filed.clear()
+        self._filed[token] = found = tuple(filed)
+        return found
+
 
 _PLAIN = re.compile(r"[a-z0-9]+")
-_PLAIN_GROUP = re.compile(r"\(((?:[a-z0-9 ]+\|)*[a-z0-9 ]+)\)(?![?*+{])")
+# a group of alternatives, each plain words, the first perhaps with the prefix star
+_ALTERNATIVE = r"[a-z0-9]+\*?(?: [a-z0-9 ]+)?"
+_PLAIN_GROUP = re.compile(rf"\(((?:{_ALTERNATIVE}\|)*{_ALTERNATIVE})\)(?![?*+{{])")
 
 
 def first_words(source: str) -> set[str] | None:
-    """The words a pattern can start with, or None when that cannot be read off simply."""
+    """The words a pattern can start with ("adik*" for any word beginning "adik"), or None
+    when that cannot be read off simply."""
     text = source.strip().casefold()
     word = _PLAIN.match(text)
     if word and (word.end() == len(text) or text[word.end()] == " "):
         return {word.group()}
     group = _PLAIN_GROUP.match(text)
     if group:
-        firsts = {alt.split()[0] for alt in group.group(1).split("|") if alt.split()}
-        if firsts and all(len(alt.split()) > 0 for alt in group.group(1).split("|")):
-            return firsts
+        return {alt.split()[0] for alt in group.group(1).split("|")}
     return None
 
 

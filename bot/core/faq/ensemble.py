@@ -225,13 +225,20 @@ class Ensemble:
         thanks drowns the question and the FAQ is unsure of the whole; what follows the
         opening is decided on its own. Its answer wins over anything else, its "did you mean"
         over small talk or the fallback; small talk stays the reply when the rest has
-        nothing ("makasih ya min, udh bantu jelasin")."""
+        nothing ("makasih ya min, udh bantu jelasin"), and, where the learned model heard small
+        talk in the whole, when the rest asks nothing (SmallTalk.asks_after_opening): "terima
+        kasih nggih, sangat membantu saya yang di Taiwan" is thanks, not a question about
+        Taiwan. Harm found in the rest always wins: "makasih kak, majikan saya kasar" asks
+        nothing, but thanks alone would hide the emergency note."""
         rest = self.smalltalk.opening(question)
         if rest is None:
             return None
         decision = decide(self.evidence(rest), self.calibration)
         if whole.urgent and not decision.urgent:
             return None  # the emergency note is never lost
+        asks = decision.urgent or self.smalltalk.asks_after_opening(rest)
+        if whole.kind is Kind.SMALLTALK and not asks:
+            return None
         if decision.kind is Kind.ANSWER:
             return decision
         if decision.kind is Kind.SUGGEST and whole.kind is not Kind.SUGGEST:
@@ -343,9 +350,15 @@ def learned_smalltalk(evidence: Evidence, ranked: Sequence[Candidate], cut: floa
 def is_short_with_number(text: str) -> bool:
     """A number and at most NUMBER_MAX_WORDS words besides ("20 juta", "24 jam?", "cek nomor
     081234567890"): see Evidence.numeric."""
-    tokens = _TOKEN.findall(text)
-    numbers = sum(any(ch.isdigit() for ch in t) for t in tokens)
-    return numbers > 0 and len(tokens) - numbers <= NUMBER_MAX_WORDS
+    numbers = words = 0
+    for token in _TOKEN.findall(text):
+        if any(ch.isdigit() for ch in token):
+            numbers += 1
+        else:
+            words += 1
+            if words > NUMBER_MAX_WORDS:
+                return False  # a long message: no need to read its every letter
+    return numbers > 0
 
 
 def decide(evidence: Evidence, cal: Calibration) -> Decision:

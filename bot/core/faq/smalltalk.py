@@ -123,6 +123,9 @@ class SmallTalk:
     # of them may be spam to the learned model, which "20 juta" alone may not (see
     # bot/core/faq/ensemble.py, Evidence.numeric).
     selling: frozenset[str] = frozenset()
+    # Words that make what follows an opening a question of its own ("berapa", "how"): see
+    # `asks_after_opening`.
+    questions: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, directory: Path) -> SmallTalk:
@@ -146,12 +149,14 @@ class SmallTalk:
             )
             for name, spec in (data.get("intents") or {}).items()
         }
-        address, fillers, asking, denying, selling = (
+        address, fillers, asking, denying, selling, questions = (
             frozenset(_words(" ".join(map(str, data.get(key) or []))))
-            for key in ("address", "fillers", "asking", "denying", "selling")
+            for key in ("address", "fillers", "asking", "denying", "selling", "questions")
         )
         distress = Distress.load(directory)
-        return cls(intents, fillers | address, address, distress, asking, denying, selling)
+        return cls(
+            intents, fillers | address, address, distress, asking, denying, selling, questions
+        )
 
     def sells(self, text: str) -> bool:
         """Whether the text holds a word only adverts hold and asks nothing ("promo paket
@@ -160,6 +165,14 @@ class SmallTalk:
         if not any(w in self.selling for w in written):
             return False
         return not self._asks(text, {self._as_known(w) for w in written} | set(written))
+
+    def asks_after_opening(self, rest: str) -> bool:
+        """Whether what follows a small-talk opening asks something: a question mark or a
+        `questions` word ("terus gaji taiwan berapa" asks; "sangat membantu saya yang di
+        Taiwan" praises)."""
+        written = _words(rest)
+        words = {self._as_known(w) for w in written} | set(written)
+        return "?" in rest or "？" in rest or bool(self.questions & words)
 
     def _asks(self, text: str, words: set[str]) -> bool:
         """A question mark or an `asking` word ("gk", "kah", "is") among `words` (as written
@@ -580,7 +593,7 @@ def check_smalltalk(directory: Path, languages: list[str], numbers: set[str]) ->
     if not isinstance(intents, dict):
         return [Problem(FILE, None, "intents", "must be a mapping of intent name to intent")]
     digits = {re.sub(r"\D", "", n) for n in numbers}
-    for part in ("fillers", "asking", "denying", "selling"):
+    for part in ("fillers", "asking", "denying", "selling", "questions"):
         if _has_truth_value(data.get(part)):
             problems.append(Problem(FILE, None, part, _TRUTH_VALUE))
     for name, spec in intents.items():
