@@ -164,15 +164,13 @@ class SmallTalk:
         written = _words(text)
         if not any(w in self.selling for w in written):
             return False
-        return not self._asks(text, {self._as_known(w) for w in written} | set(written))
+        return not self._asks(text, self._forms(written))
 
     def asks_after_opening(self, rest: str) -> bool:
         """Whether what follows a small-talk opening asks something: a question mark or a
         `questions` word ("terus gaji taiwan berapa" asks; "sangat membantu saya yang di
         Taiwan" praises)."""
-        written = _words(rest)
-        words = {self._as_known(w) for w in written} | set(written)
-        return "?" in rest or "？" in rest or bool(self.questions & words)
+        return "?" in rest or "？" in rest or bool(self.questions & self._forms(_words(rest)))
 
     def _asks(self, text: str, words: set[str]) -> bool:
         """A question mark or an `asking` word ("gk", "kah", "is") among `words` (as written
@@ -189,9 +187,9 @@ class SmallTalk:
         to the models, which hear no question about the bot in it); `unless_asked` words
         still bar ("ini bukan hoax kan?" is no advert)."""
         written = _words(text)
-        words = {self._as_known(w) for w in written} | set(written)
+        words = self._forms(written)
         said = [w for n, w in enumerate(written) if n == 0 or written[n - 1] not in self.denying]
-        affirmed = {self._as_known(w) for w in said} | set(said)
+        affirmed = self._forms(said)
         asks = self._asks(text, words)
         barred = {
             name
@@ -330,6 +328,10 @@ class SmallTalk:
     def _spam_if(self, found: bool) -> str | None:
         """SPAM when a rule found it and the content has that intent."""
         return SPAM if found and SPAM in self.intents else None
+
+    def _forms(self, written: list[str]) -> set[str]:
+        """The words as written and as known (`_as_known`): what the word lists are matched on."""
+        return {self._as_known(w) for w in written} | set(written)
 
     def _as_known(self, word: str) -> str:
         """The known word a word is with doubled letters made single, else the word."""
